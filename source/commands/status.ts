@@ -1,0 +1,50 @@
+import {dirname, resolve} from 'node:path';
+import {Journal, type JournalData} from '../engine/journal.js';
+import {Redactor} from '../engine/redactor.js';
+import {stackFiles} from '../engine/stack-files.js';
+import type {CommandIo, ParsedArgs} from '../main.js';
+import {formatDuration, formatError} from '../ui/format-error.js';
+
+const icons = {done: '✔', failed: '✖', running: '…', pending: '○'} as const;
+
+/**
+ * `hoist status`: reads the journal only (no AWS call, no lock), so it works while another run is going
+ * and even when hoist.yml is broken.
+ */
+export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
+	const files = stackFiles(dirname(resolve(args.config)));
+	const journal = Journal.read(files.journal, new Redactor());
+	if (args.json) {
+		io.stdout.write(`${JSON.stringify(journal?.data ?? null)}\n`);
+		return 0;
+	}
+	if (!journal) {
+		io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
+		return 0;
+	}
+	io.stdout.write(`${describe(journal.data).join('\n')}\n`);
+	return 0;
+}
+
+export function describe(data: JournalData): string[] {
+	const lastRun = data.runs.at(-1);
+	const lines = [`Stack ${data.stack} — run ${data.runId}`];
+	if (data.destroyedAt) lines.push(`Destroyed at ${data.destroyedAt}.`);
+	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? 'did not finish (stopped or killed)'}`);
+	lines.push('', 'Steps:');
+	const steps = Object.entries(data.steps);
+	if (steps.length === 0) lines.push('  (none yet)');
+	for (const [id, step] of steps) {
+		const took = step.reused ? 'already done' : step.durationMs === undefined ? '' : formatDuration(step.durationMs);
+		lines.push(`  ${icons[step.status]} ${id.padEnd(18)} ${step.status.padEnd(8)} ${took.padEnd(12)} ${step.summary ?? ''}`.trimEnd());
+	}
+	const resources = Object.values(data.resources);
+	lines.push('', 'Resources hoist created or uses:');
+	if (resources.length === 0) lines.push('  (none)');
+	for (const resource of resources) {
+		lines.push(`  ${resource.type.padEnd(15)} ${resource.id}${resource.ownedByHoist ? '' : '  (yours: destroy leaves it)'}`);
+	}
+	const failed = steps.find(([, step]) => step.status === 'failed');
+	if (failed?.[1].error) lines.push('', `Last error, in step ${failed[0]}:`, ...formatError(failed[1].error).map((line) => `  ${line}`));
+	return lines;
+}

@@ -1,0 +1,153 @@
+import {isIP} from 'node:net';
+import {z} from 'zod';
+
+/**
+ * hoist.yml. Every field a step reads is here, with the message a user sees when it is wrong.
+ * Secrets are not fields: they come from the environment (see secrets.ts).
+ */
+
+const expected = (what: string) => ({
+	error: (issue: {input?: unknown}) => (issue.input === undefined ? `is required (${what})` : `expected ${what}`),
+});
+
+const stackName = z
+	.string(expected('a name like "shop-api"'))
+	.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
+		error: 'expected 2–32 lowercase letters, digits or dashes, starting with a letter (it names the AWS resources)',
+	});
+
+const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+export function domainProblem(value: string): string | undefined {
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'expected a bare domain name, without "https://"';
+	if (value.includes('/')) return 'expected a bare domain name, without a path';
+	if (value.includes(':')) return 'expected a bare domain name, without a port';
+	if (isIP(value) !== 0) return 'expected a domain name, not an IP address (Let\'s Encrypt issues certificates for names)';
+	if (value.includes('*')) return 'expected one name; wildcard certificates need DNS validation, which hoist does not do';
+	if (value !== value.toLowerCase()) return 'expected lowercase letters';
+	const labels = value.replace(/\.$/, '').split('.');
+	if (labels.length < 2) return 'expected a fully qualified name like "api.example.com"';
+	if (value.length > 253 || !labels.every((label) => hostnameLabel.test(label))) {
+		return 'expected a valid domain name: labels of letters, digits and dashes, separated by dots';
+	}
+	if (!/^[a-z]{2,63}$|^xn--[a-z0-9-]+$/.test(labels.at(-1) ?? '')) return 'expected a name that ends in a top-level domain';
+	return undefined;
+}
+
+const domain = z
+	.string(expected('a domain name like "api.example.com"'))
+	.superRefine((value, ctx) => {
+		const problem = domainProblem(value);
+		if (problem) ctx.addIssue({code: 'custom', message: problem});
+	})
+	.transform((value) => value.replace(/\.$/, ''));
+
+function cidrProblem(value: string): string | undefined {
+	const [address, prefix, extra] = value.split('/');
+	if (address === undefined || prefix === undefined || extra !== undefined || !/^\d{1,3}$/.test(prefix)) {
+		return 'expected an address range like "203.0.113.7/32"';
+	}
+	const family = isIP(address);
+	const bits = Number(prefix);
+	if (family === 0) return 'expected an IPv4 or IPv6 address before the "/"';
+	if (bits > (family === 4 ? 32 : 128)) return `a /${bits} prefix is too long for an IPv${family} address`;
+	return undefined;
+}
+
+const cidr = z.string(expected('an address range like "203.0.113.7/32"')).superRefine((value, ctx) => {
+	const problem = cidrProblem(value);
+	if (problem) ctx.addIssue({code: 'custom', message: problem});
+});
+
+const httpsUrl = z.url({protocol: /^https$/, error: 'expected an https:// URL'});
+
+const awsId = (prefix: string, example: string) =>
+	z.string(expected(`an id like "${example}"`)).regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+		error: `expected an id like "${example}"`,
+	});
+
+const port = z
+	.number(expected('a port number'))
+	.int({error: 'expected a whole port number'})
+	.min(1, {error: 'expected a port from 1 to 65535'})
+	.max(65535, {error: 'expected a port from 1 to 65535'});
+
+const alpineRelease = z
+	.string({
+		error: (issue) =>
+			typeof issue.input === 'number'
+				? `expected the release in quotes, e.g. "${String(issue.input)}" (YAML reads 3.20 as the number 3.2)`
+				: 'expected a release line like "3.20"',
+	})
+	.regex(/^\d+\.\d+$/, {error: 'expected a release line like "3.20"'});
+
+export const DEFAULT_ACME_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+export const configSchema = z.strictObject({
+	stack: stackName,
+	domain,
+	compose: z
+		.strictObject({
+			file: z.string(expected('a path to a compose file')).min(1).default('docker-compose.yml'),
+			service: z.string(expected('the name of the compose service that answers HTTP')).min(1),
+			port: port,
+		}, expected('a compose section with service and port')),
+	aws: z.strictObject({
+		region: z
+			.string(expected('a region like "eu-west-1"'))
+			.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, {error: 'expected a region like "eu-west-1"'})
+			.optional(),
+		profile: z.string(expected('an AWS profile name')).min(1).optional(),
+		instanceType: z
+			.string(expected('an EC2 instance type like "t3.micro"'))
+			.regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {error: 'expected an EC2 instance type like "t3.micro"'})
+			.default('t3.micro'),
+		alpineRelease: alpineRelease.optional(),
+		volumeGiB: z
+			.number(expected('a size in GiB'))
+			.int({error: 'expected a whole number of GiB'})
+			.min(1, {error: 'expected at least 1 GiB'})
+			.max(16384, {error: 'expected at most 16384 GiB'})
+			.default(10),
+		sshCidr: cidr,
+		elasticIp: awsId('eipalloc', 'eipalloc-0123456789abcdef0').optional(),
+		subnet: awsId('subnet', 'subnet-0123456789abcdef0').optional(),
+	}, expected('an aws section with at least sshCidr')),
+	ssh: z
+		.strictObject({
+			publicKey: z.string(expected('a path to an OpenSSH public key')).min(1).optional(),
+			waitSeconds: z
+				.number(expected('a number of seconds'))
+				.int({error: 'expected whole seconds'})
+				.min(5, {error: 'expected at least 5 seconds'})
+				.max(3600, {error: 'expected at most 3600 seconds'})
+				.default(300),
+		}, expected('an ssh section'))
+		.default({waitSeconds: 300}),
+	acme: z
+		.strictObject({
+			email: z.email({error: 'expected an email address'}).optional(),
+			directory: httpsUrl.default(DEFAULT_ACME_DIRECTORY),
+			caRoot: z.string(expected('a path to a PEM file')).min(1).optional(),
+		}, expected('an acme section'))
+		.default({directory: DEFAULT_ACME_DIRECTORY}),
+	registry: z
+		.strictObject({
+			server: z
+				.string(expected('a registry host like "ghcr.io"'))
+				.regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, {error: 'expected a registry host like "ghcr.io", without https://'}),
+			username: z.string(expected('the registry user name')).min(1),
+		}, expected('a registry section with server and username'))
+		.optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Where a secret belongs instead of hoist.yml, by the key people reach for. */
+export const secretKeys: Record<string, string> = {
+	token: 'HOIST_REGISTRY_TOKEN',
+	password: 'HOIST_REGISTRY_TOKEN',
+	privateKey: 'ssh.publicKey (hoist reads the private key beside it, never from hoist.yml)',
+	secretAccessKey: 'the AWS credential chain (AWS_PROFILE, aws configure, aws sso login)',
+	accessKeyId: 'the AWS credential chain (AWS_PROFILE, aws configure, aws sso login)',
+};

@@ -1,0 +1,259 @@
+import {randomBytes} from 'node:crypto';
+import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {basename} from 'node:path';
+import {z} from 'zod';
+import {BugError, UserError} from '../errors.js';
+import {writeFileAtomic} from './atomic-write.js';
+import type {ErrorView, RunResult} from './events.js';
+import type {Redactor} from './redactor.js';
+import type {ResourceRecord} from './step.js';
+
+/** The journal format this hoist writes. A newer one is refused, never rewritten. */
+export const JOURNAL_SCHEMA = 1;
+
+const errorViewSchema = z.object({
+	kind: z.enum(['user', 'external', 'bug', 'cancelled']),
+	code: z.string(),
+	message: z.string(),
+	hint: z.string().optional(),
+	nextSteps: z.array(z.string()),
+	command: z.string().optional(),
+	output: z.string().optional(),
+	stack: z.string().optional(),
+});
+
+const stepRecordSchema = z.object({
+	status: z.enum(['pending', 'running', 'done', 'failed']),
+	outputs: z.record(z.string(), z.unknown()).optional(),
+	startedAt: z.string().optional(),
+	finishedAt: z.string().optional(),
+	durationMs: z.number().optional(),
+	reused: z.boolean().optional(),
+	summary: z.string().optional(),
+	error: errorViewSchema.optional(),
+});
+
+const resourceSchema = z.object({
+	type: z.string(),
+	id: z.string(),
+	ownedByHoist: z.boolean(),
+	region: z.string().optional(),
+	createdAt: z.string().optional(),
+});
+
+const runSchema = z.object({
+	command: z.string(),
+	startedAt: z.string(),
+	finishedAt: z.string().optional(),
+	result: z.enum(['ok', 'failed', 'cancelled']).optional(),
+});
+
+const journalSchema = z.object({
+	schema: z.literal(JOURNAL_SCHEMA),
+	stack: z.string(),
+	runId: z.string(),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+	steps: z.record(z.string(), stepRecordSchema),
+	resources: z.record(z.string(), resourceSchema),
+	runs: z.array(runSchema),
+	destroyedAt: z.string().optional(),
+});
+
+export type JournalData = z.infer<typeof journalSchema>;
+export type StepRecord = z.infer<typeof stepRecordSchema>;
+export type StepStatus = StepRecord['status'];
+
+const keptRuns = 20;
+
+export function newRunId(now = new Date()): string {
+	const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+	return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function resourceKey(type: string, id: string): string {
+	return `${type}:${id}`;
+}
+
+/**
+ * `.hoist/state.json`: what each step did, what it produced, and every resource hoist created.
+ * Written atomically after every change; refuses to write anything that contains a known secret.
+ */
+export class Journal {
+	readonly path: string;
+	data: JournalData;
+	readonly #redactor: Redactor;
+
+	private constructor(path: string, data: JournalData, redactor: Redactor) {
+		this.path = path;
+		this.data = data;
+		this.#redactor = redactor;
+	}
+
+	/** Reads the journal, or starts an empty one in memory (nothing is written until the first change). */
+	static open(path: string, stack: string, redactor: Redactor): Journal {
+		const data = existsSync(path) ? readJournal(path) : emptyJournal(stack);
+		if (data.stack !== stack) {
+			throw new UserError(`${basename(path)} belongs to stack "${data.stack}", but hoist.yml says stack "${stack}".`, {
+				code: 'JOURNAL_OTHER_STACK',
+				hint: 'Renaming a stack would lose track of the AWS resources created under the old name.',
+				nextSteps: [
+					`Put back "stack: ${data.stack}" in hoist.yml, or`,
+					`run \`hoist destroy\` with the old name first, then rename.`,
+				],
+			});
+		}
+		return new Journal(path, data, redactor);
+	}
+
+	/** Reads a journal without a config (status, destroy); undefined when there is none. */
+	static read(path: string, redactor: Redactor): Journal | undefined {
+		return existsSync(path) ? new Journal(path, readJournal(path), redactor) : undefined;
+	}
+
+	/** Moves an unreadable journal aside (state.json.bak) and starts a new one: `hoist up --restart`. */
+	static replaceUnreadable(path: string, stack: string, redactor: Redactor): Journal {
+		if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+		return new Journal(path, emptyJournal(stack), redactor);
+	}
+
+	get runId(): string {
+		return this.data.runId;
+	}
+
+	step(id: string): StepRecord | undefined {
+		return this.data.steps[id];
+	}
+
+	beginRun(command: string): void {
+		this.data.runs.push({command, startedAt: now()});
+		this.data.runs = this.data.runs.slice(-keptRuns);
+		delete this.data.destroyedAt;
+		this.save();
+	}
+
+	endRun(result: RunResult): void {
+		const run = this.data.runs.at(-1);
+		if (run) Object.assign(run, {finishedAt: now(), result});
+		this.save();
+	}
+
+	startStep(id: string): void {
+		const previous = this.data.steps[id];
+		this.data.steps[id] = {...previous, status: 'running', startedAt: now()};
+		delete this.data.steps[id].error;
+		this.save();
+	}
+
+	finishStep(id: string, outputs: object, durationMs: number, reused: boolean, summary?: string): void {
+		this.data.steps[id] = {
+			status: 'done',
+			outputs: outputs as Record<string, unknown>,
+			startedAt: this.data.steps[id]?.startedAt ?? now(),
+			finishedAt: now(),
+			durationMs,
+			reused,
+			...(summary === undefined ? {} : {summary}),
+		};
+		this.save();
+	}
+
+	failStep(id: string, error: ErrorView, durationMs: number): void {
+		this.data.steps[id] = {...this.data.steps[id], status: 'failed', finishedAt: now(), durationMs, error};
+		this.save();
+	}
+
+	/** A step that was running when a cancel arrived: it will be checked again next time. */
+	interruptStep(id: string): void {
+		const record = this.data.steps[id];
+		if (record) record.status = 'pending';
+		this.save();
+	}
+
+	resetStep(id: string): void {
+		const record = this.data.steps[id];
+		if (record) this.data.steps[id] = {status: 'pending', ...(record.outputs ? {outputs: record.outputs} : {})};
+		this.save();
+	}
+
+	recordResource(resource: ResourceRecord): void {
+		this.data.resources[resourceKey(resource.type, resource.id)] = {createdAt: now(), ...resource};
+		this.save();
+	}
+
+	forgetResource(type: string, id: string): void {
+		delete this.data.resources[resourceKey(type, id)];
+		this.save();
+	}
+
+	/** `--restart`: a new run id and every step pending again; the record of created resources stays. */
+	restart(): void {
+		this.data.runId = newRunId();
+		for (const id of Object.keys(this.data.steps)) this.data.steps[id] = {status: 'pending'};
+		this.save();
+	}
+
+	markDestroyed(): void {
+		this.data.destroyedAt = now();
+		this.data.runId = newRunId();
+		this.data.steps = {};
+		this.save();
+	}
+
+	save(): void {
+		this.data.updatedAt = now();
+		const text = `${JSON.stringify(this.data, null, 2)}\n`;
+		if (this.#redactor.contains(text)) {
+			throw new BugError('Refused to write a secret into the journal.', {
+				code: 'SECRET_IN_JOURNAL',
+				hint: 'A step put a secret into its outputs or error; the journal was left as it was.',
+			});
+		}
+		mkdirSync(this.path.replace(/\/[^/]+$/, ''), {recursive: true, mode: 0o700});
+		writeFileAtomic(this.path, text);
+	}
+}
+
+function now(): string {
+	return new Date().toISOString();
+}
+
+function emptyJournal(stack: string): JournalData {
+	const at = now();
+	return {schema: JOURNAL_SCHEMA, stack, runId: newRunId(), createdAt: at, updatedAt: at, steps: {}, resources: {}, runs: []};
+}
+
+function readJournal(path: string): JournalData {
+	const name = `.hoist/${basename(path)}`;
+	let raw: unknown;
+	try {
+		raw = JSON.parse(readFileSync(path, 'utf8'));
+	} catch (error) {
+		throw unreadable(name, path, error instanceof SyntaxError ? error.message : String(error));
+	}
+	const schema = (raw as {schema?: unknown} | null)?.schema;
+	if (typeof schema === 'number' && schema > JOURNAL_SCHEMA) {
+		throw new UserError(`${name} was written by a newer hoist (journal format ${schema}; this hoist reads ${JOURNAL_SCHEMA}).`, {
+			code: 'JOURNAL_TOO_NEW',
+			hint: 'The file was left untouched.',
+			nextSteps: ['Upgrade hoist (npm install -g hoist@latest), then run the command again.'],
+		});
+	}
+	const parsed = journalSchema.safeParse(raw);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw unreadable(name, path, `${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}`);
+	}
+	return parsed.data;
+}
+
+function unreadable(name: string, path: string, why: string): UserError {
+	return new UserError(`${name} is damaged and cannot be read (${why}).`, {
+		code: 'JOURNAL_UNREADABLE',
+		hint: `hoist did not change it. The AWS resources it created carry the tag hoist:stack, so they are found again without it.`,
+		nextSteps: [
+			`Look at ${path} — if you edited it by hand, undo the edit; or`,
+			'run `hoist up --restart`: it keeps a copy as state.json.bak and starts a new journal.',
+		],
+	});
+}

@@ -1,0 +1,187 @@
+import type {Config} from '../config/schema.js';
+import {BugError, CancelledError, asHoistError, type HoistError} from '../errors.js';
+import type {Services} from '../services.js';
+import {errorView, type EngineEvent, type EventListener, type RunResult} from './events.js';
+import type {Journal} from './journal.js';
+import type {Redactor} from './redactor.js';
+import type {StackFiles} from './stack-files.js';
+import type {AnyStep, AnyStepContext, AnyUndoContext, Plan, ResourceRecord} from './step.js';
+
+export interface RunEnvironment {
+	config: Config;
+	files: StackFiles;
+	services: Services;
+	journal: Journal;
+	redactor: Redactor;
+	emit: EventListener;
+	signal: AbortSignal;
+}
+
+export interface RunOutcome {
+	result: RunResult;
+	/** The step that failed or was interrupted. */
+	stepId?: string;
+	error?: HoistError;
+}
+
+/** Which steps to run: all of them (checking each first), or every step from `from` on without checking. */
+export interface RunOptions {
+	command: string;
+	from?: string;
+}
+
+/**
+ * Runs a plan in order. Before each step its `check` looks at the world; work that is really done is skipped,
+ * whatever the journal says. Every transition is written to the journal before the next one starts.
+ */
+export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptions): Promise<RunOutcome> {
+	validatePlan(plan, options.from);
+	const emit = redactingEmitter(env);
+	const {journal} = env;
+	journal.beginRun(options.command);
+	emit({type: 'run-started', at: Date.now(), runId: journal.runId, command: options.command, steps: plan.map(({id, title}) => ({id, title}))});
+
+	const outputs: Record<string, object> = {};
+	let forcing = false;
+	for (const step of plan) {
+		if (step.id === options.from) forcing = true;
+		const started = Date.now();
+		emit({type: 'step-started', at: started, stepId: step.id});
+		const ctx = stepContext(step, env, emit, outputs);
+		try {
+			throwIfAborted(env.signal);
+			let result = forcing ? undefined : await untilAborted(step.check(ctx), env.signal);
+			const reused = result !== undefined;
+			if (result === undefined) {
+				journal.startStep(step.id);
+				result = await untilAborted(step.run(ctx), env.signal);
+			}
+			const summary = step.summary?.(result as never);
+			const durationMs = Date.now() - started;
+			journal.finishStep(step.id, result, durationMs, reused, summary === undefined ? undefined : env.redactor.redact(summary));
+			outputs[step.id] = result;
+			emit({type: 'step-done', at: Date.now(), stepId: step.id, durationMs, reused, ...(summary === undefined ? {} : {summary})});
+		} catch (thrown) {
+			return finishWithFailure(step.id, thrown, started, env, emit);
+		}
+	}
+	journal.endRun('ok');
+	emit({type: 'run-finished', at: Date.now(), result: 'ok'});
+	return {result: 'ok'};
+}
+
+/**
+ * `hoist destroy`: each step's undo, last step first. Undo finds its resources from the journal and by tag,
+ * so it works with a partial or missing journal and can be repeated after a partial destroy.
+ */
+export async function undoPlan(plan: Plan, env: RunEnvironment): Promise<RunOutcome> {
+	const emit = redactingEmitter(env);
+	const {journal} = env;
+	const steps = [...plan].reverse().filter((step) => step.undo !== undefined);
+	journal.beginRun('destroy');
+	emit({type: 'run-started', at: Date.now(), runId: journal.runId, command: 'destroy', steps: steps.map((step) => ({id: step.id, title: step.undoTitle ?? `Undo: ${step.title}`}))});
+	for (const step of steps) {
+		const started = Date.now();
+		emit({type: 'step-started', at: started, stepId: step.id});
+		const ctx: AnyUndoContext = {
+			...baseContext(step, env, emit),
+			previous: journal.step(step.id)?.outputs,
+			forgetResource: async (type, id) => journal.forgetResource(type, id),
+		};
+		try {
+			throwIfAborted(env.signal);
+			await untilAborted(step.undo!(ctx), env.signal);
+			emit({type: 'step-done', at: Date.now(), stepId: step.id, durationMs: Date.now() - started, reused: false});
+		} catch (thrown) {
+			return finishWithFailure(step.id, thrown, started, env, emit);
+		}
+	}
+	journal.markDestroyed();
+	journal.endRun('ok');
+	emit({type: 'run-finished', at: Date.now(), result: 'ok'});
+	return {result: 'ok'};
+}
+
+function finishWithFailure(stepId: string, thrown: unknown, started: number, env: RunEnvironment, emit: EventListener): RunOutcome {
+	const error = env.signal.aborted ? new CancelledError() : asHoistError(thrown);
+	const view = redactDeep(errorView(error), env.redactor);
+	const durationMs = Date.now() - started;
+	if (error.kind === 'cancelled') env.journal.interruptStep(stepId);
+	else env.journal.failStep(stepId, view, durationMs);
+	const result: RunResult = error.kind === 'cancelled' ? 'cancelled' : 'failed';
+	env.journal.endRun(result);
+	emit({type: 'step-failed', at: Date.now(), stepId, durationMs, error: view});
+	emit({type: 'run-finished', at: Date.now(), result, error: view});
+	return {result, stepId, error};
+}
+
+function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
+	const {journal} = env;
+	return {
+		config: env.config,
+		files: env.files,
+		runId: journal.runId,
+		services: env.services,
+		signal: env.signal,
+		progress: (message: string, fraction?: number) =>
+			emit({type: 'step-progress', at: Date.now(), stepId: step.id, message, ...(fraction === undefined ? {} : {fraction})}),
+		log: (line: string) => emit({type: 'step-log', at: Date.now(), stepId: step.id, line}),
+		get resources(): ReadonlyMap<string, ResourceRecord> {
+			return new Map(Object.entries(journal.data.resources));
+		},
+		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
+	};
+}
+
+function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>): AnyStepContext {
+	const needed: Record<string, object> = {};
+	for (const id of step.needs) needed[id] = outputs[id]!;
+	return {...baseContext(step, env, emit), outputs: needed, previous: env.journal.step(step.id)?.outputs};
+}
+
+function validatePlan(plan: Plan, from: string | undefined): void {
+	const seen = new Set<string>();
+	for (const step of plan) {
+		for (const need of step.needs) {
+			if (!seen.has(need)) throw new BugError(`Step "${step.id}" needs "${need}", which does not run before it.`);
+		}
+		seen.add(step.id);
+	}
+	if (from !== undefined && !seen.has(from)) throw new BugError(`Unknown step "${from}".`);
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+	if (signal.aborted) throw new CancelledError();
+}
+
+/** Stops waiting for a step that ignores the signal; the journal is saved and the process can exit. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+	if (signal.aborted) return Promise.reject(new CancelledError());
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(new CancelledError());
+		signal.addEventListener('abort', onAbort, {once: true});
+		work.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}
+
+function redactingEmitter(env: RunEnvironment): EventListener {
+	return (event: EngineEvent) => env.emit(redactDeep(event, env.redactor));
+}
+
+function redactDeep<T>(value: T, redactor: Redactor): T {
+	if (typeof value === 'string') return redactor.redact(value) as T;
+	if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redactor)) as T;
+	if (value !== null && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redactor)])) as T;
+	}
+	return value;
+}

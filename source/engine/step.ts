@@ -1,0 +1,104 @@
+import type {Config} from '../config/schema.js';
+import type {StackFiles} from './stack-files.js';
+import type {Services} from '../services.js';
+
+/**
+ * Outputs of every step, by step id. Each file in steps/ adds its own entry:
+ *
+ *   declare module '../source/engine/step.js' { interface StepOutputs { ami: AmiOutputs } }
+ *
+ * Outputs are written to the journal, so they are plain JSON and never hold a secret.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface StepOutputs {}
+
+export type StepId = keyof StepOutputs & string;
+
+/** A resource a step created or adopted, recorded as soon as it exists so destroy and resume can find it. */
+export interface ResourceRecord {
+	/** e.g. instance, security-group, key-pair, elastic-ip */
+	type: string;
+	id: string;
+	/** false for things the user brought (an existing Elastic IP): destroy leaves those alone. */
+	ownedByHoist: boolean;
+	region?: string;
+	createdAt?: string;
+}
+
+interface BaseContext {
+	readonly config: Config;
+	readonly files: StackFiles;
+	/** Stable for one journal: a resumed run keeps it, `--restart` makes a new one. */
+	readonly runId: string;
+	readonly services: Services;
+	readonly signal: AbortSignal;
+	/** What the step is doing now, shown next to its spinner. */
+	progress(message: string, fraction?: number): void;
+	/** A line for the step's log tail. */
+	log(line: string): void;
+	/** Resources recorded so far, by `${type}:${id}`. */
+	readonly resources: ReadonlyMap<string, ResourceRecord>;
+	/** Records a resource in the journal at once (the journal is written before this returns). */
+	recordResource(resource: ResourceRecord): Promise<void>;
+}
+
+export interface StepContext<Id extends StepId = StepId, Needs extends StepId = never> extends BaseContext {
+	/** Outputs of the earlier steps this step declared in `needs`. */
+	readonly outputs: {readonly [K in Needs]: StepOutputs[K]};
+	/** What this step recorded last time, if anything: a hint for `check`, never proof. */
+	readonly previous: StepOutputs[Id] | undefined;
+}
+
+export interface UndoContext<Id extends StepId = StepId> extends BaseContext {
+	/** What this step recorded, if the journal still has it; undo must also find its resources by tag. */
+	readonly previous: StepOutputs[Id] | undefined;
+	/** Removes a resource from the journal's record once it is gone. */
+	forgetResource(type: string, id: string): Promise<void>;
+}
+
+/**
+ * The contract of one wizard step. Steps never import UI code; they report through the context.
+ * `check` looks at the world (not just the journal): it returns the outputs if the work is really done.
+ * `run` does the work; it must be safe to call again after a crash at any point (adopt what exists).
+ * `undo` removes what the step created, for `hoist destroy`; it too must be safe to repeat.
+ */
+export interface Step<Id extends StepId = StepId, Needs extends StepId = never> {
+	readonly id: Id;
+	readonly title: string;
+	readonly needs: readonly Needs[];
+	check(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id] | undefined>;
+	run(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id]>;
+	undo?(ctx: UndoContext<Id>): Promise<void>;
+	/** What `hoist destroy` shows while undo runs, e.g. "Terminate the instance". */
+	readonly undoTitle?: string;
+	/** One line shown when the step is done, e.g. the image id it chose. */
+	summary?(outputs: StepOutputs[Id]): string;
+}
+
+export function defineStep<Id extends StepId, Needs extends StepId = never>(step: Step<Id, Needs>): Step<Id, Needs> {
+	return step;
+}
+
+/** The engine's view of a step: ids and outputs are only strings and JSON objects to it. */
+export interface AnyStep {
+	readonly id: string;
+	readonly title: string;
+	readonly needs: readonly string[];
+	check(ctx: AnyStepContext): Promise<object | undefined>;
+	run(ctx: AnyStepContext): Promise<object>;
+	undo?(ctx: AnyUndoContext): Promise<void>;
+	readonly undoTitle?: string;
+	summary?(outputs: never): string;
+}
+
+export interface AnyStepContext extends BaseContext {
+	readonly outputs: Readonly<Record<string, object>>;
+	readonly previous: object | undefined;
+}
+
+export interface AnyUndoContext extends BaseContext {
+	readonly previous: object | undefined;
+	forgetResource(type: string, id: string): Promise<void>;
+}
+
+export type Plan = readonly AnyStep[];

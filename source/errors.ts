@@ -1,0 +1,89 @@
+/**
+ * The three kinds of failure hoist reports, after Shopify cli-kit's AbortError / ExternalError / BugError:
+ * what the user can fix (exit 2), an outside command or service that failed (exit 1), and our own bugs (exit 70,
+ * the only kind that shows a stack trace).
+ */
+
+export type ErrorKind = 'user' | 'external' | 'bug' | 'cancelled';
+
+export const exitCodes = {user: 2, external: 1, bug: 70, cancelled: 130} as const satisfies Record<ErrorKind, number>;
+
+export interface ErrorDetails {
+	/** A stable identifier, e.g. CONFIG_INVALID, for scripts and docs. */
+	code?: string;
+	/** One or two sentences on why this happened or what to try. */
+	hint?: string;
+	/** Commands or actions, in order, that move the user forward. */
+	nextSteps?: string[];
+	cause?: unknown;
+}
+
+export abstract class HoistError extends Error {
+	abstract readonly kind: ErrorKind;
+	readonly code: string;
+	readonly hint: string | undefined;
+	readonly nextSteps: string[];
+
+	constructor(message: string, details: ErrorDetails = {}) {
+		super(message, details.cause === undefined ? undefined : {cause: details.cause});
+		this.name = new.target.name;
+		this.code = details.code ?? 'ERROR';
+		this.hint = details.hint;
+		this.nextSteps = details.nextSteps ?? [];
+	}
+
+	get exitCode(): number {
+		return exitCodes[this.kind];
+	}
+}
+
+/** Something the user can fix: bad config, missing credentials, a domain that does not resolve. */
+export class UserError extends HoistError {
+	readonly kind = 'user';
+}
+
+/** An outside command or service failed; carries what ran and the tail of what it said. */
+export class ExternalError extends HoistError {
+	readonly kind = 'external';
+	readonly command: string;
+	readonly output: string | undefined;
+
+	constructor(message: string, details: ErrorDetails & {command: string; output?: string}) {
+		super(message, details);
+		this.command = details.command;
+		this.output = details.output === undefined ? undefined : tail(details.output);
+	}
+}
+
+/** A mistake in hoist itself. */
+export class BugError extends HoistError {
+	readonly kind = 'bug';
+}
+
+/** The user pressed Ctrl-C or sent SIGTERM. */
+export class CancelledError extends HoistError {
+	readonly kind = 'cancelled';
+
+	constructor(message = 'Cancelled.') {
+		super(message, {code: 'CANCELLED', nextSteps: ['Run `hoist up` again to resume where it stopped.']});
+	}
+}
+
+/** Any thrown value as a HoistError: unknown errors are bugs. */
+export function asHoistError(error: unknown): HoistError {
+	if (error instanceof HoistError) return error;
+	if (isAbortError(error)) return new CancelledError();
+	const bug = new BugError(error instanceof Error ? error.message : String(error), {code: 'BUG', cause: error});
+	if (error instanceof Error && error.stack) bug.stack = error.stack;
+	return bug;
+}
+
+export function isAbortError(error: unknown): boolean {
+	return error instanceof Error && (error.name === 'AbortError' || error instanceof CancelledError);
+}
+
+/** The last lines of a command's output: enough to see the failure, short enough for one screen. */
+export function tail(text: string, lines = 12): string {
+	const all = text.trimEnd().split('\n');
+	return all.slice(-lines).join('\n');
+}

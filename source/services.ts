@@ -1,0 +1,18 @@
+import type {AwsApi} from './aws/api.js';
+import type {Secrets} from './config/secrets.js';
+import type {Redactor} from './engine/redactor.js';
+import type {SshSession, SshTarget} from './remote/ssh.js';
+
+/**
+ * The outside world as steps see it. The command builds the real adapters; tests pass fakes. Adapters are
+ * created on first use so a command that never talks to AWS never loads the SDK.
+ */
+export interface Services {
+	readonly secrets: Secrets;
+	/** Register every secret value here so the engine masks it in logs, events and errors. */
+	readonly redactor: Redactor;
+	aws(): AwsApi;
+	connectSsh(target: SshTarget, signal?: AbortSignal): Promise<SshSession>;
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+	now(): number;
+}

@@ -1,0 +1,25 @@
+import type {ErrorView} from '../engine/events.js';
+
+/** An error as plain lines: what failed, why, what ran, next steps. Only bugs carry a stack trace. */
+export function formatError(error: ErrorView): string[] {
+	const lines = [`Error: ${error.message}`];
+	if (error.hint) lines.push(...error.hint.split('\n').map((line) => `  ${line}`));
+	if (error.command) lines.push(`  Command: ${error.command}`);
+	if (error.output) lines.push('  Output:', ...error.output.split('\n').map((line) => `    ${line}`));
+	if (error.nextSteps.length > 0) {
+		lines.push('  Next steps:', ...error.nextSteps.map((step, index) => `    ${index + 1}. ${step}`));
+	}
+	if (error.kind === 'bug') {
+		lines.push('  This is a bug in hoist. Please report it with the trace below.');
+		if (error.stack) lines.push(...error.stack.split('\n').map((line) => `    ${line}`));
+	}
+	return lines;
+}
+
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${ms}ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+	const minutes = Math.floor(ms / 60_000);
+	const seconds = Math.round((ms % 60_000) / 1000);
+	return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}

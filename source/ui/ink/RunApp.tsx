@@ -1,0 +1,37 @@
+import {useInput, useStdin} from 'ink';
+import {useSyncExternalStore} from 'react';
+import {RunScreen} from './RunScreen.js';
+import type {RunStore} from './run-store.js';
+import {useClock} from './use-clock.js';
+
+export type RetryAnswer = 'retry' | 'quit';
+
+interface RunAppProps {
+	store: RunStore;
+	onRetryAnswer: (answer: RetryAnswer) => void;
+	onCancel: () => void;
+}
+
+export function RunApp({store, onRetryAnswer, onCancel}: RunAppProps) {
+	const state = useSyncExternalStore(store.subscribe, store.getState);
+	// Ink reports stdin.isTTY here, which is undefined for a pipe; useInput would still switch raw mode on and crash.
+	const interactive = useStdin().isRawModeSupported === true;
+	const clock = useClock(state.steps.some((step) => step.status === 'running'));
+
+	useInput(
+		(input, key) => {
+			// Raw mode turns Ctrl-C into a key instead of SIGINT, so cancelling the run is up to us.
+			if (key.ctrl && input === 'c') {
+				onCancel();
+				return;
+			}
+			// Read the store, not the rendered state: a key can arrive before the frame that asked for it re-renders.
+			if (!store.getState().awaitingRetry) return;
+			if (input === 'r') onRetryAnswer('retry');
+			else if (input === 'q' || key.escape) onRetryAnswer('quit');
+		},
+		{isActive: interactive},
+	);
+
+	return <RunScreen state={state} now={clock.now} tick={clock.tick} />;
+}

@@ -1,0 +1,56 @@
+import type {EngineEvent, ErrorView} from '../engine/events.js';
+
+/**
+ * Turns the engine's event stream into output. Three implementations share it: Ink on a terminal,
+ * plain timestamped lines (CI, pipes), and JSON lines (--json).
+ */
+export interface Renderer {
+	/** True when a person can answer (a TTY on stdin and stdout, not CI, not --json). */
+	readonly interactive: boolean;
+	onEvent(event: EngineEvent): void;
+	/** After a failed run, on an interactive renderer: the person presses r (retry) or q (quit). */
+	askRetry(): Promise<'retry' | 'quit'>;
+	/** Shows a failure that happened outside a run (config, lock), in the renderer's own style. */
+	showError(error: ErrorView): void;
+	/** A closing message after the run, e.g. next steps. */
+	showMessage(lines: string[]): void;
+	/** Flushes and restores the terminal. */
+	close(): Promise<void>;
+}
+
+export interface RendererOptions {
+	json: boolean;
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+	env: NodeJS.ProcessEnv;
+	/** Called when the person presses Ctrl-C inside the Ink screen (raw mode swallows SIGINT). */
+	onCancel: () => void;
+}
+
+export type RendererKind = 'ink' | 'plain' | 'json';
+
+/** Ink only on a real terminal outside CI; plain lines otherwise; JSON when asked. */
+export function rendererKind(options: Pick<RendererOptions, 'json' | 'stdout' | 'env'>): RendererKind {
+	if (options.json) return 'json';
+	const ci = options.env['CI'];
+	const inCi = ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+	return options.stdout.isTTY === true && !inCi && options.env['TERM'] !== 'dumb' ? 'ink' : 'plain';
+}
+
+export async function createRenderer(options: RendererOptions): Promise<Renderer> {
+	switch (rendererKind(options)) {
+		case 'json': {
+			const {JsonRenderer} = await import('./json-renderer.js');
+			return new JsonRenderer(options.stdout);
+		}
+		case 'plain': {
+			const {PlainRenderer} = await import('./plain-renderer.js');
+			return new PlainRenderer(options.stdout, options.stderr);
+		}
+		case 'ink': {
+			const {createInkRenderer} = await import('./ink/ink-renderer.js');
+			return createInkRenderer(options);
+		}
+	}
+}

@@ -1,0 +1,96 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const cliPath = `${repoRoot}dist/source/cli.js`;
+export const fixtureCliPath = `${repoRoot}test/fixtures/fixture-cli.mjs`;
+
+export interface CliResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+	/** stdout parsed as JSON lines, when --json was given. */
+	events: Array<Record<string, unknown>>;
+}
+
+export interface CliRun {
+	child: ChildProcess;
+	done: Promise<CliResult>;
+	/** Resolves when a JSON event matching the predicate appears on stdout. */
+	waitForEvent(match: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+function assertBuilt(): void {
+	if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` (npm test does it first).`);
+}
+
+/** Only what a run needs: no inherited AWS profile, credentials or endpoint-ignoring switches from the developer's shell. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {
+		PATH: process.env['PATH'],
+		HOME: process.env['HOME'],
+		LANG: 'C.UTF-8',
+		CI: 'true',
+		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+		// A closed loopback port: a run that was not pointed at the emulator fails instead of reaching AWS.
+		AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+		AWS_CONFIG_FILE: '/dev/null',
+		AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+		...extra,
+	};
+	return env;
+}
+
+export function startCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): CliRun {
+	assertBuilt();
+	const child = spawn(process.execPath, [options.fixture ? fixtureCliPath : cliPath, ...args], {
+		cwd: options.cwd,
+		env: cleanEnv(options.env),
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	child.stdin?.end(options.input ?? '');
+	let stdout = '';
+	let stderr = '';
+	const events: Array<Record<string, unknown>> = [];
+	const waiters: Array<{match: (event: Record<string, unknown>) => boolean; resolve: (event: Record<string, unknown>) => void}> = [];
+	let partial = '';
+	child.stdout?.on('data', (chunk: Buffer) => {
+		stdout += chunk.toString();
+		partial += chunk.toString();
+		let newline;
+		while ((newline = partial.indexOf('\n')) >= 0) {
+			const line = partial.slice(0, newline);
+			partial = partial.slice(newline + 1);
+			if (!line.startsWith('{')) continue;
+			const event = JSON.parse(line) as Record<string, unknown>;
+			events.push(event);
+			for (const waiter of [...waiters]) {
+				if (waiter.match(event)) {
+					waiters.splice(waiters.indexOf(waiter), 1);
+					waiter.resolve(event);
+				}
+			}
+		}
+	});
+	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const done = new Promise<CliResult>((resolve) => {
+		child.on('close', (code, signal) => resolve({code, signal, stdout, stderr, events}));
+	});
+	return {
+		child,
+		done,
+		waitForEvent: (match) =>
+			new Promise((resolve, reject) => {
+				const seen = events.find(match);
+				if (seen) return resolve(seen);
+				waiters.push({match, resolve});
+				void done.then(() => reject(new Error(`the run ended before the expected event; stdout:\n${stdout}\nstderr:\n${stderr}`)));
+			}),
+	};
+}
+
+export function runCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): Promise<CliResult> {
+	return startCli(args, options).done;
+}

@@ -1,0 +1,126 @@
+import {Writable} from 'node:stream';
+import {describe, expect, it} from 'vitest';
+import type {EngineEvent, ErrorView} from '../../source/engine/events.js';
+import {JsonRenderer} from '../../source/ui/json-renderer.js';
+import {PlainRenderer} from '../../source/ui/plain-renderer.js';
+import {capacityError, failedRun, successfulRetry, T0} from '../screens/run-events.js';
+
+class Collector extends Writable {
+	text = '';
+
+	override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+		this.text += chunk.toString();
+		done();
+	}
+
+	lines(): string[] {
+		return this.text.split('\n').filter((line) => line !== '');
+	}
+}
+
+const lockError: ErrorView = {kind: 'user', code: 'LOCKED', message: 'Another hoist is running (pid 4242).', nextSteps: ['Wait for it to finish.']};
+
+function plainRun(events: EngineEvent[]) {
+	const out = new Collector();
+	const err = new Collector();
+	const renderer = new PlainRenderer(out, err);
+	for (const event of events) renderer.onEvent(event);
+	return {renderer, out, err};
+}
+
+describe('PlainRenderer', () => {
+	it('prints one timestamped line per step transition', () => {
+		const {out} = plainRun(successfulRetry());
+		const lines = out.lines();
+		expect(lines.every((line) => /^\d\d:\d\d:\d\d /.test(line))).toBe(true);
+		expect(lines.map((line) => line.slice(9))).toEqual([
+			'hoist up: 3 steps (run run-1)',
+			'▸ Check AWS credentials',
+			'✔ Check AWS credentials (already done) — account 123456789012',
+			'▸ Launch instance',
+			'✔ Launch instance (12.3s) — i-0abc123',
+			'▸ Wait for SSH',
+			'✔ Wait for SSH (8.0s)',
+			'All steps done.',
+		]);
+		expect(lines[0]).toMatch(/^09:31:00 /);
+	});
+
+	it('prints the failure with its command, output and numbered next steps', () => {
+		const {out} = plainRun(failedRun());
+		expect(out.text).toContain('✖ Launch instance (2.5s)');
+		expect(out.text).toContain(`Error: ${capacityError.message}`);
+		expect(out.text).toContain('Command: ec2:RunInstances t4g.small');
+		expect(out.text).toContain('InsufficientInstanceCapacity');
+		expect(out.text).toContain('1. Wait a minute and press r to retry.');
+		expect(out.text).toContain('2. Set instance.zone in hoist.yml to another zone.');
+		expect(out.text).toContain('Stopped at a failed step; the journal is saved.');
+	});
+
+	it('prints log lines and collapses a repeated progress message', () => {
+		const waiting: EngineEvent = {type: 'step-progress', at: T0 + 40, stepId: 'launch', message: 'Waiting for running state'};
+		const {out} = plainRun([
+			...failedRun().slice(0, 4),
+			waiting,
+			{...waiting, at: T0 + 41},
+			{...waiting, at: T0 + 42},
+			{type: 'step-log', at: T0 + 43, stepId: 'launch', line: 'state: pending'},
+		]);
+		expect(out.text.match(/Waiting for running state/g)).toHaveLength(1);
+		expect(out.text).toContain('│ state: pending');
+	});
+
+	it('writes no ANSI escape codes', () => {
+		const {renderer, out} = plainRun([...failedRun(), ...successfulRetry()]);
+		renderer.showMessage(['Open https://example.com']);
+		expect(out.text).not.toContain('\u001B');
+	});
+
+	it('never asks to retry', async () => {
+		const {renderer} = plainRun(failedRun());
+		expect(renderer.interactive).toBe(false);
+		await expect(renderer.askRetry()).resolves.toBe('quit');
+	});
+
+	it('prints errors outside a run to stderr and messages to stdout', () => {
+		const {renderer, out, err} = plainRun([]);
+		renderer.showError(lockError);
+		renderer.showMessage(['Nothing was changed.']);
+		expect(err.text).toContain('Error: Another hoist is running (pid 4242).');
+		expect(err.text).toContain('1. Wait for it to finish.');
+		expect(out.text).toBe('Nothing was changed.\n');
+	});
+});
+
+describe('JsonRenderer', () => {
+	function jsonRun(events: EngineEvent[]) {
+		const out = new Collector();
+		const renderer = new JsonRenderer(out);
+		for (const event of events) renderer.onEvent(event);
+		return {renderer, out, parsed: () => out.lines().map((line) => JSON.parse(line) as unknown)};
+	}
+
+	it('writes each event as one JSON line, unchanged', () => {
+		const events = [...failedRun(), ...successfulRetry()];
+		const {parsed} = jsonRun(events);
+		expect(parsed()).toEqual(events);
+	});
+
+	it('writes an error outside a run as type "error"', () => {
+		const {renderer, parsed} = jsonRun([]);
+		renderer.showError(lockError);
+		expect(parsed()).toEqual([{type: 'error', at: expect.any(Number), error: lockError}]);
+	});
+
+	it('writes closing messages as type "message"', () => {
+		const {renderer, parsed} = jsonRun([]);
+		renderer.showMessage(['Nothing was changed.']);
+		expect(parsed()).toEqual([{type: 'message', at: expect.any(Number), lines: ['Nothing was changed.']}]);
+	});
+
+	it('never asks to retry', async () => {
+		const {renderer} = jsonRun([]);
+		expect(renderer.interactive).toBe(false);
+		await expect(renderer.askRetry()).resolves.toBe('quit');
+	});
+});

@@ -1,0 +1,35 @@
+import {defineConfig} from 'vitest/config';
+
+// Ink reads `is-in-ci` at import time; inside test workers we force "not CI" so screen tests see every frame.
+// Every AWS client a test creates by accident points at a closed loopback port, never at real AWS.
+const safeEnv = {
+	CI: 'false',
+	AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+	AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					include: ['test/unit/**/*.test.{ts,tsx}', 'test/screens/**/*.test.{ts,tsx}', 'test/cli/**/*.test.{ts,tsx}'],
+					env: safeEnv,
+				},
+			},
+			{
+				test: {
+					name: 'e2e',
+					include: ['test/e2e/**/*.test.{ts,tsx}', 'test/sandbox/**/*.test.{ts,tsx}'],
+					env: safeEnv,
+					globalSetup: ['test/sandbox/global-setup.ts'],
+					// One sandbox host (10.77.0.2) and one emulator: files run one after another.
+					fileParallelism: false,
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+				},
+			},
+		],
+	},
+});
