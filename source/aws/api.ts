@@ -1,0 +1,127 @@
+import {EC2Client, type $Command, type EC2ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes} from '@aws-sdk/client-ec2';
+import {
+	STSClient,
+	type ServiceInputTypes as StsInput,
+	type ServiceOutputTypes as StsOutput,
+	type STSClientResolvedConfig,
+} from '@aws-sdk/client-sts';
+import {UserError} from '../errors.js';
+import {awsErrorCode, explainAwsError, isRetryable} from './errors.js';
+
+type Ec2Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = $Command<I, O, EC2ClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes>;
+type StsCommand<I extends StsInput, O extends StsOutput> = $Command<I, O, STSClientResolvedConfig, StsInput, StsOutput>;
+
+export interface CallOptions {
+	signal?: AbortSignal;
+	/**
+	 * Error codes that mean "not visible yet": AWS is eventually consistent, so a resource created a moment ago
+	 * can be missing from the next call. These are retried like throttling.
+	 */
+	retryOn?: readonly string[];
+}
+
+export interface AwsSettings {
+	region?: string | undefined;
+	profile?: string | undefined;
+	/** Waits between retries; injectable so tests don't sleep. */
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	/** How many times a throttled or not-yet-visible call is tried in all. */
+	attempts?: number;
+	/** The clients, for tests that mock them. */
+	ec2Client?: EC2Client;
+	stsClient?: STSClient;
+}
+
+const defaultAttempts = 8;
+
+/**
+ * Every AWS call goes through here: errors become messages that name the call, throttling and eventual
+ * consistency are waited out with capped exponential backoff and jitter, and Ctrl-C aborts the request.
+ * The SDK's own retries are off so there is one retry policy, and it is tested.
+ */
+export class AwsApi {
+	readonly ec2Client: EC2Client;
+	readonly stsClient: STSClient;
+	readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+	readonly #attempts: number;
+
+	constructor(settings: AwsSettings = {}) {
+		const common = {
+			...(settings.region ? {region: settings.region} : {}),
+			...(settings.profile ? {profile: settings.profile} : {}),
+			maxAttempts: 1,
+		};
+		this.ec2Client = settings.ec2Client ?? new EC2Client(common);
+		this.stsClient = settings.stsClient ?? new STSClient(common);
+		this.#sleep = settings.sleep ?? defaultSleep;
+		this.#attempts = settings.attempts ?? defaultAttempts;
+	}
+
+	/** The region the clients resolved: hoist.yml, else AWS_REGION, else the profile's. */
+	async region(): Promise<string> {
+		try {
+			return await this.ec2Client.config.region();
+		} catch {
+			throw new UserError('No AWS region is set.', {
+				code: 'AWS_NO_REGION',
+				hint: 'hoist takes the region from hoist.yml (aws.region), else AWS_REGION, else your AWS profile.',
+				nextSteps: ['Add `region: eu-west-1` (or yours) under aws: in hoist.yml, then run the command again.'],
+			});
+		}
+	}
+
+	async endpoint(): Promise<string | undefined> {
+		try {
+			const endpoint = await this.ec2Client.config.endpoint?.();
+			return endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}` : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	ec2<I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: Ec2Command<I, O>, options: CallOptions = {}): Promise<O> {
+		return this.#call(`ec2:${operationName(command)}`, (abortSignal) => this.ec2Client.send(command, {abortSignal}), options);
+	}
+
+	sts<I extends StsInput, O extends StsOutput>(command: StsCommand<I, O>, options: CallOptions = {}): Promise<O> {
+		return this.#call(`sts:${operationName(command)}`, (abortSignal) => this.stsClient.send(command, {abortSignal}), options);
+	}
+
+	async #call<O>(call: string, send: (signal?: AbortSignal) => Promise<O>, options: CallOptions): Promise<O> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await send(options.signal);
+			} catch (error) {
+				if (options.signal?.aborted) throw error;
+				const waitable = isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error));
+				if (!waitable || attempt >= this.#attempts) throw explainAwsError(error, call, await this.endpoint());
+				await this.#sleep(backoff(attempt), options.signal);
+			}
+		}
+	}
+}
+
+/** 0.5 s, 1 s, 2 s … capped at 20 s, with full jitter so parallel clients spread out. */
+export function backoff(attempt: number, random = Math.random): number {
+	const ceiling = Math.min(20_000, 500 * 2 ** (attempt - 1));
+	return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+function operationName(command: object): string {
+	return command.constructor.name.replace(/Command$/, '');
+}
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason);
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal?.reason);
+		};
+		signal?.addEventListener('abort', onAbort, {once: true});
+	});
+}

@@ -1,0 +1,52 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {writeFileAtomic} from '../engine/atomic-write.js';
+
+/**
+ * `.hoist/known_hosts`, in OpenSSH's format so `ssh -o UserKnownHostsFile=.hoist/known_hosts` works too.
+ * Each line's comment names the instance the key was pinned for: a new instance behind the same Elastic IP
+ * legitimately has a new key; the same instance with a new key does not.
+ */
+export interface HostKeyPin {
+	host: string;
+	keyType: string;
+	key: string;
+	instanceId?: string;
+}
+
+export function readPins(file: string): HostKeyPin[] {
+	if (!existsSync(file)) return [];
+	return readFileSync(file, 'utf8')
+		.split('\n')
+		.filter((line) => line.trim() !== '' && !line.startsWith('#'))
+		.flatMap((line) => {
+			const [host, keyType, key, comment] = line.trim().split(/\s+/);
+			if (!host || !keyType || !key) return [];
+			const instanceId = comment?.startsWith('instance=') ? comment.slice('instance='.length) : undefined;
+			return [{host, keyType, key, ...(instanceId ? {instanceId} : {})}];
+		});
+}
+
+export function pinFor(file: string, host: string): HostKeyPin | undefined {
+	return readPins(file).find((pin) => pin.host === host);
+}
+
+/** Pins a host key, replacing any earlier pin for the same host. */
+export function pinHostKey(file: string, pin: HostKeyPin): void {
+	writePins(file, [...readPins(file).filter((other) => other.host !== pin.host), pin]);
+}
+
+export function unpinHost(file: string, host?: string): void {
+	if (!existsSync(file)) return;
+	writePins(file, host === undefined ? [] : readPins(file).filter((pin) => pin.host !== host));
+}
+
+function writePins(file: string, pins: HostKeyPin[]): void {
+	const lines = pins.map((pin) => [pin.host, pin.keyType, pin.key, pin.instanceId ? `instance=${pin.instanceId}` : ''].join(' ').trimEnd());
+	writeFileAtomic(file, lines.length > 0 ? `${lines.join('\n')}\n` : '', 0o644);
+}
+
+/** The key type inside an SSH public key blob (its first length-prefixed string). */
+export function keyTypeOf(blob: Buffer): string {
+	const length = blob.readUInt32BE(0);
+	return blob.subarray(4, 4 + length).toString('ascii');
+}

@@ -1,0 +1,123 @@
+import {DescribeImagesCommand, type Image} from '@aws-sdk/client-ec2';
+import {unlessAwsError} from '../source/aws/errors.js';
+import {defineStep} from '../source/engine/step.js';
+import {UserError} from '../source/errors.js';
+
+export interface AmiOutputs {
+	imageId: string;
+	name: string;
+	/** e.g. 3.20.3 */
+	release: string;
+	/** As EC2 names it: x86_64 or arm64. */
+	architecture: string;
+	firmware: 'uefi' | 'bios';
+	rootDeviceName: string;
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		ami: AmiOutputs;
+	}
+}
+
+/** The account that publishes the official Alpine Linux cloud images. */
+export const alpineOwner = '538276064493';
+
+/** alpine-<x.y.z>-<arch>-<firmware>-tiny-r<revision>: tiny-cloud images; edge (dated) images don't match. */
+const imageName = /^alpine-(\d+)\.(\d+)\.(\d+)-(x86_64|aarch64)-(uefi|bios)-tiny-r(\d+)$/;
+
+interface Candidate {
+	image: Image;
+	version: number[];
+}
+
+/**
+ * The newest official Alpine image for the instance type's architecture and a boot mode it supports.
+ * Looked up by owner and name, never hard-coded; the id is recorded so a resume uses the same image.
+ */
+export const ami = defineStep({
+	id: 'ami',
+	title: 'Find the Alpine image',
+	needs: ['preflight'],
+	async check(ctx) {
+		const previous = ctx.previous;
+		const {architectures} = ctx.outputs.preflight;
+		if (!previous || !architectures.includes(previous.architecture)) return undefined;
+		const result = await unlessAwsError(
+			ctx.services.aws().ec2(new DescribeImagesCommand({ImageIds: [previous.imageId]}), {signal: ctx.signal}),
+			'InvalidAMIID.NotFound',
+			'InvalidAMIID.Unavailable',
+		);
+		return result?.Images?.[0]?.State === 'available' ? previous : undefined;
+	},
+	async run(ctx) {
+		const {architectures, bootModes, instanceType} = ctx.outputs.preflight;
+		const architecture = architectures.includes('x86_64') ? 'x86_64' : architectures.includes('arm64') ? 'arm64' : undefined;
+		if (!architecture) {
+			throw new UserError(`Alpine publishes no image for the architecture of ${instanceType} (${architectures.join(', ')}).`, {
+				code: 'ALPINE_NO_ARCH',
+				nextSteps: ['Choose an x86_64 or ARM (Graviton) instance type in hoist.yml, e.g. t3.small or t4g.small.'],
+			});
+		}
+		// UEFI where the type supports it (all Graviton, most Nitro x86); BIOS for older Xen types like t2.
+		const firmware = bootModes.includes('uefi') ? 'uefi' : 'bios';
+		const release = ctx.config.aws.alpineRelease;
+		const nameArch = architecture === 'arm64' ? 'aarch64' : 'x86_64';
+		const pattern = `alpine-${release ? `${release}.` : ''}*-${nameArch}-${firmware}-tiny-r*`;
+		ctx.progress(`looking for ${pattern} published by ${alpineOwner}`);
+		const result = await ctx.services.aws().ec2(
+			new DescribeImagesCommand({
+				Owners: [alpineOwner],
+				Filters: [
+					{Name: 'name', Values: [pattern]},
+					{Name: 'architecture', Values: [architecture]},
+					{Name: 'state', Values: ['available']},
+				],
+			}),
+			{signal: ctx.signal},
+		);
+		const newest = newestRelease(result.Images ?? [], release);
+		if (!newest) {
+			throw new UserError(`No official Alpine${release ? ` ${release}` : ''} image for ${architecture} (${firmware}) in ${ctx.outputs.preflight.region}.`, {
+				code: 'ALPINE_NOT_FOUND',
+				hint: `hoist looked for images named ${pattern} owned by ${alpineOwner} (the Alpine Linux project).`,
+				nextSteps: [
+					release ? `Remove aws.alpineRelease from hoist.yml to use the newest release, or pick another one.` : 'Try another region or instance type.',
+				],
+			});
+		}
+		const {image, version} = newest;
+		ctx.log(`chose ${image.Name} (${image.ImageId}) among ${result.Images?.length ?? 0} candidates`);
+		return {
+			imageId: image.ImageId!,
+			name: image.Name!,
+			release: version.slice(0, 3).join('.'),
+			architecture,
+			firmware,
+			rootDeviceName: image.RootDeviceName ?? '/dev/xvda',
+		};
+	},
+	summary: (out) => `${out.imageId} (${out.name})`,
+});
+
+/** Newest by version and revision (creation dates can tie), stable releases only. */
+export function newestRelease(images: Image[], release: string | undefined): Candidate | undefined {
+	const candidates: Candidate[] = [];
+	for (const image of images) {
+		const match = imageName.exec(image.Name ?? '');
+		if (!match || !image.ImageId) continue;
+		const version = match.slice(1, 4).concat(match[6]!).map(Number);
+		if (release && `${version[0]}.${version[1]}` !== release) continue;
+		candidates.push({image, version});
+	}
+	candidates.sort((a, b) => compareVersions(b.version, a.version) || (b.image.CreationDate ?? '').localeCompare(a.image.CreationDate ?? ''));
+	return candidates[0];
+}
+
+function compareVersions(a: number[], b: number[]): number {
+	for (let index = 0; index < Math.max(a.length, b.length); index++) {
+		const difference = (a[index] ?? 0) - (b[index] ?? 0);
+		if (difference !== 0) return difference;
+	}
+	return 0;
+}

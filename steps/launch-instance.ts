@@ -1,0 +1,196 @@
+import {
+	RunInstancesCommand,
+	StartInstancesCommand,
+	TerminateInstancesCommand,
+	type _InstanceType,
+	type Instance,
+} from '@aws-sdk/client-ec2';
+import type {AwsApi} from '../source/aws/api.js';
+import {isAwsError} from '../source/aws/errors.js';
+import {describeInstance, findStackInstances} from '../source/aws/instances.js';
+import {tagSpecification} from '../source/aws/tags.js';
+import {defineStep, type StepContext} from '../source/engine/step.js';
+import {UserError} from '../source/errors.js';
+
+export interface LaunchInstanceOutputs {
+	instanceId: string;
+	availabilityZone: string;
+	privateIp: string;
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		'launch-instance': LaunchInstanceOutputs;
+	}
+}
+
+const waitLimitMs = 10 * 60_000;
+
+/** RunInstances' idempotency token: the same run asks for the same instance, however often it is retried. */
+export function clientToken(stack: string, runId: string, round: number): string {
+	return `hoist-${stack}-${runId}${round > 1 ? `-r${round}` : ''}`.slice(0, 64);
+}
+
+type LaunchContext = StepContext<'launch-instance', 'preflight' | 'ami' | 'key-pair' | 'security-group'>;
+
+/**
+ * One instance per stack. Before launching it adopts an instance already tagged for the stack (a lost journal,
+ * a crash after RunInstances); the launch itself carries a ClientToken derived from the run, so a retried call
+ * returns the same instance instead of a second one.
+ */
+export const launchInstance = defineStep({
+	id: 'launch-instance',
+	title: 'Launch the instance',
+	needs: ['preflight', 'ami', 'key-pair', 'security-group'],
+	async check(ctx) {
+		const aws = ctx.services.aws();
+		const instance = await existingInstance(ctx, aws);
+		return instance?.State?.Name === 'running' ? outputs(instance) : undefined;
+	},
+	async run(ctx) {
+		const aws = ctx.services.aws();
+		let instance = await existingInstance(ctx, aws);
+		if (instance) {
+			ctx.log(`adopting ${instance.InstanceId}, already tagged for this stack (${instance.State?.Name})`);
+		} else {
+			instance = await launch(ctx, aws);
+		}
+		await ctx.recordResource({type: 'instance', id: instance.InstanceId!, ownedByHoist: true, region: ctx.outputs.preflight.region});
+		const running = await waitForRunning(ctx, aws, instance.InstanceId!);
+		return outputs(running);
+	},
+	undoTitle: 'Terminate the instance',
+	async undo(ctx) {
+		const aws = ctx.services.aws();
+		const found = await findStackInstances(aws, ctx.config.stack, ctx.signal);
+		const ids = new Set(found.map((instance) => instance.InstanceId!));
+		if (ctx.previous?.instanceId) ids.add(ctx.previous.instanceId);
+		for (const resource of ctx.resources.values()) if (resource.type === 'instance') ids.add(resource.id);
+		for (const instanceId of ids) {
+			const instance = await describeInstance(aws, instanceId, ctx.signal);
+			if (instance && instance.State?.Name !== 'terminated') {
+				ctx.progress(`terminating ${instanceId}`);
+				await aws.ec2(new TerminateInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});
+				await waitForState(ctx, aws, instanceId, ['terminated'], 'to terminate');
+			}
+			await ctx.forgetResource('instance', instanceId);
+		}
+	},
+	summary: (out) => `${out.instanceId} in ${out.availabilityZone}`,
+});
+
+async function existingInstance(ctx: LaunchContext, aws: AwsApi): Promise<Instance | undefined> {
+	const found = await findStackInstances(aws, ctx.config.stack, ctx.signal);
+	if (found.length > 1) {
+		throw new UserError(`${found.length} instances are tagged for stack ${ctx.config.stack}: ${found.map((instance) => instance.InstanceId).join(', ')}.`, {
+			code: 'INSTANCE_AMBIGUOUS',
+			hint: 'hoist runs one server per stack and will not guess which one is meant.',
+			nextSteps: ['Terminate the ones you do not want (or remove their hoist:stack tag), then run `hoist up` again.'],
+		});
+	}
+	if (found[0]) return found[0];
+	// Tags can lag right after a launch: the recorded id is the other witness.
+	const recorded = ctx.previous?.instanceId;
+	const instance = recorded ? await describeInstance(aws, recorded, ctx.signal) : undefined;
+	return instance && ['pending', 'running', 'stopping', 'stopped'].includes(instance.State?.Name ?? '') ? instance : undefined;
+}
+
+async function launch(ctx: LaunchContext, aws: AwsApi): Promise<Instance> {
+	const {ami, preflight} = ctx.outputs;
+	const {stack, aws: settings} = ctx.config;
+	ctx.progress(`launching ${preflight.instanceType} from ${ami.imageId}`);
+	// A token already used by an instance that has since been terminated returns that dead instance: move on.
+	for (let round = 1; round <= 5; round++) {
+		let result;
+		try {
+			result = await aws.ec2(
+				new RunInstancesCommand({
+					ClientToken: clientToken(stack, ctx.runId, round),
+					ImageId: ami.imageId,
+					InstanceType: preflight.instanceType as _InstanceType,
+					MinCount: 1,
+					MaxCount: 1,
+					KeyName: ctx.outputs['key-pair'].keyName,
+					SecurityGroupIds: [ctx.outputs['security-group'].groupId],
+					...(settings.subnet ? {SubnetId: settings.subnet} : {}),
+					MetadataOptions: {HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2},
+					BlockDeviceMappings: [
+						{DeviceName: ami.rootDeviceName, Ebs: {VolumeSize: settings.volumeGiB, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true}},
+					],
+					TagSpecifications: [tagSpecification('instance', stack), tagSpecification('volume', stack)],
+				}),
+				{signal: ctx.signal},
+			);
+		} catch (error) {
+			if (isAwsError(error, 'IdempotentParameterMismatch')) {
+				throw new UserError('AWS already launched an instance for this run with different settings.', {
+					code: 'INSTANCE_SETTINGS_CHANGED',
+					hint: 'hoist.yml changed (instance type, image or disk) after a launch that did not finish.',
+					nextSteps: ['Run `hoist up` again in a minute (the instance will then be found by its tag), or `hoist destroy` and start again.'],
+				});
+			}
+			throw error;
+		}
+		const instance = result.Instances?.[0];
+		if (!instance?.InstanceId) throw new UserError('AWS accepted the launch but returned no instance.', {code: 'INSTANCE_MISSING', nextSteps: ['Run `hoist up` again.']});
+		if (!['shutting-down', 'terminated'].includes(instance.State?.Name ?? '')) {
+			ctx.log(`launched ${instance.InstanceId}`);
+			return instance;
+		}
+	}
+	throw new UserError('Every launch attempt of this run returned a terminated instance.', {
+		code: 'INSTANCE_TERMINATED',
+		nextSteps: ['Run `hoist up --restart` to launch under a new run.'],
+	});
+}
+
+async function waitForRunning(ctx: LaunchContext, aws: AwsApi, instanceId: string): Promise<Instance> {
+	let instance = await waitForState(ctx, aws, instanceId, ['running', 'stopped', 'terminated'], 'to start');
+	if (instance.State?.Name === 'stopped') {
+		ctx.progress(`starting the stopped instance ${instanceId}`);
+		await aws.ec2(new StartInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});
+		instance = await waitForState(ctx, aws, instanceId, ['running', 'terminated'], 'to start');
+	}
+	if (instance.State?.Name !== 'running') {
+		throw new UserError(`The instance ${instanceId} stopped on its own (${instance.StateReason?.Message ?? instance.State?.Name}).`, {
+			code: 'INSTANCE_DIED',
+			hint: 'Common causes: no capacity for this type in the zone, or an account limit.',
+			nextSteps: ['Run `hoist up` again to launch a new one, or try another instance type.'],
+		});
+	}
+	return instance;
+}
+
+/** Polls until the instance reaches one of the states, with visible progress and a bounded wait. */
+async function waitForState(
+	ctx: Pick<LaunchContext, 'signal' | 'progress' | 'services'>,
+	aws: AwsApi,
+	instanceId: string,
+	states: string[],
+	purpose: string,
+): Promise<Instance> {
+	const started = ctx.services.now();
+	for (let attempt = 0; ; attempt++) {
+		// Just after RunInstances the id may not be visible yet: eventual consistency.
+		const instance = await describeInstance(aws, instanceId, ctx.signal);
+		const state = instance?.State?.Name ?? 'not visible yet';
+		if (instance && states.includes(state)) return instance;
+		const waited = ctx.services.now() - started;
+		if (waited > waitLimitMs) {
+			throw new UserError(`The instance ${instanceId} is still ${state} after ${waitLimitMs / 60_000} minutes of waiting for it ${purpose}.`, {
+				code: 'INSTANCE_WAIT_TIMEOUT',
+				nextSteps: ['Look at the instance in the EC2 console, then run `hoist up` again: it picks the instance up where it is.'],
+			});
+		}
+		ctx.progress(`waiting for ${instanceId} ${purpose}: ${state} (${Math.round(waited / 1000)}s)`);
+		await ctx.services.sleep(Math.min(2_000 + attempt * 1_000, 5_000), ctx.signal);
+	}
+}
+
+function outputs(instance: Instance): LaunchInstanceOutputs {
+	return {
+		instanceId: instance.InstanceId!,
+		availabilityZone: instance.Placement?.AvailabilityZone ?? '',
+		privateIp: instance.PrivateIpAddress ?? '',
+	};
+}

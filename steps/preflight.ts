@@ -1,0 +1,86 @@
+import {DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand} from '@aws-sdk/client-ec2';
+import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
+import {defineStep} from '../source/engine/step.js';
+import {UserError} from '../source/errors.js';
+
+export interface PreflightOutputs {
+	accountId: string;
+	callerArn: string;
+	region: string;
+	instanceType: string;
+	/** As EC2 names them: x86_64, arm64. */
+	architectures: string[];
+	/** As EC2 names them: legacy-bios, uefi. */
+	bootModes: string[];
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		preflight: PreflightOutputs;
+	}
+}
+
+/**
+ * Which account and region hoist is about to use, and whether the instance type exists there.
+ * Runs every time: credentials expire and profiles change between runs.
+ */
+export const preflight = defineStep({
+	id: 'preflight',
+	title: 'Check AWS account and region',
+	needs: [],
+	check: async () => undefined,
+	async run(ctx) {
+		const aws = ctx.services.aws();
+		const {signal} = ctx;
+		const region = await aws.region();
+		ctx.progress(`asking AWS who these credentials belong to (region ${region})`);
+		const identity = await aws.sts(new GetCallerIdentityCommand({}), {signal});
+		const accountId = identity.Account ?? 'unknown';
+		ctx.log(`account ${accountId} as ${identity.Arn ?? 'unknown'}`);
+
+		const elsewhere = [...ctx.resources.values()].find((resource) => resource.region !== undefined && resource.region !== region);
+		if (elsewhere) {
+			throw new UserError(`This stack's resources are in ${elsewhere.region}, but hoist now points at ${region}.`, {
+				code: 'REGION_CHANGED',
+				hint: `Going on would build a second server in ${region} and leave ${elsewhere.type} ${elsewhere.id} running.`,
+				nextSteps: [`Set aws.region: ${elsewhere.region} in hoist.yml again, or`, 'run `hoist destroy` first, then change the region.'],
+			});
+		}
+
+		const regions = await aws.ec2(new DescribeRegionsCommand({}), {signal});
+		if (!(regions.Regions ?? []).some((known) => known.RegionName === region)) {
+			throw new UserError(`The region "${region}" does not exist or is not enabled for account ${accountId}.`, {
+				code: 'AWS_UNKNOWN_REGION',
+				nextSteps: ['Check aws.region in hoist.yml (or AWS_REGION / your profile\'s region), e.g. eu-west-1.'],
+			});
+		}
+
+		const instanceType = ctx.config.aws.instanceType;
+		ctx.progress(`checking that ${instanceType} is offered in ${region}`);
+		const offerings = await aws.ec2(
+			new DescribeInstanceTypeOfferingsCommand({LocationType: 'region', Filters: [{Name: 'instance-type', Values: [instanceType]}]}),
+			{signal},
+		);
+		if ((offerings.InstanceTypeOfferings ?? []).length === 0) throw notOffered(instanceType, region);
+		const types = await aws.ec2(new DescribeInstanceTypesCommand({InstanceTypes: [instanceType as never]}), {signal});
+		const info = types.InstanceTypes?.[0];
+		if (!info) throw notOffered(instanceType, region);
+		return {
+			accountId,
+			callerArn: identity.Arn ?? '',
+			region,
+			instanceType,
+			architectures: (info.ProcessorInfo?.SupportedArchitectures ?? []).map(String),
+			bootModes: (info.SupportedBootModes ?? ['legacy-bios']).map(String),
+		};
+	},
+	summary: (out) => `account ${out.accountId} in ${out.region}, ${out.instanceType} (${out.architectures.join('/')})`,
+});
+
+function notOffered(instanceType: string, region: string): UserError {
+	return new UserError(`The instance type "${instanceType}" is not offered in ${region}.`, {
+		code: 'AWS_INSTANCE_TYPE',
+		hint: 'Small types that are offered almost everywhere: t3.micro, t3.small (x86) and t4g.micro, t4g.small (ARM).',
+		nextSteps: ['Change aws.instanceType in hoist.yml, then run `hoist up` again.'],
+	});
+}

@@ -1,0 +1,232 @@
+import {isIPv6} from 'node:net';
+import {
+	AuthorizeSecurityGroupIngressCommand,
+	CreateSecurityGroupCommand,
+	DeleteSecurityGroupCommand,
+	DescribeSecurityGroupsCommand,
+	DescribeSubnetsCommand,
+	DescribeVpcsCommand,
+	RevokeSecurityGroupIngressCommand,
+	type IpPermission,
+	type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import type {AwsApi} from '../source/aws/api.js';
+import {isAwsError, unlessAwsError} from '../source/aws/errors.js';
+import {hasStackTag, resourceName, stackFilter, tagSpecification} from '../source/aws/tags.js';
+import {defineStep, type AnyUndoContext} from '../source/engine/step.js';
+import {UserError} from '../source/errors.js';
+
+export interface SecurityGroupOutputs {
+	groupId: string;
+	vpcId: string;
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		'security-group': SecurityGroupOutputs;
+	}
+}
+
+/** One wanted ingress rule: a protocol, a port and one address range. */
+export interface Rule {
+	protocol: 'tcp' | 'udp';
+	port: number;
+	cidr: string;
+}
+
+const everyone = ['0.0.0.0/0', '::/0'];
+
+/** SSH from the configured range only; HTTP, HTTPS and HTTP/3 (UDP 443) from anywhere, IPv4 and IPv6. */
+export function wantedRules(sshCidr: string): Rule[] {
+	return [
+		{protocol: 'tcp', port: 22, cidr: sshCidr},
+		...everyone.flatMap((cidr): Rule[] => [
+			{protocol: 'tcp', port: 80, cidr},
+			{protocol: 'tcp', port: 443, cidr},
+			{protocol: 'udp', port: 443, cidr},
+		]),
+	];
+}
+
+/** The rules a group has, flattened to one range each. */
+export function existingRules(permissions: IpPermission[] | undefined): Rule[] {
+	return (permissions ?? []).flatMap((permission) => {
+		const protocol = permission.IpProtocol;
+		if ((protocol !== 'tcp' && protocol !== 'udp') || permission.FromPort !== permission.ToPort || permission.FromPort === undefined) return [];
+		const port = permission.FromPort;
+		const ranges = [...(permission.IpRanges ?? []).map((range) => range.CidrIp), ...(permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6)];
+		return ranges.filter((cidr): cidr is string => cidr !== undefined).map((cidr) => ({protocol, port, cidr}));
+	});
+}
+
+const sameRule = (a: Rule, b: Rule) => a.protocol === b.protocol && a.port === b.port && a.cidr === b.cidr;
+
+/** What to add, and which SSH rules to take away because the SSH range changed. Other rules are the user's. */
+export function ruleChanges(existing: Rule[], sshCidr: string): {add: Rule[]; remove: Rule[]} {
+	const wanted = wantedRules(sshCidr);
+	return {
+		add: wanted.filter((rule) => !existing.some((other) => sameRule(rule, other))),
+		remove: existing.filter((rule) => rule.protocol === 'tcp' && rule.port === 22 && rule.cidr !== sshCidr),
+	};
+}
+
+export function toPermissions(rules: Rule[]): IpPermission[] {
+	return rules.map((rule) => ({
+		IpProtocol: rule.protocol,
+		FromPort: rule.port,
+		ToPort: rule.port,
+		...(isIPv6(rule.cidr.split('/')[0] ?? '')
+			? {Ipv6Ranges: [{CidrIpv6: rule.cidr, Description: describe(rule)}]}
+			: {IpRanges: [{CidrIp: rule.cidr, Description: describe(rule)}]}),
+	}));
+}
+
+function describe(rule: Rule): string {
+	return rule.port === 22 ? 'SSH (hoist)' : rule.protocol === 'udp' ? 'HTTP/3 (hoist)' : `${rule.port === 80 ? 'HTTP' : 'HTTPS'} (hoist)`;
+}
+
+/**
+ * The stack's own security group hoist-<stack>. Re-running adds only missing rules (a Duplicate answer counts as
+ * success) and moves the SSH rule when ssh.sshCidr changed; rules the user added by hand are left alone.
+ */
+export const securityGroup = defineStep({
+	id: 'security-group',
+	title: 'Open ports 22, 80 and 443',
+	needs: [],
+	async check(ctx) {
+		const aws = ctx.services.aws();
+		const vpcId = await findVpc(aws, ctx.config.aws.subnet, ctx.signal);
+		const group = await findGroup(aws, ctx.config.stack, vpcId, ctx.signal);
+		if (!group?.GroupId) return undefined;
+		const changes = ruleChanges(existingRules(group.IpPermissions), ctx.config.aws.sshCidr);
+		return changes.add.length === 0 && changes.remove.length === 0 ? {groupId: group.GroupId, vpcId} : undefined;
+	},
+	async run(ctx) {
+		const aws = ctx.services.aws();
+		const {stack, aws: settings} = ctx.config;
+		const {signal} = ctx;
+		const vpcId = await findVpc(aws, settings.subnet, signal);
+		let group = await findGroup(aws, stack, vpcId, signal);
+		if (!group) {
+			ctx.progress(`creating security group ${resourceName(stack)} in ${vpcId}`);
+			await unlessAwsError(
+				aws.ec2(
+					new CreateSecurityGroupCommand({
+						GroupName: resourceName(stack),
+						Description: `hoist stack ${stack}: SSH, HTTP, HTTPS`,
+						VpcId: vpcId,
+						TagSpecifications: [tagSpecification('security-group', stack)],
+					}),
+					{signal},
+				),
+				'InvalidGroup.Duplicate',
+			);
+			// Right after creation AWS may not list the group yet.
+			for (let attempt = 0; !group && attempt < 6; attempt++) {
+				await ctx.services.sleep(500 * attempt, signal);
+				group = await findGroup(aws, stack, vpcId, signal);
+			}
+		}
+		const groupId = group?.GroupId;
+		if (!groupId) throw new UserError(`The security group ${resourceName(stack)} did not appear after it was created.`, {code: 'SG_MISSING', nextSteps: ['Run `hoist up` again.']});
+		await ctx.recordResource({type: 'security-group', id: groupId, ownedByHoist: true, region: await aws.region()});
+
+		const {add, remove} = ruleChanges(existingRules(group?.IpPermissions), settings.sshCidr);
+		if (remove.length > 0) {
+			ctx.log(`SSH range changed: removing ${remove.map((rule) => rule.cidr).join(', ')}`);
+			await unlessAwsError(
+				aws.ec2(new RevokeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions(remove)}), {signal}),
+				'InvalidPermission.NotFound',
+			);
+		}
+		if (add.length > 0) {
+			ctx.progress(`opening ${add.map((rule) => `${rule.protocol}/${rule.port} from ${rule.cidr}`).join(', ')}`);
+			await authorize(aws, groupId, add, signal);
+		}
+		return {groupId, vpcId};
+	},
+	undoTitle: 'Delete the security group',
+	async undo(ctx) {
+		const aws = ctx.services.aws();
+		const groups = await stackGroups(aws, ctx.config.stack, ctx.signal);
+		const ids = new Set(groups.map((group) => group.GroupId!).concat(ctx.previous?.groupId ?? []));
+		for (const groupId of ids) {
+			await deleteGroup(aws, groupId, ctx);
+			await ctx.forgetResource('security-group', groupId);
+		}
+	},
+	summary: (out) => `${out.groupId} in ${out.vpcId}`,
+});
+
+async function authorize(aws: AwsApi, groupId: string, rules: Rule[], signal: AbortSignal): Promise<void> {
+	try {
+		// Right after creation the group may not be visible yet.
+		await aws.ec2(new AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions(rules)}), {signal, retryOn: ['InvalidGroup.NotFound']});
+	} catch (error) {
+		// One rule already there fails the whole call; then add them one by one, counting Duplicate as done.
+		if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
+		for (const rule of rules) {
+			await unlessAwsError(
+				aws.ec2(new AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions([rule])}), {signal}),
+				'InvalidPermission.Duplicate',
+			);
+		}
+	}
+}
+
+/** AWS refuses to delete a group while an instance (even a terminating one) uses it: wait that out. */
+async function deleteGroup(aws: AwsApi, groupId: string, ctx: Pick<AnyUndoContext, 'signal' | 'progress' | 'services'>): Promise<void> {
+	const deadline = ctx.services.now() + 10 * 60_000;
+	for (;;) {
+		try {
+			await unlessAwsError(aws.ec2(new DeleteSecurityGroupCommand({GroupId: groupId}), {signal: ctx.signal}), 'InvalidGroup.NotFound');
+			return;
+		} catch (error) {
+			if (!isAwsError(error, 'DependencyViolation') || ctx.services.now() > deadline) throw error;
+			ctx.progress(`${groupId} is still in use by a shutting-down instance; waiting`);
+			await ctx.services.sleep(5_000, ctx.signal);
+		}
+	}
+}
+
+async function findVpc(aws: AwsApi, subnet: string | undefined, signal: AbortSignal): Promise<string> {
+	if (subnet) {
+		const result = await unlessAwsError(aws.ec2(new DescribeSubnetsCommand({SubnetIds: [subnet]}), {signal}), 'InvalidSubnetID.NotFound');
+		const vpcId = result?.Subnets?.[0]?.VpcId;
+		if (!vpcId) {
+			throw new UserError(`The subnet ${subnet} does not exist in this region.`, {code: 'AWS_NO_SUBNET', nextSteps: ['Check aws.subnet and aws.region in hoist.yml.']});
+		}
+		return vpcId;
+	}
+	const result = await aws.ec2(new DescribeVpcsCommand({Filters: [{Name: 'is-default', Values: ['true']}]}), {signal});
+	const vpcId = result.Vpcs?.[0]?.VpcId;
+	if (!vpcId) {
+		throw new UserError('This region has no default VPC, so hoist does not know where to put the server.', {
+			code: 'AWS_NO_DEFAULT_VPC',
+			hint: 'A public subnet (one with a route to an internet gateway) works.',
+			nextSteps: ['Set aws.subnet: subnet-… in hoist.yml to a public subnet, or create a default VPC (`aws ec2 create-default-vpc`).'],
+		});
+	}
+	return vpcId;
+}
+
+async function findGroup(aws: AwsApi, stack: string, vpcId: string, signal: AbortSignal): Promise<SecurityGroup | undefined> {
+	const result = await aws.ec2(
+		new DescribeSecurityGroupsCommand({Filters: [{Name: 'vpc-id', Values: [vpcId]}, {Name: 'group-name', Values: [resourceName(stack)]}]}),
+		{signal},
+	);
+	const group = result.SecurityGroups?.[0];
+	if (group && !hasStackTag(group.Tags, stack)) {
+		throw new UserError(`A security group named ${resourceName(stack)} already exists in ${vpcId}, and hoist did not create it.`, {
+			code: 'SG_TAKEN',
+			hint: 'hoist only changes groups it created, so your own rules are never touched.',
+			nextSteps: [`Rename or delete that group, or choose another stack name.`],
+		});
+	}
+	return group;
+}
+
+async function stackGroups(aws: AwsApi, stack: string, signal: AbortSignal): Promise<SecurityGroup[]> {
+	const result = await aws.ec2(new DescribeSecurityGroupsCommand({Filters: [stackFilter(stack)]}), {signal});
+	return result.SecurityGroups ?? [];
+}
