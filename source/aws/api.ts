@@ -70,15 +70,6 @@ export class AwsApi {
 		}
 	}
 
-	async endpoint(): Promise<string | undefined> {
-		try {
-			const endpoint = await this.ec2Client.config.endpoint?.();
-			return endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}` : undefined;
-		} catch {
-			return undefined;
-		}
-	}
-
 	ec2<I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: Ec2Command<I, O>, options: CallOptions = {}): Promise<O> {
 		return this.#call(`ec2:${operationName(command)}`, (abortSignal) => this.ec2Client.send(command, {abortSignal}), options);
 	}
@@ -94,7 +85,7 @@ export class AwsApi {
 			} catch (error) {
 				if (options.signal?.aborted) throw error;
 				const waitable = isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error));
-				if (!waitable || attempt >= this.#attempts) throw explainAwsError(error, call, await this.endpoint());
+				if (!waitable || attempt >= this.#attempts) throw explainAwsError(error, call);
 				await this.#sleep(backoff(attempt), options.signal);
 			}
 		}

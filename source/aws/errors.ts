@@ -47,7 +47,7 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** Turns an SDK error into a message that names the call and says what to do. */
-export function explainAwsError(error: unknown, call: string, endpoint: string | undefined): HoistError {
+export function explainAwsError(error: unknown, call: string): HoistError {
 	const shape = error as AwsErrorShape;
 	const code = awsErrorCode(error);
 	const message = (shape?.message ?? String(error)).split('\n')[0] ?? '';
@@ -78,12 +78,13 @@ export function explainAwsError(error: unknown, call: string, endpoint: string |
 			nextSteps: ['Run `aws configure` (or `aws sso login --profile NAME` and set aws.profile in hoist.yml).', 'Then run `hoist up` again.'],
 		});
 	}
-	const errno = (error as {code?: string; cause?: {code?: string}})?.code ?? (error as {cause?: {code?: string}})?.cause?.code;
-	if ((errno && unreachable.has(errno)) || code === 'TimeoutError') {
-		return new ExternalError(`Could not reach AWS at ${endpoint ?? 'its endpoint'} (${errno ?? code}).`, {
+	const network = networkFailure(error);
+	if (network || code === 'TimeoutError') {
+		const where = network?.address ? ` at ${network.address}${network.port ? `:${network.port}` : ''}` : network?.hostname ? ` at ${network.hostname}` : '';
+		return new ExternalError(`Could not reach AWS${where} for ${call} (${network?.code ?? code}).`, {
 			code: 'AWS_UNREACHABLE',
 			command: call,
-			hint: 'The network, a proxy or an endpoint override (AWS_ENDPOINT_URL_EC2) is in the way.',
+			hint: 'The network, a proxy, a misspelt region or an endpoint override (AWS_ENDPOINT_URL_EC2) is in the way.',
 			nextSteps: ['Check your connection, then run `hoist up` again: it resumes at this step.'],
 		});
 	}
@@ -93,6 +94,22 @@ export function explainAwsError(error: unknown, call: string, endpoint: string |
 		command: call,
 		nextSteps: ['Run `hoist up` again: it resumes at this step. If it fails the same way, the message above is AWS\'s own.'],
 	});
+}
+
+interface NetworkFailure {
+	code: string;
+	address?: string;
+	port?: number;
+	hostname?: string;
+}
+
+/** The socket error behind an SDK error, if that is what it was (the SDK sometimes wraps it in `cause`). */
+function networkFailure(error: unknown): NetworkFailure | undefined {
+	for (let current = error as (NetworkFailure & {cause?: unknown}) | undefined, depth = 0; current && depth < 3; depth++) {
+		if (typeof current.code === 'string' && unreachable.has(current.code)) return current;
+		current = current.cause as typeof current;
+	}
+	return undefined;
 }
 
 /** An AWS answer that steps may expect (NotFound, Duplicate…): it keeps AWS's own error code. */

@@ -99,7 +99,8 @@ function got(node: unknown): string {
 	if (!isScalar(node)) return '';
 	const value = node.value;
 	if (value === null) return ', got nothing';
-	return `, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+	// The text as written: 3.20 stays 3.20, not the number 3.2.
+	return `, got ${typeof value === 'string' ? JSON.stringify(value) : (node.source ?? String(value))}`;
 }
 
 function keyOffset(doc: Document, path: string[], key: string): number | undefined {

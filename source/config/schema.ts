@@ -76,7 +76,7 @@ const alpineRelease = z
 	.string({
 		error: (issue) =>
 			typeof issue.input === 'number'
-				? `expected the release in quotes, e.g. "${String(issue.input)}" (YAML reads 3.20 as the number 3.2)`
+				? 'expected the release in quotes, e.g. "3.20" (unquoted, YAML reads 3.20 as the number 3.2)'
 				: 'expected a release line like "3.20"',
 	})
 	.regex(/^\d+\.\d+$/, {error: 'expected a release line like "3.20"'});

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
-import {basename} from 'node:path';
+import {basename, dirname} from 'node:path';
 import {z} from 'zod';
 import {BugError, UserError} from '../errors.js';
 import {writeFileAtomic} from './atomic-write.js';
@@ -81,13 +81,18 @@ export function resourceKey(type: string, id: string): string {
  */
 export class Journal {
 	readonly path: string;
-	data: JournalData;
+	#data: JournalData;
 	readonly #redactor: Redactor;
 
 	private constructor(path: string, data: JournalData, redactor: Redactor) {
 		this.path = path;
-		this.data = data;
+		this.#data = data;
 		this.#redactor = redactor;
+	}
+
+	/** The current content; change it only through the methods below, which write it to disk. */
+	get data(): Readonly<JournalData> {
+		return this.#data;
 	}
 
 	/** Reads the journal, or starts an empty one in memory (nothing is written until the first change). */
@@ -126,91 +131,100 @@ export class Journal {
 	}
 
 	beginRun(command: string): void {
-		this.data.runs.push({command, startedAt: now()});
-		this.data.runs = this.data.runs.slice(-keptRuns);
-		delete this.data.destroyedAt;
-		this.save();
+		this.#update((data) => {
+			data.runs = [...data.runs, {command, startedAt: now()}].slice(-keptRuns);
+			delete data.destroyedAt;
+		});
 	}
 
 	endRun(result: RunResult): void {
-		const run = this.data.runs.at(-1);
-		if (run) Object.assign(run, {finishedAt: now(), result});
-		this.save();
+		this.#update((data) => {
+			const run = data.runs.at(-1);
+			if (run) Object.assign(run, {finishedAt: now(), result});
+		});
 	}
 
 	startStep(id: string): void {
-		const previous = this.data.steps[id];
-		this.data.steps[id] = {...previous, status: 'running', startedAt: now()};
-		delete this.data.steps[id].error;
-		this.save();
+		this.#update((data) => {
+			const {error: _previousError, ...previous} = data.steps[id] ?? {};
+			data.steps[id] = {...previous, status: 'running', startedAt: now()};
+		});
 	}
 
 	finishStep(id: string, outputs: object, durationMs: number, reused: boolean, summary?: string): void {
-		this.data.steps[id] = {
-			status: 'done',
-			outputs: outputs as Record<string, unknown>,
-			startedAt: this.data.steps[id]?.startedAt ?? now(),
-			finishedAt: now(),
-			durationMs,
-			reused,
-			...(summary === undefined ? {} : {summary}),
-		};
-		this.save();
+		this.#update((data) => {
+			data.steps[id] = {
+				status: 'done',
+				outputs: outputs as Record<string, unknown>,
+				startedAt: data.steps[id]?.startedAt ?? now(),
+				finishedAt: now(),
+				durationMs,
+				reused,
+				...(summary === undefined ? {} : {summary}),
+			};
+		});
 	}
 
 	failStep(id: string, error: ErrorView, durationMs: number): void {
-		this.data.steps[id] = {...this.data.steps[id], status: 'failed', finishedAt: now(), durationMs, error};
-		this.save();
+		this.#update((data) => {
+			data.steps[id] = {...data.steps[id], status: 'failed', finishedAt: now(), durationMs, error};
+		});
 	}
 
 	/** A step that was running when a cancel arrived: it will be checked again next time. */
 	interruptStep(id: string): void {
-		const record = this.data.steps[id];
-		if (record) record.status = 'pending';
-		this.save();
-	}
-
-	resetStep(id: string): void {
-		const record = this.data.steps[id];
-		if (record) this.data.steps[id] = {status: 'pending', ...(record.outputs ? {outputs: record.outputs} : {})};
-		this.save();
+		this.#update((data) => {
+			const record = data.steps[id];
+			if (record) record.status = 'pending';
+		});
 	}
 
 	recordResource(resource: ResourceRecord): void {
-		this.data.resources[resourceKey(resource.type, resource.id)] = {createdAt: now(), ...resource};
-		this.save();
+		this.#update((data) => {
+			data.resources[resourceKey(resource.type, resource.id)] = {createdAt: now(), ...resource};
+		});
 	}
 
 	forgetResource(type: string, id: string): void {
-		delete this.data.resources[resourceKey(type, id)];
-		this.save();
+		this.#update((data) => {
+			delete data.resources[resourceKey(type, id)];
+		});
 	}
 
 	/** `--restart`: a new run id and every step pending again; the record of created resources stays. */
 	restart(): void {
-		this.data.runId = newRunId();
-		for (const id of Object.keys(this.data.steps)) this.data.steps[id] = {status: 'pending'};
-		this.save();
+		this.#update((data) => {
+			data.runId = newRunId();
+			for (const id of Object.keys(data.steps)) data.steps[id] = {status: 'pending'};
+		});
 	}
 
 	markDestroyed(): void {
-		this.data.destroyedAt = now();
-		this.data.runId = newRunId();
-		this.data.steps = {};
-		this.save();
+		this.#update((data) => {
+			data.destroyedAt = now();
+			data.runId = newRunId();
+			data.steps = {};
+		});
 	}
 
-	save(): void {
-		this.data.updatedAt = now();
-		const text = `${JSON.stringify(this.data, null, 2)}\n`;
+	/**
+	 * Applies a change to a copy, writes it, and only then makes it current: a refused or failed write leaves
+	 * both the file and the journal in memory as they were.
+	 */
+	#update(change: (data: JournalData) => void): void {
+		const next = structuredClone(this.#data);
+		change(next);
+		next.updatedAt = now();
+		const text = `${JSON.stringify(next, null, 2)}\n`;
 		if (this.#redactor.contains(text)) {
 			throw new BugError('Refused to write a secret into the journal.', {
 				code: 'SECRET_IN_JOURNAL',
 				hint: 'A step put a secret into its outputs or error; the journal was left as it was.',
 			});
 		}
-		mkdirSync(this.path.replace(/\/[^/]+$/, ''), {recursive: true, mode: 0o700});
+		mkdirSync(dirname(this.path), {recursive: true, mode: 0o700});
 		writeFileAtomic(this.path, text);
+		this.#data = next;
 	}
 }
 

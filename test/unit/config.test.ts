@@ -1,0 +1,103 @@
+import {PassThrough} from 'node:stream';
+import {afterEach, describe, expect, it} from 'vitest';
+import {parseConfig} from '../../source/config/load.js';
+import {readSecrets} from '../../source/config/secrets.js';
+import {main} from '../../source/main.js';
+import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
+
+let stack: TempStack | undefined;
+afterEach(() => stack?.cleanup());
+
+async function runStatusLikeUp(config: string): Promise<{code: number; stderr: string; stdout: string}> {
+	stack = makeTempStack(config);
+	const stdout = new PassThrough();
+	const stderr = new PassThrough();
+	let out = '';
+	let err = '';
+	stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+	const code = await main(['up', '--config', stack.config], {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stderr: stderr as unknown as NodeJS.WriteStream,
+		stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+		env: {CI: 'true'},
+	});
+	return {code, stderr: err, stdout: out};
+}
+
+const base = minimalConfig();
+const replace = (from: string, to: string) => {
+	if (!base.includes(from)) throw new Error(`fixture does not contain ${from}`);
+	return base.replace(from, to);
+};
+
+// Each bad config, and the located message (file:line:col: field: …) a user must see.
+const badConfigs: Array<[string, string, RegExp]> = [
+	['invalid YAML (unclosed flow sequence)', base + '\nextra: [1, 2\n', /^hoist\.yml:\d+:\d+: invalid YAML: /],
+	['invalid YAML (tab indentation)', base.replace('  port: 8080', '\tport: 8080'), /^hoist\.yml:\d+:\d+: invalid YAML: /],
+	['duplicate key', base + '\nstack: other\n', /^hoist\.yml:\d+:1: invalid YAML: Map keys must be unique/],
+	['empty file', '', /^hoist\.yml:1:1: the file is empty/],
+	['a list instead of a mapping', '- stack: demo\n', /^hoist\.yml:1:1: expected a mapping/],
+	['missing stack', replace('stack: demo\n', ''), /^hoist\.yml:1:1: stack: is required/],
+	['stack with capitals', replace('stack: demo', 'stack: Demo'), /^hoist\.yml:1:8: stack: expected 2–32 lowercase letters.*got "Demo"$/],
+	['stack as a number', replace('stack: demo', 'stack: 42'), /^hoist\.yml:1:8: stack: expected a name like "shop-api", got 42$/],
+	['missing domain', replace('domain: app.example.test\n', ''), /^hoist\.yml:1:1: domain: is required/],
+	['domain with scheme', replace('domain: app.example.test', 'domain: https://app.example.test'), /^hoist\.yml:2:9: domain: expected a bare domain name, without "https:\/\/"/],
+	['domain that is an IP', replace('domain: app.example.test', 'domain: 10.0.0.1'), /^hoist\.yml:2:9: domain: expected a domain name, not an IP address/],
+	['domain with one label', replace('domain: app.example.test', 'domain: localhost'), /^hoist\.yml:2:9: domain: expected a fully qualified name/],
+	['domain with a bad label', replace('domain: app.example.test', 'domain: -app.example.test'), /^hoist\.yml:2:9: domain: expected a valid domain name/],
+	['wildcard domain', replace('domain: app.example.test', 'domain: "*.example.test"'), /^hoist\.yml:2:9: domain: expected one name; wildcard/],
+	['port as a string', replace('port: 8080', 'port: "8080"'), /^hoist\.yml:5:9: compose\.port: expected a port number, got "8080"$/],
+	['port out of range', replace('port: 8080', 'port: 70000'), /^hoist\.yml:5:9: compose\.port: expected a port from 1 to 65535, got 70000$/],
+	['missing compose service', replace('  service: web\n', ''), /^hoist\.yml:4:3: compose\.service: is required/],
+	['missing aws section', replace('aws:\n  sshCidr: 10.77.0.1/32\n', ''), /^hoist\.yml:1:1: aws: is required/],
+	['missing sshCidr', replace('  sshCidr: 10.77.0.1/32', '  region: eu-west-1'), /^hoist\.yml:7:3: aws\.sshCidr: is required/],
+	['sshCidr without prefix', replace('sshCidr: 10.77.0.1/32', 'sshCidr: 10.77.0.1'), /^hoist\.yml:7:12: aws\.sshCidr: expected an address range like "203\.0\.113\.7\/32"/],
+	['sshCidr with a too long prefix', replace('sshCidr: 10.77.0.1/32', 'sshCidr: 10.77.0.1/33'), /^hoist\.yml:7:12: aws\.sshCidr: a \/33 prefix is too long for an IPv4 address/],
+	['bad region', base + '  region: Europe\n', /^hoist\.yml:8:11: aws\.region: expected a region like "eu-west-1", got "Europe"$/],
+	['bad instance type', base + '  instanceType: large\n', /^hoist\.yml:8:17: aws\.instanceType: expected an EC2 instance type like "t3\.micro"/],
+	['alpine release as a number', base + '  alpineRelease: 3.20\n', /^hoist\.yml:8:18: aws\.alpineRelease: expected the release in quotes, e\.g\. "3\.20" .*, got 3\.20$/],
+	['volume size not a whole number', base + '  volumeGiB: 7.5\n', /^hoist\.yml:8:14: aws\.volumeGiB: expected a whole number of GiB, got 7\.5$/],
+	['bad elastic IP allocation', base + '  elasticIp: 10.77.0.2\n', /^hoist\.yml:8:14: aws\.elasticIp: expected an id like "eipalloc-/],
+	['unknown key with a suggestion', base + '  regoin: eu-west-1\n', /^hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)$/],
+	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, compose, aws, ssh, acme, registry\)$/],
+	['a secret in the file', base + 'registry:\n  server: ghcr.io\n  username: me\n  token: ghp_abc\n', /^hoist\.yml:11:3: registry\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
+	['registry server with https', base + 'registry:\n  server: https://ghcr.io\n  username: me\n', /^hoist\.yml:9:11: registry\.server: expected a registry host like "ghcr\.io", without https:\/\//],
+	['bad ACME email', base + 'acme:\n  email: not-an-email\n', /^hoist\.yml:9:10: acme\.email: expected an email address, got "not-an-email"$/],
+	['ACME directory over http', base + 'acme:\n  directory: http://ca.example.test/dir\n', /^hoist\.yml:9:14: acme\.directory: expected an https:\/\/ URL/],
+	['compose file that does not exist', replace('  service: web', '  file: missing.yml\n  service: web'), /^hoist\.yml:4:9: compose\.file: the compose file .*missing\.yml does not exist$/],
+	['ssh wait too short', base + 'ssh:\n  waitSeconds: 1\n', /^hoist\.yml:9:16: ssh\.waitSeconds: expected at least 5 seconds, got 1$/],
+];
+
+describe('bad hoist.yml', () => {
+	it('has at least 20 cases', () => expect(badConfigs.length).toBeGreaterThanOrEqual(20));
+
+	it.each(badConfigs)('%s → one located line, exit 2, no stack trace', async (_name, config, expected) => {
+		const result = await runStatusLikeUp(config);
+		expect(result.code).toBe(2);
+		const [first, ...rest] = result.stderr.split('\n');
+		expect(first).toMatch(/^Error: /);
+		expect(first!.slice('Error: '.length)).toMatch(expected);
+		expect(result.stderr).toContain('Next steps:');
+		expect(rest.join('\n')).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+		expect(result.stdout).toBe('');
+	});
+});
+
+describe('good hoist.yml', () => {
+	it('applies defaults and normalises the domain', () => {
+		stack = makeTempStack();
+		const config = parseConfig(minimalConfig().replace('app.example.test', 'app.example.test.'), 'hoist.yml', stack.dir);
+		expect(config.domain).toBe('app.example.test');
+		expect(config.compose.file).toBe('docker-compose.yml');
+		expect(config.aws.instanceType).toBe('t3.micro');
+		expect(config.aws.volumeGiB).toBe(10);
+		expect(config.ssh.waitSeconds).toBe(300);
+		expect(config.acme.directory).toBe('https://acme-v02.api.letsencrypt.org/directory');
+	});
+
+	it('reads secrets from the environment only', () => {
+		expect(readSecrets({HOIST_REGISTRY_TOKEN: 'ghp_secret'})).toEqual({registryToken: 'ghp_secret'});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN: ''})).toEqual({});
+	});
+});

@@ -1,0 +1,132 @@
+import {mkdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {configSchema} from '../../source/config/schema.js';
+import type {EngineEvent} from '../../source/engine/events.js';
+import {Journal} from '../../source/engine/journal.js';
+import {Redactor} from '../../source/engine/redactor.js';
+import {runPlan, undoPlan, type RunEnvironment} from '../../source/engine/runner.js';
+import {stackFiles} from '../../source/engine/stack-files.js';
+import type {AnyStep} from '../../source/engine/step.js';
+import {BugError} from '../../source/errors.js';
+import type {Services} from '../../source/services.js';
+import {makeTempStack, type TempStack} from '../helpers/temp-stack.js';
+
+const token = 'ghp_0123456789abcdefSECRET';
+let stack: TempStack;
+let events: EngineEvent[];
+let env: RunEnvironment;
+
+beforeEach(() => {
+	stack = makeTempStack();
+	mkdirSync(join(stack.dir, '.hoist'));
+	events = [];
+	const redactor = new Redactor();
+	redactor.add(token);
+	env = {
+		config: configSchema.parse({stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}, aws: {sshCidr: '10.0.0.1/32'}}),
+		files: stackFiles(stack.dir),
+		services: {redactor, secrets: {registryToken: token}} as unknown as Services,
+		journal: Journal.open(stack.journal, 'demo', redactor),
+		redactor,
+		emit: (event) => events.push(event),
+		signal: new AbortController().signal,
+	};
+});
+afterEach(() => stack.cleanup());
+
+const step = (id: string, behaviour: Partial<AnyStep> = {}): AnyStep => ({
+	id,
+	title: `Step ${id}`,
+	needs: [],
+	check: async () => undefined,
+	run: async () => ({id}),
+	...behaviour,
+});
+
+describe('runPlan', () => {
+	it('hands each step the outputs of the steps it needs, and nothing else', async () => {
+		let seen: unknown;
+		const plan = [
+			step('a', {run: async () => ({value: 1})}),
+			step('b', {run: async () => ({value: 2})}),
+			step('c', {needs: ['a'], run: async (ctx) => ((seen = ctx.outputs), {})}),
+		];
+		expect((await runPlan(plan, env, {command: 'up'})).result).toBe('ok');
+		expect(seen).toEqual({a: {value: 1}});
+	});
+
+	it('rejects a plan whose step needs a later one', async () => {
+		await expect(runPlan([step('a', {needs: ['b']}), step('b')], env, {command: 'up'})).rejects.toThrow(BugError);
+	});
+
+	it('masks secrets in every event, and the journal never holds them', async () => {
+		const plan = [
+			step('login', {
+				run: async (ctx) => {
+					ctx.log(`docker login with ${token}`);
+					ctx.progress(`using ${token}`);
+					throw new Error(`registry said: bad token ${token}`);
+				},
+			}),
+		];
+		const outcome = await runPlan(plan, env, {command: 'up'});
+		expect(outcome.result).toBe('failed');
+		const text = JSON.stringify(events);
+		expect(text).not.toContain(token);
+		expect(text).toContain('docker login with ***');
+		expect(readFileSync(stack.journal, 'utf8')).not.toContain(token);
+		expect(readFileSync(stack.journal, 'utf8')).toContain('registry said: bad token ***');
+	});
+
+	it('a step that returns a secret in its outputs fails as a bug, and the secret is not written', async () => {
+		const outcome = await runPlan([step('leaky', {run: async () => ({token})})], env, {command: 'up'});
+		expect(outcome.error?.kind).toBe('bug');
+		expect(outcome.error?.code).toBe('SECRET_IN_JOURNAL');
+		expect(readFileSync(stack.journal, 'utf8')).not.toContain(token);
+	});
+
+	it('a cancel interrupts the running step even if it ignores the signal; the step is left to be checked again', async () => {
+		const controller = new AbortController();
+		env = {...env, signal: controller.signal};
+		const plan = [step('a'), step('slow', {run: () => new Promise(() => setTimeout(() => controller.abort(), 20))})];
+		const outcome = await runPlan(plan, env, {command: 'up'});
+		expect(outcome).toMatchObject({result: 'cancelled', stepId: 'slow'});
+		expect(env.journal.step('slow')?.status).toBe('pending');
+		expect(env.journal.step('a')?.status).toBe('done');
+		expect(events.at(-1)).toMatchObject({type: 'run-finished', result: 'cancelled'});
+	});
+
+	it('emits started, progress, log and done in order, with reused for work found done', async () => {
+		const plan = [
+			step('found', {check: async () => ({already: true})}),
+			step('made', {run: async (ctx) => (ctx.progress('half way', 0.5), ctx.log('a line'), {made: true})}),
+		];
+		await runPlan(plan, env, {command: 'up'});
+		expect(events.map((event) => `${event.type}${'stepId' in event ? `:${event.stepId}` : ''}`)).toEqual([
+			'run-started',
+			'step-started:found',
+			'step-done:found',
+			'step-started:made',
+			'step-progress:made',
+			'step-log:made',
+			'step-done:made',
+			'run-finished',
+		]);
+		expect(events[2]).toMatchObject({reused: true});
+		expect(events[6]).toMatchObject({reused: false});
+	});
+});
+
+describe('undoPlan', () => {
+	it('undoes the steps that can be undone, last first, then marks the journal destroyed', async () => {
+		const order: string[] = [];
+		const undo = (id: string) => async () => void order.push(id);
+		const plan = [step('a', {undo: undo('a'), undoTitle: 'Remove a'}), step('b'), step('c', {undo: undo('c')})];
+		const outcome = await undoPlan(plan, env);
+		expect(outcome.result).toBe('ok');
+		expect(order).toEqual(['c', 'a']);
+		expect(events[0]).toMatchObject({type: 'run-started', steps: [{id: 'c', title: 'Undo: Step c'}, {id: 'a', title: 'Remove a'}]});
+		expect(env.journal.data.destroyedAt).toBeDefined();
+	});
+});

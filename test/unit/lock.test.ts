@@ -1,0 +1,48 @@
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {hostname} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, expect, it} from 'vitest';
+import {acquireLock} from '../../source/engine/lock.js';
+import {UserError} from '../../source/errors.js';
+import {makeTempStack, type TempStack} from '../helpers/temp-stack.js';
+
+let stack: TempStack;
+let lockPath: string;
+beforeEach(() => {
+	stack = makeTempStack();
+	mkdirSync(join(stack.dir, '.hoist'));
+	lockPath = join(stack.dir, '.hoist', 'lock');
+});
+afterEach(() => stack.cleanup());
+
+const holder = (pid: number, host = hostname()) => JSON.stringify({pid, host, startedAt: '2026-11-26T10:00:00.000Z', command: 'up'});
+
+it('writes pid, host and start time, and removes the lock on release', () => {
+	const lock = acquireLock(lockPath, 'up');
+	expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({pid: process.pid, host: hostname(), command: 'up'});
+	lock.release();
+	expect(existsSync(lockPath)).toBe(false);
+});
+
+it('refuses while the holder is alive, naming it', () => {
+	writeFileSync(lockPath, holder(1)); // pid 1 is always alive
+	expect(() => acquireLock(lockPath, 'up')).toThrow(UserError);
+	expect(() => acquireLock(lockPath, 'up')).toThrow(/hoist up \(pid 1 on .*since 2026-11-26T10:00:00\.000Z\)/);
+});
+
+it('takes over a stale lock whose process is gone', () => {
+	const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+	writeFileSync(lockPath, holder(dead));
+	acquireLock(lockPath, 'destroy').release();
+});
+
+it('takes over a half-written lock', () => {
+	writeFileSync(lockPath, '{"pid": 12');
+	acquireLock(lockPath, 'up').release();
+});
+
+it('never guesses about a lock held on another machine', () => {
+	writeFileSync(lockPath, holder(999_999, 'laptop-of-someone-else'));
+	expect(() => acquireLock(lockPath, 'up')).toThrow(/on laptop-of-someone-else/);
+});
