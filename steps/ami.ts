@@ -41,8 +41,10 @@ export const ami = defineStep({
 	needs: ['preflight'],
 	async check(ctx) {
 		const previous = ctx.previous;
-		const {architectures} = ctx.outputs.preflight;
-		if (!previous || !architectures.includes(previous.architecture)) return undefined;
+		const wanted = wantedImage(ctx.outputs.preflight.architectures, ctx.outputs.preflight.bootModes);
+		const release = ctx.config.aws.alpineRelease;
+		if (!previous || previous.architecture !== wanted.architecture || previous.firmware !== wanted.firmware) return undefined;
+		if (release !== undefined && !previous.release.startsWith(`${release}.`)) return undefined;
 		const result = await unlessAwsError(
 			ctx.services.aws().ec2(new DescribeImagesCommand({ImageIds: [previous.imageId]}), {signal: ctx.signal}),
 			'InvalidAMIID.NotFound',
@@ -52,15 +54,13 @@ export const ami = defineStep({
 	},
 	async run(ctx) {
 		const {architectures, bootModes, instanceType} = ctx.outputs.preflight;
-		const architecture = architectures.includes('x86_64') ? 'x86_64' : architectures.includes('arm64') ? 'arm64' : undefined;
+		const {architecture, firmware} = wantedImage(architectures, bootModes);
 		if (!architecture) {
 			throw new UserError(`Alpine publishes no image for the architecture of ${instanceType} (${architectures.join(', ')}).`, {
 				code: 'ALPINE_NO_ARCH',
 				nextSteps: ['Choose an x86_64 or ARM (Graviton) instance type in hoist.yml, e.g. t3.small or t4g.small.'],
 			});
 		}
-		// UEFI where the type supports it (all Graviton, most Nitro x86); BIOS for older Xen types like t2.
-		const firmware = bootModes.includes('uefi') ? 'uefi' : 'bios';
 		const release = ctx.config.aws.alpineRelease;
 		const nameArch = architecture === 'arm64' ? 'aarch64' : 'x86_64';
 		const pattern = `alpine-${release ? `${release}.` : ''}*-${nameArch}-${firmware}-tiny-r*`;
@@ -99,6 +99,12 @@ export const ami = defineStep({
 	},
 	summary: (out) => `${out.imageId} (${out.name})`,
 });
+
+/** The image an instance type boots: its architecture, and UEFI where supported (all Graviton, most Nitro x86), else BIOS (Xen types like t2). */
+function wantedImage(architectures: string[], bootModes: string[]): {architecture: 'x86_64' | 'arm64' | undefined; firmware: 'uefi' | 'bios'} {
+	const architecture = architectures.includes('x86_64') ? 'x86_64' : architectures.includes('arm64') ? 'arm64' : undefined;
+	return {architecture, firmware: bootModes.includes('uefi') ? 'uefi' : 'bios'};
+}
 
 /** Newest by version and revision (creation dates can tie), stable releases only. */
 export function newestRelease(images: Image[], release: string | undefined): Candidate | undefined {

@@ -10,7 +10,7 @@ import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {describeInstance} from '../source/aws/instances.js';
 import {hasStackTag, stackFilter, tagSpecification} from '../source/aws/tags.js';
-import {defineStep} from '../source/engine/step.js';
+import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 
 export interface ElasticIpOutputs {
@@ -36,7 +36,8 @@ export const elasticIp = defineStep({
 	needs: ['launch-instance'],
 	async check(ctx) {
 		const aws = ctx.services.aws();
-		const address = await currentAddress(aws, ctx.config.aws.elasticIp ?? ctx.previous?.allocationId, ctx.config.stack, ctx.signal);
+		const wanted = ctx.config.aws.elasticIp;
+		const address = wanted ? await describeAllocation(aws, wanted, ctx.signal) : await currentAddress(aws, ctx.previous?.allocationId, ctx.config.stack, ctx.signal);
 		if (!address || address.InstanceId !== ctx.outputs['launch-instance'].instanceId) return undefined;
 		return outputs(address, ctx.config.aws.elasticIp === undefined);
 	},
@@ -46,7 +47,9 @@ export const elasticIp = defineStep({
 		const {instanceId} = ctx.outputs['launch-instance'];
 		const region = await aws.region();
 		const owned = settings.elasticIp === undefined;
-		let address = await currentAddress(aws, settings.elasticIp ?? ctx.previous?.allocationId, stack, ctx.signal);
+		let address = owned
+			? await currentAddress(aws, ctx.previous?.allocationId, stack, ctx.signal)
+			: await describeAllocation(aws, settings.elasticIp!, ctx.signal);
 		if (!owned && !address) {
 			throw new UserError(`The Elastic IP allocation ${settings.elasticIp} does not exist in ${region}.`, {
 				code: 'EIP_NOT_FOUND',
@@ -60,6 +63,7 @@ export const elasticIp = defineStep({
 			ctx.log(`allocated ${address.PublicIp} (${address.AllocationId})`);
 		}
 		await ctx.recordResource({type: 'elastic-ip', id: address.AllocationId!, ownedByHoist: owned, region});
+		if (!owned) await releaseReplaced(ctx, aws, address.AllocationId!);
 		if (address.InstanceId !== instanceId) {
 			await ensureFree(aws, address, stack, ctx.signal);
 			ctx.progress(`attaching ${address.PublicIp} to ${instanceId}`);
@@ -81,6 +85,8 @@ export const elasticIp = defineStep({
 			if (!allocationId || addresses.some((address) => address.AllocationId === allocationId)) continue;
 			const address = await describeAllocation(aws, allocationId, ctx.signal);
 			if (address) addresses.push(address);
+			// Already released (a destroy cut short): nothing left to do but forget it.
+			else await ctx.forgetResource('elastic-ip', allocationId);
 		}
 		for (const address of addresses) {
 			const ours = hasStackTag(address.Tags, stack);
@@ -99,6 +105,20 @@ export const elasticIp = defineStep({
 	},
 	summary: (out) => `${out.publicIp}${out.ownedByHoist ? '' : ' (your Elastic IP)'}`,
 });
+
+/** After switching to the user's own address, the one hoist allocated earlier would only cost money: release it. */
+async function releaseReplaced(ctx: StepContext<'elastic-ip', 'launch-instance'>, aws: AwsApi, keep: string): Promise<void> {
+	const tagged = await aws.ec2(new DescribeAddressesCommand({Filters: [stackFilter(ctx.config.stack)]}), {signal: ctx.signal});
+	for (const old of tagged.Addresses ?? []) {
+		if (old.AllocationId === keep) continue;
+		ctx.log(`releasing ${old.PublicIp}, which hoist allocated before aws.elasticIp was set`);
+		if (old.AssociationId) {
+			await unlessAwsError(aws.ec2(new DisassociateAddressCommand({AssociationId: old.AssociationId}), {signal: ctx.signal}), 'InvalidAssociationID.NotFound');
+		}
+		await unlessAwsError(aws.ec2(new ReleaseAddressCommand({AllocationId: old.AllocationId!}), {signal: ctx.signal}), 'InvalidAllocationID.NotFound');
+		await ctx.forgetResource('elastic-ip', old.AllocationId!);
+	}
+}
 
 function outputs(address: Address, ownedByHoist: boolean): ElasticIpOutputs {
 	return {allocationId: address.AllocationId!, publicIp: address.PublicIp!, ownedByHoist};

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import {
 	RunInstancesCommand,
 	StartInstancesCommand,
@@ -26,9 +27,12 @@ declare module '../source/engine/step.js' {
 
 const waitLimitMs = 10 * 60_000;
 
-/** RunInstances' idempotency token: the same run asks for the same instance, however often it is retried. */
+/**
+ * RunInstances' idempotency token: the same run asks for the same instance, however often it is retried.
+ * A digest keeps every round distinct within AWS's 64 characters, whatever the stack name's length.
+ */
 export function clientToken(stack: string, runId: string, round: number): string {
-	return `hoist-${stack}-${runId}${round > 1 ? `-r${round}` : ''}`.slice(0, 64);
+	return `hoist-${createHash('sha256').update(`${stack}/${runId}`).digest('hex').slice(0, 40)}-r${round}`;
 }
 
 type LaunchContext = StepContext<'launch-instance', 'preflight' | 'ami' | 'key-pair' | 'security-group'>;

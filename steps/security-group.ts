@@ -32,6 +32,17 @@ export interface Rule {
 	protocol: 'tcp' | 'udp';
 	port: number;
 	cidr: string;
+	/** What AWS shows next to the range; hoist's own rules say "(hoist)". */
+	description?: string;
+}
+
+const sshDescription = 'SSH (hoist)';
+
+/** AWS lists IPv6 ranges in RFC 5952 form (lowercase, zeros compressed): compare in that form. */
+export function canonicalCidr(cidr: string): string {
+	const [address = '', prefix] = cidr.split('/');
+	if (!isIPv6(address)) return cidr;
+	return `${new URL(`http://[${address}]`).hostname.slice(1, -1)}/${prefix}`;
 }
 
 const everyone = ['0.0.0.0/0', '::/0'];
@@ -39,7 +50,7 @@ const everyone = ['0.0.0.0/0', '::/0'];
 /** SSH from the configured range only; HTTP, HTTPS and HTTP/3 (UDP 443) from anywhere, IPv4 and IPv6. */
 export function wantedRules(sshCidr: string): Rule[] {
 	return [
-		{protocol: 'tcp', port: 22, cidr: sshCidr},
+		{protocol: 'tcp', port: 22, cidr: canonicalCidr(sshCidr)},
 		...everyone.flatMap((cidr): Rule[] => [
 			{protocol: 'tcp', port: 80, cidr},
 			{protocol: 'tcp', port: 443, cidr},
@@ -54,19 +65,28 @@ export function existingRules(permissions: IpPermission[] | undefined): Rule[] {
 		const protocol = permission.IpProtocol;
 		if ((protocol !== 'tcp' && protocol !== 'udp') || permission.FromPort !== permission.ToPort || permission.FromPort === undefined) return [];
 		const port = permission.FromPort;
-		const ranges = [...(permission.IpRanges ?? []).map((range) => range.CidrIp), ...(permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6)];
-		return ranges.filter((cidr): cidr is string => cidr !== undefined).map((cidr) => ({protocol, port, cidr}));
+		const ranges = [
+			...(permission.IpRanges ?? []).map((range) => ({cidr: range.CidrIp, description: range.Description})),
+			...(permission.Ipv6Ranges ?? []).map((range) => ({cidr: range.CidrIpv6, description: range.Description})),
+		];
+		return ranges.flatMap(({cidr, description}): Rule[] =>
+			cidr === undefined ? [] : [{protocol, port, cidr: canonicalCidr(cidr), ...(description ? {description} : {})}],
+		);
 	});
 }
 
 const sameRule = (a: Rule, b: Rule) => a.protocol === b.protocol && a.port === b.port && a.cidr === b.cidr;
 
-/** What to add, and which SSH rules to take away because the SSH range changed. Other rules are the user's. */
+/**
+ * What to add, and which of hoist's own SSH rules to take away because the SSH range changed. Rules without
+ * hoist's description are the user's, even on port 22, and stay.
+ */
 export function ruleChanges(existing: Rule[], sshCidr: string): {add: Rule[]; remove: Rule[]} {
 	const wanted = wantedRules(sshCidr);
+	const ssh = canonicalCidr(sshCidr);
 	return {
 		add: wanted.filter((rule) => !existing.some((other) => sameRule(rule, other))),
-		remove: existing.filter((rule) => rule.protocol === 'tcp' && rule.port === 22 && rule.cidr !== sshCidr),
+		remove: existing.filter((rule) => rule.protocol === 'tcp' && rule.port === 22 && rule.cidr !== ssh && rule.description === sshDescription),
 	};
 }
 
@@ -82,12 +102,12 @@ export function toPermissions(rules: Rule[]): IpPermission[] {
 }
 
 function describe(rule: Rule): string {
-	return rule.port === 22 ? 'SSH (hoist)' : rule.protocol === 'udp' ? 'HTTP/3 (hoist)' : `${rule.port === 80 ? 'HTTP' : 'HTTPS'} (hoist)`;
+	return rule.port === 22 ? sshDescription : rule.protocol === 'udp' ? 'HTTP/3 (hoist)' : `${rule.port === 80 ? 'HTTP' : 'HTTPS'} (hoist)`;
 }
 
 /**
  * The stack's own security group hoist-<stack>. Re-running adds only missing rules (a Duplicate answer counts as
- * success) and moves the SSH rule when ssh.sshCidr changed; rules the user added by hand are left alone.
+ * success) and moves its SSH rule when aws.sshCidr changed; rules the user added by hand are left alone.
  */
 export const securityGroup = defineStep({
 	id: 'security-group',

@@ -6,7 +6,7 @@ import {
 	type STSClientResolvedConfig,
 } from '@aws-sdk/client-sts';
 import {UserError} from '../errors.js';
-import {awsErrorCode, explainAwsError, isRetryable} from './errors.js';
+import {awsErrorCode, explainAwsError, isTransientNetworkFailure, isRetryable} from './errors.js';
 
 type Ec2Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = $Command<I, O, EC2ClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes>;
 type StsCommand<I extends StsInput, O extends StsOutput> = $Command<I, O, STSClientResolvedConfig, StsInput, StsOutput>;
@@ -84,7 +84,8 @@ export class AwsApi {
 				return await send(options.signal);
 			} catch (error) {
 				if (options.signal?.aborted) throw error;
-				const waitable = isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error));
+				// A dropped connection is retried only for reads: a write may have happened before the line broke.
+				const waitable = isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error)) || (isReadCall(call) && isTransientNetworkFailure(error));
 				if (!waitable || attempt >= this.#attempts) throw explainAwsError(error, call);
 				await this.#sleep(backoff(attempt), options.signal);
 			}
@@ -96,6 +97,10 @@ export class AwsApi {
 export function backoff(attempt: number, random = Math.random): number {
 	const ceiling = Math.min(20_000, 500 * 2 ** (attempt - 1));
 	return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+function isReadCall(call: string): boolean {
+	return /^[a-z0-9]+:(Describe|Get|List)/.test(call);
 }
 
 function operationName(command: object): string {

@@ -103,6 +103,14 @@ interface NetworkFailure {
 	hostname?: string;
 }
 
+const transientNetwork = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/** A connection that broke or timed out (worth another try), as opposed to an endpoint that is not there. */
+export function isTransientNetworkFailure(error: unknown): boolean {
+	const failure = networkFailure(error);
+	return (failure !== undefined && transientNetwork.has(failure.code)) || awsErrorCode(error) === 'TimeoutError';
+}
+
 /** The socket error behind an SDK error, if that is what it was (the SDK sometimes wraps it in `cause`). */
 function networkFailure(error: unknown): NetworkFailure | undefined {
 	for (let current = error as (NetworkFailure & {cause?: unknown}) | undefined, depth = 0; current && depth < 3; depth++) {

@@ -83,11 +83,7 @@ export async function undoPlan(plan: Plan, env: RunEnvironment): Promise<RunOutc
 	for (const step of steps) {
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx: AnyUndoContext = {
-			...baseContext(step, env, emit),
-			previous: journal.step(step.id)?.outputs,
-			forgetResource: async (type, id) => journal.forgetResource(type, id),
-		};
+		const ctx: AnyUndoContext = {...baseContext(step, env, emit), previous: journal.step(step.id)?.outputs};
 		try {
 			throwIfAborted(env.signal);
 			await untilAborted(step.undo!(ctx), env.signal);
@@ -130,6 +126,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 			return new Map(Object.entries(journal.data.resources));
 		},
 		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
+		forgetResource: async (type: string, id: string) => journal.forgetResource(type, id),
 	};
 }
 

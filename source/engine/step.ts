@@ -40,6 +40,8 @@ interface BaseContext {
 	readonly resources: ReadonlyMap<string, ResourceRecord>;
 	/** Records a resource in the journal at once (the journal is written before this returns). */
 	recordResource(resource: ResourceRecord): Promise<void>;
+	/** Removes a resource from the journal's record once it is gone. */
+	forgetResource(type: string, id: string): Promise<void>;
 }
 
 export interface StepContext<Id extends StepId = StepId, Needs extends StepId = never> extends BaseContext {
@@ -52,8 +54,6 @@ export interface StepContext<Id extends StepId = StepId, Needs extends StepId = 
 export interface UndoContext<Id extends StepId = StepId> extends BaseContext {
 	/** What this step recorded, if the journal still has it; undo must also find its resources by tag. */
 	readonly previous: StepOutputs[Id] | undefined;
-	/** Removes a resource from the journal's record once it is gone. */
-	forgetResource(type: string, id: string): Promise<void>;
 }
 
 /**
@@ -98,7 +98,6 @@ export interface AnyStepContext extends BaseContext {
 
 export interface AnyUndoContext extends BaseContext {
 	readonly previous: object | undefined;
-	forgetResource(type: string, id: string): Promise<void>;
 }
 
 export type Plan = readonly AnyStep[];

@@ -1,0 +1,168 @@
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {EC2Client, EC2ServiceException} from '@aws-sdk/client-ec2';
+import {STSClient} from '@aws-sdk/client-sts';
+import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock';
+import {AwsApi} from '../../source/aws/api.js';
+import {configSchema, type Config} from '../../source/config/schema.js';
+import {Redactor} from '../../source/engine/redactor.js';
+import {stackFiles, type StackFiles} from '../../source/engine/stack-files.js';
+import type {ResourceRecord, Step, StepContext, StepId, StepOutputs, UndoContext} from '../../source/engine/step.js';
+import type {Services} from '../../source/services.js';
+
+/** What a test may put into hoist.yml on top of the minimal valid one. */
+export interface ConfigOverrides {
+	stack?: string;
+	aws?: Record<string, unknown>;
+	ssh?: Record<string, unknown>;
+}
+
+export interface HarnessOptions extends ConfigOverrides {
+	runId?: string;
+	/** Tries per call in AwsApi (default 8, like the product). */
+	attempts?: number;
+	/** Overrides the EC2 client, e.g. one without a region. */
+	ec2Client?: EC2Client;
+	/** Called on every sleep, before it resolves: a test can abort a signal here. */
+	onSleep?: (ms: number) => void;
+}
+
+export interface Harness {
+	readonly ec2: AwsClientStub<EC2Client>;
+	readonly sts: AwsClientStub<STSClient>;
+	readonly aws: AwsApi;
+	readonly config: Config;
+	readonly files: StackFiles;
+	readonly services: Services;
+	/** Every delay asked of `sleep` (by AwsApi's backoff and by the steps), in order. */
+	readonly sleeps: number[];
+	readonly progress: string[];
+	readonly logs: string[];
+	/** The resource record, by `${type}:${id}`, as the journal would hold it. */
+	readonly resources: Map<string, ResourceRecord>;
+	/** Fake time in ms; `sleep` advances it by the delay asked for. */
+	now: number;
+	readonly controller: AbortController;
+	context<Id extends StepId, Needs extends StepId>(step: Step<Id, Needs>, options?: ContextOptions<Id, Needs>): StepContext<Id, Needs>;
+	undoContext<Id extends StepId, Needs extends StepId>(step: Step<Id, Needs>, options?: {previous?: StepOutputs[Id]}): UndoContext<Id>;
+	cleanup(): void;
+}
+
+export interface ContextOptions<Id extends StepId, Needs extends StepId> {
+	outputs?: {readonly [K in Needs]: StepOutputs[K]};
+	previous?: StepOutputs[Id];
+}
+
+export function parseConfig(overrides: ConfigOverrides = {}): Config {
+	return configSchema.parse({
+		stack: overrides.stack ?? 'demo',
+		domain: 'app.example.test',
+		compose: {service: 'web', port: 8080},
+		aws: {region: 'us-east-1', sshCidr: '203.0.113.7/32', ...overrides.aws},
+		...(overrides.ssh ? {ssh: overrides.ssh} : {}),
+	});
+}
+
+/** A client that can never reach AWS: fake credentials and a closed loopback port. */
+export function offlineEc2Client(region: string | (() => Promise<string>) = 'us-east-1'): EC2Client {
+	return new EC2Client({region, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, endpoint: 'http://127.0.0.1:9'});
+}
+
+/** An error shaped like the ones the SDK deserialises from an AWS error answer. */
+export function awsError(code: string, status = 400, message = `${code} (test)`): EC2ServiceException {
+	return new EC2ServiceException({name: code, $fault: status >= 500 ? 'server' : 'client', $metadata: {httpStatusCode: status, requestId: 'req-1'}, message});
+}
+
+/** What Node's HTTP handler throws when the connection drops before AWS's answer arrives. */
+export function connectionReset(): Error {
+	return Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'});
+}
+
+export function createHarness(options: HarnessOptions = {}): Harness {
+	const dir = mkdtempSync(join(tmpdir(), 'hoist-unit-'));
+	const files = stackFiles(dir);
+	// The engine's lock creates .hoist/ before any step runs.
+	mkdirSync(files.stateDir, {recursive: true, mode: 0o700});
+
+	const ec2Client = options.ec2Client ?? offlineEc2Client();
+	const stsClient = new STSClient({region: 'us-east-1', credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, endpoint: 'http://127.0.0.1:9'});
+	const sleeps: number[] = [];
+	const progress: string[] = [];
+	const logs: string[] = [];
+	const resources = new Map<string, ResourceRecord>();
+	const controller = new AbortController();
+	const clock = {now: 1_700_000_000_000};
+
+	/** Resolves at once, but keeps the books: the delay is recorded and the clock moves on by it. */
+	const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+		if (signal?.aborted) throw signal.reason;
+		sleeps.push(ms);
+		clock.now += ms;
+		options.onSleep?.(ms);
+		if (signal?.aborted) throw signal.reason;
+	};
+	const aws = new AwsApi({ec2Client, stsClient, sleep, ...(options.attempts === undefined ? {} : {attempts: options.attempts})});
+	const services: Services = {
+		secrets: {},
+		redactor: new Redactor(),
+		aws: () => aws,
+		connectSsh: () => Promise.reject(new Error('the AWS steps never open SSH')),
+		sleep,
+		now: () => clock.now,
+	};
+	const config = parseConfig(options);
+
+	function base() {
+		return {
+			config,
+			files,
+			runId: options.runId ?? 'run-1',
+			services,
+			signal: controller.signal,
+			progress: (message: string) => void progress.push(message),
+			log: (line: string) => void logs.push(line),
+			get resources(): ReadonlyMap<string, ResourceRecord> {
+				return new Map(resources);
+			},
+			recordResource: async (resource: ResourceRecord) => {
+				resources.set(`${resource.type}:${resource.id}`, resource);
+			},
+			forgetResource: async (type: string, id: string) => {
+				resources.delete(`${type}:${id}`);
+			},
+		};
+	}
+
+	function context<Id extends StepId, Needs extends StepId>(_step: Step<Id, Needs>, contextOptions: ContextOptions<Id, Needs> = {}): StepContext<Id, Needs> {
+		const outputs = contextOptions.outputs ?? ({} as {readonly [K in Needs]: StepOutputs[K]});
+		return {...base(), outputs, previous: contextOptions.previous};
+	}
+
+	function undoContext<Id extends StepId, Needs extends StepId>(_step: Step<Id, Needs>, contextOptions: {previous?: StepOutputs[Id]} = {}): UndoContext<Id> {
+		return {...base(), previous: contextOptions.previous};
+	}
+
+	return {
+		ec2: mockClient(ec2Client),
+		sts: mockClient(stsClient),
+		aws,
+		config,
+		files,
+		services,
+		sleeps,
+		progress,
+		logs,
+		resources,
+		get now() {
+			return clock.now;
+		},
+		set now(value: number) {
+			clock.now = value;
+		},
+		controller,
+		context,
+		undoContext,
+		cleanup: () => rmSync(dir, {recursive: true, force: true}),
+	};
+}
