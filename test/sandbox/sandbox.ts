@@ -1,0 +1,369 @@
+// Helpers for end-to-end tests that run against the local sandbox (test/sandbox/up.sh).
+import {execFile, spawn} from 'node:child_process';
+import {readFileSync, readdirSync, readlinkSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export const sandboxScripts = path.dirname(fileURLToPath(import.meta.url));
+export const sandboxDir = process.env['HOIST_SANDBOX_DIR'] ?? '/var/lib/hoist-sandbox';
+
+/** Everything `up.sh` writes to `$HOIST_SANDBOX_DIR/env.json` (all values are strings). */
+export interface SandboxEnv {
+	HOIST_SANDBOX_DIR: string;
+	AWS_ENDPOINT_URL_EC2: string;
+	AWS_ENDPOINT_URL_STS: string;
+	AWS_ENDPOINT_URL_IAM: string;
+	AWS_REGION: string;
+	AWS_ACCESS_KEY_ID: string;
+	AWS_SECRET_ACCESS_KEY: string;
+	AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: string;
+	HOIST_SANDBOX_MOTO_URL: string;
+	/** The user's "existing Elastic IP": pre-allocated in moto with the address of the sandbox host. */
+	HOIST_SANDBOX_EIP_ALLOCATION_ID: string;
+	HOIST_SANDBOX_EIP_ADDRESS: string;
+	HOIST_SANDBOX_HOST: string;
+	HOIST_SANDBOX_SSH_USER: string;
+	/** Public host key of the instance's sshd, and a known_hosts file holding it. */
+	HOIST_SANDBOX_HOST_KEY: string;
+	HOIST_SANDBOX_KNOWN_HOSTS: string;
+	HOIST_SANDBOX_NETNS: string;
+	HOIST_SANDBOX_PODMAN_SOCKET: string;
+	HOIST_SANDBOX_REGISTRY: string;
+	HOIST_SANDBOX_REGISTRY_USER: string;
+	HOIST_SANDBOX_REGISTRY_PASSWORD: string;
+	HOIST_SANDBOX_REGISTRY_CA: string;
+	HOIST_SANDBOX_IMAGE_WEB_V1: string;
+	HOIST_SANDBOX_IMAGE_WEB_V2: string;
+	HOIST_SANDBOX_IMAGE_MIGRATE: string;
+	HOIST_SANDBOX_IMAGE_CADDY: string;
+	HOIST_SANDBOX_COMPOSE_FILE: string;
+	HOIST_SANDBOX_DNS_ZONE: string;
+	/** Comma-separated: ns1 (also on 10.77.0.1), ns2. */
+	HOIST_SANDBOX_DNS_AUTHORITATIVE: string;
+	/** Comma-separated stand-ins for public resolvers (r1, r2, r3). */
+	HOIST_SANDBOX_DNS_RESOLVERS: string;
+	HOIST_SANDBOX_ACME_DIRECTORY: string;
+	/** CA of Pebble's HTTPS listener (Caddy's `acme_ca_root`); the same CA signs the registry certificate. */
+	HOIST_SANDBOX_ACME_CA: string;
+	/** Root that signs the certificates Pebble issues (fetched again on every Pebble start). */
+	HOIST_SANDBOX_ACME_ROOT: string;
+	HOIST_SANDBOX_DOMAIN: string;
+}
+
+const envKeys = [
+	'HOIST_SANDBOX_DIR', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_REGION',
+	'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+	'HOIST_SANDBOX_MOTO_URL', 'HOIST_SANDBOX_EIP_ALLOCATION_ID', 'HOIST_SANDBOX_EIP_ADDRESS', 'HOIST_SANDBOX_HOST',
+	'HOIST_SANDBOX_SSH_USER', 'HOIST_SANDBOX_HOST_KEY', 'HOIST_SANDBOX_KNOWN_HOSTS', 'HOIST_SANDBOX_NETNS',
+	'HOIST_SANDBOX_PODMAN_SOCKET', 'HOIST_SANDBOX_REGISTRY', 'HOIST_SANDBOX_REGISTRY_USER',
+	'HOIST_SANDBOX_REGISTRY_PASSWORD', 'HOIST_SANDBOX_REGISTRY_CA', 'HOIST_SANDBOX_IMAGE_WEB_V1',
+	'HOIST_SANDBOX_IMAGE_WEB_V2', 'HOIST_SANDBOX_IMAGE_MIGRATE', 'HOIST_SANDBOX_IMAGE_CADDY', 'HOIST_SANDBOX_COMPOSE_FILE',
+	'HOIST_SANDBOX_DNS_ZONE', 'HOIST_SANDBOX_DNS_AUTHORITATIVE', 'HOIST_SANDBOX_DNS_RESOLVERS',
+	'HOIST_SANDBOX_ACME_DIRECTORY', 'HOIST_SANDBOX_ACME_CA', 'HOIST_SANDBOX_ACME_ROOT', 'HOIST_SANDBOX_DOMAIN',
+] as const satisfies ReadonlyArray<keyof SandboxEnv>;
+
+/** Reads env.json as written by the last `up.sh` / `moto-reset.sh` (fresh from disk on every call). */
+export function readSandboxEnv(dir: string = sandboxDir): SandboxEnv {
+	const raw: unknown = JSON.parse(readFileSync(path.join(dir, 'env.json'), 'utf8'));
+	if (typeof raw !== 'object' || raw === null) throw new Error(`${dir}/env.json is not an object`);
+	const record = raw as Record<string, unknown>;
+	const env: Partial<Record<keyof SandboxEnv, string>> = {};
+	for (const key of envKeys) {
+		const value = record[key];
+		if (typeof value !== 'string' || value === '') throw new Error(`${dir}/env.json lacks ${key}`);
+		env[key] = value;
+	}
+	assertSandboxEndpoints(env);
+	return env as SandboxEnv;
+}
+
+/** The sandbox's environment for a child process (e.g. the hoist CLI), on top of the current one. */
+export function sandboxProcessEnv(env: SandboxEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	const child: NodeJS.ProcessEnv = {...process.env, ...env, ...extra};
+	delete child['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
+	delete child['AWS_PROFILE'];
+	return child;
+}
+
+/** True for 127.0.0.0/8 and the sandbox's 10.77.0.0/24: the only addresses tests may talk to. */
+export function isSandboxAddress(host: string): boolean {
+	return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^10\.77\.0\.\d{1,3}$/.test(host) || host === 'localhost';
+}
+
+/** Throws unless every AWS endpoint points at loopback or the sandbox network (never real AWS). */
+export function assertSandboxEndpoints(env: Record<string, string | undefined>): void {
+	if (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) {
+		throw new Error('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set: the SDK would ignore the sandbox endpoints');
+	}
+	for (const [key, value] of Object.entries(env)) {
+		if (!key.startsWith('AWS_ENDPOINT_URL') || value === undefined) continue;
+		let host: string;
+		try {
+			host = new URL(value).hostname;
+		} catch {
+			throw new Error(`${key}=${value} is not a URL`);
+		}
+		if (!isSandboxAddress(host)) throw new Error(`${key}=${value} does not point at the local sandbox`);
+	}
+}
+
+export interface RunResult {
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs a sandbox script (e.g. `up.sh`); rejects with its stderr when it fails. */
+export async function runScript(name: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+	try {
+		return await execFileAsync(path.join(sandboxScripts, name), args, {env, maxBuffer: 16 * 1024 * 1024});
+	} catch (error) {
+		const e = error as {stderr?: string; message: string};
+		throw new Error(`${name} ${args.join(' ')} failed: ${e.stderr ?? ''}\n${e.message}`);
+	}
+}
+
+/** Runs a script with its output shown live (for up/down in the global setup). Resolves with the exit code. */
+export function runScriptVisible(name: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(path.join(sandboxScripts, name), args, {env, stdio: ['ignore', 'inherit', 'inherit']});
+		child.on('error', reject);
+		child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+	});
+}
+
+export type DnsServers = 'auth' | 'ns1' | 'ns2' | 'resolvers' | 'r1' | 'r2' | 'r3' | 'all';
+
+/** Replaces NAME's TYPE records on the given servers; the next query sees the change. */
+export async function setDnsRecord(servers: DnsServers, name: string, type: string, value: string, ttl = 60): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'set', name, type, value, String(ttl)]);
+}
+
+export async function deleteDnsRecord(servers: DnsServers, name: string, type: string): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'delete', name, type]);
+}
+
+/** Sets the SOA MINIMUM on the given servers, i.e. the TTL of their negative answers (RFC 2308). */
+export async function setNegativeTtl(servers: DnsServers, seconds: number): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'negative-ttl', String(seconds)]);
+}
+
+/** Gives the instance a new SSH host key (sshd keeps running); returns the new public key ("ssh-ed25519 AAAA…"). */
+export async function rotateHostKey(): Promise<string> {
+	return (await runScript('rotate-host-key.sh')).stdout.trim();
+}
+
+/**
+ * Resets moto (new empty account, auth emulation off), re-allocates the 10.77.0.2 Elastic IP and rewrites env.json.
+ * Returns the allocation id, which is the same after every reset.
+ */
+export async function resetMoto(): Promise<string> {
+	return (await runScript('moto-reset.sh')).stdout.trim();
+}
+
+/** POST to moto's /moto-api/<path> (reset-auth, seed, …). The body is sent as text/plain, which moto requires. */
+export async function motoApi(apiPath: string, body?: string, env: SandboxEnv = readSandboxEnv()): Promise<string> {
+	const response = await fetch(`${env.HOIST_SANDBOX_MOTO_URL}/moto-api/${apiPath}`, {
+		method: 'POST',
+		headers: {'Content-Type': 'text/plain'},
+		...(body === undefined ? {} : {body}),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`moto-api ${apiPath}: ${response.status} ${text}`);
+	return text;
+}
+
+/** ssh as the instance's cloud user, verifying the host key against the sandbox known_hosts. */
+export function sshArgs(env: SandboxEnv, identityFile: string, knownHosts = env.HOIST_SANDBOX_KNOWN_HOSTS): string[] {
+	return [
+		'-F', '/dev/null', '-i', identityFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
+		'-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectTimeout=5',
+		'-o', 'LogLevel=ERROR', `${env.HOIST_SANDBOX_SSH_USER}@${env.HOIST_SANDBOX_HOST}`,
+	];
+}
+
+export interface CommandResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs a command, never rejecting: the exit code is part of the result. */
+export function run(command: string, args: string[], options: {input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): Promise<CommandResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.on('error', reject);
+		child.stdin.on('error', () => undefined); // EPIPE when the command does not read its input
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({code: code ?? (signal ? 128 : 1), stdout, stderr});
+		});
+		child.stdin.end(options.input ?? '');
+	});
+}
+
+/** Runs a command over SSH on the instance. */
+export function ssh(env: SandboxEnv, identityFile: string, command: string, input?: string): Promise<CommandResult> {
+	return run('ssh', [...sshArgs(env, identityFile), command], input === undefined ? {} : {input});
+}
+
+/** Podman inside the instance, as the instance's root would run it (own config and storage, instance netns). */
+export function instancePodman(env: SandboxEnv, args: string[], input?: string): Promise<CommandResult> {
+	const dir = env.HOIST_SANDBOX_DIR;
+	return run('nsenter', [
+		`--net=/run/netns/${env.HOIST_SANDBOX_NETNS}`, 'env', `CONTAINERS_CONF=${dir}/instance/containers.conf`,
+		`CONTAINERS_STORAGE_CONF=${dir}/instance/storage.conf`, `CONTAINERS_REGISTRIES_CONF=${dir}/instance/registries.conf`,
+		`HOME=${dir}/instance/root`, 'podman', ...args,
+	], input === undefined ? {} : {input});
+}
+
+/** Environment for podman on the host ("developer machine") side: the sandbox's separate build store. */
+export function hostPodmanEnv(env: SandboxEnv, authFile: string): NodeJS.ProcessEnv {
+	const dir = env.HOIST_SANDBOX_DIR;
+	return {
+		...process.env,
+		CONTAINERS_CONF: `${dir}/build/containers.conf`,
+		CONTAINERS_STORAGE_CONF: `${dir}/build/storage.conf`,
+		CONTAINERS_REGISTRIES_CONF: `${dir}/build/registries.conf`,
+		REGISTRY_AUTH_FILE: authFile,
+	};
+}
+
+export interface DigAnswer {
+	status: string;
+	flags: string[];
+	answer: Array<{name: string; ttl: number; type: string; data: string}>;
+	authority: Array<{name: string; ttl: number; type: string; data: string}>;
+}
+
+/** One DNS query with dig (RD off unless `recurse`), parsed: status, header flags, answer and authority records. */
+export async function dig(server: string, name: string, type: string, recurse = false): Promise<DigAnswer> {
+	const result = await run('dig', [
+		`@${server}`, name, type, recurse ? '+rec' : '+norec', '+time=2', '+tries=1', '+noall', '+comments', '+answer', '+authority',
+	]);
+	if (result.code !== 0) throw new Error(`dig @${server} ${name} ${type}: ${result.stdout}${result.stderr}`);
+	const status = /status: ([A-Z]+)/.exec(result.stdout)?.[1] ?? 'NONE';
+	const flags = (/;; flags: ([a-z ]+);/.exec(result.stdout)?.[1] ?? '').trim().split(/\s+/);
+	const records = (section: string) => {
+		const block = new RegExp(`;; ${section} SECTION:\\n([\\s\\S]*?)(?:\\n\\n|$)`).exec(result.stdout)?.[1] ?? '';
+		return block.split('\n').filter((line) => line.trim() !== '').map((line) => {
+			const [recordName = '', ttl = '0', , recordType = '', ...data] = line.split(/\s+/);
+			return {name: recordName, ttl: Number(ttl), type: recordType, data: data.join(' ')};
+		});
+	};
+	return {status, flags, answer: records('ANSWER'), authority: records('AUTHORITY')};
+}
+
+/** Pids (with start times) of the daemons up.sh recorded in the manifest. */
+export function recordedDaemons(dir: string = sandboxDir): Array<{name: string; pid: number; start: string}> {
+	let manifest: string;
+	try {
+		manifest = readFileSync(path.join(dir, 'manifest'), 'utf8');
+	} catch {
+		return [];
+	}
+	return manifest.split('\n').filter((line) => line.startsWith('pid ')).map((line) => {
+		const [, name = '', pid = '0', start = ''] = line.split(' ');
+		return {name, pid: Number(pid), start};
+	});
+}
+
+/** Start time (clock ticks since boot) of a live pid; undefined when there is no such process or it is a zombie. */
+export function processStart(pid: number): string | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return fields[0] === 'Z' ? undefined : fields[19];
+	} catch {
+		return undefined;
+	}
+}
+
+/** Processes that belong to the sandbox: recorded daemons, or any process whose root, cwd or command line is in the sandbox dir. */
+export function sandboxProcesses(dir: string = sandboxDir): string[] {
+	const found: string[] = [];
+	for (const daemon of recordedDaemons(dir)) {
+		if (processStart(daemon.pid) === daemon.start) found.push(`${daemon.pid} ${daemon.name} (recorded)`);
+	}
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+		try {
+			const root = readlinkSync(`/proc/${entry}/root`);
+			const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+			if (cmdline.includes('vitest') || cmdline === '') continue;
+			if (root.startsWith(`${dir}/`) || cmdline.includes(`${dir}/`)) found.push(`${entry} ${cmdline}`);
+		} catch {
+			// the process ended while we looked
+		}
+	}
+	return found;
+}
+
+export interface MachineState {
+	netns: string;
+	links: string;
+	addresses: string;
+	routes: string;
+	iptables: string;
+	nftables: string;
+	ipForward: string;
+	users: string;
+	doasConf: string;
+	containersCertsD: string;
+	runDirs: string;
+}
+
+/**
+ * What the sandbox may change on the machine, normalised for comparison (packet counters stripped).
+ * Taken before `up` and after `down`, the two must be equal.
+ */
+export async function machineState(): Promise<MachineState> {
+	const text = async (command: string, args: string[]) => {
+		const result = await run(command, args).catch(() => undefined); // a tool that is not installed
+		return result === undefined ? '<no command>' : result.code === 0 ? result.stdout : `exit ${result.code}`;
+	};
+	const readOr = (file: string) => {
+		try {
+			return readFileSync(file, 'utf8');
+		} catch {
+			return '<absent>';
+		}
+	};
+	const list = (dir: string) => {
+		try {
+			return readdirSync(dir).sort().join(' ');
+		} catch {
+			return '<absent>';
+		}
+	};
+	const links = (await text('ip', ['-o', 'link', 'show'])).split('\n').map((line) => line.split(':')[1]?.trim() ?? '').join(' ');
+	return {
+		netns: list('/run/netns'),
+		links,
+		addresses: (await text('ip', ['-o', 'addr', 'show'])).replace(/valid_lft.*$/gm, ''),
+		routes: await text('ip', ['route', 'show', 'table', 'all']),
+		iptables: (await text('iptables-save', [])).split('\n').filter((line) => !line.startsWith('#')).join('\n').replace(/\[\d+:\d+\]/g, ''),
+		nftables: (await text('nft', ['list', 'ruleset'])).replace(/packets \d+ bytes \d+/g, ''),
+		ipForward: readOr('/proc/sys/net/ipv4/ip_forward'),
+		users: ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/subuid', '/etc/subgid'].map(readOr).join('\n'),
+		doasConf: readOr('/etc/doas.conf'),
+		containersCertsD: list('/etc/containers/certs.d'),
+		runDirs: list('/run') + (statSafe('/var/lib/containers') ? ' +/var/lib/containers' : ''),
+	};
+}
+
+function statSafe(file: string): boolean {
+	try {
+		statSync(file);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Exit 0 when the sandbox is up and every service answers; otherwise print what is wrong (unless --quiet), exit 1.
+set -uo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+quiet=
+[[ ${1:-} == --quiet ]] && quiet=1
+bad=0
+fail() { [[ -n $quiet ]] || echo "status: $*" >&2; bad=1; }
+
+[[ -s $MANIFEST && -s $DIR/env.json ]] || { fail "not up (no manifest or env.json in $DIR)"; exit 1; }
+while read -r kind name pid start; do
+	[[ $kind == pid ]] || continue
+	[[ $(proc_start "$pid" 2>/dev/null) == "$start" ]] || fail "$name (pid $pid) is not running"
+done <"$MANIFEST"
+[[ -e $NETNS_PATH ]] || fail "netns $NETNS missing"
+for entry in "${DNS_SERVERS[@]}"; do
+	addr=${entry#*:} addr=${addr%%,*}
+	dig +norec +time=1 +tries=1 "@$addr" "$ZONE" SOA 2>/dev/null | grep -q 'flags: qr aa' || fail "DNS ${entry%%:*} ($addr) does not answer"
+done
+curl -sf -m 3 -o /dev/null "$(cat "$RUN/moto-url" 2>/dev/null)/moto-api/data.json" || fail "moto does not answer"
+[[ $(curl -s -m 3 -o /dev/null -w '%{http_code}' --cacert "$DIR/ca/ca.crt" "https://$REGISTRY/v2/") == 401 ]] || fail "registry does not answer"
+curl -sf -m 3 -o /dev/null --cacert "$DIR/ca/ca.crt" "https://$HOST_IP:$ACME_PORT/dir" || fail "pebble does not answer"
+ssh-keyscan -T 2 -t ed25519 "$INSTANCE_IP" 2>/dev/null | grep -q ssh-ed25519 || fail "sshd on $INSTANCE_IP does not answer"
+curl -sf -m 3 -o /dev/null --unix-socket "$DIR/instance/podman.sock" http://d/_ping || fail "podman API socket does not answer"
+exit "$bad"
