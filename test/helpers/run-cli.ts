@@ -1,6 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {assertSandboxEndpoints} from '../sandbox/sandbox.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = `${repoRoot}dist/source/cli.js`;
@@ -43,11 +44,26 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return env;
 }
 
+/**
+ * Refuses to start hoist unless every AWS service it calls resolves to a local endpoint: a test that would
+ * reach real AWS is a bug, so it must not run at all.
+ */
+export function assertLocalAws(env: NodeJS.ProcessEnv): void {
+	assertSandboxEndpoints(env);
+	for (const service of ['EC2', 'STS']) {
+		if (!env[`AWS_ENDPOINT_URL_${service}`] && !env['AWS_ENDPOINT_URL']) {
+			throw new Error(`No AWS_ENDPOINT_URL_${service} or AWS_ENDPOINT_URL: hoist would call real AWS. Tests always point it at the sandbox.`);
+		}
+	}
+}
+
 export function startCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): CliRun {
 	assertBuilt();
+	const env = cleanEnv(options.env);
+	assertLocalAws(env);
 	const child = spawn(process.execPath, [options.fixture ? fixtureCliPath : cliPath, ...args], {
 		cwd: options.cwd,
-		env: cleanEnv(options.env),
+		env,
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	child.stdin?.end(options.input ?? '');
@@ -91,6 +107,6 @@ export function startCli(args: string[], options: {cwd: string; env?: NodeJS.Pro
 	};
 }
 
-export function runCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): Promise<CliResult> {
+export async function runCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): Promise<CliResult> {
 	return startCli(args, options).done;
 }

@@ -1,0 +1,75 @@
+import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type {SandboxEnv} from '../sandbox/sandbox.js';
+import {inventory, type StackInventory} from './aws-inventory.js';
+import {runCli, startCli, type CliResult, type CliRun} from './run-cli.js';
+
+export interface E2eStackOptions {
+	stack?: string;
+	instanceType?: string;
+	/** Defaults to the sandbox's pre-allocated Elastic IP (10.77.0.2, the SSH host). */
+	elasticIp?: string;
+	/** Extra lines under `aws:`. */
+	aws?: string[];
+	waitSeconds?: number;
+}
+
+export interface E2eStack {
+	name: string;
+	dir: string;
+	journal: string;
+	/** hoist's environment: the sandbox's AWS endpoints and fake credentials, nothing from the developer's shell. */
+	env(overrides?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+	run(args: string[], overrides?: NodeJS.ProcessEnv): Promise<CliResult>;
+	start(args: string[], overrides?: NodeJS.ProcessEnv): CliRun;
+	inventory(): Promise<StackInventory>;
+	writeConfig(options: E2eStackOptions): void;
+	cleanup(): void;
+}
+
+/** A hoist.yml (and the fixture compose file) in a fresh directory, pointed at the sandbox. */
+export function e2eStack(sandbox: SandboxEnv, options: E2eStackOptions = {}): E2eStack {
+	const dir = mkdtempSync(join(tmpdir(), 'hoist-e2e-'));
+	const name = options.stack ?? 'e2e';
+	copyFileSync(sandbox.HOIST_SANDBOX_COMPOSE_FILE, join(dir, 'docker-compose.yml'));
+	const env = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+		AWS_ENDPOINT_URL_EC2: sandbox.AWS_ENDPOINT_URL_EC2,
+		AWS_ENDPOINT_URL_STS: sandbox.AWS_ENDPOINT_URL_STS,
+		AWS_REGION: sandbox.AWS_REGION,
+		AWS_ACCESS_KEY_ID: sandbox.AWS_ACCESS_KEY_ID,
+		AWS_SECRET_ACCESS_KEY: sandbox.AWS_SECRET_ACCESS_KEY,
+		...overrides,
+	});
+	const stack: E2eStack = {
+		name,
+		dir,
+		journal: join(dir, '.hoist', 'state.json'),
+		env,
+		run: (args, overrides) => runCli(args, {cwd: dir, env: env(overrides)}),
+		start: (args, overrides) => startCli(args, {cwd: dir, env: env(overrides)}),
+		inventory: () => inventory(sandbox, name),
+		writeConfig: (next) => writeFileSync(join(dir, 'hoist.yml'), config(sandbox, name, next)),
+		cleanup: () => rmSync(dir, {recursive: true, force: true}),
+	};
+	stack.writeConfig(options);
+	return stack;
+}
+
+function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): string {
+	return [
+		`stack: ${name}`,
+		`domain: ${sandbox.HOIST_SANDBOX_DOMAIN}`,
+		'compose:',
+		'  service: web',
+		'  port: 8080',
+		'aws:',
+		'  sshCidr: 10.77.0.1/32',
+		`  instanceType: ${options.instanceType ?? 't3.micro'}`,
+		`  elasticIp: ${options.elasticIp ?? sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID}`,
+		...(options.aws ?? []).map((line) => `  ${line}`),
+		'ssh:',
+		`  waitSeconds: ${options.waitSeconds ?? 30}`,
+		'',
+	].join('\n');
+}
