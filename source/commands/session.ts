@@ -8,7 +8,7 @@ import type {RunEnvironment} from '../engine/runner.js';
 import {stackFiles, type StackFiles} from '../engine/stack-files.js';
 import type {Plan} from '../engine/step.js';
 import {errorView} from '../engine/events.js';
-import {asHoistError, type HoistError} from '../errors.js';
+import {UserError, asHoistError, type HoistError} from '../errors.js';
 import type {CommandIo, ParsedArgs} from '../main.js';
 import {liveServices} from '../services-live.js';
 import {createRenderer, type Renderer} from '../ui/renderer.js';
@@ -23,6 +23,11 @@ export interface Session {
 	/** Lines shown after a successful `up`: what the user does next. */
 	closingMessage: (journal: JournalData, config: Config) => string[];
 	env: RunEnvironment;
+	/**
+	 * Reads hoist.yml again (for a retry after the user fixed it): a new run environment with fresh adapters.
+	 * The stack name cannot change mid-session: the lock and the journal belong to it.
+	 */
+	reload(): RunEnvironment;
 }
 
 export interface SessionOptions {
@@ -56,16 +61,26 @@ export async function withSession(args: ParsedArgs, io: CommandIo, options: Sess
 			onCancel: () => signals.controller.abort(),
 		});
 		const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await import('../../steps/plan.js');
-		const env: RunEnvironment = {
-			config,
+		const environment = (current: Config): RunEnvironment => ({
+			config: current,
 			files,
-			services: liveServices(config, secrets, redactor),
+			services: liveServices(current, secrets, redactor),
 			journal,
 			redactor,
 			emit: (event) => renderer?.onEvent(event),
 			signal: signals.controller.signal,
+		});
+		const reload = (): RunEnvironment => {
+			const fresh = loadConfig(args.config).config;
+			if (fresh.stack !== config.stack) {
+				throw new UserError(`The stack name changed from "${config.stack}" to "${fresh.stack}" during the run.`, {
+					code: 'STACK_RENAMED',
+					nextSteps: [`Put back "stack: ${config.stack}", or quit and run \`hoist up\` again.`],
+				});
+			}
+			return environment(fresh);
 		};
-		return await work({config, files, journal, renderer, plan, closingMessage, env});
+		return await work({config, files, journal, renderer, plan, closingMessage, env: environment(config), reload});
 	} catch (error) {
 		const failure: HoistError = asHoistError(error);
 		if (!renderer) throw failure;

@@ -50,7 +50,8 @@ export const initialRunState: RunState = {command: '', runId: '', attempt: 0, st
 export function reduceRun(state: RunState, event: EngineEvent): RunState {
 	switch (event.type) {
 		case 'run-started': {
-			const {failure: _failure, result: _result, ...rest} = state;
+			// A new run clears the last failure and any error shown between runs (a hoist.yml that did not load).
+			const {failure: _failure, result: _result, outsideError: _outsideError, ...rest} = state;
 			// A retry re-runs the same plan: count attempts so the person sees this is a new try, not a stale screen.
 			const attempt = isSamePlan(state, event.command, event.steps) ? state.attempt + 1 : 1;
 			return {...rest, command: event.command, runId: event.runId, attempt, awaitingRetry: false, steps: event.steps.map(pendingStep)};

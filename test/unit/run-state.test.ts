@@ -90,6 +90,11 @@ describe('reduceRun', () => {
 			expect(restarted.messages).toEqual(['Retrying…']);
 		});
 
+		it('clears an error shown between the runs (a hoist.yml that did not load at the first retry)', () => {
+			const outsideError = {kind: 'user', code: 'CONFIG_INVALID', message: 'hoist.yml:3:1: bad', nextSteps: []} as const;
+			expect(reduceRun({...afterFailure, outsideError: {...outsideError, nextSteps: []}}, successfulRetry()[0]!).outsideError).toBeUndefined();
+		});
+
 		it('ends with every step done', () => {
 			const state = reduceAll(successfulRetry().slice(1), restarted);
 			expect(state.steps.map(({status, reused}) => [status, reused])).toEqual([
