@@ -26,6 +26,8 @@ export interface HarnessOptions extends ConfigOverrides {
 	ec2Client?: EC2Client;
 	/** Called on every sleep, before it resolves: a test can abort a signal here. */
 	onSleep?: (ms: number) => void;
+	/** The SSH adapter, for the steps that log in. */
+	connectSsh?: Services['connectSsh'];
 }
 
 export interface Harness {
@@ -107,7 +109,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 		secrets: {},
 		redactor: new Redactor(),
 		aws: () => aws,
-		connectSsh: () => Promise.reject(new Error('the AWS steps never open SSH')),
+		connectSsh: options.connectSsh ?? (() => Promise.reject(new Error('this test opens no SSH connection'))),
 		sleep,
 		now: () => clock.now,
 	};
