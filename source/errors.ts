@@ -64,8 +64,8 @@ export class BugError extends HoistError {
 export class CancelledError extends HoistError {
 	readonly kind = 'cancelled';
 
-	constructor(message = 'Cancelled.') {
-		super(message, {code: 'CANCELLED', nextSteps: ['Run `hoist up` again to resume where it stopped.']});
+	constructor(message = 'Cancelled.', nextSteps = ['Run `hoist up` again to resume where it stopped.']) {
+		super(message, {code: 'CANCELLED', nextSteps});
 	}
 }
 

@@ -74,7 +74,7 @@ export const elasticIp = defineStep({
 		}
 		return outputs(address, owned);
 	},
-	undoTitle: 'Release the Elastic IP',
+	undoTitle: 'Detach the Elastic IP (and release it if hoist allocated it)',
 	async undo(ctx) {
 		const aws = ctx.services.aws();
 		const {stack, aws: settings} = ctx.config;

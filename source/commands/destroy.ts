@@ -32,11 +32,21 @@ async function confirm(args: ParsedArgs, io: CommandIo): Promise<void> {
 		.map((resource) => `${resource.type} ${resource.id}`);
 	const {confirm: ask} = await import('@inquirer/prompts');
 	const what = known.length > 0 ? known.join(', ') : 'everything tagged hoist:stack=' + config.stack;
-	let yes: boolean;
+	let yes = false;
 	try {
 		yes = await ask({message: `Destroy stack "${config.stack}" (${what})? This cannot be undone.`, default: false});
 	} catch {
-		throw new CancelledError();
+		// Ctrl-C at the prompt: the same as no.
 	}
-	if (!yes) throw new CancelledError('Nothing was destroyed.');
+	if (!yes) throw new CancelledError('Nothing was destroyed.', []);
+	await handOverStdin();
+}
+
+/**
+ * The prompt's readline closes stdin on the next tick and Ink's unmount unrefs it; mounting Ink in the same tick
+ * would lose its keys (stack.md §6). Wait a tick and keep stdin referenced.
+ */
+async function handOverStdin(): Promise<void> {
+	await new Promise<void>((resolve) => setImmediate(resolve));
+	process.stdin.ref();
 }

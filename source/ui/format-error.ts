@@ -2,7 +2,7 @@ import type {ErrorView} from '../engine/events.js';
 
 /** An error as plain lines: what failed, why, what ran, next steps. Only bugs carry a stack trace. */
 export function formatError(error: ErrorView): string[] {
-	const lines = [`Error: ${error.message}`];
+	const lines = [`${error.kind === 'cancelled' ? 'Stopped' : 'Error'}: ${error.message}`];
 	if (error.hint) lines.push(...error.hint.split('\n').map((line) => `  ${line}`));
 	if (error.command) lines.push(`  Command: ${error.command}`);
 	if (error.output) lines.push('  Output:', ...error.output.split('\n').map((line) => `    ${line}`));

@@ -33,7 +33,7 @@ describe('RunScreen', () => {
 
 	it('shows nothing but the error and messages before any run started', () => {
 		const frame = frameOf({...initialRunState, outsideError: cancelled, messages: ['Bye.']});
-		expect(frame).toContain('Error: Cancelled.');
+		expect(frame).toContain('Stopped: Cancelled.');
 		expect(frame).toContain('Bye.');
 		expect(frame).not.toContain('· run');
 	});
