@@ -6,6 +6,7 @@ const safeEnv = {
 	CI: 'false',
 	AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
 	AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+	AWS_EC2_METADATA_DISABLED: 'true',
 };
 
 export default defineConfig({

@@ -78,6 +78,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 			...pick(args.values, ['from', 'restart', 'yes']),
 		};
 		process.env['NODE_ENV'] ??= 'production';
+		// The SDK's notice about future Node versions would land in the middle of the screen; hoist's engines say what it needs.
+		process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 		const module = await loadCommand(command);
 		return await module.run(parsed, io);
 	} catch (error) {

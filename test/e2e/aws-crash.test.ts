@@ -86,3 +86,27 @@ describe('SIGKILL, journal deleted, then hoist up again', () => {
 		await expectConvergesThenDestroys();
 	});
 });
+
+describe('destroy SIGKILLed half-way, then destroy again', () => {
+	it.each([
+		['TerminateInstances done but unanswered', 'TerminateInstances'],
+		['DeleteSecurityGroup done but unanswered', 'DeleteSecurityGroup'],
+	])('%s: the second destroy finishes the job', async (_name, action) => {
+		stack = e2eStack(sandbox, {stack: 'crash'});
+		expect((await stack.run(['up'])).code).toBe(0);
+		const held = proxy.hold(action, 'after');
+		const run = stack.start(['destroy', '--yes', '--json'], {AWS_ENDPOINT_URL_EC2: proxy.url, AWS_ENDPOINT_URL_STS: proxy.url});
+		await held;
+		run.child.kill('SIGKILL');
+		await run.done;
+		proxy.release();
+		const again = await stack.run(['destroy', '--yes']);
+		expect(again.code, again.stdout + again.stderr).toBe(0);
+		expect((await stack.inventory()).taggedCount).toBe(0);
+		// And the stack can be built again from the same directory.
+		const rebuilt = await stack.run(['up']);
+		expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
+		expect((await stack.inventory()).instances).toHaveLength(1);
+		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
+	});
+});

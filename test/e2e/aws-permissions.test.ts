@@ -54,3 +54,24 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 	await motoApi('reset-auth', 'inf'); // the inventory reads with the emulator's own credentials
 	expect((await stack.inventory()).taggedCount).toBe(0);
 });
+
+it('no credentials anywhere: exit 2 at preflight, saying where hoist looked and what to run', async () => {
+	stack = e2eStack(sandbox, {stack: 'nocreds'});
+	const result = await stack.run(['up'], {AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined});
+	expect(result.code).toBe(2);
+	expect(result.stdout).toContain('✖ Check AWS account and region');
+	expect(result.stdout).toContain('Error: No AWS credentials were found.');
+	expect(result.stdout).toContain('Run `aws configure`');
+});
+
+it('credentials AWS does not accept (expired, revoked): exit 2 naming the call, nothing created', async () => {
+	await motoApi('reset-auth', '0'); // the emulator now checks keys: the fake ones are unknown to it
+	stack = e2eStack(sandbox, {stack: 'badcreds'});
+	const result = await stack.run(['up']);
+	expect(result.code).toBe(2);
+	expect(result.stdout).toContain('Error: AWS did not accept the credentials (');
+	expect(result.stdout).toContain('when hoist called sts:GetCallerIdentity');
+	expect(result.stdout).toContain('aws sso login');
+	await motoApi('reset-auth', 'inf');
+	expect((await stack.inventory()).taggedCount).toBe(0);
+});

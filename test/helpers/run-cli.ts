@@ -34,7 +34,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 		HOME: process.env['HOME'],
 		LANG: 'C.UTF-8',
 		CI: 'true',
-		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+		// Without credentials the SDK would ask the instance metadata service at 169.254.169.254: never from a test.
+		AWS_EC2_METADATA_DISABLED: 'true',
 		// A closed loopback port: a run that was not pointed at the emulator fails instead of reaching AWS.
 		AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
 		AWS_CONFIG_FILE: '/dev/null',
