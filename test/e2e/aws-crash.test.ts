@@ -1,9 +1,9 @@
 import {rmSync} from 'node:fs';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {AwsFaultProxy} from '../helpers/aws-fault-proxy.js';
-import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
+import {freshEmulatorPerTest, type E2eStack} from '../helpers/e2e-stack.js';
 import type {CliRun} from '../helpers/run-cli.js';
-import {readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
+import {readSandboxEnv} from '../sandbox/sandbox.js';
 
 /**
  * The crash matrix: `hoist up` is SIGKILLed at a step boundary or inside a step — including while AWS has
@@ -29,26 +29,18 @@ const killPoints: KillPoint[] = [
 	{name: 'inside ssh-ready', event: (event: Record<string, unknown>) => event['type'] === 'step-started' && event['stepId'] === 'ssh-ready'},
 ];
 
-let sandbox: SandboxEnv;
+const emulator = freshEmulatorPerTest();
 let proxy: AwsFaultProxy;
 let stack: E2eStack | undefined;
 
 beforeAll(async () => {
-	sandbox = readSandboxEnv();
-	proxy = await AwsFaultProxy.start(sandbox.AWS_ENDPOINT_URL_EC2);
+	proxy = await AwsFaultProxy.start(readSandboxEnv().AWS_ENDPOINT_URL_EC2);
 });
 afterAll(() => proxy.close());
-beforeEach(async () => {
-	await resetMoto();
-	sandbox = readSandboxEnv();
-});
-afterEach(() => {
-	proxy.release();
-	stack?.cleanup();
-});
+afterEach(() => proxy.release());
 
 async function killAt(point: KillPoint): Promise<void> {
-	stack = e2eStack(sandbox, {stack: 'crash'});
+	stack = emulator.stack({stack: 'crash'});
 	const held = 'hold' in point ? proxy.hold(point.hold.action, point.hold.when) : undefined;
 	const run: CliRun = stack.start(['up', '--json'], {AWS_ENDPOINT_URL_EC2: proxy.url, AWS_ENDPOINT_URL_STS: proxy.url});
 	await ('hold' in point ? held : run.waitForEvent(point.event));
@@ -92,7 +84,7 @@ describe('destroy SIGKILLed half-way, then destroy again', () => {
 		['TerminateInstances done but unanswered', 'TerminateInstances'],
 		['DeleteSecurityGroup done but unanswered', 'DeleteSecurityGroup'],
 	])('%s: the second destroy finishes the job', async (_name, action) => {
-		stack = e2eStack(sandbox, {stack: 'crash'});
+		stack = emulator.stack({stack: 'crash'});
 		expect((await stack.run(['up'])).code).toBe(0);
 		const held = proxy.hold(action, 'after');
 		const run = stack.start(['destroy', '--yes', '--json'], {AWS_ENDPOINT_URL_EC2: proxy.url, AWS_ENDPOINT_URL_STS: proxy.url});

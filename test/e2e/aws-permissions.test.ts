@@ -1,27 +1,20 @@
 import {readFileSync} from 'node:fs';
 import {AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, DetachUserPolicyCommand, IAMClient, PutUserPolicyCommand} from '@aws-sdk/client-iam';
-import {afterEach, beforeEach, expect, it} from 'vitest';
-import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
-import {motoApi, readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
+import {afterEach, expect, it} from 'vitest';
+import {freshEmulatorPerTest} from '../helpers/e2e-stack.js';
+import {motoApi} from '../sandbox/sandbox.js';
 
-let sandbox: SandboxEnv;
-let stack: E2eStack | undefined;
-
-beforeEach(async () => {
-	await resetMoto();
-	sandbox = readSandboxEnv();
-});
+const emulator = freshEmulatorPerTest();
 afterEach(async () => {
 	await motoApi('reset-auth', 'inf'); // auth is global in moto: always switch it off again
-	stack?.cleanup();
 });
 
 function iam(credentials: {accessKeyId: string; secretAccessKey: string}): IAMClient {
-	return new IAMClient({endpoint: sandbox.AWS_ENDPOINT_URL_IAM, region: sandbox.AWS_REGION, credentials, maxAttempts: 1});
+	return new IAMClient({endpoint: emulator.sandbox().AWS_ENDPOINT_URL_IAM, region: emulator.sandbox().AWS_REGION, credentials, maxAttempts: 1});
 }
 
 it('a call the IAM policy denies mid-run: a clear error naming the call and permission, a valid journal, and a resume once it is allowed', async () => {
-	const admin = iam({accessKeyId: sandbox.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.AWS_SECRET_ACCESS_KEY});
+	const admin = iam({accessKeyId: emulator.sandbox().AWS_ACCESS_KEY_ID, secretAccessKey: emulator.sandbox().AWS_SECRET_ACCESS_KEY});
 	await admin.send(new CreateUserCommand({UserName: 'deployer'}));
 	const key = (await admin.send(new CreateAccessKeyCommand({UserName: 'deployer'}))).AccessKey!;
 	const credentials = {accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey!};
@@ -32,7 +25,7 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 	await admin.send(new AttachUserPolicyCommand({UserName: 'deployer', PolicyArn: denyArn}));
 	await motoApi('reset-auth', '0'); // from now on every call is checked against IAM
 
-	stack = e2eStack(sandbox, {stack: 'denied'});
+	const stack = emulator.stack({stack: 'denied'});
 	const asDeployer = {AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey};
 	const first = await stack.run(['up'], asDeployer);
 	expect(first.code, first.stdout + first.stderr).toBe(2);
@@ -56,7 +49,7 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 });
 
 it('no credentials anywhere: exit 2 at preflight, saying where hoist looked and what to run', async () => {
-	stack = e2eStack(sandbox, {stack: 'nocreds'});
+	const stack = emulator.stack({stack: 'nocreds'});
 	const result = await stack.run(['up'], {AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined});
 	expect(result.code).toBe(2);
 	expect(result.stdout).toContain('✖ Check AWS account and region');
@@ -66,7 +59,7 @@ it('no credentials anywhere: exit 2 at preflight, saying where hoist looked and 
 
 it('credentials AWS does not accept (expired, revoked): exit 2 naming the call, nothing created', async () => {
 	await motoApi('reset-auth', '0'); // the emulator now checks keys: the fake ones are unknown to it
-	stack = e2eStack(sandbox, {stack: 'badcreds'});
+	const stack = emulator.stack({stack: 'badcreds'});
 	const result = await stack.run(['up']);
 	expect(result.code).toBe(2);
 	expect(result.stdout).toContain('Error: AWS did not accept the credentials (');

@@ -1,18 +1,9 @@
-import {existsSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, inject, it} from 'vitest';
-import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
-import {readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
+import {describe, expect, it} from 'vitest';
+import {freshEmulatorPerTest} from '../helpers/e2e-stack.js';
 
-let sandbox: SandboxEnv;
-let stack: E2eStack | undefined;
-
-beforeEach(async () => {
-	expect(inject('sandbox').HOIST_SANDBOX_HOST).toBe('10.77.0.2');
-	await resetMoto();
-	sandbox = readSandboxEnv();
-});
-afterEach(() => stack?.cleanup());
+const emulator = freshEmulatorPerTest();
 
 const doneSteps = ['preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'ssh-ready'];
 
@@ -22,7 +13,7 @@ describe('hoist up against the EC2 emulator and the sandbox host', () => {
 		['t4g.micro', 'arm64 (Graviton)', 'alpine-3.20.3-aarch64-uefi-tiny-r1', 'arm64'],
 		['t2.micro', 'x86_64 legacy BIOS only', 'alpine-3.20.3-x86_64-bios-tiny-r1', 'x86_64'],
 	])('%s (%s): one instance, group, key pair and address, all tagged; newest matching Alpine; SSH as alpine works', async (instanceType, _what, imageName, architecture) => {
-		stack = e2eStack(sandbox, {stack: `up-${instanceType.replace('.', '-')}`, instanceType});
+		const stack = emulator.stack({stack: `up-${instanceType.replace('.', '-')}`, instanceType});
 		const result = await stack.run(['up', '--json']);
 		expect(result.stderr).toBe('');
 		expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -39,10 +30,10 @@ describe('hoist up against the EC2 emulator and the sandbox host', () => {
 		expect(instance?.tags).toMatchObject({'hoist:stack': stack.name, Name: `hoist-${stack.name}`});
 		expect(held.securityGroups).toEqual([{id: expect.any(String), name: `hoist-${stack.name}`, rules: 7}]);
 		expect(held.keyPairs).toEqual([`hoist-${stack.name}`]);
-		expect(held.addresses).toEqual([{allocationId: sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID, publicIp: '10.77.0.2', instanceId: instance?.id, tagged: false}]);
+		expect(held.addresses).toEqual([{allocationId: emulator.sandbox().HOIST_SANDBOX_EIP_ALLOCATION_ID, publicIp: '10.77.0.2', instanceId: instance?.id, tagged: false}]);
 
 		// SSH really worked: the host key of the sandbox host is pinned, and the private key stayed private.
-		const hostKey = readFileSync(sandbox.HOIST_SANDBOX_HOST_KEY, 'utf8').split(' ')[1];
+		const hostKey = readFileSync(emulator.sandbox().HOIST_SANDBOX_HOST_KEY, 'utf8').split(' ')[1];
 		expect(readFileSync(join(stack.dir, '.hoist', 'known_hosts'), 'utf8')).toContain(`10.77.0.2 ssh-ed25519 ${hostKey} instance=${instance?.id}`);
 		expect(statSync(join(stack.dir, '.hoist', 'id_ed25519')).mode & 0o777).toBe(0o600);
 
@@ -51,12 +42,12 @@ describe('hoist up against the EC2 emulator and the sandbox host', () => {
 		const after = await stack.inventory();
 		expect(after.taggedCount).toBe(0);
 		// The user's own Elastic IP survives, detached.
-		expect(after.addresses).toEqual([{allocationId: sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID, publicIp: '10.77.0.2', tagged: false}]);
+		expect(after.addresses).toEqual([{allocationId: emulator.sandbox().HOIST_SANDBOX_EIP_ALLOCATION_ID, publicIp: '10.77.0.2', tagged: false}]);
 		expect(existsSync(join(stack.dir, '.hoist', 'id_ed25519'))).toBe(false);
 	});
 
 	it('a second `hoist up` finds every step done (only the account check runs again) and changes nothing', async () => {
-		stack = e2eStack(sandbox, {stack: 'rerun'});
+		const stack = emulator.stack({stack: 'rerun'});
 		expect((await stack.run(['up'])).code).toBe(0);
 		const before = await stack.inventory();
 		const second = await stack.run(['up', '--json']);
@@ -68,10 +59,9 @@ describe('hoist up against the EC2 emulator and the sandbox host', () => {
 	});
 
 	it('destroy finds everything by tag when the journal is gone, and a second destroy is a no-op', async () => {
-		stack = e2eStack(sandbox, {stack: 'lost-journal'});
+		const stack = emulator.stack({stack: 'lost-journal'});
 		expect((await stack.run(['up'])).code).toBe(0);
-		readFileSync(stack.journal);
-		await import('node:fs').then((fs) => fs.rmSync(join(stack!.dir, '.hoist'), {recursive: true}));
+		rmSync(join(stack.dir, '.hoist'), {recursive: true});
 		const destroy = await stack.run(['destroy', '--yes']);
 		expect(destroy.code, destroy.stdout + destroy.stderr).toBe(0);
 		expect((await stack.inventory()).taggedCount).toBe(0);
@@ -79,7 +69,7 @@ describe('hoist up against the EC2 emulator and the sandbox host', () => {
 	});
 
 	it('an instance type the region does not offer stops at preflight with exit 2 and a next step', async () => {
-		stack = e2eStack(sandbox, {stack: 'bad-type', instanceType: 't9.huge'});
+		const stack = emulator.stack({stack: 'bad-type', instanceType: 't9.huge'});
 		const result = await stack.run(['up']);
 		expect(result.code).toBe(2);
 		expect(result.stdout).toContain('Error: The instance type "t9.huge" is not offered in us-east-1.');

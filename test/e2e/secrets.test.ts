@@ -1,21 +1,13 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, beforeEach, expect, it} from 'vitest';
-import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
-import {readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
+import {expect, it} from 'vitest';
+import {freshEmulatorPerTest} from '../helpers/e2e-stack.js';
 
-let sandbox: SandboxEnv;
-let stack: E2eStack | undefined;
-
-beforeEach(async () => {
-	await resetMoto();
-	sandbox = readSandboxEnv();
-});
-afterEach(() => stack?.cleanup());
+const emulator = freshEmulatorPerTest();
 
 it('neither the registry token nor the private key reaches the journal, the output or any other state file', async () => {
-	stack = e2eStack(sandbox, {stack: 'secrets'});
-	const token = sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD;
+	const stack = emulator.stack({stack: 'secrets'});
+	const token = emulator.sandbox().HOIST_SANDBOX_REGISTRY_PASSWORD;
 	const env = {HOIST_REGISTRY_TOKEN: token};
 	const runs = [await stack.run(['up', '--json'], env), await stack.run(['status'], env), await stack.run(['status', '--json'], env)];
 	expect(runs[0]?.code).toBe(0);

@@ -1,22 +1,15 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {AllocateAddressCommand} from '@aws-sdk/client-ec2';
-import {afterEach, beforeEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {ec2For} from '../helpers/aws-inventory.js';
-import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
-import {readSandboxEnv, resetMoto, rotateHostKey, type SandboxEnv} from '../sandbox/sandbox.js';
+import {freshEmulatorPerTest} from '../helpers/e2e-stack.js';
+import {rotateHostKey} from '../sandbox/sandbox.js';
 
-let sandbox: SandboxEnv;
-let stack: E2eStack | undefined;
-
-beforeEach(async () => {
-	await resetMoto();
-	sandbox = readSandboxEnv();
-});
-afterEach(() => stack?.cleanup());
+const emulator = freshEmulatorPerTest();
 
 it('a changed host key stops hoist with a security error, and the pinned key stays', async () => {
-	stack = e2eStack(sandbox, {stack: 'hostkey'});
+	const stack = emulator.stack({stack: 'hostkey'});
 	expect((await stack.run(['up'])).code).toBe(0);
 	const knownHosts = join(stack.dir, '.hoist', 'known_hosts');
 	const pinned = readFileSync(knownHosts, 'utf8');
@@ -34,8 +27,8 @@ it('a changed host key stops hoist with a security error, and the pinned key sta
 
 it('an address nothing answers on: a bounded, visible wait, then a diagnosis; the journal lets a later run resume there', async () => {
 	// 10.77.0.3 lies in the sandbox network but no host has it: "no route to host", like a wrong route table.
-	const unreachable = await ec2For(sandbox).send(new AllocateAddressCommand({Domain: 'vpc', Address: '10.77.0.3'}));
-	stack = e2eStack(sandbox, {stack: 'noroute', elasticIp: unreachable.AllocationId!, waitSeconds: 5});
+	const unreachable = await ec2For(emulator.sandbox()).send(new AllocateAddressCommand({Domain: 'vpc', Address: '10.77.0.3'}));
+	const stack = emulator.stack({stack: 'noroute', elasticIp: unreachable.AllocationId!, waitSeconds: 5});
 	const started = Date.now();
 	const result = await stack.run(['up', '--json']);
 	expect(Date.now() - started).toBeLessThan(20_000);

@@ -1,7 +1,8 @@
 import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {SandboxEnv} from '../sandbox/sandbox.js';
+import {afterEach, beforeEach} from 'vitest';
+import {readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
 import {inventory, type StackInventory} from './aws-inventory.js';
 import {runCli, startCli, type CliResult, type CliRun} from './run-cli.js';
 
@@ -72,4 +73,29 @@ function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): st
 		`  waitSeconds: ${options.waitSeconds ?? 30}`,
 		'',
 	].join('\n');
+}
+
+/**
+ * Call at the top of an end-to-end test file: every test starts from an empty emulator (and the sandbox's
+ * Elastic IP), and the stack directories it makes are removed afterwards.
+ */
+export function freshEmulatorPerTest(): {sandbox: () => SandboxEnv; stack: (options?: E2eStackOptions) => E2eStack} {
+	let sandbox: SandboxEnv | undefined;
+	let made: E2eStack[] = [];
+	beforeEach(async () => {
+		await resetMoto();
+		sandbox = readSandboxEnv();
+	});
+	afterEach(() => {
+		for (const stack of made) stack.cleanup();
+		made = [];
+	});
+	return {
+		sandbox: () => sandbox!,
+		stack: (options) => {
+			const stack = e2eStack(sandbox!, options);
+			made.push(stack);
+			return stack;
+		},
+	};
 }

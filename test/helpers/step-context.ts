@@ -10,6 +10,7 @@ import {Redactor} from '../../source/engine/redactor.js';
 import {stackFiles, type StackFiles} from '../../source/engine/stack-files.js';
 import type {ResourceRecord, Step, StepContext, StepId, StepOutputs, UndoContext} from '../../source/engine/step.js';
 import type {Services} from '../../source/services.js';
+import {afterEach} from 'vitest';
 
 /** What a test may put into hoist.yml on top of the minimal valid one. */
 export interface ConfigOverrides {
@@ -79,6 +80,16 @@ export function awsError(code: string, status = 400, message = `${code} (test)`)
 /** What Node's HTTP handler throws when the connection drops before AWS's answer arrives. */
 export function connectionReset(): Error {
 	return Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'});
+}
+
+/** Call at the top of a test file: a `setup()` that makes a harness, cleaned up after each test. */
+export function harnessPerTest(): (options?: HarnessOptions) => Harness {
+	let harness: Harness | undefined;
+	afterEach(() => {
+		harness?.cleanup();
+		harness = undefined;
+	});
+	return (options = {}) => (harness = createHarness(options));
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {

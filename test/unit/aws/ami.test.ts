@@ -1,21 +1,11 @@
 import {DescribeImagesCommand, type DescribeImagesCommandInput, type Image} from '@aws-sdk/client-ec2';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {UserError} from '../../../source/errors.js';
 import type {StepOutputs} from '../../../source/engine/step.js';
 import {alpineOwner, ami, newestRelease} from '../../../steps/ami.js';
-import {awsError, createHarness, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {awsError, type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
-
-afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
-});
+const setup = harnessPerTest();
 
 type Preflight = StepOutputs['preflight'];
 

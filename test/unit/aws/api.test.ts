@@ -4,18 +4,11 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {backoff} from '../../../source/aws/api.js';
 import {AwsCallError} from '../../../source/aws/errors.js';
 import {ExternalError, UserError} from '../../../source/errors.js';
-import {awsError, connectionReset, createHarness, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {awsError, connectionReset, type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
+const setup = harnessPerTest();
 
 afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
 	vi.restoreAllMocks();
 });
 
@@ -179,7 +172,7 @@ describe('AwsApi answers that are not retried', () => {
 describe('AwsApi and Ctrl-C', () => {
 	it('stops waiting when the signal is aborted during the backoff', async () => {
 		const reason = new DOMException('The user pressed Ctrl-C', 'AbortError');
-		const h = setup({onSleep: () => harness?.controller.abort(reason)});
+		const h: Harness = setup({onSleep: () => h.controller.abort(reason)});
 		h.ec2.on(DescribeInstancesCommand).rejects(awsError('RequestLimitExceeded', 503));
 
 		const error = await failure(h.aws.ec2(describeAll(), {signal: h.controller.signal}));

@@ -10,22 +10,12 @@ import {
 	type DescribeInstancesCommandInput,
 	type Instance,
 } from '@aws-sdk/client-ec2';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {UserError} from '../../../source/errors.js';
 import {elasticIp} from '../../../steps/elastic-ip.js';
-import {awsError, createHarness, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {awsError, type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
-
-afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
-});
+const setup = harnessPerTest();
 
 const userAllocation = 'eipalloc-0123456789abcdef0';
 const stackTags = [{Key: 'hoist:stack', Value: 'demo'}, {Key: 'Name', Value: 'hoist-demo'}];

@@ -2,22 +2,12 @@ import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node
 import {join} from 'node:path';
 import {DeleteKeyPairCommand, DescribeKeyPairsCommand, ImportKeyPairCommand, type ImportKeyPairCommandInput, type KeyPairInfo} from '@aws-sdk/client-ec2';
 import ssh2 from 'ssh2';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {UserError} from '../../../source/errors.js';
 import {keyPair} from '../../../steps/key-pair.js';
-import {awsError, createHarness, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {awsError, type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
-
-afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
-});
+const setup = harnessPerTest();
 
 const stackTags = [{Key: 'hoist:stack', Value: 'demo'}, {Key: 'Name', Value: 'hoist-demo'}];
 const otherKey = `ssh-ed25519 ${ssh2.utils.generateKeyPairSync('ed25519').public.split(' ')[1]} someone@laptop`;

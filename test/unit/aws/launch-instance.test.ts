@@ -8,24 +8,14 @@ import {
 	type InstanceStateName,
 	type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {ExternalError, UserError} from '../../../source/errors.js';
 import {newRunId} from '../../../source/engine/journal.js';
 import type {StepOutputs} from '../../../source/engine/step.js';
 import {clientToken, launchInstance} from '../../../steps/launch-instance.js';
-import {awsError, connectionReset, createHarness, parseConfig, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {awsError, connectionReset, type Harness, harnessPerTest, parseConfig} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
-
-afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
-});
+const setup = harnessPerTest();
 
 const outputs = {
 	preflight: {

@@ -3,18 +3,11 @@ import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {UserError} from '../../../source/errors.js';
 import {preflight} from '../../../steps/preflight.js';
-import {createHarness, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
+const setup = harnessPerTest();
 
 afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
 	vi.unstubAllEnvs();
 });
 

@@ -9,23 +9,13 @@ import {
 	type IpPermission,
 	type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {AwsCallError} from '../../../source/aws/errors.js';
 import {UserError} from '../../../source/errors.js';
 import {existingRules, ruleChanges, securityGroup, toPermissions, wantedRules, type Rule} from '../../../steps/security-group.js';
-import {awsError, createHarness, type Harness, type HarnessOptions} from '../../helpers/step-context.js';
+import {awsError, type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
-let harness: Harness | undefined;
-
-function setup(options: HarnessOptions = {}): Harness {
-	harness = createHarness(options);
-	return harness;
-}
-
-afterEach(() => {
-	harness?.cleanup();
-	harness = undefined;
-});
+const setup = harnessPerTest();
 
 const sshCidr = '203.0.113.7/32';
 const stackTags = [{Key: 'hoist:stack', Value: 'demo'}, {Key: 'Name', Value: 'hoist-demo'}];
