@@ -5,4 +5,8 @@
  */
 import {main} from './main.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// After Ctrl-C a step's last network attempt (an SSH connect to a silent host) may still be pending: the journal
+// is already saved, so don't wait for it. The timer is unref'd: it only fires if something else holds the process.
+setTimeout(() => process.exit(code), 500).unref();
