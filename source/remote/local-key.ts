@@ -5,6 +5,7 @@ import type {Config} from '../config/schema.js';
 import {writeFileAtomic} from '../engine/atomic-write.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {UserError} from '../errors.js';
+import {generateEd25519} from './openssh-key.js';
 
 export interface LocalKey {
 	privateKeyPath: string;
@@ -42,8 +43,7 @@ function localKey(config: Config, files: StackFiles, create: boolean): LocalKey 
 	}
 	if (!existsSync(files.privateKey)) {
 		if (!create) return undefined;
-		const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment: `hoist@${config.stack}`});
-		writeFileAtomic(files.privateKey, pair.private, 0o600);
+		writeFileAtomic(files.privateKey, generateEd25519(`hoist@${config.stack}`).privateKey, 0o600);
 	}
 	const publicKey = publicKeyOf(readFileSync(files.privateKey, 'utf8'), files.privateKey);
 	// The .pub file is a convenience for the user (ssh-copy-id, ssh -i); the private key is the source of truth.

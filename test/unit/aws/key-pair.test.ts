@@ -1,16 +1,16 @@
 import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {DeleteKeyPairCommand, DescribeKeyPairsCommand, ImportKeyPairCommand, type ImportKeyPairCommandInput, type KeyPairInfo} from '@aws-sdk/client-ec2';
-import ssh2 from 'ssh2';
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../../source/errors.js';
+import {generateEd25519} from '../../../source/remote/openssh-key.js';
 import {keyPair} from '../../../steps/key-pair.js';
 import {awsError, type Harness, harnessPerTest} from '../../helpers/step-context.js';
 
 const setup = harnessPerTest();
 
 const stackTags = [{Key: 'hoist:stack', Value: 'demo'}, {Key: 'Name', Value: 'hoist-demo'}];
-const otherKey = `ssh-ed25519 ${ssh2.utils.generateKeyPairSync('ed25519').public.split(' ')[1]} someone@laptop`;
+const otherKey = generateEd25519('someone@laptop').publicKey;
 
 /** "ssh-ed25519 AAAA…" of the key in .hoist/, as AWS lists it after an import (with a comment of its own). */
 function localPublicKey(h: Harness): string {
@@ -171,11 +171,11 @@ describe('key-pair undo', () => {
 
 	it('never deletes the user\'s own key files named by ssh.publicKey', async () => {
 		const h = setup({ssh: {publicKey: 'keys/me.pub'}});
-		const pair = ssh2.utils.generateKeyPairSync('ed25519');
+		const pair = generateEd25519('me@laptop');
 		mkdirSync(join(h.files.dir, 'keys'));
-		writeFileSync(join(h.files.dir, 'keys', 'me'), pair.private, {mode: 0o600});
-		writeFileSync(join(h.files.dir, 'keys', 'me.pub'), `${pair.public}\n`);
-		keyPairs(h, [{KeyName: 'hoist-demo', KeyPairId: 'key-0new', PublicKey: pair.public, Tags: stackTags}]);
+		writeFileSync(join(h.files.dir, 'keys', 'me'), pair.privateKey, {mode: 0o600});
+		writeFileSync(join(h.files.dir, 'keys', 'me.pub'), `${pair.publicKey}\n`);
+		keyPairs(h, [{KeyName: 'hoist-demo', KeyPairId: 'key-0new', PublicKey: pair.publicKey, Tags: stackTags}]);
 
 		const result = await keyPair.run(h.context(keyPair));
 		expect(result).toMatchObject({privateKeyPath: join(h.files.dir, 'keys', 'me'), generated: false});
@@ -184,7 +184,7 @@ describe('key-pair undo', () => {
 		await keyPair.undo!(h.undoContext(keyPair, {previous: result}));
 
 		expect(h.ec2.commandCalls(DeleteKeyPairCommand)).toHaveLength(1);
-		expect(readFileSync(join(h.files.dir, 'keys', 'me'), 'utf8')).toBe(pair.private);
+		expect(readFileSync(join(h.files.dir, 'keys', 'me'), 'utf8')).toBe(pair.privateKey);
 		expect(existsSync(join(h.files.dir, 'keys', 'me.pub'))).toBe(true);
 	});
 });
