@@ -10,11 +10,17 @@ export interface OpenSshKeyPair {
 /**
  * A new ed25519 key in OpenSSH format, from Node's crypto. (ssh2's own generator drops a leading zero byte of
  * the public key now and then — about 1 key in 250 comes out malformed — so hoist does not use it.)
+ * The keys come back DER-encoded straight from the generator: exporting a KeyObject as JWK can deadlock Node 20
+ * when a garbage collection runs during the export (seen here: ExportJWKEdKey → GC → ~KeyGenJob, same mutex).
  */
 export function generateEd25519(comment: string): OpenSshKeyPair {
-	const {publicKey, privateKey} = generateKeyPairSync('ed25519');
-	const pub = Buffer.from(publicKey.export({format: 'jwk'}).x!, 'base64url');
-	const seed = Buffer.from(privateKey.export({format: 'jwk'}).d!, 'base64url');
+	const {publicKey, privateKey} = generateKeyPairSync('ed25519', {
+		publicKeyEncoding: {type: 'spki', format: 'der'},
+		privateKeyEncoding: {type: 'pkcs8', format: 'der'},
+	});
+	// For ed25519 both encodings end with the 32 raw bytes: the public key (SPKI), the seed (PKCS#8).
+	const pub = publicKey.subarray(-32);
+	const seed = privateKey.subarray(-32);
 	const type = Buffer.from('ssh-ed25519');
 	const publicBlob = Buffer.concat([sshString(type), sshString(pub)]);
 
