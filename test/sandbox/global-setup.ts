@@ -30,6 +30,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	if ((await runScriptVisible('status.sh', ['--quiet'])) !== 0) {
 		const installed = await runScriptVisible('install-packages.sh');
 		if (installed !== 0) throw new Error(`test/sandbox/install-packages.sh failed (exit ${installed})`);
+		// Leftovers of an earlier sandbox whose daemons died (a killed run, a restarted machine) go first, so that
+		// `before` is the machine without any sandbox and `down` is held to restoring exactly that.
+		const cleaned = await runScriptVisible('down.sh');
+		if (cleaned !== 0) throw new Error(`test/sandbox/down.sh could not clean an earlier sandbox (exit ${cleaned})`);
 		before = await machineState(); // after the install: packages add system users and tools, the sandbox must not
 		const up = await runScriptVisible('up.sh', ['--restart']);
 		if (up !== 0) {
