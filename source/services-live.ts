@@ -1,19 +1,28 @@
-import {AwsApi, defaultSleep} from './aws/api.js';
+import type {AwsApi} from './aws/api.js';
 import type {Config} from './config/schema.js';
 import type {Secrets} from './config/secrets.js';
+import {systemClock} from './engine/clock.js';
 import type {Redactor} from './engine/redactor.js';
-import {connectSsh} from './remote/ssh.js';
+import type {RemoteConnections} from './remote/connections.js';
+import {BugError} from './errors.js';
 import type {Services} from './services.js';
 
-/** The real adapters: the AWS SDK with the standard credential chain, ssh2, timers. */
-export function liveServices(config: Config, secrets: Secrets, redactor: Redactor): Services {
+/**
+ * The real adapters: the AWS SDK with the standard credential chain (loaded only for a stack on AWS), the run's SSH
+ * connection, real time.
+ */
+export async function liveServices(config: Config, secrets: Secrets, redactor: Redactor, connections: RemoteConnections): Promise<Services> {
+	const sdk = config.aws ? await import('./aws/api.js') : undefined;
 	let aws: AwsApi | undefined;
 	return {
 		secrets,
 		redactor,
-		aws: () => (aws ??= new AwsApi({region: config.aws.region, profile: config.aws.profile})),
-		connectSsh,
-		sleep: defaultSleep,
-		now: () => Date.now(),
+		aws: () => {
+			if (!sdk) throw new BugError('AWS was asked for by a stack without an aws section.', {code: 'BUG_PLAN'});
+			return (aws ??= new sdk.AwsApi({region: config.aws?.region, profile: config.aws?.profile}));
+		},
+		remote: (target, options) => connections.open(target, options),
+		sleep: systemClock.sleep,
+		now: systemClock.now,
 	};
 }

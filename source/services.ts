@@ -1,7 +1,9 @@
 import type {AwsApi} from './aws/api.js';
 import type {Secrets} from './config/secrets.js';
 import type {Redactor} from './engine/redactor.js';
-import type {SshSession, SshTarget} from './remote/ssh.js';
+import type {OpenOptions} from './remote/connections.js';
+import type {RemoteSession} from './remote/session.js';
+import type {Target} from './remote/target.js';
 
 /**
  * The outside world as steps see it. The command builds the real adapters; tests pass fakes. Adapters are
@@ -12,7 +14,8 @@ export interface Services {
 	/** Register every secret value here so the engine masks it in logs, events and errors. */
 	readonly redactor: Redactor;
 	aws(): AwsApi;
-	connectSsh(target: SshTarget, signal?: AbortSignal): Promise<SshSession>;
+	/** The run's one SSH connection to the target: opened on first use, shared by every remote step. */
+	remote(target: Target, options?: OpenOptions): Promise<RemoteSession>;
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 	now(): number;
 }

@@ -1,5 +1,6 @@
 import {DescribeImagesCommand, type Image} from '@aws-sdk/client-ec2';
 import {unlessAwsError} from '../source/aws/errors.js';
+import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 
@@ -42,7 +43,7 @@ export const ami = defineStep({
 	async check(ctx) {
 		const previous = ctx.previous;
 		const wanted = wantedImage(ctx.outputs.preflight.architectures, ctx.outputs.preflight.bootModes);
-		const release = ctx.config.aws.alpineRelease;
+		const release = awsSettings(ctx.config).alpineRelease;
 		if (!previous || previous.architecture !== wanted.architecture || previous.firmware !== wanted.firmware) return undefined;
 		if (release !== undefined && !previous.release.startsWith(`${release}.`)) return undefined;
 		const result = await unlessAwsError(
@@ -61,7 +62,7 @@ export const ami = defineStep({
 				nextSteps: ['Choose an x86_64 or ARM (Graviton) instance type in hoist.yml, e.g. t3.small or t4g.small.'],
 			});
 		}
-		const release = ctx.config.aws.alpineRelease;
+		const release = awsSettings(ctx.config).alpineRelease;
 		const nameArch = architecture === 'arm64' ? 'aarch64' : 'x86_64';
 		const pattern = `alpine-${release ? `${release}.` : ''}*-${nameArch}-${firmware}-tiny-r*`;
 		ctx.progress(`looking for ${pattern} published by ${alpineOwner}`);

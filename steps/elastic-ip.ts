@@ -10,6 +10,7 @@ import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {describeInstance} from '../source/aws/instances.js';
 import {hasStackTag, stackFilter, tagSpecification} from '../source/aws/tags.js';
+import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 
@@ -36,14 +37,15 @@ export const elasticIp = defineStep({
 	needs: ['launch-instance'],
 	async check(ctx) {
 		const aws = ctx.services.aws();
-		const wanted = ctx.config.aws.elasticIp;
+		const wanted = awsSettings(ctx.config).elasticIp;
 		const address = wanted ? await describeAllocation(aws, wanted, ctx.signal) : await currentAddress(aws, ctx.previous?.allocationId, ctx.config.stack, ctx.signal);
 		if (!address || address.InstanceId !== ctx.outputs['launch-instance'].instanceId) return undefined;
-		return outputs(address, ctx.config.aws.elasticIp === undefined);
+		return outputs(address, awsSettings(ctx.config).elasticIp === undefined);
 	},
 	async run(ctx) {
 		const aws = ctx.services.aws();
-		const {stack, aws: settings} = ctx.config;
+		const {stack} = ctx.config;
+		const settings = awsSettings(ctx.config);
 		const {instanceId} = ctx.outputs['launch-instance'];
 		const region = await aws.region();
 		const owned = settings.elasticIp === undefined;
@@ -77,7 +79,8 @@ export const elasticIp = defineStep({
 	undoTitle: 'Detach the Elastic IP (and release it if hoist allocated it)',
 	async undo(ctx) {
 		const aws = ctx.services.aws();
-		const {stack, aws: settings} = ctx.config;
+		const {stack} = ctx.config;
+		const settings = awsSettings(ctx.config);
 		const tagged = await aws.ec2(new DescribeAddressesCommand({Filters: [stackFilter(stack)]}), {signal: ctx.signal});
 		const addresses = [...(tagged.Addresses ?? [])];
 		const known = [settings.elasticIp, ctx.previous?.allocationId, ...[...ctx.resources.values()].filter((r) => r.type === 'elastic-ip').map((r) => r.id)];

@@ -10,6 +10,8 @@ import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError} from '../source/aws/errors.js';
 import {describeInstance, findStackInstances} from '../source/aws/instances.js';
 import {tagSpecification} from '../source/aws/tags.js';
+import {poll} from '../source/engine/poll.js';
+import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 
@@ -101,7 +103,8 @@ async function existingInstance(ctx: LaunchContext, aws: AwsApi): Promise<Instan
 
 async function launch(ctx: LaunchContext, aws: AwsApi): Promise<Instance> {
 	const {ami, preflight} = ctx.outputs;
-	const {stack, aws: settings} = ctx.config;
+	const {stack} = ctx.config;
+	const settings = awsSettings(ctx.config);
 	ctx.progress(`launching ${preflight.instanceType} from ${ami.imageId}`);
 	// A token already used by an instance that has since been terminated returns that dead instance: move on.
 	for (let round = 1; round <= 5; round++) {
@@ -166,29 +169,31 @@ async function waitForRunning(ctx: LaunchContext, aws: AwsApi, instanceId: strin
 }
 
 /** Polls until the instance reaches one of the states, with visible progress and a bounded wait. */
-async function waitForState(
+function waitForState(
 	ctx: Pick<LaunchContext, 'signal' | 'progress' | 'services'>,
 	aws: AwsApi,
 	instanceId: string,
 	states: string[],
 	purpose: string,
 ): Promise<Instance> {
-	const started = ctx.services.now();
-	for (let attempt = 0; ; attempt++) {
-		// Just after RunInstances the id may not be visible yet: eventual consistency.
-		const instance = await describeInstance(aws, instanceId, ctx.signal);
-		const state = instance?.State?.Name ?? 'not visible yet';
-		if (instance && states.includes(state)) return instance;
-		const waited = ctx.services.now() - started;
-		if (waited > waitLimitMs) {
-			throw new UserError(`The instance ${instanceId} is still ${state} after ${waitLimitMs / 60_000} minutes of waiting for it ${purpose}.`, {
+	return poll({
+		attempt: async () => {
+			// Just after RunInstances the id may not be visible yet: eventual consistency.
+			const instance = await describeInstance(aws, instanceId, ctx.signal);
+			const state = instance?.State?.Name ?? 'not visible yet';
+			return instance && states.includes(state) ? {done: true, value: instance} : {done: false, status: state};
+		},
+		interval: (attempt) => Math.min(1_000 + attempt * 1_000, 5_000),
+		timeoutMs: waitLimitMs,
+		clock: ctx.services,
+		signal: ctx.signal,
+		onWait: ({status, waitedMs}) => ctx.progress(`waiting for ${instanceId} ${purpose}: ${status} (${Math.round(waitedMs / 1000)}s)`),
+		giveUp: ({status}) =>
+			new UserError(`The instance ${instanceId} is still ${status} after ${waitLimitMs / 60_000} minutes of waiting for it ${purpose}.`, {
 				code: 'INSTANCE_WAIT_TIMEOUT',
 				nextSteps: ['Look at the instance in the EC2 console, then run `hoist up` again: it picks the instance up where it is.'],
-			});
-		}
-		ctx.progress(`waiting for ${instanceId} ${purpose}: ${state} (${Math.round(waited / 1000)}s)`);
-		await ctx.services.sleep(Math.min(2_000 + attempt * 1_000, 5_000), ctx.signal);
-	}
+			}),
+	});
 }
 
 function outputs(instance: Instance): LaunchInstanceOutputs {

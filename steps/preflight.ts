@@ -1,5 +1,6 @@
 import {DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand} from '@aws-sdk/client-ec2';
 import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
+import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 
@@ -55,7 +56,7 @@ export const preflight = defineStep({
 			});
 		}
 
-		const instanceType = ctx.config.aws.instanceType;
+		const instanceType = awsSettings(ctx.config).instanceType;
 		ctx.progress(`checking that ${instanceType} is offered in ${region}`);
 		const offerings = await aws.ec2(
 			new DescribeInstanceTypeOfferingsCommand({LocationType: 'region', Filters: [{Name: 'instance-type', Values: [instanceType]}]}),

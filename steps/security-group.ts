@@ -13,7 +13,9 @@ import {
 import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError, unlessAwsError} from '../source/aws/errors.js';
 import {hasStackTag, resourceName, stackFilter, tagSpecification} from '../source/aws/tags.js';
-import {defineStep, type AnyUndoContext} from '../source/engine/step.js';
+import {poll} from '../source/engine/poll.js';
+import {awsSettings} from '../source/config/schema.js';
+import {defineStep, type AnyStepContext, type AnyUndoContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 
 export interface SecurityGroupOutputs {
@@ -115,15 +117,16 @@ export const securityGroup = defineStep({
 	needs: [],
 	async check(ctx) {
 		const aws = ctx.services.aws();
-		const vpcId = await findVpc(aws, ctx.config.aws.subnet, ctx.signal);
+		const vpcId = await findVpc(aws, awsSettings(ctx.config).subnet, ctx.signal);
 		const group = await findGroup(aws, ctx.config.stack, vpcId, ctx.signal);
 		if (!group?.GroupId) return undefined;
-		const changes = ruleChanges(existingRules(group.IpPermissions), ctx.config.aws.sshCidr);
+		const changes = ruleChanges(existingRules(group.IpPermissions), awsSettings(ctx.config).sshCidr);
 		return changes.add.length === 0 && changes.remove.length === 0 ? {groupId: group.GroupId, vpcId} : undefined;
 	},
 	async run(ctx) {
 		const aws = ctx.services.aws();
-		const {stack, aws: settings} = ctx.config;
+		const {stack} = ctx.config;
+		const settings = awsSettings(ctx.config);
 		const {signal} = ctx;
 		const vpcId = await findVpc(aws, settings.subnet, signal);
 		let group = await findGroup(aws, stack, vpcId, signal);
@@ -141,14 +144,9 @@ export const securityGroup = defineStep({
 				),
 				'InvalidGroup.Duplicate',
 			);
-			// Right after creation AWS may not list the group yet.
-			for (let attempt = 0; !group && attempt < 6; attempt++) {
-				await ctx.services.sleep(500 * attempt, signal);
-				group = await findGroup(aws, stack, vpcId, signal);
-			}
+			group = await waitUntilListed(aws, stack, vpcId, ctx);
 		}
-		const groupId = group?.GroupId;
-		if (!groupId) throw new UserError(`The security group ${resourceName(stack)} did not appear after it was created.`, {code: 'SG_MISSING', nextSteps: ['Run `hoist up` again.']});
+		const groupId = group.GroupId!;
 		await ctx.recordResource({type: 'security-group', id: groupId, ownedByHoist: true, region: await aws.region()});
 
 		const {add, remove} = ruleChanges(existingRules(group?.IpPermissions), settings.sshCidr);
@@ -194,19 +192,41 @@ async function authorize(aws: AwsApi, groupId: string, rules: Rule[], signal: Ab
 	}
 }
 
+/** Right after creation AWS may not list the group yet. */
+async function waitUntilListed(aws: AwsApi, stack: string, vpcId: string, ctx: Pick<AnyStepContext, 'signal' | 'services'>): Promise<SecurityGroup> {
+	return poll({
+		attempt: async () => {
+			const group = await findGroup(aws, stack, vpcId, ctx.signal);
+			return group?.GroupId ? {done: true, value: group} : {done: false, status: 'not listed yet'};
+		},
+		interval: (attempt) => 500 * attempt,
+		maxAttempts: 6,
+		clock: ctx.services,
+		signal: ctx.signal,
+		giveUp: () =>
+			new UserError(`The security group ${resourceName(stack)} did not appear after it was created.`, {code: 'SG_MISSING', nextSteps: ['Run `hoist up` again.']}),
+	});
+}
+
 /** AWS refuses to delete a group while an instance (even a terminating one) uses it: wait that out. */
 async function deleteGroup(aws: AwsApi, groupId: string, ctx: Pick<AnyUndoContext, 'signal' | 'progress' | 'services'>): Promise<void> {
-	const deadline = ctx.services.now() + 10 * 60_000;
-	for (;;) {
-		try {
-			await unlessAwsError(aws.ec2(new DeleteSecurityGroupCommand({GroupId: groupId}), {signal: ctx.signal}), 'InvalidGroup.NotFound');
-			return;
-		} catch (error) {
-			if (!isAwsError(error, 'DependencyViolation') || ctx.services.now() > deadline) throw error;
-			ctx.progress(`${groupId} is still in use by a shutting-down instance; waiting`);
-			await ctx.services.sleep(5_000, ctx.signal);
-		}
-	}
+	await poll({
+		attempt: async () => {
+			try {
+				await unlessAwsError(aws.ec2(new DeleteSecurityGroupCommand({GroupId: groupId}), {signal: ctx.signal}), 'InvalidGroup.NotFound');
+				return {done: true, value: undefined};
+			} catch (error) {
+				if (!isAwsError(error, 'DependencyViolation')) throw error;
+				return {done: false, status: 'in use', error};
+			}
+		},
+		interval: 5_000,
+		timeoutMs: 10 * 60_000,
+		clock: ctx.services,
+		signal: ctx.signal,
+		onWait: () => ctx.progress(`${groupId} is still in use by a shutting-down instance; waiting`),
+		giveUp: (last) => last.error as Error,
+	});
 }
 
 async function findVpc(aws: AwsApi, subnet: string | undefined, signal: AbortSignal): Promise<string> {

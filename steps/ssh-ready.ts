@@ -1,14 +1,21 @@
-import {readFileSync} from 'node:fs';
+import {poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
+import {HostKeyChangedError, SshConnectError, type SshFailure} from '../source/remote/errors.js';
 import {unpinHost} from '../source/remote/known-hosts.js';
-import {HostKeyChangedError, SshConnectError, type SshFailure, type SshSession} from '../source/remote/ssh.js';
+import type {RemoteSession} from '../source/remote/session.js';
+import {describeTarget, type Target} from '../source/remote/target.js';
 
 export interface SshReadyOutputs {
 	host: string;
 	user: string;
 	hostKeyFingerprint: string;
-	alpineRelease: string;
+	/** e.g. "Alpine Linux v3.20" */
+	os: string;
+	osId: string;
+	osVersion: string;
+	/** How hoist becomes root there: root, doas or sudo. */
+	escalation: string;
 }
 
 declare module '../source/engine/step.js' {
@@ -17,103 +24,112 @@ declare module '../source/engine/step.js' {
 	}
 }
 
-/** The login user of the official Alpine images (tiny-cloud's CLOUD_USER). */
-export const loginUser = 'alpine';
-
-type SshContext = StepContext<'ssh-ready', 'launch-instance' | 'elastic-ip' | 'key-pair'>;
+type SshContext = StepContext<'ssh-ready', 'target'>;
 
 /**
- * Waits, visibly and for a bounded time, until the instance answers SSH as `alpine` with hoist's key. The host
- * key is pinned on first contact in .hoist/known_hosts; a changed key later stops every connection.
+ * Waits, visibly and for a bounded time, until the target answers SSH with hoist's key. The connection it opens
+ * is the run's one connection: every later step reuses it. A new instance's host key is pinned on first contact
+ * in .hoist/known_hosts; a changed key later stops every connection.
  */
 export const sshReady = defineStep({
 	id: 'ssh-ready',
 	title: 'Wait for SSH',
-	needs: ['launch-instance', 'elastic-ip', 'key-pair'],
+	needs: ['target'],
 	async check(ctx) {
-		if (!ctx.previous || ctx.previous.host !== ctx.outputs['elastic-ip'].publicIp) return undefined;
+		const {target} = ctx.outputs;
+		if (!ctx.previous || ctx.previous.host !== target.host) return undefined;
 		try {
-			const session = await connect(ctx, false, 5_000);
-			session.close();
-			return ctx.previous;
+			return await login(ctx, await ctx.services.remote(target, {trustNewHost: false, readyTimeoutMs: 5_000, signal: ctx.signal}));
 		} catch (error) {
 			if (error instanceof HostKeyChangedError) throw error;
-			return undefined;
+			if (error instanceof SshConnectError) return undefined;
+			throw error;
 		}
 	},
 	async run(ctx) {
-		const host = ctx.outputs['elastic-ip'].publicIp;
-		const deadline = ctx.services.now() + ctx.config.ssh.waitSeconds * 1000;
-		let last: SshConnectError | undefined;
-		for (let attempt = 1; ; attempt++) {
-			try {
-				const session = await connect(ctx, true, 10_000);
+		const {target} = ctx.outputs;
+		const session = await poll({
+			attempt: async () => {
 				try {
-					const release = await session.exec('cat /etc/alpine-release 2>/dev/null || uname -sr', {signal: ctx.signal});
-					const alpineRelease = release.stdout.trim();
-					ctx.log(`logged in as ${loginUser}@${host} (${alpineRelease}); host key ${session.hostKeyFingerprint} pinned`);
-					return {host, user: loginUser, hostKeyFingerprint: session.hostKeyFingerprint, alpineRelease};
-				} finally {
-					session.close();
+					// Only a new instance's key is trusted on first sight; an existing server's must be named or pinned.
+					return {done: true, value: await ctx.services.remote(target, {trustNewHost: target.kind === 'aws', readyTimeoutMs: 10_000, signal: ctx.signal})};
+				} catch (error) {
+					if (!(error instanceof SshConnectError) || error.reason === 'host-key') throw error;
+					return {done: false, status: error.message, error};
 				}
-			} catch (error) {
-				if (!(error instanceof SshConnectError)) throw error;
-				last = error;
-			}
-			const left = Math.round((deadline - ctx.services.now()) / 1000);
-			if (left <= 0) throw diagnose(ctx, last);
-			ctx.progress(`attempt ${attempt}: ${last.message}; trying again (${left}s left)`);
-			await ctx.services.sleep(Math.min(1_000 * attempt, 5_000), ctx.signal);
-		}
+			},
+			interval: (attempt) => Math.min(1_000 * attempt, 5_000),
+			timeoutMs: ctx.config.ssh.waitSeconds * 1000,
+			clock: ctx.services,
+			signal: ctx.signal,
+			onWait: ({attempt, status, leftMs}) => ctx.progress(`attempt ${attempt}: ${status}; trying again (${Math.round((leftMs ?? 0) / 1000)}s left)`),
+			giveUp: (last) => diagnose(ctx, last.error as SshConnectError),
+		});
+		const outputs = await login(ctx, session);
+		ctx.log(`logged in as ${describeTarget(target)} (${outputs.os}); host key ${outputs.hostKeyFingerprint} pinned`);
+		return outputs;
 	},
 	undoTitle: 'Forget the server\'s host key',
 	async undo(ctx) {
 		if (ctx.previous) unpinHost(ctx.files.knownHosts, ctx.previous.host);
 	},
-	summary: (out) => `${out.user}@${out.host} (${out.alpineRelease})`,
+	summary: (out) => `${out.user}@${out.host} (${out.os}, root through ${out.escalation})`,
 });
 
-function connect(ctx: SshContext, trustNewHost: boolean, readyTimeoutMs: number): Promise<SshSession> {
-	const privateKey = readFileSync(ctx.outputs['key-pair'].privateKeyPath, 'utf8');
-	ctx.services.redactor.add(privateKey);
-	return ctx.services.connectSsh(
-		{
-			host: ctx.outputs['elastic-ip'].publicIp,
-			username: loginUser,
-			privateKey,
-			knownHosts: ctx.files.knownHosts,
-			trustNewHost,
-			instanceId: ctx.outputs['launch-instance'].instanceId,
-			readyTimeoutMs,
-		},
-		ctx.signal,
-	);
+/** One round trip: who we are there, how we become root, which system it is. */
+async function login(ctx: SshContext, session: RemoteSession): Promise<SshReadyOutputs> {
+	const {target} = ctx.outputs;
+	const facts = await session.facts(ctx.signal);
+	return {
+		host: target.host,
+		user: target.user,
+		hostKeyFingerprint: session.hostKeyFingerprint,
+		os: facts.osName,
+		osId: facts.osId,
+		osVersion: facts.osVersion,
+		escalation: facts.escalation,
+	};
 }
 
-const diagnoses: Record<SshFailure, (ctx: SshContext) => {hint: string; nextSteps: string[]}> = {
-	timeout: (ctx) => ({
-		hint: `Nothing answered on port 22. The security group lets SSH in only from ${ctx.config.aws.sshCidr}; if your address changed (VPN, new network), connections are silently dropped. A subnet without a route to an internet gateway looks the same.`,
-		nextSteps: [
-			'Check your current address (e.g. your router, or `curl https://checkip.amazonaws.com`) and update aws.sshCidr in hoist.yml.',
-			'If you set aws.subnet, make sure its route table sends 0.0.0.0/0 to an internet gateway.',
-			'Run `hoist up` again: it resumes here.',
-		],
-	}),
-	unreachable: (ctx) => ({
-		hint: `The network has no route to ${ctx.outputs['elastic-ip'].publicIp}.`,
+const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: string; nextSteps: string[]}> = {
+	timeout: (target, ctx) =>
+		target.kind === 'aws'
+			? {
+					hint: `Nothing answered on port 22. The security group lets SSH in only from ${ctx.config.aws?.sshCidr}; if your address changed (VPN, new network), connections are silently dropped. A subnet without a route to an internet gateway looks the same.`,
+					nextSteps: [
+						'Check your current address (e.g. your router, or `curl https://checkip.amazonaws.com`) and update aws.sshCidr in hoist.yml.',
+						'If you set aws.subnet, make sure its route table sends 0.0.0.0/0 to an internet gateway.',
+						'Run `hoist up` again: it resumes here.',
+					],
+				}
+			: {
+					hint: `Nothing answered on port ${target.port} of ${target.host}: the machine is off, a firewall drops the connection, or the address is wrong.`,
+					nextSteps: [`Check that \`ssh -p ${target.port} ${target.user}@${target.host}\` works from this machine, then run \`hoist up\` again.`],
+				},
+	unreachable: (target) => ({
+		hint: `The network has no route to ${target.host}.`,
 		nextSteps: ['Check your own connection, then run `hoist up` again.'],
 	}),
-	refused: (ctx) => ({
-		hint: 'The instance answers, but nothing listens on port 22 yet: it may still be booting, or sshd failed to start.',
-		nextSteps: [
-			`Read the boot log: aws ec2 get-console-output --instance-id ${ctx.outputs['launch-instance'].instanceId} --latest`,
-			'Run `hoist up` again: it resumes here.',
-		],
-	}),
-	auth: (ctx) => ({
-		hint: `The server refused hoist's key. It accepts the key pair it was launched with (${ctx.outputs['key-pair'].keyName}); ${ctx.outputs['key-pair'].privateKeyPath} must be its private half.`,
-		nextSteps: ['If the local key was replaced, launch a new instance: `hoist destroy`, then `hoist up`.'],
-	}),
+	refused: (target) =>
+		target.kind === 'aws'
+			? {
+					hint: 'The instance answers, but nothing listens on port 22 yet: it may still be booting, or sshd failed to start.',
+					nextSteps: [`Read the boot log: aws ec2 get-console-output --instance-id ${target.identity} --latest`, 'Run `hoist up` again: it resumes here.'],
+				}
+			: {
+					hint: `${target.host} answers, but nothing listens on port ${target.port}.`,
+					nextSteps: ['Start sshd on the server (Alpine: `rc-service sshd start`), or set server.port, then run `hoist up` again.'],
+				},
+	auth: (target) =>
+		target.kind === 'aws'
+			? {
+					hint: `The server refused hoist's key. It accepts the key pair it was launched with; ${target.privateKeyPath} must be its private half.`,
+					nextSteps: ['If the local key was replaced, launch a new instance: `hoist destroy`, then `hoist up`.'],
+				}
+			: {
+					hint: `${target.host} refused the key ${target.privateKeyPath} for ${target.user}.`,
+					nextSteps: [`Add the public key (${target.privateKeyPath}.pub) to ~${target.user}/.ssh/authorized_keys on the server, then run \`hoist up\` again.`],
+				},
 	'host-key': () => ({hint: 'The host key could not be checked.', nextSteps: ['Run `hoist up` again.']}),
 	closed: () => ({
 		hint: 'The server closed the connection during the handshake, which sshd does while it is still starting.',
@@ -123,10 +139,12 @@ const diagnoses: Record<SshFailure, (ctx: SshContext) => {hint: string; nextStep
 };
 
 function diagnose(ctx: SshContext, last: SshConnectError | undefined): UserError {
+	const {target} = ctx.outputs;
 	const reason = last?.reason ?? 'timeout';
-	const {hint, nextSteps} = diagnoses[reason](ctx);
-	return new UserError(
-		`SSH to ${loginUser}@${ctx.outputs['elastic-ip'].publicIp} did not work within ${ctx.config.ssh.waitSeconds}s (last: ${last?.message ?? 'no attempt'}).`,
-		{code: 'SSH_NOT_READY', hint, nextSteps},
-	);
+	const {hint, nextSteps} = diagnoses[reason](target, ctx);
+	return new UserError(`SSH to ${describeTarget(target)} did not work within ${ctx.config.ssh.waitSeconds}s (last: ${last?.message ?? 'no attempt'}).`, {
+		code: 'SSH_NOT_READY',
+		hint,
+		nextSteps,
+	});
 }

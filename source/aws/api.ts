@@ -5,6 +5,8 @@ import {
 	type ServiceOutputTypes as StsOutput,
 	type STSClientResolvedConfig,
 } from '@aws-sdk/client-sts';
+import {systemClock} from '../engine/clock.js';
+import {poll} from '../engine/poll.js';
 import {UserError} from '../errors.js';
 import {awsErrorCode, explainAwsError, isTransientNetworkFailure, isRetryable} from './errors.js';
 
@@ -53,7 +55,7 @@ export class AwsApi {
 		};
 		this.ec2Client = settings.ec2Client ?? new EC2Client(common);
 		this.stsClient = settings.stsClient ?? new STSClient(common);
-		this.#sleep = settings.sleep ?? defaultSleep;
+		this.#sleep = settings.sleep ?? systemClock.sleep;
 		this.#attempts = settings.attempts ?? defaultAttempts;
 	}
 
@@ -78,18 +80,26 @@ export class AwsApi {
 		return this.#call(`sts:${operationName(command)}`, (abortSignal) => this.stsClient.send(command, {abortSignal}), options);
 	}
 
-	async #call<O>(call: string, send: (signal?: AbortSignal) => Promise<O>, options: CallOptions): Promise<O> {
-		for (let attempt = 1; ; attempt++) {
-			try {
-				return await send(options.signal);
-			} catch (error) {
-				if (options.signal?.aborted) throw error;
-				// A dropped connection is retried only for reads: a write may have happened before the line broke.
-				const waitable = isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error)) || (isReadCall(call) && isTransientNetworkFailure(error));
-				if (!waitable || attempt >= this.#attempts) throw explainAwsError(error, call);
-				await this.#sleep(backoff(attempt), options.signal);
-			}
-		}
+	#call<O>(call: string, send: (signal?: AbortSignal) => Promise<O>, options: CallOptions): Promise<O> {
+		return poll({
+			attempt: async () => {
+				try {
+					return {done: true, value: await send(options.signal)};
+				} catch (error) {
+					if (options.signal?.aborted) throw error;
+					// A dropped connection is retried only for reads: a write may have happened before the line broke.
+					const waitable =
+						isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error)) || (isReadCall(call) && isTransientNetworkFailure(error));
+					if (!waitable) throw explainAwsError(error, call);
+					return {done: false, status: awsErrorCode(error), error};
+				}
+			},
+			interval: (attempt) => backoff(attempt),
+			maxAttempts: this.#attempts,
+			clock: {now: systemClock.now, sleep: this.#sleep},
+			...(options.signal ? {signal: options.signal} : {}),
+			giveUp: (last) => explainAwsError(last.error, call),
+		});
 	}
 }
 
@@ -105,19 +115,4 @@ function isReadCall(call: string): boolean {
 
 function operationName(command: object): string {
 	return command.constructor.name.replace(/Command$/, '');
-}
-
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) return reject(signal.reason);
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal?.reason);
-		};
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
 }

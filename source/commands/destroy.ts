@@ -1,32 +1,38 @@
-import {loadConfig} from '../config/load.js';
-import {Journal} from '../engine/journal.js';
-import {Redactor} from '../engine/redactor.js';
+import {defineCommand, type CommandContext} from '../cli/command.js';
 import {undoPlan} from '../engine/runner.js';
-import {stackFiles} from '../engine/stack-files.js';
 import {CancelledError, UserError} from '../errors.js';
-import type {CommandIo, ParsedArgs} from '../main.js';
-import {rendererKind} from '../ui/renderer.js';
-import {withSession} from './session.js';
 
 /** `hoist destroy`: every step's undo, newest first, after a confirmation (or --yes). */
-export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
-	if (args.yes !== true) await confirm(args, io);
-	return withSession(args, io, {command: 'destroy'}, async ({plan, env}) => {
-		const outcome = await undoPlan(plan, env);
-		return outcome.error?.exitCode ?? 0;
-	});
-}
+export const destroy = defineCommand({
+	name: 'destroy',
+	summary: 'Remove everything hoist created for this stack',
+	description: `Terminates the instance, releases the Elastic IP (only if hoist allocated it), deletes the security
+group and the key pair hoist imported. Resources are found by the journal and by their hoist:stack tag,
+so destroy also works after a lost journal or a partial destroy.`,
+	flags: {
+		yes: {type: 'boolean', short: 'y', description: 'Do not ask for confirmation (for scripts)'},
+	},
+	needs: 'lock',
+	async run(context) {
+		if (context.args.flags['yes'] !== true) await confirm(context);
+		return context.stack.withSession({command: 'destroy'}, async ({plan, env}) => {
+			const outcome = await undoPlan(plan, env);
+			return outcome.error?.exitCode ?? 0;
+		});
+	},
+});
 
-async function confirm(args: ParsedArgs, io: CommandIo): Promise<void> {
-	const {config, dir} = loadConfig(args.config);
+async function confirm({args, io, stack}: CommandContext): Promise<void> {
+	const {rendererKind} = await import('../ui/renderer.js');
 	const interactive = io.stdin.isTTY === true && rendererKind({json: args.json, stdout: io.stdout, env: io.env}) === 'ink';
+	const {config, configError, journal} = await stack.readOnly();
+	if (!config) throw configError;
 	if (!interactive) {
 		throw new UserError('`hoist destroy` asks for confirmation, and there is no terminal to ask on.', {
 			code: 'CONFIRMATION_NEEDED',
 			nextSteps: ['Run `hoist destroy --yes` to confirm in a script.'],
 		});
 	}
-	const journal = Journal.read(stackFiles(dir).journal, new Redactor());
 	const known = Object.values(journal?.data.resources ?? {})
 		.filter((resource) => resource.ownedByHoist)
 		.map((resource) => `${resource.type} ${resource.id}`);

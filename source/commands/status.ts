@@ -1,30 +1,35 @@
-import {dirname, resolve} from 'node:path';
-import {Journal, type JournalData} from '../engine/journal.js';
-import {Redactor} from '../engine/redactor.js';
-import {stackFiles} from '../engine/stack-files.js';
-import type {CommandIo, ParsedArgs} from '../main.js';
-import {formatDuration, formatError} from '../ui/format-error.js';
+import {defineCommand} from '../cli/command.js';
+import type {JournalData} from '../engine/journal.js';
+import type {StepStatus} from '../engine/step-status.js';
+import {formatDuration} from '../ui/format-duration.js';
+import {formatError} from '../ui/format-error.js';
 
-const icons = {done: '✔', failed: '✖', running: '…', pending: '○'} as const;
+const icons: Record<StepStatus, string> = {done: '✔', failed: '✖', running: '…', pending: '○', cancelled: '⊘'};
 
 /**
  * `hoist status`: reads the journal only (no AWS call, no lock), so it works while another run is going
  * and even when hoist.yml is broken.
  */
-export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
-	const files = stackFiles(dirname(resolve(args.config)));
-	const journal = Journal.read(files.journal, new Redactor());
-	if (args.json) {
-		io.stdout.write(`${JSON.stringify(journal?.data ?? null)}\n`);
+export const status = defineCommand({
+	name: 'status',
+	summary: 'Show each step, the resources hoist created and the last error',
+	description: 'Shows what .hoist/state.json says: each step\'s status, the resources hoist created, the last error.',
+	flags: {},
+	needs: 'journal',
+	async run({args, io, stack}) {
+		const {files, journal} = await stack.readOnly();
+		if (args.json) {
+			io.stdout.write(`${JSON.stringify(journal?.data ?? null)}\n`);
+			return 0;
+		}
+		if (!journal) {
+			io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
+			return 0;
+		}
+		io.stdout.write(`${describe(journal.data).join('\n')}\n`);
 		return 0;
-	}
-	if (!journal) {
-		io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
-		return 0;
-	}
-	io.stdout.write(`${describe(journal.data).join('\n')}\n`);
-	return 0;
-}
+	},
+});
 
 export function describe(data: JournalData): string[] {
 	const lastRun = data.runs.at(-1);

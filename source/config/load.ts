@@ -88,7 +88,11 @@ function locate(issue: z.core.$ZodIssue, doc: Document, at: (offset?: number) =>
 			: `${keyPath}: unknown setting${suggestion(key, path)}`;
 		return {...at(keyOffset(doc, path, key)), message};
 	}
+	// A rule about the file as a whole (which target to use) names no field.
+	if (path.length === 0) return {...at(undefined), message: issue.message};
 	const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
+	// A problem with a whole section points at its key, not at the first line inside it.
+	if (isMap(node)) return {...at(keyOffset(doc, path.slice(0, -1), path.at(-1)!) ?? node.range?.[0]), message: `${field}: ${issue.message}`};
 	if (node?.range) return {...at(node.range[0]), message: `${field}: ${issue.message}${got(node)}`};
 	// A missing field: point at the section that should hold it.
 	const parent = doc.getIn(path.slice(0, -1), true) as {range?: [number, number, number]} | undefined;

@@ -1,5 +1,6 @@
 import {isIP} from 'node:net';
 import {z} from 'zod';
+import {BugError} from '../errors.js';
 
 /**
  * hoist.yml. Every field a step reads is here, with the message a user sees when it is wrong.
@@ -112,7 +113,20 @@ export const configSchema = z.strictObject({
 		sshCidr: cidr,
 		elasticIp: awsId('eipalloc', 'eipalloc-0123456789abcdef0').optional(),
 		subnet: awsId('subnet', 'subnet-0123456789abcdef0').optional(),
-	}, expected('an aws section with at least sshCidr')),
+	}, expected('an aws section with at least sshCidr')).optional(),
+	server: z
+		.strictObject({
+			host: z.string(expected('the address or name of the server')).min(1).max(253),
+			user: z.string(expected('the login user')).regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, {error: 'expected a login name like "alpine"'}).default('alpine'),
+			port: port.default(22),
+			hostKey: z
+				.string(expected('the server\'s public host key, e.g. "ssh-ed25519 AAAA…"'))
+				.regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+=*( .*)?$/, {
+					error: 'expected a public host key like "ssh-ed25519 AAAA…" (ssh-keyscan prints it)',
+				})
+				.optional(),
+		}, expected('a server section with at least host'))
+		.optional(),
 	ssh: z
 		.strictObject({
 			publicKey: z.string(expected('a path to an OpenSSH public key')).min(1).optional(),
@@ -139,9 +153,31 @@ export const configSchema = z.strictObject({
 			username: z.string(expected('the registry user name')).min(1),
 		}, expected('a registry section with server and username'))
 		.optional(),
+}).superRefine((config, ctx) => {
+	// One target: a new EC2 instance (aws:) or a machine you already have (server:).
+	if (config.aws !== undefined && config.server !== undefined) {
+		ctx.addIssue({code: 'custom', path: ['server'], message: 'aws and server are two different targets: keep one (aws: a new EC2 instance; server: a machine you already have)'});
+	}
+	if (config.aws === undefined && config.server === undefined) {
+		ctx.addIssue({code: 'custom', path: [], message: 'say where to deploy: an aws section (a new EC2 instance) or a server section (a machine you already have)'});
+	}
 });
 
 export type Config = z.output<typeof configSchema>;
+export type AwsSettings = NonNullable<Config['aws']>;
+export type ServerSettings = NonNullable<Config['server']>;
+
+/** The aws section, for the AWS steps: the plan only has them when hoist.yml has it. */
+export function awsSettings(config: Config): AwsSettings {
+	if (!config.aws) throw new BugError('An AWS step ran for a stack without an aws section.', {code: 'BUG_PLAN'});
+	return config.aws;
+}
+
+/** The server section, for the steps of an existing-server plan. */
+export function serverSettings(config: Config): ServerSettings {
+	if (!config.server) throw new BugError('A server step ran for a stack without a server section.', {code: 'BUG_PLAN'});
+	return config.server;
+}
 
 /** Where a secret belongs instead of hoist.yml, by the key people reach for. */
 export const secretKeys: Record<string, string> = {

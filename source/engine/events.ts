@@ -1,4 +1,5 @@
 import {ExternalError, type ErrorKind, type HoistError} from '../errors.js';
+import type {StepDetail} from './details.js';
 
 /** A failure as renderers and the journal see it: plain data, no stack unless it is a bug. */
 export interface ErrorView {
@@ -15,6 +16,8 @@ export interface ErrorView {
 export interface PlannedStep {
 	id: string;
 	title: string;
+	/** The screen that shows this step's details (e.g. the DNS watcher); the step list's rows otherwise. */
+	view?: string;
 }
 
 /**
@@ -27,6 +30,7 @@ export type EngineEvent =
 	| {type: 'step-started'; at: number; stepId: string}
 	| {type: 'step-progress'; at: number; stepId: string; message: string; fraction?: number}
 	| {type: 'step-log'; at: number; stepId: string; line: string}
+	| {type: 'step-detail'; at: number; stepId: string; detail: StepDetail; line: string}
 	| {type: 'step-done'; at: number; stepId: string; durationMs: number; reused: boolean; summary?: string}
 	| {type: 'step-failed'; at: number; stepId: string; durationMs: number; error: ErrorView}
 	| {type: 'run-finished'; at: number; result: RunResult; error?: ErrorView};

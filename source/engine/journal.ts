@@ -3,10 +3,11 @@ import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {basename, dirname} from 'node:path';
 import {z} from 'zod';
 import {BugError, UserError} from '../errors.js';
-import {writeFileAtomic} from './atomic-write.js';
+import {writeFileAtomic} from '../files/atomic-write.js';
 import type {ErrorView, RunResult} from './events.js';
 import type {Redactor} from './redactor.js';
 import type {ResourceRecord} from './step.js';
+import {stepStatuses} from './step-status.js';
 
 /** The journal format this hoist writes. A newer one is refused, never rewritten. */
 export const JOURNAL_SCHEMA = 1;
@@ -23,7 +24,7 @@ const errorViewSchema = z.object({
 });
 
 const stepRecordSchema = z.object({
-	status: z.enum(['pending', 'running', 'done', 'failed']),
+	status: z.enum(stepStatuses),
 	outputs: z.record(z.string(), z.unknown()).optional(),
 	startedAt: z.string().optional(),
 	finishedAt: z.string().optional(),
@@ -62,7 +63,6 @@ const journalSchema = z.object({
 
 export type JournalData = z.infer<typeof journalSchema>;
 export type StepRecord = z.infer<typeof stepRecordSchema>;
-export type StepStatus = StepRecord['status'];
 
 const keptRuns = 20;
 

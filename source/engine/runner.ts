@@ -1,7 +1,8 @@
 import type {Config} from '../config/schema.js';
 import {BugError, CancelledError, asHoistError, type HoistError} from '../errors.js';
 import type {Services} from '../services.js';
-import {errorView, type EngineEvent, type EventListener, type RunResult} from './events.js';
+import {detailLine, type StepDetail} from './details.js';
+import {errorView, type EngineEvent, type EventListener, type PlannedStep, type RunResult} from './events.js';
 import type {Journal} from './journal.js';
 import type {Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
@@ -39,7 +40,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 	const emit = redactingEmitter(env);
 	const {journal} = env;
 	journal.beginRun(options.command);
-	emit({type: 'run-started', at: Date.now(), runId: journal.runId, command: options.command, steps: plan.map(({id, title}) => ({id, title}))});
+	emit({type: 'run-started', at: Date.now(), runId: journal.runId, command: options.command, steps: plan.map(plannedStep)});
 
 	const outputs: Record<string, object> = {};
 	let forcing = false;
@@ -122,6 +123,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 		progress: (message: string, fraction?: number) =>
 			emit({type: 'step-progress', at: Date.now(), stepId: step.id, message, ...(fraction === undefined ? {} : {fraction})}),
 		log: (line: string) => emit({type: 'step-log', at: Date.now(), stepId: step.id, line}),
+		detail: (detail: StepDetail) => emit({type: 'step-detail', at: Date.now(), stepId: step.id, detail, line: detailLine(detail)}),
 		get resources(): ReadonlyMap<string, ResourceRecord> {
 			return new Map(Object.entries(journal.data.resources));
 		},
@@ -134,6 +136,10 @@ function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, ou
 	const needed: Record<string, object> = {};
 	for (const id of step.needs) needed[id] = outputs[id]!;
 	return {...baseContext(step, env, emit), outputs: needed, previous: env.journal.step(step.id)?.outputs};
+}
+
+function plannedStep(step: AnyStep): PlannedStep {
+	return {id: step.id, title: step.title, ...(step.view === undefined ? {} : {view: step.view})};
 }
 
 function validatePlan(plan: Plan, from: string | undefined): void {

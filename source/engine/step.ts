@@ -1,6 +1,7 @@
 import type {Config} from '../config/schema.js';
 import type {StackFiles} from './stack-files.js';
 import type {Services} from '../services.js';
+import type {StepDetail} from './details.js';
 
 /**
  * Outputs of every step, by step id. Each file in steps/ adds its own entry:
@@ -36,6 +37,8 @@ interface BaseContext {
 	progress(message: string, fraction?: number): void;
 	/** A line for the step's log tail. */
 	log(line: string): void;
+	/** A structured fact shown under the step (a sub-step, an image, a service): the newest per key is kept. */
+	detail(detail: StepDetail): void;
 	/** Resources recorded so far, by `${type}:${id}`. */
 	readonly resources: ReadonlyMap<string, ResourceRecord>;
 	/** Records a resource in the journal at once (the journal is written before this returns). */
@@ -73,6 +76,8 @@ export interface Step<Id extends StepId = StepId, Needs extends StepId = never> 
 	readonly undoTitle?: string;
 	/** One line shown when the step is done, e.g. the image id it chose. */
 	summary?(outputs: StepOutputs[Id]): string;
+	/** The Ink view for this step's details; the step list's detail rows when absent. */
+	readonly view?: string;
 }
 
 export function defineStep<Id extends StepId, Needs extends StepId = never>(step: Step<Id, Needs>): Step<Id, Needs> {
@@ -89,6 +94,7 @@ export interface AnyStep {
 	undo?(ctx: AnyUndoContext): Promise<void>;
 	readonly undoTitle?: string;
 	summary?(outputs: never): string;
+	readonly view?: string;
 }
 
 export interface AnyStepContext extends BaseContext {

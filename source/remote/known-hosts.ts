@@ -1,5 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs';
-import {writeFileAtomic} from '../engine/atomic-write.js';
+import {writeFileAtomic} from '../files/atomic-write.js';
 
 /**
  * `.hoist/known_hosts`, in OpenSSH's format so `ssh -o UserKnownHostsFile=.hoist/known_hosts` works too.

@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import ssh2 from 'ssh2';
 import {resolvePath} from '../config/load.js';
 import type {Config} from '../config/schema.js';
-import {writeFileAtomic} from '../engine/atomic-write.js';
+import {writeFileAtomic} from '../files/atomic-write.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {UserError} from '../errors.js';
 import {generateEd25519} from './openssh-key.js';

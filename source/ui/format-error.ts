@@ -15,11 +15,3 @@ export function formatError(error: ErrorView): string[] {
 	}
 	return lines;
 }
-
-export function formatDuration(ms: number): string {
-	if (ms < 1000) return `${ms}ms`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-	const minutes = Math.floor(ms / 60_000);
-	const seconds = Math.round((ms % 60_000) / 1000);
-	return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}

@@ -1,5 +1,7 @@
+import {detailKey} from '../engine/details.js';
 import type {EngineEvent, ErrorView} from '../engine/events.js';
-import {formatDuration, formatError} from './format-error.js';
+import {formatDuration} from './format-duration.js';
+import {formatError} from './format-error.js';
 import type {Renderer} from './renderer.js';
 
 /** Timestamped lines for CI logs and pipes: one line per step transition, no cursor movement, no colour. */
@@ -8,7 +10,8 @@ export class PlainRenderer implements Renderer {
 	readonly #out: NodeJS.WritableStream;
 	readonly #err: NodeJS.WritableStream;
 	readonly #titles = new Map<string, string>();
-	#lastProgress = new Map<string, string>();
+	readonly #lastProgress = new Map<string, string>();
+	readonly #lastDetail = new Map<string, string>();
 
 	constructor(out: NodeJS.WritableStream, err: NodeJS.WritableStream) {
 		this.#out = out;
@@ -32,6 +35,12 @@ export class PlainRenderer implements Renderer {
 				break;
 			case 'step-log':
 				this.#line(event.at, `  │ ${event.line}`);
+				break;
+			case 'step-detail':
+				// Polling steps repeat the same fact every round: a line only when it changes.
+				if (this.#lastDetail.get(`${event.stepId}\0${detailKey(event.detail)}`) === event.line) break;
+				this.#lastDetail.set(`${event.stepId}\0${detailKey(event.detail)}`, event.line);
+				this.#line(event.at, `  · ${event.line}`);
 				break;
 			case 'step-done': {
 				const how = event.reused ? 'already done' : formatDuration(event.durationMs);

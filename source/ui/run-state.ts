@@ -1,6 +1,7 @@
+import {detailKey, type StepDetail} from '../engine/details.js';
 import type {EngineEvent, ErrorView, PlannedStep, RunResult} from '../engine/events.js';
+import type {StepStatus} from '../engine/step-status.js';
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface StepProgress {
 	message: string;
@@ -19,6 +20,10 @@ export interface StepState {
 	progress?: StepProgress;
 	/** The newest lines only; see LOG_LINES_KEPT. */
 	log: string[];
+	/** Structured rows under the step, newest per key, in the order each key first appeared. */
+	details: StepDetail[];
+	/** The view that renders the details, when the step named one. */
+	view?: string;
 }
 
 export interface RunFailure {
@@ -44,6 +49,8 @@ export interface RunState {
 
 /** A chatty step (an image pull) must not grow memory without bound; the screen shows far fewer. */
 export const LOG_LINES_KEPT = 200;
+/** More rows than any screen shows; the oldest go first. */
+export const DETAILS_KEPT = 100;
 
 export const initialRunState: RunState = {command: '', runId: '', attempt: 0, steps: [], awaitingRetry: false, messages: []};
 
@@ -65,6 +72,8 @@ export function reduceRun(state: RunState, event: EngineEvent): RunState {
 		}
 		case 'step-log':
 			return updateStep(state, event.stepId, (step) => ({...step, log: [...step.log, event.line].slice(-LOG_LINES_KEPT)}));
+		case 'step-detail':
+			return updateStep(state, event.stepId, (step) => ({...step, details: withDetail(step.details, event.detail)}));
 		case 'step-done':
 			return updateStep(state, event.stepId, (step) => {
 				const done: StepState = {...step, status: 'done', reused: event.reused, durationMs: event.durationMs};
@@ -81,8 +90,15 @@ export function reduceRun(state: RunState, event: EngineEvent): RunState {
 	}
 }
 
-function pendingStep({id, title}: PlannedStep): StepState {
-	return {id, title, status: 'pending', reused: false, log: []};
+function pendingStep({id, title, view}: PlannedStep): StepState {
+	return {id, title, status: 'pending', reused: false, log: [], details: [], ...(view === undefined ? {} : {view})};
+}
+
+function withDetail(details: StepDetail[], detail: StepDetail): StepDetail[] {
+	const key = detailKey(detail);
+	const index = details.findIndex((other) => detailKey(other) === key);
+	if (index >= 0) return details.map((other, position) => (position === index ? detail : other));
+	return [...details, detail].slice(-DETAILS_KEPT);
 }
 
 function isSamePlan(state: RunState, command: string, steps: PlannedStep[]): boolean {

@@ -23,7 +23,8 @@ export interface E2eStack {
 	/** hoist's environment: the sandbox's AWS endpoints and fake credentials, nothing from the developer's shell. */
 	env(overrides?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 	run(args: string[], overrides?: NodeJS.ProcessEnv): Promise<CliResult>;
-	start(args: string[], overrides?: NodeJS.ProcessEnv): CliRun;
+	/** Starts hoist (or, with `fixture`, the real CLI running the fixture plan) in the stack's directory. */
+	start(args: string[], overrides?: NodeJS.ProcessEnv, fixture?: boolean): CliRun;
 	inventory(): Promise<StackInventory>;
 	writeConfig(options: E2eStackOptions): void;
 	cleanup(): void;
@@ -48,7 +49,7 @@ export function e2eStack(sandbox: SandboxEnv, options: E2eStackOptions = {}): E2
 		journal: join(dir, '.hoist', 'state.json'),
 		env,
 		run: (args, overrides) => runCli(args, {cwd: dir, env: env(overrides)}),
-		start: (args, overrides) => startCli(args, {cwd: dir, env: env(overrides)}),
+		start: (args, overrides, fixture) => startCli(args, {cwd: dir, env: env(overrides), fixture: fixture === true}),
 		inventory: () => inventory(sandbox, name),
 		writeConfig: (next) => writeFileSync(join(dir, 'hoist.yml'), config(sandbox, name, next)),
 		cleanup: () => rmSync(dir, {recursive: true, force: true}),

@@ -6,6 +6,7 @@ import {STSClient} from '@aws-sdk/client-sts';
 import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock';
 import {AwsApi} from '../../source/aws/api.js';
 import {configSchema, type Config} from '../../source/config/schema.js';
+import type {StepDetail} from '../../source/engine/details.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {stackFiles, type StackFiles} from '../../source/engine/stack-files.js';
 import type {ResourceRecord, Step, StepContext, StepId, StepOutputs, UndoContext} from '../../source/engine/step.js';
@@ -27,8 +28,8 @@ export interface HarnessOptions extends ConfigOverrides {
 	ec2Client?: EC2Client;
 	/** Called on every sleep, before it resolves: a test can abort a signal here. */
 	onSleep?: (ms: number) => void;
-	/** The SSH adapter, for the steps that log in. */
-	connectSsh?: Services['connectSsh'];
+	/** The run's SSH connection, for the steps that log in. */
+	remote?: Services['remote'];
 }
 
 export interface Harness {
@@ -42,6 +43,7 @@ export interface Harness {
 	readonly sleeps: number[];
 	readonly progress: string[];
 	readonly logs: string[];
+	readonly details: StepDetail[];
 	/** The resource record, by `${type}:${id}`, as the journal would hold it. */
 	readonly resources: Map<string, ResourceRecord>;
 	/** Fake time in ms; `sleep` advances it by the delay asked for. */
@@ -103,6 +105,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 	const sleeps: number[] = [];
 	const progress: string[] = [];
 	const logs: string[] = [];
+	const details: StepDetail[] = [];
 	const resources = new Map<string, ResourceRecord>();
 	const controller = new AbortController();
 	const clock = {now: 1_700_000_000_000};
@@ -120,7 +123,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 		secrets: {},
 		redactor: new Redactor(),
 		aws: () => aws,
-		connectSsh: options.connectSsh ?? (() => Promise.reject(new Error('this test opens no SSH connection'))),
+		remote: options.remote ?? (() => Promise.reject(new Error('this test opens no SSH connection'))),
 		sleep,
 		now: () => clock.now,
 	};
@@ -135,6 +138,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 			signal: controller.signal,
 			progress: (message: string) => void progress.push(message),
 			log: (line: string) => void logs.push(line),
+			detail: (detail: StepDetail) => void details.push(detail),
 			get resources(): ReadonlyMap<string, ResourceRecord> {
 				return new Map(resources);
 			},
@@ -166,6 +170,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 		sleeps,
 		progress,
 		logs,
+		details,
 		resources,
 		get now() {
 			return clock.now;

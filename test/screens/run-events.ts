@@ -1,3 +1,4 @@
+import {detailLine, type StepDetail} from '../../source/engine/details.js';
 import type {EngineEvent, ErrorView, PlannedStep} from '../../source/engine/events.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
@@ -54,4 +55,19 @@ export function successfulRetry(runId = 'run-1'): EngineEvent[] {
 export function until(events: EngineEvent[], type: EngineEvent['type']): EngineEvent[] {
 	const index = events.findIndex((event) => event.type === type);
 	return index === -1 ? events : events.slice(0, index);
+}
+
+/** A deploy-like step reporting details: sub-steps, image pulls (one replaced by its newer state), a service. */
+export function detailedRun(runId = 'run-1'): EngineEvent[] {
+	const detail = (at: number, value: StepDetail): EngineEvent => ({type: 'step-detail', at, stepId: 'launch', detail: value, line: detailLine(value)});
+	return [
+		{type: 'run-started', at: T0, runId, command: 'up', steps: plan},
+		{type: 'step-started', at: T0 + 10, stepId: 'launch'},
+		detail(T0 + 20, {kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'running'}),
+		detail(T0 + 30, {kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulling'}),
+		detail(T0 + 40, {kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulling'}),
+		detail(T0 + 50, {kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'}),
+		detail(T0 + 60, {kind: 'service', service: 'db', state: 'running', health: 'starting', note: 'pg_isready: no response'}),
+		detail(T0 + 70, {kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'done'}),
+	];
 }

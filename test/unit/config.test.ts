@@ -50,7 +50,8 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['port as a string', replace('port: 8080', 'port: "8080"'), /^hoist\.yml:5:9: compose\.port: expected a port number, got "8080"$/],
 	['port out of range', replace('port: 8080', 'port: 70000'), /^hoist\.yml:5:9: compose\.port: expected a port from 1 to 65535, got 70000$/],
 	['missing compose service', replace('  service: web\n', ''), /^hoist\.yml:4:3: compose\.service: is required/],
-	['missing aws section', replace('aws:\n  sshCidr: 10.77.0.1/32\n', ''), /^hoist\.yml:1:1: aws: is required/],
+	['missing aws section', replace('aws:\n  sshCidr: 10.77.0.1/32\n', ''), /^hoist\.yml:1:1: say where to deploy: an aws section \(a new EC2 instance\) or a server section/],
+	['aws and server together', base + 'server:\n  host: 203.0.113.9\n', /^hoist\.yml:8:1: server: aws and server are two different targets: keep one/],
 	['missing sshCidr', replace('  sshCidr: 10.77.0.1/32', '  region: eu-west-1'), /^hoist\.yml:7:3: aws\.sshCidr: is required/],
 	['sshCidr without prefix', replace('sshCidr: 10.77.0.1/32', 'sshCidr: 10.77.0.1'), /^hoist\.yml:7:12: aws\.sshCidr: expected an address range like "203\.0\.113\.7\/32"/],
 	['sshCidr with a too long prefix', replace('sshCidr: 10.77.0.1/32', 'sshCidr: 10.77.0.1/33'), /^hoist\.yml:7:12: aws\.sshCidr: a \/33 prefix is too long for an IPv4 address/],
@@ -60,7 +61,7 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['volume size not a whole number', base + '  volumeGiB: 7.5\n', /^hoist\.yml:8:14: aws\.volumeGiB: expected a whole number of GiB, got 7\.5$/],
 	['bad elastic IP allocation', base + '  elasticIp: 10.77.0.2\n', /^hoist\.yml:8:14: aws\.elasticIp: expected an id like "eipalloc-/],
 	['unknown key with a suggestion', base + '  regoin: eu-west-1\n', /^hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)$/],
-	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, compose, aws, ssh, acme, registry\)$/],
+	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, compose, aws, server, ssh, acme, registry\)$/],
 	['a secret in the file', base + 'registry:\n  server: ghcr.io\n  username: me\n  token: ghp_abc\n', /^hoist\.yml:11:3: registry\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['registry server with https', base + 'registry:\n  server: https://ghcr.io\n  username: me\n', /^hoist\.yml:9:11: registry\.server: expected a registry host like "ghcr\.io", without https:\/\//],
 	['bad ACME email', base + 'acme:\n  email: not-an-email\n', /^hoist\.yml:9:10: acme\.email: expected an email address, got "not-an-email"$/],
@@ -90,8 +91,8 @@ describe('good hoist.yml', () => {
 		const config = parseConfig(minimalConfig().replace('app.example.test', 'app.example.test.'), 'hoist.yml', stack.dir);
 		expect(config.domain).toBe('app.example.test');
 		expect(config.compose.file).toBe('docker-compose.yml');
-		expect(config.aws.instanceType).toBe('t3.micro');
-		expect(config.aws.volumeGiB).toBe(10);
+		expect(config.aws?.instanceType).toBe('t3.micro');
+		expect(config.aws?.volumeGiB).toBe(10);
 		expect(config.ssh.waitSeconds).toBe(300);
 		expect(config.acme.directory).toBe('https://acme-v02.api.letsencrypt.org/directory');
 	});

@@ -66,6 +66,7 @@ describe('runPlan', () => {
 				run: async (ctx) => {
 					ctx.log(`docker login with ${token}`);
 					ctx.progress(`using ${token}`);
+					ctx.detail({kind: 'substep', id: 'login', title: `login as ${token}`, state: 'failed'});
 					throw new Error(`registry said: bad token ${token}`);
 				},
 			}),
@@ -75,6 +76,7 @@ describe('runPlan', () => {
 		const text = JSON.stringify(events);
 		expect(text).not.toContain(token);
 		expect(text).toContain('docker login with ***');
+		expect(events).toContainEqual(expect.objectContaining({type: 'step-detail', stepId: 'login', line: '✖ login as ***'}));
 		expect(readFileSync(stack.journal, 'utf8')).not.toContain(token);
 		expect(readFileSync(stack.journal, 'utf8')).toContain('registry said: bad token ***');
 	});

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import type {EngineEvent, ErrorView} from '../../source/engine/events.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
 import {PlainRenderer} from '../../source/ui/plain-renderer.js';
-import {capacityError, failedRun, successfulRetry, T0} from '../screens/run-events.js';
+import {capacityError, detailedRun, failedRun, successfulRetry, T0} from '../screens/run-events.js';
 
 class Collector extends Writable {
 	text = '';
@@ -29,6 +29,17 @@ function plainRun(events: EngineEvent[]) {
 }
 
 describe('PlainRenderer', () => {
+	it('prints each detail as its plain line, once per change', () => {
+		const {out} = plainRun(detailedRun());
+		expect(out.lines().map((line) => line.slice(9)).filter((line) => line.startsWith('  · '))).toEqual([
+			'  · … Podman API socket',
+			'  · image ghcr.io/acme/web:v1: pulling',
+			'  · image ghcr.io/acme/web:v1: pulled — sha256:abc',
+			'  · service db: running (starting) — pg_isready: no response',
+			'  · ✔ Podman API socket',
+		]);
+	});
+
 	it('prints one timestamped line per step transition', () => {
 		const {out} = plainRun(successfulRetry());
 		const lines = out.lines();
@@ -100,10 +111,11 @@ describe('JsonRenderer', () => {
 		return {renderer, out, parsed: () => out.lines().map((line) => JSON.parse(line) as unknown)};
 	}
 
-	it('writes each event as one JSON line, unchanged', () => {
-		const events = [...failedRun(), ...successfulRetry()];
+	it('writes each event as one JSON line, unchanged, details with their plain line', () => {
+		const events = [...failedRun(), ...successfulRetry(), ...detailedRun('run-2')];
 		const {parsed} = jsonRun(events);
 		expect(parsed()).toEqual(events);
+		expect(parsed()).toContainEqual(expect.objectContaining({type: 'step-detail', line: 'image ghcr.io/acme/web:v1: pulled — sha256:abc'}));
 	});
 
 	it('writes an error outside a run as type "error"', () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {EngineEvent, ErrorView} from '../../source/engine/events.js';
 import {initialRunState, LOG_LINES_KEPT, reduceRun, type RunState} from '../../source/ui/run-state.js';
-import {capacityError, failedRun, launchLog, plan, successfulRetry, T0, until} from '../screens/run-events.js';
+import {capacityError, detailedRun, failedRun, launchLog, plan, successfulRetry, T0, until} from '../screens/run-events.js';
 
 function reduceAll(events: EngineEvent[], from: RunState = initialRunState): RunState {
 	return events.reduce(reduceRun, from);
@@ -65,6 +65,15 @@ describe('reduceRun', () => {
 		expect(log).toHaveLength(LOG_LINES_KEPT);
 		expect(log[0]).toBe('line 50');
 		expect(log.at(-1)).toBe(`line ${LOG_LINES_KEPT + 49}`);
+	});
+
+	it('keeps the newest detail per key, in the order the keys first appeared', () => {
+		const state = reduceAll(detailedRun());
+		expect(step(state, 'launch').details).toEqual([
+			{kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'done'},
+			{kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'},
+			{kind: 'service', service: 'db', state: 'running', health: 'starting', note: 'pg_isready: no response'},
+		]);
 	});
 
 	it('does not change its input', () => {

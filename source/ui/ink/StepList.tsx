@@ -1,6 +1,9 @@
 import {Box, Text} from 'ink';
-import {formatDuration} from '../format-error.js';
-import type {StepProgress, StepState, StepStatus} from '../run-state.js';
+import {formatDuration} from '../format-duration.js';
+import type {StepStatus} from '../../engine/step-status.js';
+import type {StepProgress, StepState} from '../run-state.js';
+import {DetailRows} from './DetailRows.js';
+import {stepViews, type StepView} from './views.js';
 
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -10,24 +13,29 @@ export function spinnerFrame(tick: number): string {
 
 interface StepListProps {
 	steps: StepState[];
+	/** The screens steps may name for their details. */
+	views?: Record<string, StepView>;
 	/** The clock the running step's elapsed time is measured against. */
 	now: number;
 	/** Advances the spinner; the caller owns the timer so tests can pick a frame. */
 	tick: number;
 }
 
-export function StepList({steps, now, tick}: StepListProps) {
+export function StepList({steps, now, tick, views = stepViews}: StepListProps) {
 	return (
 		<Box flexDirection="column">
 			{steps.map((step) => (
-				<StepRow key={step.id} step={step} now={now} tick={tick} />
+				<StepRow key={step.id} step={step} now={now} tick={tick} views={views} />
 			))}
 		</Box>
 	);
 }
 
-function StepRow({step, now, tick}: {step: StepState; now: number; tick: number}) {
+function StepRow({step, now, tick, views}: {step: StepState; now: number; tick: number; views: Record<string, StepView>}) {
 	const timing = stepTiming(step, now);
+	// Details matter while a step works and when it stopped; a finished step keeps to its one line.
+	const showDetails = step.status === 'running' || step.status === 'failed' || step.status === 'cancelled';
+	const View = step.view === undefined ? undefined : views[step.view];
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -36,6 +44,7 @@ function StepRow({step, now, tick}: {step: StepState; now: number; tick: number}
 				{step.status === 'done' && step.summary ? <Text dimColor> — {step.summary}</Text> : null}
 			</Text>
 			{step.status === 'running' && step.progress ? <Text dimColor>{`  ${progressText(step.progress)}`}</Text> : null}
+			{showDetails ? View ? <View step={step} now={now} /> : <DetailRows details={step.details} /> : null}
 		</Box>
 	);
 }

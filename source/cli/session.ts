@@ -9,8 +9,11 @@ import {stackFiles, type StackFiles} from '../engine/stack-files.js';
 import type {Plan} from '../engine/step.js';
 import {errorView} from '../engine/events.js';
 import {UserError, asHoistError, type HoistError} from '../errors.js';
-import type {CommandIo, ParsedArgs} from '../main.js';
+import {RemoteConnections} from '../remote/connections.js';
+import {fileTrace} from '../remote/trace.js';
 import {liveServices} from '../services-live.js';
+import type {CommandLine} from './command.js';
+import type {CommandIo} from './io.js';
 import {createRenderer, type Renderer} from '../ui/renderer.js';
 import {cancelOnSignals} from './cancellation.js';
 
@@ -27,20 +30,22 @@ export interface Session {
 	 * Reads hoist.yml again (for a retry after the user fixed it): a new run environment with fresh adapters.
 	 * The stack name cannot change mid-session: the lock and the journal belong to it.
 	 */
-	reload(): RunEnvironment;
+	reload(): Promise<RunEnvironment>;
 }
 
 export interface SessionOptions {
-	command: 'up' | 'destroy';
+	/** The command as the journal records it and resume hints name it. */
+	command: string;
 	/** `up --restart`: a new run, and an unreadable journal is set aside instead of refused. */
 	restart?: boolean;
 }
 
 /**
- * What up and destroy share: config, the stack lock, the journal, the renderer, Ctrl-C handling.
- * The lock is released and the renderer closed whatever happens inside `work`.
+ * What the commands that change a stack share: config, the stack lock, the journal, the renderer, Ctrl-C handling
+ * and the run's one SSH connection. Whatever happens inside `work`, the connection is closed (remote commands
+ * stopped), the lock released and the renderer closed.
  */
-export async function withSession(args: ParsedArgs, io: CommandIo, options: SessionOptions, work: (session: Session) => Promise<number>): Promise<number> {
+export async function withSession(args: CommandLine, io: CommandIo, options: SessionOptions, work: (session: Session) => Promise<number>): Promise<number> {
 	const {config, dir} = loadConfig(args.config);
 	const files = stackFiles(dir);
 	const secrets = readSecrets(io.env);
@@ -49,6 +54,7 @@ export async function withSession(args: ParsedArgs, io: CommandIo, options: Sess
 
 	const lock: Lock = acquireLock(files.lock, options.command);
 	const signals = cancelOnSignals();
+	const connections = new RemoteConnections({knownHosts: files.knownHosts, redactor, trace: fileTrace(io.env['HOIST_SSH_TRACE'])});
 	let renderer: Renderer | undefined;
 	try {
 		const journal = openJournal(files.journal, config.stack, redactor, options.restart === true);
@@ -60,17 +66,17 @@ export async function withSession(args: ParsedArgs, io: CommandIo, options: Sess
 			env: io.env,
 			onCancel: () => signals.controller.abort(),
 		});
-		const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await import('../../steps/plan.js');
-		const environment = (current: Config): RunEnvironment => ({
+		const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await wizardPlan(config);
+		const environment = async (current: Config): Promise<RunEnvironment> => ({
 			config: current,
 			files,
-			services: liveServices(current, secrets, redactor),
+			services: await liveServices(current, secrets, redactor, connections),
 			journal,
 			redactor,
 			emit: (event) => renderer?.onEvent(event),
 			signal: signals.controller.signal,
 		});
-		const reload = (): RunEnvironment => {
+		const reload = async (): Promise<RunEnvironment> => {
 			const fresh = loadConfig(args.config).config;
 			if (fresh.stack !== config.stack) {
 				throw new UserError(`The stack name changed from "${config.stack}" to "${fresh.stack}" during the run.`, {
@@ -80,17 +86,23 @@ export async function withSession(args: ParsedArgs, io: CommandIo, options: Sess
 			}
 			return environment(fresh);
 		};
-		return await work({config, files, journal, renderer, plan, closingMessage, env: environment(config), reload});
+		return await work({config, files, journal, renderer, plan, closingMessage, env: await environment(config), reload});
 	} catch (error) {
 		const failure: HoistError = asHoistError(error);
 		if (!renderer) throw failure;
 		renderer.showError(errorView(failure));
 		return failure.exitCode;
 	} finally {
+		await connections.close();
 		signals.dispose();
 		lock.release();
 		await renderer?.close();
 	}
+}
+
+async function wizardPlan(config: Config): Promise<{plan: Plan; closingMessage: Session['closingMessage']}> {
+	const {buildPlan, closingMessage} = await import('../../steps/plan.js');
+	return {plan: await buildPlan(config), closingMessage};
 }
 
 function openJournal(path: string, stack: string, redactor: Redactor, restart: boolean): Journal {

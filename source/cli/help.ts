@@ -1,0 +1,46 @@
+import type {CommandSpec, FlagSpec} from './command.js';
+import {globalFlags} from './parse.js';
+
+/** Help text, derived from the command table: nothing here is written twice. */
+export function helpText(table: readonly CommandSpec[], command: CommandSpec | undefined): string {
+	if (command !== undefined) {
+		const own = Object.keys(command.flags).length > 0 ? `Options:\n${flagLines(command.flags)}\n\n` : '';
+		const positionals = (command.positionals ?? []).map((spec) => `  ${spec.name.padEnd(16)}  ${spec.description}`);
+		const tail = command.passThrough ? [`  -- ${command.passThrough.name.padEnd(13)}  ${command.passThrough.description}`] : [];
+		const args = positionals.length + tail.length > 0 ? `Arguments:\n${[...positionals, ...tail].join('\n')}\n\n` : '';
+		return `Usage: ${usageLine(command)}\n\n${command.description ? `${command.description}\n\n` : ''}${args}${own}Common options:\n${flagLines(globalFlags)}\n`;
+	}
+	const width = Math.max(...table.map((entry) => entry.name.length));
+	const list = table.map((entry) => `  ${entry.name.padEnd(width)}  ${entry.summary}`).join('\n');
+	return `hoist — from a docker-compose.yml and a domain to https://your-domain on your own AWS account.
+
+Usage: hoist <command> [options]
+
+Commands:
+${list}
+
+Options:
+${flagLines(globalFlags)}
+
+Run \`hoist <command> --help\` for a command's own options.
+`;
+}
+
+export function usageLine(command: CommandSpec): string {
+	const flags = Object.entries(command.flags).map(([key, spec]) => `[--${key}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}]`);
+	const positionals = (command.positionals ?? []).map((spec) => {
+		const name = `${spec.name}${spec.variadic ? '…' : ''}`;
+		return spec.optional || spec.variadic ? `[${name}]` : name;
+	});
+	const tail = command.passThrough ? [`[-- ${command.passThrough.name}…]`] : [];
+	return ['hoist', command.name, ...positionals, ...flags, '[options]', ...tail].join(' ');
+}
+
+function flagLines(flags: Record<string, FlagSpec>): string {
+	const labels = Object.entries(flags).map(([key, spec]) => {
+		const short = spec.short ? `-${spec.short}, ` : '    ';
+		return [`  ${short}--${key}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`, spec.description] as const;
+	});
+	const width = Math.max(...labels.map(([label]) => label.length));
+	return labels.map(([label, description]) => `${label.padEnd(width)}   ${description}`).join('\n');
+}

@@ -1,0 +1,104 @@
+import {parseArgs, type ParseArgsConfig} from 'node:util';
+import {UserError} from '../errors.js';
+import type {CommandLine, CommandSpec, FlagSpec} from './command.js';
+
+/** Options every command takes, before or after the command name. */
+export const globalFlags: Record<string, FlagSpec> = {
+	config: {type: 'string', short: 'c', value: 'PATH', description: 'The hoist.yml to use (default: ./hoist.yml); .hoist/ is kept beside it'},
+	json: {type: 'boolean', description: 'One JSON event per line instead of the screen'},
+	help: {type: 'boolean', short: 'h', description: 'Show help'},
+	version: {type: 'boolean', short: 'v', description: 'Show the version'},
+};
+
+export interface Invocation {
+	/** Undefined for `hoist`, `hoist --help`, `hoist --version`. */
+	command: CommandSpec | undefined;
+	args: CommandLine;
+	help: boolean;
+	version: boolean;
+}
+
+/**
+ * Finds the command in the table and parses the whole line against its flags and positionals. Everything the user
+ * typed wrong is a usage error (exit 2) that names the problem and the help to read.
+ */
+export function parseCommandLine(argv: string[], table: readonly CommandSpec[]): Invocation {
+	const terminator = argv.indexOf('--');
+	const before = terminator < 0 ? argv : argv.slice(0, terminator);
+	const rest = terminator < 0 ? [] : argv.slice(terminator + 1);
+	// The command is the first word that is not an option or an option's value.
+	const name = firstWord(before);
+	const command = name === undefined ? undefined : table.find((candidate) => candidate.name === name);
+	if (name !== undefined && command === undefined) {
+		throw new UserError(`Unknown command "${printable(name)}".`, {
+			code: 'USAGE',
+			nextSteps: [`Run \`hoist --help\` to see the commands: ${table.map((candidate) => candidate.name).join(', ')}.`],
+		});
+	}
+	const flags = {...globalFlags, ...command?.flags};
+	let values: Record<string, string | boolean | undefined>;
+	let positionals: string[];
+	try {
+		const parsed = parseArgs({args: before, options: toParseArgs(flags), allowPositionals: true, strict: true});
+		// No flag is declared `multiple`, so every value is one string or boolean.
+		values = parsed.values as Record<string, string | boolean | undefined>;
+		positionals = parsed.positionals;
+	} catch (error) {
+		throw usage(command, (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+	}
+	if (command !== undefined) positionals = positionals.slice(positionals.indexOf(command.name) + 1);
+	if (terminator >= 0 && !command?.passThrough) throw usage(command, '`--` is not expected here.');
+	if (values['help'] !== true && values['version'] !== true) checkPositionals(command, positionals);
+	return {
+		command,
+		help: values['help'] === true,
+		version: values['version'] === true,
+		args: {
+			config: typeof values['config'] === 'string' ? values['config'] : 'hoist.yml',
+			json: values['json'] === true,
+			flags: Object.fromEntries(Object.keys(command?.flags ?? {}).map((key) => [key, values[key]])),
+			positionals,
+			rest,
+		},
+	};
+}
+
+function firstWord(argv: string[]): string | undefined {
+	for (let index = 0; index < argv.length; index++) {
+		const word = argv[index]!;
+		if (!word.startsWith('-')) return word;
+		// A global option that takes a value, given as a separate word: skip the value.
+		const flag = Object.entries(globalFlags).find(([key, spec]) => word === `--${key}` || (spec.short !== undefined && word === `-${spec.short}`));
+		if (flag?.[1].type === 'string') index++;
+	}
+	return undefined;
+}
+
+function checkPositionals(command: CommandSpec | undefined, positionals: string[]): void {
+	const specs = command?.positionals ?? [];
+	const variadic = specs.some((spec) => spec.variadic);
+	if (!variadic && positionals.length > specs.length) {
+		throw usage(command, `Unexpected argument "${printable(positionals[specs.length]!)}".`);
+	}
+	const missing = specs.filter((spec, index) => !spec.optional && !spec.variadic && positionals[index] === undefined);
+	if (missing.length > 0) throw usage(command, `Missing ${missing.map((spec) => spec.name).join(' ')}.`);
+}
+
+function toParseArgs(flags: Record<string, FlagSpec>): NonNullable<ParseArgsConfig['options']> {
+	return Object.fromEntries(
+		Object.entries(flags).map(([key, spec]) => [key, {type: spec.type, ...(spec.short === undefined ? {} : {short: spec.short})}]),
+	);
+}
+
+function usage(command: CommandSpec | undefined, message: string): UserError {
+	return new UserError(printable(message), {
+		code: 'USAGE',
+		nextSteps: [`Run \`hoist ${command ? `${command.name} ` : ''}--help\` to see the ${command ? 'options' : 'commands'}.`],
+	});
+}
+
+/** What the user typed, safe to print: control characters (escape sequences) shown as \\xNN. */
+export function printable(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

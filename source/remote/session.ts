@@ -1,0 +1,282 @@
+import {randomBytes} from 'node:crypto';
+import type {Readable} from 'node:stream';
+import type {NodeSSH} from 'node-ssh';
+import type {ClientChannel, SFTPWrapper} from 'ssh2';
+import type {Redactor} from '../engine/redactor.js';
+import {BugError, UserError} from '../errors.js';
+import type {RemoteCommand} from './commands/command.js';
+import {hostFacts, installFiles, parseFacts, pidMarker, removeFiles, stopProcessGroup, wireLine, type HostFacts} from './commands/system.js';
+import {RemoteCommandError, SshConnectError} from './errors.js';
+import {LineStream, Tail} from './line-stream.js';
+import type {Trace} from './trace.js';
+
+export interface RunOptions {
+	/** Sent on the command's stdin: the only way a secret reaches the server (never on the command line). */
+	stdin?: string | Buffer | Readable;
+	signal?: AbortSignal;
+	/** Each output line as it arrives (stderr too); by default a step passes its log. */
+	onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+	/** Exit codes that are answers the caller reads, not failures. */
+	okExitCodes?: number[];
+	/** Keep stdout whole, for commands whose answer is parsed (JSON from podman inspect); bounded. */
+	capture?: boolean;
+}
+
+export interface RunResult {
+	exitCode: number | null;
+	signal: string | null;
+	/** The whole stdout when `capture` was asked for, else ''. */
+	stdout: string;
+	/** The last lines of both streams. */
+	tail: string[];
+}
+
+export interface UploadFile {
+	content: string | Buffer;
+	/** Absolute path on the server. */
+	path: string;
+	mode: number;
+	owner?: string;
+	group?: string;
+}
+
+/** The most a captured stdout may hold; a command that says more is a bug in the command, not a reason to run out of memory. */
+const CAPTURE_LIMIT = 16 * 1024 * 1024;
+/** How long an aborted command gets to stop after TERM, and then after KILL. */
+const STOP_GRACE_MS = 1_000;
+
+/**
+ * One SSH connection to the target, shared by every remote step of a run. Commands stream their output line by line,
+ * fail loudly (a non-zero exit throws RemoteCommandError), run as root through the host's own escalation (doas on
+ * Alpine, sudo elsewhere), and are stopped on the server when the run is aborted.
+ *
+ * Built on node-ssh: it connects (ssh2 options, host-key verification and keepalives pass through) and opens SFTP;
+ * commands go through its ssh2 connection directly, because node-ssh's execCommand keeps all output in memory.
+ */
+export class RemoteSession {
+	readonly hostKeyFingerprint: string;
+	readonly #ssh: NodeSSH;
+	readonly #redactor: Redactor;
+	readonly #trace: Trace | undefined;
+	readonly #stopping = new Set<Promise<void>>();
+	#facts: Promise<HostFacts> | undefined;
+	#sftp: Promise<SFTPWrapper> | undefined;
+	#broken: Error | undefined;
+	#closed = false;
+
+	constructor(ssh: NodeSSH, options: {hostKeyFingerprint: string; redactor: Redactor; trace?: Trace | undefined}) {
+		this.#ssh = ssh;
+		this.hostKeyFingerprint = options.hostKeyFingerprint;
+		this.#redactor = options.redactor;
+		this.#trace = options.trace;
+		// Without a listener a connection error after the handshake would crash the process.
+		ssh.connection?.on('error', (error: Error) => {
+			this.#broken = new SshConnectError('closed', `The SSH connection broke (${error.message}).`);
+		});
+		ssh.connection?.on('close', () => {
+			this.#broken ??= new SshConnectError('closed', 'The server closed the SSH connection.');
+		});
+	}
+
+	/** False once the connection broke or was closed: the next step then opens a new one. */
+	get usable(): boolean {
+		return !this.#broken && !this.#closed;
+	}
+
+	/** Who we are on the server and how we become root; asked once per connection. */
+	facts(signal?: AbortSignal): Promise<HostFacts> {
+		this.#facts ??= this.run(hostFacts(), {capture: true, ...(signal ? {signal} : {})}).then((result) => parseFacts(result.stdout));
+		// A failed look (aborted, connection lost) must not be remembered.
+		this.#facts.catch(() => (this.#facts = undefined));
+		return this.#facts;
+	}
+
+	async run(command: RemoteCommand | string, options: RunOptions = {}): Promise<RunResult> {
+		options.signal?.throwIfAborted();
+		const spec: RemoteCommand = typeof command === 'string' ? {line: command} : command;
+		const escalation = spec.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
+		const channel = await this.#exec(wireLine(spec.line, spec.root === true, escalation));
+		return new Promise<RunResult>((resolve, reject) => {
+			const tail = new Tail();
+			let pid: number | undefined;
+			let stdout = '';
+			let exitCode: number | null = null;
+			let exitSignal: string | null = null;
+			// After an abort the command's last words (doas saying it kills its child) are nobody's business.
+			const live = () => !options.signal?.aborted;
+			const out = new LineStream((line) => {
+				tail.push(line);
+				if (live()) options.onLine?.(line, 'stdout');
+			});
+			const err = new LineStream((line) => {
+				if (pid === undefined && line.startsWith(pidMarker)) {
+					pid = Number(line.slice(pidMarker.length));
+					return;
+				}
+				tail.push(line);
+				if (live()) options.onLine?.(line, 'stderr');
+			});
+			const onAbort = () => {
+				this.#track(this.#stop(channel, pid, spec.root === true, escalation));
+				reject(options.signal?.reason);
+			};
+			options.signal?.addEventListener('abort', onAbort, {once: true});
+
+			channel.on('data', (chunk: Buffer) => {
+				out.write(chunk);
+				if (options.capture) {
+					stdout += chunk.toString('utf8');
+					if (stdout.length > CAPTURE_LIMIT) channel.close();
+				}
+			});
+			channel.stderr.on('data', (chunk: Buffer) => err.write(chunk));
+			channel.on('exit', (code: number | null, signalName?: string) => {
+				exitCode = code ?? null;
+				exitSignal = signalName ?? null;
+			});
+			channel.on('close', () => {
+				options.signal?.removeEventListener('abort', onAbort);
+				out.end();
+				err.end();
+				if (options.signal?.aborted) return;
+				if (options.capture && stdout.length > CAPTURE_LIMIT) {
+					return reject(new BugError(`The output of "${this.#display(spec)}" exceeded ${CAPTURE_LIMIT} bytes.`, {code: 'REMOTE_OUTPUT_TOO_LARGE'}));
+				}
+				const result = {exitCode, signal: exitSignal, stdout, tail: tail.lines};
+				if (exitCode === 0 || (exitCode !== null && options.okExitCodes?.includes(exitCode))) return resolve(result);
+				if (exitCode === null && (this.#broken || exitSignal === null)) {
+					// No exit status at all: the session ended under the command (sshd restarted, the machine went down).
+					return reject(this.#broken ?? new SshConnectError('closed', `The server ended the session while "${this.#display(spec)}" ran.`));
+				}
+				reject(this.#failure(spec, result));
+			});
+
+			if (options.stdin === undefined) channel.end();
+			else if (typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin)) channel.end(options.stdin);
+			else options.stdin.pipe(channel);
+		});
+	}
+
+	/**
+	 * Writes files on the server over SFTP: each goes to a private temporary file in the login's home, then one
+	 * privileged `install` per batch puts them in place with their mode and owner (one round trip for all of them).
+	 */
+	async upload(files: UploadFile[], options: {signal?: AbortSignal} = {}): Promise<void> {
+		if (files.length === 0) return;
+		const sftp = await this.#openSftp();
+		const batch = randomBytes(6).toString('hex');
+		const temps = files.map((file, index) => ({...file, temp: `.hoist-upload-${batch}-${index}`}));
+		try {
+			for (const file of temps) {
+				options.signal?.throwIfAborted();
+				this.#trace?.({type: 'upload', path: file.path, bytes: Buffer.byteLength(file.content)});
+				await new Promise<void>((resolve, reject) =>
+					sftp.writeFile(file.temp, file.content, {mode: 0o600}, (error) => (error ? reject(uploadFailed(file.path, error)) : resolve())),
+				);
+			}
+			await this.run({...installFiles(temps), root: true}, options.signal ? {signal: options.signal} : {});
+		} catch (error) {
+			await this.run(removeFiles(temps.map((file) => file.temp))).catch(() => undefined);
+			throw error;
+		}
+	}
+
+	/** Stops what is still running on the server (bounded), then closes the connection. Safe to call twice. */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		await Promise.race([Promise.allSettled([...this.#stopping]), new Promise((resolve) => setTimeout(resolve, 3 * STOP_GRACE_MS).unref())]);
+		this.#trace?.({type: 'close'});
+		this.#ssh.dispose();
+	}
+
+	async #rootFacts(signal: AbortSignal | undefined): Promise<HostFacts> {
+		const facts = await this.facts(signal);
+		if (facts.escalation === 'none') {
+			throw new UserError(`The user ${facts.user} on the server cannot become root without a password (no doas or sudo rule).`, {
+				code: 'SSH_NO_ROOT',
+				hint: 'hoist runs Podman as root, so it needs passwordless doas (Alpine) or sudo for its login.',
+				nextSteps: [
+					`On the server, as root: echo "permit nopass ${facts.user}" > /etc/doas.d/hoist.conf (Alpine), or`,
+					`echo "${facts.user} ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/hoist (Debian, Ubuntu).`,
+				],
+			});
+		}
+		return facts;
+	}
+
+	#exec(line: string): Promise<ClientChannel> {
+		if (this.#broken) return Promise.reject(this.#broken);
+		const connection = this.#ssh.connection;
+		if (!connection || this.#closed) return Promise.reject(new SshConnectError('closed', 'The SSH connection is closed.'));
+		this.#trace?.({type: 'exec', line});
+		return new Promise((resolve, reject) => {
+			connection.exec(line, (error, channel) => (error ? reject(new SshConnectError('closed', `The server refused a command channel (${error.message}).`)) : resolve(channel)));
+		});
+	}
+
+	#openSftp(): Promise<SFTPWrapper> {
+		this.#sftp ??= this.#ssh.requestSFTP();
+		this.#sftp.catch(() => (this.#sftp = undefined));
+		return this.#sftp;
+	}
+
+	/** TERM to the command's process group, KILL if it is still there after the grace period, then the channel goes. */
+	async #stop(channel: ClientChannel, pid: number | undefined, root: boolean, escalation: HostFacts['escalation']): Promise<void> {
+		const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+		const within = (ms: number) => Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+		if (pid !== undefined && !this.#broken) {
+			for (const signal of ['TERM', 'KILL'] as const) {
+				const stop = stopProcessGroup(pid, signal);
+				await this.#execQuietly(wireLine(stop.line, root, escalation));
+				if (await within(STOP_GRACE_MS)) return;
+			}
+		}
+		channel.close();
+	}
+
+	/** A command whose result does not matter (stopping another one); failures are ignored. */
+	async #execQuietly(line: string): Promise<void> {
+		try {
+			const channel = await this.#exec(line);
+			await new Promise<void>((resolve) => {
+				channel.on('close', () => resolve());
+				channel.resume();
+				channel.stderr.resume();
+				channel.end();
+			});
+		} catch {
+			// the connection is gone: nothing more can be stopped from here
+		}
+	}
+
+	#track(stopping: Promise<void>): void {
+		this.#stopping.add(stopping);
+		void stopping.finally(() => this.#stopping.delete(stopping));
+	}
+
+	#display(spec: RemoteCommand): string {
+		return this.#redactor.redact(spec.line);
+	}
+
+	#failure(spec: RemoteCommand, result: RunResult): RemoteCommandError {
+		const how = result.exitCode === null ? `was stopped${result.signal ? ` by SIG${result.signal}` : ''}` : `failed with exit code ${result.exitCode}`;
+		const lastLines = result.tail.slice(-30).map((line) => this.#redactor.redact(line));
+		return new RemoteCommandError(`${spec.title ? capitalise(spec.title) : 'A command'} ${how} on the server.`, {
+			code: 'REMOTE_COMMAND_FAILED',
+			command: this.#display(spec),
+			exitCode: result.exitCode,
+			signal: result.signal,
+			lastLines,
+			nextSteps: ['Read the output above; fix the cause, then run the command again: it resumes at this step.'],
+		});
+	}
+}
+
+function capitalise(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function uploadFailed(path: string, error: Error): SshConnectError {
+	return new SshConnectError('other', `Could not upload ${path} over SFTP (${error.message}).`);
+}
