@@ -56,9 +56,17 @@ proc_start() {
 claim_path() { [[ -e $1 || -L $1 ]] || manifest_add remove "$1"; }
 
 # start_daemon NAME COMMAND... : runs detached (own session, no stdin), log in $RUN/NAME.log, pid recorded.
+# Descriptors above 2 are closed first: a daemon must not keep its starter's pipes or locks (a `flock` around up.sh
+# would otherwise be held for as long as the sandbox runs).
 start_daemon() {
 	local name=$1; shift
-	setsid "$@" >"$RUN/$name.log" 2>&1 </dev/null &
+	(
+		for fd in /proc/"$BASHPID"/fd/*; do
+			fd=${fd##*/}
+			((fd > 2)) && eval "exec $fd>&-"
+		done
+		exec setsid "$@"
+	) >"$RUN/$name.log" 2>&1 </dev/null &
 	local pid=$!
 	echo "$pid" >"$RUN/$name.pid"
 	manifest_add pid "$name" "$pid" "$(proc_start "$pid" || echo 0)"
