@@ -18,8 +18,8 @@ const escapes: Record<string, string> = {n: '\n', r: '\r', t: '\t', '\\': '\\', 
  * Reads a Compose `.env` file: `KEY=value` lines, `#` comments (whole lines, or after a space in an unquoted
  * value), an optional `export ` prefix, 'single quotes' (literal), "double quotes" (escapes \n \r \t \\ \", may
  * span lines), and references to the environment or to earlier keys in unquoted and double-quoted values, as
- * docker compose does. A line that is only a key sets nothing here (in env files it means "take it from the
- * environment").
+ * docker compose does; a `$` that starts no reference stays as written (values here are often passwords). A
+ * line that is only a key sets nothing here (in env files it means "take it from the environment").
  *
  * `environment` is consulted for references before earlier keys, because the environment wins over .env.
  */

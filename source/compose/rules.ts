@@ -76,13 +76,23 @@ function checkImage(name: string, service: ServiceModel, findings: RuleFindings)
 		return;
 	}
 	if (!referencePattern.test(image)) {
-		const why = image === '' ? 'it is empty' : image.endsWith(':') ? 'the tag is empty' : /[A-Z]/.test(image.split('/').pop() ?? '') ? 'repository names are lowercase' : 'it does not follow [registry/]name[:tag]';
-		findings.problems.push({path: ['services', name, 'image'], message: `"${image}" is not an image reference: ${why}`});
+		findings.problems.push({path: ['services', name, 'image'], message: `"${image}" is not an image reference: ${whyNotReference(image)}`});
 		return;
 	}
 	if (service.build !== undefined) {
 		findings.warnings.push({path: ['services', name, 'build'], atKey: true, message: `hoist pulls ${image} for ${name} and ignores build:; push that image before you deploy`});
 	}
+}
+
+function whyNotReference(image: string): string {
+	if (image === '') return 'it is empty';
+	if (image.endsWith(':')) return 'the tag is empty';
+	const name = image.replace(/@.*$/, '').replace(/:[\w.-]+$/, '');
+	const [first = '', ...rest] = name.split('/');
+	// The first part is a registry when it has a dot, a port or is localhost; registries may have capitals.
+	const path = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? rest.join('/') : name;
+	if (/[A-Z]/.test(path)) return 'repository names are lowercase';
+	return 'it does not follow [registry/]name[:tag]';
 }
 
 function checkNetworkMode(name: string, service: ServiceModel, web: WebTarget, findings: RuleFindings): void {

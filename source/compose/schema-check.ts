@@ -18,10 +18,10 @@ export function checkSchema(data: unknown): Finding[] {
  */
 function explain(errors: ErrorObject[], base: ModelPath, root: unknown): Finding[] {
 	const oneOfs = errors.filter((error) => error.keyword === 'oneOf');
-	const outer = oneOfs.filter(
-		(error, index) =>
-			!oneOfs.some((other, otherIndex) => other !== error && within(error.instancePath, other.instancePath) && (other.instancePath !== error.instancePath || otherIndex > index)),
-	);
+	// At the same place, the enclosing oneOf is the one ajv reports last.
+	const encloses = (other: ErrorObject, otherIndex: number, error: ErrorObject, index: number) =>
+		other !== error && within(error.instancePath, other.instancePath) && (other.instancePath !== error.instancePath || otherIndex > index);
+	const outer = oneOfs.filter((error, index) => !oneOfs.some((other, otherIndex) => encloses(other, otherIndex, error, index)));
 	const findings: Finding[] = [];
 	for (const error of errors) {
 		if (error.keyword === 'oneOf' || outer.some((oneOf) => within(error.instancePath, oneOf.instancePath))) continue;

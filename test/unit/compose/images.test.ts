@@ -31,10 +31,16 @@ describe('images', () => {
 		expect(problems(withService('image: ghcr.io/Acme/API'))).toEqual([
 			'docker-compose.yml:6:12: services.api.image: "ghcr.io/Acme/API" is not an image reference: repository names are lowercase',
 		]);
+		expect(problems(withService('image: 10.77.0.1:5000/hoist/Web:v1'))).toEqual([
+			'docker-compose.yml:6:12: services.api.image: "10.77.0.1:5000/hoist/Web:v1" is not an image reference: repository names are lowercase',
+		]);
+		expect(problems(withService('image: "ghcr.io/acme/api:tag with space"'))).toEqual([
+			'docker-compose.yml:6:12: services.api.image: "ghcr.io/acme/api:tag with space" is not an image reference: it does not follow [registry/]name[:tag]',
+		]);
 		expect(problems(withService('image: ""'))).toEqual(['docker-compose.yml:6:12: services.api.image: "" is not an image reference: it is empty']);
 	});
 
-	it.each(['busybox', 'library/busybox:1.36', '10.77.0.1:5000/hoist/web:v1', 'localhost:5000/a/b/c', `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, 'registry.example.com/team/app:1.2.3-rc.1'])(
+	it.each(['busybox', 'library/busybox:1.36', '10.77.0.1:5000/hoist/web:v1', 'localhost:5000/a/b/c', `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, 'registry.example.com/team/app:1.2.3-rc.1', 'Registry.Example.com/team/app'])(
 		'%s is a reference',
 		(image) => {
 			expect(load(withService(`image: "${image}"`)).services['api']?.image).toBe(image);
