@@ -1,7 +1,7 @@
 import type {Finding} from './locate.js';
 import type {ComposeModel} from './model.js';
 import {parseMount} from './mounts.js';
-import {didYouMean} from './suggest.js';
+import {didYouMean} from '../text/did-you-mean.js';
 
 /**
  * Names a service uses must be declared: another service in depends_on, a top-level network, a top-level

@@ -2,7 +2,7 @@ import type {AnySchemaObject as SchemaObject, ErrorObject} from 'ajv/dist/2019.j
 import type {Finding, ModelPath} from './locate.js';
 import {exposeRange, parsePortSpec} from './ports.js';
 import {composeValidator} from './schema.js';
-import {didYouMean} from './suggest.js';
+import {didYouMean} from '../text/did-you-mean.js';
 
 /** Validates the interpolated model against the Compose schema; each failure comes back in words, at its place. */
 export function checkSchema(data: unknown): Finding[] {

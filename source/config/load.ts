@@ -4,6 +4,7 @@ import {basename, dirname, isAbsolute, resolve} from 'node:path';
 import {isMap, isPair, isScalar, LineCounter, parseDocument, type Document} from 'yaml';
 import type {z} from 'zod';
 import {UserError} from '../errors.js';
+import {editDistance} from '../text/did-you-mean.js';
 import {configSchema, secretKeys, type Config} from './schema.js';
 
 export interface LoadedConfig {
@@ -134,19 +135,6 @@ function unwrap(schema: unknown): {shape?: Record<string, unknown>} | undefined 
 	return current;
 }
 
-function editDistance(a: string, b: string): number {
-	const row = Array.from({length: b.length + 1}, (_, index) => index);
-	for (let i = 1; i <= a.length; i++) {
-		let previous = row[0]!;
-		row[0] = i;
-		for (let j = 1; j <= b.length; j++) {
-			const current = row[j]!;
-			row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-			previous = current;
-		}
-	}
-	return row[b.length]!;
-}
 
 /** Files named in hoist.yml must exist; paths are relative to hoist.yml's directory. */
 function checkFiles(config: Config, doc: Document, dir: string, at: (offset?: number) => {line: number; col: number}): Problem[] {

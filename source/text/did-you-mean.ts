@@ -9,7 +9,7 @@ export function didYouMean(written: string, known: readonly string[]): string {
 	return best ? ` (did you mean "${best.word}"?)` : '';
 }
 
-/** Levenshtein distance (the twin of the one in config/load.ts, which hoist.yml's messages use). */
+/** Levenshtein distance: how many single-character edits turn one word into the other. */
 export function editDistance(a: string, b: string): number {
 	const row = Array.from({length: b.length + 1}, (_, index) => index);
 	for (let i = 1; i <= a.length; i++) {
