@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
 import {exitCodes, asHoistError} from './errors.js';
@@ -56,8 +57,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 	}
 }
 
-function printVersion(io: CommandIo, json: boolean): number {
-	const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+async function printVersion(io: CommandIo, json: boolean): Promise<number> {
+	const {packageRoot} = await import('./files/package-root.js');
+	const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {version: string};
 	io.stdout.write(json ? `${JSON.stringify({type: 'version', version: packageJson.version})}\n` : `${packageJson.version}\n`);
 	return 0;
 }

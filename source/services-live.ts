@@ -11,11 +11,18 @@ import type {Services} from './services.js';
  * The real adapters: the AWS SDK with the standard credential chain (loaded only for a stack on AWS), the run's SSH
  * connection, real time.
  */
-export async function liveServices(config: Config, secrets: Secrets, redactor: Redactor, connections: RemoteConnections): Promise<Services> {
+export async function liveServices(
+	config: Config,
+	secrets: Secrets,
+	redactor: Redactor,
+	connections: RemoteConnections,
+	environment: NodeJS.ProcessEnv,
+): Promise<Services> {
 	const sdk = config.aws ? await import('./aws/api.js') : undefined;
 	let aws: AwsApi | undefined;
 	return {
 		secrets,
+		environment,
 		redactor,
 		aws: () => {
 			if (!sdk) throw new BugError('AWS was asked for by a stack without an aws section.', {code: 'BUG_PLAN'});

@@ -11,6 +11,8 @@ import type {Target} from './remote/target.js';
  */
 export interface Services {
 	readonly secrets: Secrets;
+	/** The environment hoist runs in: compose interpolation reads it (a test passes its own). */
+	readonly environment: Readonly<Record<string, string | undefined>>;
 	/** Register every secret value here so the engine masks it in logs, events and errors. */
 	readonly redactor: Redactor;
 	aws(): AwsApi;

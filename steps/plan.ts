@@ -2,25 +2,33 @@ import type {Config} from '../source/config/schema.js';
 import type {JournalData} from '../source/engine/journal.js';
 import {stepOutputs} from '../source/engine/outputs.js';
 import type {Plan} from '../source/engine/step.js';
+import {bootstrap} from './bootstrap.js';
+import {compose} from './compose.js';
+import {deploy} from './deploy.js';
+import {registryLoginStep} from './registry-login.js';
 import {sshReady} from './ssh-ready.js';
 import {serverTarget} from './target.js';
+import {upload} from './upload.js';
 
 /**
- * The wizard, in order, built from hoist.yml: the AWS steps only when it has an aws section (they are loaded only
- * then), an existing server otherwise. Each step is one file in this folder; its id is its file name.
+ * The wizard, in order, built from hoist.yml: the compose file is checked first (a mistake never costs an instance),
+ * then the AWS steps when it has an aws section (they are loaded only then) or an existing server, then the server's
+ * own steps. Each step is one file in this folder; its id is its file name.
  */
 export async function buildPlan(config: Config): Promise<Plan> {
 	const reach = config.aws ? (await import('./aws-plan.js')).awsSteps : [serverTarget];
-	return [...reach, sshReady];
+	return [compose, ...reach, sshReady, bootstrap, ...(config.registry ? [registryLoginStep] : []), upload, deploy];
 }
 
 /** What the user does after a successful `hoist up`. */
 export function closingMessage(journal: JournalData, config: Config): string[] {
 	const target = stepOutputs(journal, 'target');
 	if (!target) return [];
+	const upload = stepOutputs(journal, 'upload');
 	return [
-		`The server answers SSH at ${target.publicAddress}.`,
+		`Your stack answers at http://${target.publicAddress}/ (Caddy in front of ${config.compose.service}).`,
 		`Next: at your DNS provider, create an A record ${config.domain} → ${target.publicAddress}.`,
+		...(upload?.boot === 'none' ? [`This server has no service manager: after a reboot, run ${upload.dir}/hoist-boot.sh start.`] : []),
 		'`hoist status` shows what was created; `hoist destroy` removes it all.',
 	];
 }

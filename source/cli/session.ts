@@ -70,7 +70,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 		const environment = async (current: Config): Promise<RunEnvironment> => ({
 			config: current,
 			files,
-			services: await liveServices(current, secrets, redactor, connections),
+			services: await liveServices(current, secrets, redactor, connections, io.env),
 			journal,
 			redactor,
 			emit: (event) => renderer?.onEvent(event),

@@ -83,6 +83,7 @@ const alpineRelease = z
 	.regex(/^\d+\.\d+$/, {error: 'expected a release line like "3.20"'});
 
 export const DEFAULT_ACME_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+export const DEFAULT_CADDY_IMAGE = 'docker.io/library/caddy:2';
 
 export const configSchema = z.strictObject({
 	stack: stackName,
@@ -145,6 +146,25 @@ export const configSchema = z.strictObject({
 			caRoot: z.string(expected('a path to a PEM file')).min(1).optional(),
 		}, expected('an acme section'))
 		.default({directory: DEFAULT_ACME_DIRECTORY}),
+	caddy: z
+		.strictObject({
+			// Fully qualified: short names resolve differently on every host (or not at all).
+			image: z
+				.string(expected('an image reference like "docker.io/library/caddy:2"'))
+				.regex(/^[a-z0-9.-]+(:\d+)?\/[^\s]+$/i, {error: 'expected a fully qualified image like "docker.io/library/caddy:2" (with its registry)'})
+				.default(DEFAULT_CADDY_IMAGE),
+		}, expected('a caddy section'))
+		.default({image: DEFAULT_CADDY_IMAGE}),
+	host: z
+		.strictObject({
+			swapMb: z
+				.number(expected('a size in MiB'))
+				.int({error: 'expected a whole number of MiB'})
+				.min(0, {error: 'expected 0 (no swap) or more'})
+				.max(65536, {error: 'expected at most 65536 MiB'})
+				.default(1024),
+		}, expected('a host section'))
+		.default({swapMb: 1024}),
 	registry: z
 		.strictObject({
 			server: z
@@ -171,6 +191,14 @@ export type ServerSettings = NonNullable<Config['server']>;
 export function awsSettings(config: Config): AwsSettings {
 	if (!config.aws) throw new BugError('An AWS step ran for a stack without an aws section.', {code: 'BUG_PLAN'});
 	return config.aws;
+}
+
+export type RegistrySettings = NonNullable<Config['registry']>;
+
+/** The registry section, for the login step: the plan has it only when hoist.yml does. */
+export function registrySettings(config: Config): RegistrySettings {
+	if (!config.registry) throw new BugError('The registry login ran for a stack without a registry section.', {code: 'BUG_PLAN'});
+	return config.registry;
 }
 
 /** The server section, for the steps of an existing-server plan. */

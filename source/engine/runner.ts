@@ -6,7 +6,8 @@ import {errorView, type EngineEvent, type EventListener, type PlannedStep, type 
 import type {Journal} from './journal.js';
 import type {Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
-import type {AnyStep, AnyStepContext, AnyUndoContext, Plan, ResourceRecord} from './step.js';
+import {stepOutputs} from './outputs.js';
+import type {AnyStep, AnyStepContext, AnyUndoContext, Plan, ResourceRecord, StepId} from './step.js';
 
 export interface RunEnvironment {
 	config: Config;
@@ -129,6 +130,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 		},
 		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
 		forgetResource: async (type: string, id: string) => journal.forgetResource(type, id),
+		recorded: <Id extends StepId>(id: Id) => stepOutputs(journal.data, id),
 	};
 }
 

@@ -45,6 +45,11 @@ interface BaseContext {
 	recordResource(resource: ResourceRecord): Promise<void>;
 	/** Removes a resource from the journal's record once it is gone. */
 	forgetResource(type: string, id: string): Promise<void>;
+	/**
+	 * What another step recorded last, typed, whatever its place in the plan: for facts a step must not lose between
+	 * runs (the Caddyfile keeps the domain block once DNS was confirmed). A hint like `previous`, never proof.
+	 */
+	recorded<Id extends StepId>(id: Id): StepOutputs[Id] | undefined;
 }
 
 export interface StepContext<Id extends StepId = StepId, Needs extends StepId = never> extends BaseContext {

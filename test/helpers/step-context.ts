@@ -28,6 +28,8 @@ export interface HarnessOptions extends ConfigOverrides {
 	ec2Client?: EC2Client;
 	/** Called on every sleep, before it resolves: a test can abort a signal here. */
 	onSleep?: (ms: number) => void;
+	/** What other steps recorded in the journal, for `ctx.recorded`. */
+	recorded?: Partial<Record<StepId, unknown>>;
 	/** The run's SSH connection, for the steps that log in. */
 	remote?: Services['remote'];
 }
@@ -107,6 +109,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 	const logs: string[] = [];
 	const details: StepDetail[] = [];
 	const resources = new Map<string, ResourceRecord>();
+	const recorded: Partial<Record<StepId, unknown>> = options.recorded ?? {};
 	const controller = new AbortController();
 	const clock = {now: 1_700_000_000_000};
 
@@ -121,6 +124,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 	const aws = new AwsApi({ec2Client, stsClient, sleep, ...(options.attempts === undefined ? {} : {attempts: options.attempts})});
 	const services: Services = {
 		secrets: {},
+		environment: {},
 		redactor: new Redactor(),
 		aws: () => aws,
 		remote: options.remote ?? (() => Promise.reject(new Error('this test opens no SSH connection'))),
@@ -148,6 +152,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 			forgetResource: async (type: string, id: string) => {
 				resources.delete(`${type}:${id}`);
 			},
+			recorded: <Id extends StepId>(id: Id): StepOutputs[Id] | undefined => recorded[id] as StepOutputs[Id] | undefined,
 		};
 	}
 

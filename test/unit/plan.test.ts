@@ -10,16 +10,23 @@ import {createHarness} from '../helpers/step-context.js';
 const common = {stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}};
 
 describe('the plan is built from hoist.yml', () => {
-	it('with aws: the AWS steps, then the target they produce, then SSH', async () => {
+	it('with aws: the compose check, the AWS steps, the target they produce, SSH, then the server\'s steps', async () => {
 		const plan = await buildPlan(configSchema.parse({...common, aws: {sshCidr: '203.0.113.7/32'}}));
-		expect(plan.map((step) => step.id)).toEqual(['preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready']);
+		expect(plan.map((step) => step.id)).toEqual([
+			'compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy',
+		]);
+	});
+
+	it('logs in to a registry only when hoist.yml names one', async () => {
+		const plan = await buildPlan(configSchema.parse({...common, aws: {sshCidr: '203.0.113.7/32'}, registry: {server: 'ghcr.io', username: 'octocat'}}));
+		expect(plan.map((step) => step.id).slice(-4)).toEqual(['bootstrap', 'registry-login', 'upload', 'deploy']);
 	});
 
 	it('with server: no AWS step at all, and ssh-ready reads the target made from the server section', async () => {
 		const config = configSchema.parse({...common, server: {host: 'vm.example.test', user: 'deploy', port: 2222}});
 		const plan = await buildPlan(config);
-		expect(plan.map((step) => step.id)).toEqual(['target', 'ssh-ready']);
-		expect(plan[0]).toBe(serverTarget);
+		expect(plan.map((step) => step.id)).toEqual(['compose', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy']);
+		expect(plan[1]).toBe(serverTarget);
 
 		const opened: Target[] = [];
 		const h = createHarness({

@@ -1,0 +1,39 @@
+import type {RemoteCommand} from './command.js';
+import {sh} from './quote.js';
+
+/** The line each image reports as it goes: `hoist-image <state> <reference> [text]`. */
+export const imageMarker = 'hoist-image';
+
+/**
+ * Pulls every image in one round trip, reporting each as it goes: "pulling", then "pulled" (a new image id),
+ * "up-to-date" (the same id as before) or "failed" with the registry's last words. Podman's own exit code is the
+ * witness: compose v1's pull exits 0 even when a pull failed. Stops at the first failure.
+ */
+export function pullImages(images: string[], authFile: string | undefined): RemoteCommand {
+	const auth = authFile === undefined ? [] : ['--authfile', authFile];
+	const each = images.map((image) =>
+		[
+			`img=${sh(image)}`,
+			`echo "${imageMarker} pulling $img"`,
+			'before=$(podman image inspect --format "{{.Id}}" "$img" 2>/dev/null || true)',
+			`if out=$(${sh('podman', 'pull', '--quiet', ...auth)} "$img" 2>&1); then`,
+			'  after=$(podman image inspect --format "{{.Id}}" "$img")',
+			`  if [ "$before" = "$after" ]; then echo "${imageMarker} up-to-date $img $after"; else echo "${imageMarker} pulled $img $after"; fi`,
+			'else',
+			`  echo "${imageMarker} failed $img $(printf "%s" "$out" | tail -n 1)"; exit 1`,
+			'fi',
+		].join('\n'),
+	);
+	return {root: true, title: `pull ${images.length === 1 ? images[0] : `${images.length} images`}`, line: each.join('\n')};
+}
+
+export interface ImageReport {
+	state: 'pulling' | 'pulled' | 'up-to-date' | 'failed';
+	image: string;
+	text: string;
+}
+
+export function parseImageLine(line: string): ImageReport | undefined {
+	const match = new RegExp(`^${imageMarker} (pulling|pulled|up-to-date|failed) (\\S+) ?(.*)$`).exec(line);
+	return match ? {state: match[1] as ImageReport['state'], image: match[2]!, text: match[3]!} : undefined;
+}

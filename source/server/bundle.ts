@@ -1,0 +1,89 @@
+import {createHash} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import {resolvePath} from '../config/load.js';
+import type {Config} from '../config/schema.js';
+import type {ComposeProject} from '../compose/project.js';
+import {bootServicePath, type ServiceManager} from '../remote/commands/boot.js';
+import {bootLines, type ComposeTool} from '../remote/commands/compose.js';
+import {renderCaddyfile} from './caddyfile.js';
+import {renderHoistEnv} from './hoist-env.js';
+import {stackPaths} from './layout.js';
+import {renderOverlay} from './overlay.js';
+import {fillTemplate, readTemplate} from './templates.js';
+
+export interface ServerFile {
+	/** Absolute path on the server. */
+	path: string;
+	content: string | Buffer;
+	mode: number;
+	/** Never shown: env files, hoist.env. */
+	secret: boolean;
+	sha256: string;
+}
+
+export interface BundleInputs {
+	config: Config;
+	/** Where hoist.yml is: relative paths in it start here. */
+	configDir: string;
+	project: ComposeProject;
+	/** The server's public address, served by Caddy over HTTP from the first deploy. */
+	address: string;
+	manager: ServiceManager;
+	compose: ComposeTool;
+	/** Names whose DNS is confirmed: Caddy gets their site blocks (and asks the CA for them). */
+	domains: string[];
+}
+
+/**
+ * Every file the stack needs on the server, with its mode: the user's compose file and the files it references,
+ * byte-for-byte, and hoist's own (hoist.env, the overlay, the Caddyfile, the boot script and service). A pure
+ * function of its inputs, so comparing hashes tells exactly what must travel.
+ */
+export function stackBundle(inputs: BundleInputs): ServerFile[] {
+	const {config, project} = inputs;
+	const paths = stackPaths(config.stack);
+	const files: Array<Omit<ServerFile, 'sha256'>> = project.files.map((file) => ({
+		path: `${paths.dir}/${file.remote}`,
+		content: readFileSync(file.local),
+		mode: file.mode,
+		secret: file.secret,
+	}));
+	const composeFile = project.files[0]!.remote;
+	const lines = bootLines(inputs.compose, {stack: config.stack, composeFile});
+	files.push(
+		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
+		{path: paths.overlay, content: renderOverlay(project, config.caddy.image), mode: 0o644, secret: false},
+		{
+			path: paths.caddyfile,
+			content: renderCaddyfile({
+				stack: config.stack,
+				address: inputs.address,
+				upstream: `${config.compose.service}:${config.compose.port}`,
+				acme: {directory: config.acme.directory, caRoot: config.acme.caRoot !== undefined, ...(config.acme.email ? {email: config.acme.email} : {})},
+				domains: inputs.domains,
+			}),
+			mode: 0o644,
+			secret: false,
+		},
+		{
+			path: paths.bootScript,
+			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {STACK: config.stack, BEFORE_START: ':', COMPOSE_UP: lines.up, COMPOSE_STOP: lines.stop}),
+			mode: 0o755,
+			secret: false,
+		},
+	);
+	if (config.acme.caRoot !== undefined) {
+		files.push({path: paths.acmeCaRoot, content: readFileSync(resolvePath(inputs.configDir, config.acme.caRoot)), mode: 0o644, secret: false});
+	}
+	const service = bootServicePath(inputs.manager, config.stack);
+	if (service !== undefined) {
+		const template = inputs.manager === 'openrc' ? 'openrc/hoist-stack.initd' : 'systemd/hoist-stack.service';
+		files.push({
+			path: service,
+			content: fillTemplate(readTemplate(template), {STACK: config.stack, BOOT_SCRIPT: paths.bootScript}),
+			mode: inputs.manager === 'openrc' ? 0o755 : 0o644,
+			secret: false,
+		});
+	}
+	return files.map((file) => ({...file, sha256: createHash('sha256').update(file.content).digest('hex')}));
+}

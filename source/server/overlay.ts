@@ -1,0 +1,30 @@
+import {stringify} from 'yaml';
+import type {ComposeProject} from '../compose/project.js';
+
+/** Caddy's service and volumes in the overlay; "hoist-" keeps them apart from the user's names. */
+export const caddyService = 'hoist-caddy';
+/** Per container: enough to read what went wrong, never enough to fill a 10 GiB disk. */
+export const logLimit = '10m';
+
+/**
+ * compose.hoist.yml, given to compose after the user's file: Caddy on 80/443 (and 443/udp for HTTP/3) in the web
+ * service's networks, with its certificates in named volumes; and a size limit on the logs of every service whose
+ * logging the user left alone. The user's file itself travels unchanged.
+ */
+export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNetworks'>, caddyImage: string): string {
+	const services: Record<string, object> = {
+		[caddyService]: {
+			image: caddyImage,
+			restart: 'unless-stopped',
+			ports: ['80:80', '443:443', '443:443/udp'],
+			volumes: ['hoist_caddy_data:/data', 'hoist_caddy_config:/config', './hoist-caddy:/etc/caddy:ro'],
+			...(project.webNetworks.length === 1 && project.webNetworks[0] === 'default' ? {} : {networks: project.webNetworks}),
+			logging: {options: {'max-size': logLimit}},
+		},
+	};
+	for (const service of Object.values(project.services)) {
+		if (!service.hasLogging) services[service.name] = {logging: {options: {'max-size': logLimit}}};
+	}
+	const overlay = {services, volumes: {hoist_caddy_data: {}, hoist_caddy_config: {}}};
+	return `# Written by hoist: Caddy in front of the web service, and a size limit on every service's logs.\n${stringify(overlay)}`;
+}

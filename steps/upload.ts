@@ -1,0 +1,82 @@
+import {defineStep, type StepContext} from '../source/engine/step.js';
+import {bootServicePath, enableBootService} from '../source/remote/commands/boot.js';
+import {reloadCaddy} from '../source/remote/commands/compose.js';
+import {fileHashes, parseHashes, privateDirectory} from '../source/remote/commands/files.js';
+import {stackBundle, type ServerFile} from '../source/server/bundle.js';
+import {stackPaths} from '../source/server/layout.js';
+import {caddyService} from '../source/server/overlay.js';
+import {readProject} from '../source/server/project.js';
+
+export interface UploadOutputs {
+	dir: string;
+	/** What the stack directory holds, by path: the SHA-256 of each file hoist put there. */
+	files: Record<string, string>;
+	/** How the stack comes back after a reboot: an OpenRC service, a systemd unit, or the boot script run by hand. */
+	boot: 'openrc' | 'systemd' | 'none';
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		upload: UploadOutputs;
+	}
+}
+
+type UploadContext = StepContext<'upload', 'target' | 'bootstrap'>;
+
+/** The bundle as it must be now: the compose project read again (it may have changed), checked against the server's compose. */
+function bundle(ctx: UploadContext): ServerFile[] {
+	const {bootstrap} = ctx.outputs;
+	const project = readProject(ctx.config, ctx.files, ctx.services.environment, bootstrap.compose);
+	return stackBundle({
+		config: ctx.config,
+		configDir: ctx.files.dir,
+		project,
+		address: ctx.outputs.target.publicAddress,
+		manager: bootstrap.manager,
+		compose: {command: bootstrap.composeCommand, version: bootstrap.compose},
+		domains: [],
+	});
+}
+
+function outputs(ctx: UploadContext, files: ServerFile[]): UploadOutputs {
+	return {dir: stackPaths(ctx.config.stack).dir, files: Object.fromEntries(files.map((file) => [file.path, file.sha256])), boot: ctx.outputs.bootstrap.manager};
+}
+
+/**
+ * Puts the stack on the server in /srv/hoist/<stack>/ (root's, mode 0750): the user's compose file byte-for-byte and
+ * the files it references (env files mode 0600), the overlay that adds Caddy, the Caddyfile, and the boot script with
+ * its init service. Only files whose content changed travel; a changed Caddyfile is reloaded into a running Caddy.
+ */
+export const upload = defineStep({
+	id: 'upload',
+	title: 'Upload the stack',
+	needs: ['target', 'bootstrap'],
+	async check(ctx) {
+		const files = bundle(ctx);
+		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
+		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
+		return files.every((file) => remote.get(file.path) === file.sha256) ? outputs(ctx, files) : undefined;
+	},
+	async run(ctx) {
+		const files = bundle(ctx);
+		const {manager} = ctx.outputs.bootstrap;
+		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
+		const paths = stackPaths(ctx.config.stack);
+		await session.run(privateDirectory(paths.dir), {signal: ctx.signal});
+		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
+		const changed = files.filter((file) => remote.get(file.path) !== file.sha256);
+		for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: file.path.replace(`${paths.dir}/`, ''), state: 'running', note: 'uploading'});
+		await session.upload(
+			changed.map((file) => ({path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'})),
+			{signal: ctx.signal},
+		);
+		for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: file.path.replace(`${paths.dir}/`, ''), state: 'done', note: 'uploaded'});
+		ctx.log(`${changed.length} of ${files.length} files sent; the others were already there`);
+		const service = bootServicePath(manager, ctx.config.stack);
+		const enable = enableBootService(manager, ctx.config.stack);
+		if (enable && changed.some((file) => file.path === service)) await session.run(enable, {signal: ctx.signal, onLine: ctx.log});
+		if (changed.some((file) => file.path === paths.caddyfile)) await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
+		return outputs(ctx, files);
+	},
+	summary: (out) => `${Object.keys(out.files).length} files in ${out.dir}; after a reboot: ${out.boot === 'none' ? 'run hoist-boot.sh start' : `${out.boot} starts it`}`,
+});
