@@ -5,7 +5,8 @@
 #
 # Progress protocol (hoist turns these lines into sub-steps on its screen)
 #   One line per event on stdout:   hoist-step <id> <start|done|skip|fail> <free text>
-#   A step ends with exactly one of done, skip or fail; start comes first when the step does work.
+#   A step ends with exactly one of done, skip or fail; start comes first when the step changes something or waits
+#   (checks that pass print done or skip alone).
 #   A failure prints            hoist-step <id> fail <the command that failed>: <its last output line>
 #   and the script exits non-zero (the exit code of that command, or 1).
 #   Step ids, in order: firstboot detect swap repo packages cgroups podman socket tools health
@@ -57,9 +58,9 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# last_line FILE: the last non-blank line of FILE (or "(no output)").
+# last_line FILE: the last non-blank line of FILE without surrounding blanks (or "(no output)").
 last_line() {
-	_l=$(tr -d '\r' <"$1" | grep -v '^[[:space:]]*$' | tail -n 1)
+	_l=$(tr -d '\r' <"$1" | grep -v '^[[:space:]]*$' | tail -n 1 | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
 	printf '%s' "${_l:-(no output)}"
 }
 
@@ -289,8 +290,7 @@ detect_compose() {
 		compose_cmd=docker,compose
 		return 0
 	fi
-	if have docker-compose; then
-		_cv=$(docker-compose version --short 2>/dev/null)
+	if have docker-compose && _cv=$(docker-compose version --short 2>/dev/null); then
 		case $_cv in 1.*) compose=v1 ;; *) compose=v2 ;; esac
 		compose_cmd=docker-compose
 		return 0
@@ -308,7 +308,13 @@ detect_compose() {
 }
 
 # --- OpenRC helpers -------------------------------------------------------------------------------------------------
-rc_enabled() { [ -e "$R/etc/runlevels/sysinit/$1" ] || [ -e "$R/etc/runlevels/boot/$1" ] || [ -e "$R/etc/runlevels/default/$1" ]; }
+# enabled = a link in a runlevel directory (what rc-update add makes)
+rc_enabled() {
+	for _lvl in sysinit boot default; do
+		[ -L "$R/etc/runlevels/$_lvl/$1" ] || [ -e "$R/etc/runlevels/$_lvl/$1" ] && return 0
+	done
+	return 1
+}
 rc_started() { rc-service "$1" status >/dev/null 2>&1; }
 # rc_service ID SERVICE RUNLEVEL: enabled in RUNLEVEL (unless in some runlevel already) and started.
 rc_service() {
@@ -382,25 +388,29 @@ install_file() {
 }
 
 alpine_health() {
-	_changed=
-	install_file "$scheduler_src" "$scheduler_dest" 755 && _changed=1
-	install_file "$initd_src" "$initd_dest" 755 && _changed=1
-	if ! rc_enabled hoist-health; then
-		[ -n "$_changed" ] || begin health "enabling hoist-health"
-		_changed=1
-		run health rc-update add hoist-health default
+	_new_files=
+	install_file "$scheduler_src" "$scheduler_dest" 755 && _new_files=1
+	install_file "$initd_src" "$initd_dest" 755 && _new_files=1
+	_enable=
+	rc_enabled hoist-health || _enable=1
+	_start=
+	rc_started hoist-health || _start=1
+	if [ -z "$_new_files$_enable$_start" ]; then
+		skip health "hoist-health already installed and running"
+		return
 	fi
-	if ! rc_started hoist-health; then
+	_what=
+	[ -z "$_new_files" ] || _what="installing the scheduler"
+	[ -z "$_enable" ] || _what="${_what:+$_what, }enabling it"
+	if [ -n "$_start" ]; then _what="${_what:+$_what, }starting it"; elif [ -n "$_new_files" ]; then _what="$_what, restarting it"; fi
+	begin health "hoist-health: $_what"
+	[ -z "$_enable" ] || run health rc-update add hoist-health default
+	if [ -n "$_start" ]; then
 		run health rc-service hoist-health start
-		_changed=1
-	elif [ -n "$_changed" ]; then
+	elif [ -n "$_new_files" ]; then
 		run health rc-service hoist-health restart
 	fi
-	if [ -n "$_changed" ]; then
-		ok health "hoist-health runs Podman healthchecks (Podman needs systemd timers for them)"
-	else
-		skip health "hoist-health already installed and running"
-	fi
+	ok health "hoist-health runs Podman healthchecks (Podman needs systemd timers for them)"
 }
 
 alpine() {
