@@ -59,7 +59,7 @@ if [ -n "$logfile" ]; then
 fi
 
 if [ -n "$pidfile" ]; then
-	if read -r _old <"$pidfile" 2>/dev/null && [ -n "$_old" ] && [ "$_old" != $$ ] && kill -0 "$_old" 2>/dev/null; then
+	if read -r _old 2>/dev/null <"$pidfile" && [ -n "$_old" ] && [ "$_old" != $$ ] && kill -0 "$_old" 2>/dev/null; then
 		echo "health-scheduler: already running (pid $_old in $pidfile)" >&2
 		exit 1
 	fi
@@ -73,7 +73,7 @@ stopping=
 cleanup() {
 	[ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
 	rm -rf "$tmp"
-	if [ -n "$pidfile" ] && read -r _p <"$pidfile" 2>/dev/null && [ "$_p" = $$ ]; then rm -f "$pidfile"; fi
+	if [ -n "$pidfile" ] && read -r _p 2>/dev/null <"$pidfile" && [ "$_p" = $$ ]; then rm -f "$pidfile"; fi
 }
 trap cleanup EXIT
 # A signal only sets a flag (and ends the sleep): the loop stops at the next safe point and exits 0.
