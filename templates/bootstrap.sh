@@ -360,11 +360,10 @@ alpine_repo() {
 
 alpine_packages() {
 	_want="podman podman-openrc iptables ip6tables docker-cli docker-cli-compose"
-	# shellcheck disable=SC2086 # one word per package
-	apk info -e $_want >"$tmp/apk-installed" 2>/dev/null
 	_missing=
 	for _p in $_want; do
-		grep -qx "$_p" "$tmp/apk-installed" || _missing="$_missing $_p"
+		# exit status, not output: apk prints the name of whatever package provides it
+		apk info -e "$_p" >/dev/null 2>&1 || _missing="$_missing $_p"
 	done
 	if [ -z "$_missing" ]; then
 		skip packages "podman, iptables, docker-cli-compose already installed"

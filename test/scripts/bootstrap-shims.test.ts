@@ -94,7 +94,7 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 		expect(result.code).toBe(0);
 		expect(changingCalls(result.calls)).toEqual([]);
 		expect(result.calls).toEqual([
-			`apk info -e ${alpinePackages.join(' ')}`,
+			...alpinePackages.map((p) => `apk info -e ${p}`),
 			'rc-service cgroups status',
 			'rc-service podman status',
 			'podman --remote --url unix://' + `${h.root}/run/podman/podman.sock version`,

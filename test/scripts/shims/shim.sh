@@ -43,7 +43,9 @@ apk)
 	case ${1:-} in
 	info)
 		shift
-		for p in $(packages "$@"); do if has apk-installed "$p"; then echo "$p"; fi; done
+		missing=0
+		for p in $(packages "$@"); do if has apk-installed "$p"; then echo "$p"; else missing=$((missing + 1)); fi; done
+		exit "$missing"
 		;;
 	add)
 		shift
