@@ -8,10 +8,11 @@
 # `podman healthcheck run <id>` at the container's own interval. Podman itself does the rest: it ignores
 # failures during the start period, counts failures against the retries and records the health state.
 #
-# Per tick: the due checks (one `podman healthcheck run` each), then one `podman ps`; one `podman inspect`
-# per newly seen container (its interval, once). Between ticks it sleeps until the next check is due, at most
-# HOIST_HEALTH_SCAN seconds (how soon it sees a new container). The first check of a container runs as soon
-# as it is seen, then every interval after the end of the previous check.
+# Per tick: the due checks (one `podman healthcheck run` each), then one `podman ps` (new containers, gone
+# ones, health states) when HOIST_HEALTH_SCAN seconds have passed since the last one or a check's result does
+# not match the state podman showed; one `podman inspect` per newly seen container (its interval, once).
+# Between ticks it sleeps until the next check or ps is due. The first check of a container runs as soon as
+# it is seen, then every interval after the end of the previous check.
 #
 # Output: nothing, except one line per health state change of a container that has a healthcheck:
 #   <UTC time> <name> <short id> <old state> -> <new state>      (old state "new" when first seen)
@@ -22,7 +23,8 @@
 #   HOIST_HEALTH_INTERVAL_DEFAULT  seconds between checks of a container whose healthcheck has no interval
 #                                  (default 30; 0 = do not check such containers, which is what Podman's
 #                                  `--health-interval disable` asks for)
-#   HOIST_HEALTH_SCAN              longest sleep between two `podman ps`, seconds (default 2)
+#   HOIST_HEALTH_SCAN              longest sleep between two `podman ps`, seconds (default 5: a ps costs
+#                                  about 35 ms of CPU, so 2 s would cost 2 % of a core on an idle host)
 #   HOIST_HEALTH_PIDFILE           write the pid here (refuses to start while that pid is alive; removed on exit)
 #   HOIST_HEALTH_LOG               append output here instead of stdout/stderr
 #   HOIST_HEALTH_CLOCK             FOR TESTS ONLY: a file read instead of /proc/uptime (monotonic seconds)
@@ -31,7 +33,7 @@
 set -u
 
 interval_default=${HOIST_HEALTH_INTERVAL_DEFAULT:-30}
-scan_every=${HOIST_HEALTH_SCAN:-2}
+scan_every=${HOIST_HEALTH_SCAN:-5}
 pidfile=${HOIST_HEALTH_PIDFILE:-}
 logfile=${HOIST_HEALTH_LOG:-}
 clock=${HOIST_HEALTH_CLOCK:-/proc/uptime}
@@ -100,6 +102,8 @@ short() { printf '%.12s' "$1"; }
 # nm_<id> name, st_<id> last health state seen in podman ps. known = ids seen in the last podman ps.
 known=
 ps_failing=
+last_scan=0
+suspect=
 
 forget() { unset "hc_$1" "due_$1" "nm_$1" "st_$1"; }
 
@@ -114,6 +118,8 @@ health_of() {
 }
 
 scan() {
+	last_scan=$now
+	suspect=
 	if ! podman ps --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$tmp/ps" 2>"$tmp/err"; then
 		if [ -z "$ps_failing" ]; then
 			say "podman ps failed: $(tail -n 1 "$tmp/err")"
@@ -184,10 +190,12 @@ scan() {
 }
 
 # Runs every check that is due; a container that stopped meanwhile is dropped (the next ps confirms it).
+# A result that does not match the state podman last showed makes the next tick run ps.
 run_due() {
 	_due=0
+	_st=
 	for _id in $known; do
-		eval "_hc=\$hc_$_id _due=\$due_$_id"
+		eval "_hc=\$hc_$_id _due=\$due_$_id _st=\$st_$_id"
 		[ "$_hc" != 0 ] || continue
 		tick_clock
 		[ "$_due" -le "$now" ] || continue
@@ -196,9 +204,11 @@ run_due() {
 		_rc=$?
 		tick_clock
 		eval "due_$_id=\$((now + _hc))"
-		case $_rc in
-		0 | 1) ;; # healthy / unhealthy: podman recorded it
+		case $_rc:$_st in
+		0:healthy | 1:unhealthy) ;; # podman recorded what it showed already
+		0:* | 1:*) suspect=1 ;;
 		*)
+			suspect=1
 			forget "$_id"
 			_rest=
 			for _k in $known; do [ "$_k" = "$_id" ] || _rest="$_rest $_k"; done
@@ -208,11 +218,11 @@ run_due() {
 	done
 }
 
-# Centiseconds until the next due check, at most the scan period (0 = something is due now).
+# Centiseconds until the next due check or ps (0 = something is due now).
 next_wait() {
 	_due=0
 	tick_clock
-	_wait=$((scan_every * 100))
+	_wait=$((last_scan + scan_every * 100 - now))
 	for _id in $known; do
 		eval "_hc=\$hc_$_id _due=\$due_$_id"
 		[ "$_hc" != 0 ] || continue
@@ -243,7 +253,8 @@ fi
 while [ -z "$stopping" ]; do
 	run_due
 	[ -z "$stopping" ] || break
-	scan
+	tick_clock
+	if [ -n "$suspect" ] || [ $((now - last_scan)) -ge $((scan_every * 100)) ]; then scan; fi
 	next_wait
 	[ -z "$stopping" ] || break
 	pause "$_wait"

@@ -44,7 +44,7 @@ function runScheduler(s: Sim, args: string[] = [], env: Record<string, string> =
 		env: {
 			PATH: path.join(s.dir, 'bin'), TMPDIR: s.dir, SIM_DIR: s.dir, SIM_STOP_AT: String(stopAt),
 			SIM_CLOCK_SHIM: path.join(shimDir, 'fake-clock.sh'), HOIST_HEALTH_CLOCK: path.join(s.dir, 'clock'),
-			HOIST_HEALTH_PIDFILE: path.join(s.dir, 'scheduler.pid'), HOIST_HEALTH_INTERVAL_DEFAULT: '3', ...env,
+			HOIST_HEALTH_PIDFILE: path.join(s.dir, 'scheduler.pid'), HOIST_HEALTH_INTERVAL_DEFAULT: '3', HOIST_HEALTH_SCAN: '2', ...env,
 		},
 	});
 }
@@ -94,6 +94,12 @@ describe('health-scheduler.sh (busybox ash, simulated podman, fake clock)', () =
 		const ps = calls.filter((call) => call.args.startsWith('ps '));
 		const sleeps = calls.filter((call) => call.args.startsWith('sleep '));
 		expect(ps.length).toBeLessThanOrEqual(sleeps.length + 3);
+		// In a steady state (t 114-128: every result matches the state podman shows) ps runs once per scan period
+		// (2 s here), not at every check (about one a second here).
+		const steadyPs = ps.filter((call) => call.t >= 114 && call.t < 128).length;
+		const steadyChecks = calls.filter((call) => call.t >= 114 && call.t < 128 && call.args.startsWith('healthcheck ')).length;
+		expect(steadyPs).toBeLessThanOrEqual(7);
+		expect(steadyChecks).toBeGreaterThan(14);
 		const inspected = calls.filter((call) => call.args.startsWith('inspect ')).flatMap((call) => call.args.split(' ').filter((w) => /^[0-9a-f]{64}$/.test(w)));
 		expect(inspected.sort()).toEqual([id('1'), id('2'), id('a'), id('b'), id('c'), id('d'), id('e'), id('f')].sort());
 		// It sleeps until the next check is due, never longer than the scan period.
