@@ -22,7 +22,7 @@ export default defineConfig({
 			{
 				test: {
 					name: 'e2e',
-					include: ['test/e2e/**/*.test.{ts,tsx}', 'test/sandbox/**/*.test.{ts,tsx}'],
+					include: ['test/e2e/**/*.test.{ts,tsx}', 'test/sandbox/**/*.test.{ts,tsx}', 'test/scripts/**/*.test.{ts,tsx}'],
 					env: safeEnv,
 					globalSetup: ['test/sandbox/global-setup.ts'],
 					// One sandbox host (10.77.0.2) and one emulator: files run one after another.
