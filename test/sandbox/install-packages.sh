@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
 	openssh-server openssh-client podman buildah runc conmon netavark aardvark-dns containernetworking-plugins
-	busybox-static caddy docker-registry apache2-utils docker-compose pebble knot knot-dnsutils iptables nftables
+	busybox-static caddy docker-registry apache2-utils docker-compose pebble knot knot-dnsutils knot-module-dnstap unbound iptables nftables
 	fuse-overlayfs uidmap catatonit opendoas bind9-dnsutils curl openssl jq python3 iproute2 util-linux passwd
 )
 
