@@ -385,7 +385,10 @@ export function processStart(pid: number): string | undefined {
 	}
 }
 
-/** Processes that belong to the sandbox: recorded daemons, or any process whose root, cwd or command line is in the sandbox dir. */
+/**
+ * Processes that belong to the sandbox: recorded daemons, or any process whose root or command line is in the sandbox
+ * dir (except vitest and commands waiting on /tmp/hoist-sandbox.lock, the lock checkouts sharing the machine take).
+ */
 export function sandboxProcesses(dir: string = sandboxDir): string[] {
 	const found: string[] = [];
 	for (const daemon of recordedDaemons(dir)) {
@@ -397,6 +400,8 @@ export function sandboxProcesses(dir: string = sandboxDir): string[] {
 			const root = readlinkSync(`/proc/${entry}/root`);
 			const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
 			if (cmdline.includes('vitest') || cmdline === '') continue;
+			// Commands of other checkouts waiting for the shared sandbox lock name the sandbox dir but are not part of it.
+			if (/\bflock\b.*hoist-sandbox\.lock/.test(cmdline)) continue;
 			if (root.startsWith(`${dir}/`) || cmdline.includes(`${dir}/`)) found.push(`${entry} ${cmdline}`);
 		} catch {
 			// the process ended while we looked
