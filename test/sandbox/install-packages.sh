@@ -5,8 +5,9 @@ set -euo pipefail
 
 PACKAGES=(
 	openssh-server openssh-client podman buildah runc conmon netavark aardvark-dns containernetworking-plugins
-	busybox-static caddy docker-registry apache2-utils docker-compose pebble knot knot-dnsutils iptables nftables
-	fuse-overlayfs uidmap catatonit opendoas bind9-dnsutils curl openssl jq python3 iproute2 util-linux passwd shellcheck
+	busybox-static caddy docker-registry apache2-utils docker-compose pebble knot knot-dnsutils knot-module-dnstap unbound
+	iptables nftables fuse-overlayfs uidmap catatonit opendoas bind9-dnsutils curl openssl jq python3 iproute2 util-linux
+	passwd shellcheck
 )
 
 [[ $(id -u) == 0 ]] || { echo "install-packages.sh: must run as root" >&2; exit 1; }

@@ -27,8 +27,14 @@ REGISTRY=$HOST_IP:5000
 REGISTRY_USER=deployer
 ACME_PORT=14000
 ACME_MGMT_PORT=15000
-# name:listen-addresses (comma separated). ns1/ns2 are authoritative, r1..r3 stand in for public resolvers.
-DNS_SERVERS=("ns1:10.77.0.1,127.0.0.2" ns2:127.0.0.3 r1:127.0.0.4 r2:127.0.0.5 r3:127.0.0.6)
+# name:listen-addresses (comma separated).
+# ns1/ns2: knotd, authoritative for $ZONE (and for $SERVFAIL_ZONE, which never loads: every name in it is SERVFAIL).
+AUTH_SERVERS=("ns1:10.77.0.1,127.0.0.2" ns2:127.0.0.3)
+# unbound caching resolvers that know only $ZONE (stub zone -> ns1/ns2) and refuse everything else: r1..r3 stand in
+# for public resolvers, bootstrap is the resolver hoist discovers the zone with.
+RESOLVERS=(r1:127.0.0.4 r2:127.0.0.5 r3:127.0.0.6 bootstrap:127.0.0.7)
+DNS_SERVERS=("${AUTH_SERVERS[@]}" "${RESOLVERS[@]}")
+SERVFAIL_ZONE=servfail.$ZONE
 # moto accepts any credentials while auth is off; these are the AWS documentation examples.
 FAKE_KEY_ID=AKIAIOSFODNN7EXAMPLE
 FAKE_SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
@@ -104,7 +110,7 @@ stray_pids() {
 	python3 - "$DIR" "$NETNS_PATH" <<'PY'
 import os, sys
 top, netns = sys.argv[1], sys.argv[2]
-helpers = {"conmon", "podman", "catatonit", "aardvark-dns", "netavark", "runc", "sshd", "knotd"}
+helpers = {"conmon", "podman", "catatonit", "aardvark-dns", "netavark", "runc", "sshd", "knotd", "unbound"}
 try:
     ns = os.stat(netns).st_ino
 except OSError:
@@ -121,7 +127,7 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
         exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             cmd = f.read().decode(errors="replace")
-        if exe in helpers and top + "/" in cmd:
+        if (exe in helpers or exe.startswith("python3")) and top + "/" in cmd:
             print(pid)
     except OSError:
         pass
@@ -142,6 +148,11 @@ render() {
 }
 
 dns_conf() { echo "$DIR/dns/$1/knot.conf"; }
+unbound_conf() { echo "$DIR/dns/$1/unbound.conf"; }
+# One query log per DNS server: knotd's via its dnstap collector (dnstap-log.py), unbound's own log-queries file.
+dns_query_log() { echo "$RUN/dns-$1.queries.log"; }
+is_resolver() { local e; for e in "${RESOLVERS[@]}"; do [[ ${e%%:*} == "$1" ]] && return 0; done; return 1; }
+dns_address() { local e; for e in "${DNS_SERVERS[@]}"; do [[ ${e%%:*} == "$1" ]] && { e=${e#*:}; echo "${e##*,}"; }; done; }
 
 # moto_ec2 PARAM=VALUE... : one EC2 Query API call against moto with fake SigV4 credentials (region us-east-1).
 moto_ec2() {
@@ -195,6 +206,8 @@ write_env() {
 		HOIST_SANDBOX_DNS_ZONE="$ZONE"
 		"HOIST_SANDBOX_DNS_AUTHORITATIVE=127.0.0.2,127.0.0.3"
 		"HOIST_SANDBOX_DNS_RESOLVERS=127.0.0.4,127.0.0.5,127.0.0.6"
+		HOIST_SANDBOX_DNS_BOOTSTRAP="$(dns_address bootstrap)"
+		HOIST_SANDBOX_DNS_SERVFAIL_ZONE="$SERVFAIL_ZONE"
 		HOIST_SANDBOX_ACME_DIRECTORY="https://$HOST_IP:$ACME_PORT/dir"
 		HOIST_SANDBOX_ACME_CA="$DIR/ca/ca.crt"
 		HOIST_SANDBOX_ACME_ROOT="$DIR/pebble/issuing-root.pem"

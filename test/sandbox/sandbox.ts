@@ -43,8 +43,12 @@ export interface SandboxEnv {
 	HOIST_SANDBOX_DNS_ZONE: string;
 	/** Comma-separated: ns1 (also on 10.77.0.1), ns2. */
 	HOIST_SANDBOX_DNS_AUTHORITATIVE: string;
-	/** Comma-separated stand-ins for public resolvers (r1, r2, r3). */
+	/** Comma-separated caching resolvers (unbound r1, r2, r3) standing in for public resolvers. */
 	HOIST_SANDBOX_DNS_RESOLVERS: string;
+	/** The resolver hoist discovers the zone with (unbound, same stub configuration as r1–r3). */
+	HOIST_SANDBOX_DNS_BOOTSTRAP: string;
+	/** A zone ns1/ns2 are configured for but never load: every name in it answers SERVFAIL. */
+	HOIST_SANDBOX_DNS_SERVFAIL_ZONE: string;
 	HOIST_SANDBOX_ACME_DIRECTORY: string;
 	/** CA of Pebble's HTTPS listener (Caddy's `acme_ca_root`); the same CA signs the registry certificate. */
 	HOIST_SANDBOX_ACME_CA: string;
@@ -61,7 +65,8 @@ const envKeys = [
 	'HOIST_SANDBOX_PODMAN_SOCKET', 'HOIST_SANDBOX_REGISTRY', 'HOIST_SANDBOX_REGISTRY_USER',
 	'HOIST_SANDBOX_REGISTRY_PASSWORD', 'HOIST_SANDBOX_REGISTRY_CA', 'HOIST_SANDBOX_IMAGE_WEB_V1',
 	'HOIST_SANDBOX_IMAGE_WEB_V2', 'HOIST_SANDBOX_IMAGE_MIGRATE', 'HOIST_SANDBOX_IMAGE_CADDY', 'HOIST_SANDBOX_COMPOSE_FILE',
-	'HOIST_SANDBOX_DNS_ZONE', 'HOIST_SANDBOX_DNS_AUTHORITATIVE', 'HOIST_SANDBOX_DNS_RESOLVERS',
+	'HOIST_SANDBOX_DNS_ZONE', 'HOIST_SANDBOX_DNS_AUTHORITATIVE', 'HOIST_SANDBOX_DNS_RESOLVERS', 'HOIST_SANDBOX_DNS_BOOTSTRAP',
+	'HOIST_SANDBOX_DNS_SERVFAIL_ZONE',
 	'HOIST_SANDBOX_ACME_DIRECTORY', 'HOIST_SANDBOX_ACME_CA', 'HOIST_SANDBOX_ACME_ROOT', 'HOIST_SANDBOX_DOMAIN',
 ] as const satisfies ReadonlyArray<keyof SandboxEnv>;
 
@@ -134,7 +139,12 @@ export function runScriptVisible(name: string, args: string[] = [], env: NodeJS.
 	});
 }
 
-export type DnsServers = 'auth' | 'ns1' | 'ns2' | 'resolvers' | 'r1' | 'r2' | 'r3' | 'all';
+export type DnsServer = 'ns1' | 'ns2' | 'r1' | 'r2' | 'r3' | 'bootstrap';
+/**
+ * Server sets of dns-record.sh. Records are changed on the authoritative servers (auth, ns1, ns2; `all` = auth and
+ * then every resolver's cache flushed); resolvers only cache what those answer.
+ */
+export type DnsServers = 'auth' | 'resolvers' | 'all' | DnsServer;
 
 /** Replaces NAME's TYPE records on the given servers; the next query sees the change. */
 export async function setDnsRecord(servers: DnsServers, name: string, type: string, value: string, ttl = 60): Promise<void> {
@@ -148,6 +158,95 @@ export async function deleteDnsRecord(servers: DnsServers, name: string, type: s
 /** Sets the SOA MINIMUM on the given servers, i.e. the TTL of their negative answers (RFC 2308). */
 export async function setNegativeTtl(servers: DnsServers, seconds: number): Promise<void> {
 	await runScript('dns-record.sh', [servers, 'negative-ttl', String(seconds)]);
+}
+
+/** Replaces NAME's A (or TXT) records with COUNT of them: 300 A or 120 TXT make an answer over 4 KB. */
+export async function fillDnsRecords(servers: DnsServers, name: string, count: number, type: 'A' | 'TXT' = 'A'): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'fill', name, String(count), type]);
+}
+
+/** Empties the resolvers' caches for NAME and below (default: everything). */
+export async function flushResolvers(servers: DnsServers = 'resolvers', name?: string): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'flush', ...(name === undefined ? [] : [name])]);
+}
+
+export interface LoggedQuery {
+	server: DnsServer;
+	/** ms since the epoch (unbound logs whole seconds). */
+	at: number;
+	/** udp | tcp (knotd); "-" for unbound, which does not log it. */
+	protocol: string;
+	client: string;
+	/** As logged: absolute, with the trailing dot. */
+	name: string;
+	type: string;
+}
+
+/** Where each server's query log is: byte offsets taken by queryLogMark. */
+export type QueryLogMark = Record<DnsServer, number>;
+
+const dnsServerNames: DnsServer[] = ['ns1', 'ns2', 'r1', 'r2', 'r3', 'bootstrap'];
+
+export function queryLogPath(server: DnsServer, dir: string = sandboxDir): string {
+	return path.join(dir, 'run', `dns-${server}.queries.log`);
+}
+
+function fileSize(file: string): number {
+	try {
+		return statSync(file).size;
+	} catch {
+		return 0;
+	}
+}
+
+/** Waits until knotd's query logs hold every query made so far (they are flushed about once a second). */
+export async function syncQueryLogs(): Promise<void> {
+	await runScript('dns-record.sh', ['auth', 'sync']);
+}
+
+/** "Now" in every query log: the queries logged after this mark are the ones made after it. */
+export async function queryLogMark(dir: string = sandboxDir): Promise<QueryLogMark> {
+	await syncQueryLogs();
+	return Object.fromEntries(dnsServerNames.map((server) => [server, fileSize(queryLogPath(server, dir))])) as QueryLogMark;
+}
+
+/** Parses one query log line of knotd's collector or of unbound (other unbound lines give undefined). */
+export function parseQueryLogLine(server: DnsServer, line: string): LoggedQuery | undefined {
+	const knot = /^(\d+) (\S+) (\S+) (\S+) (\S+)$/.exec(line);
+	if (knot) {
+		const [, at = '0', protocol = '', client = '', name = '', type = ''] = knot;
+		return name.startsWith('_sync-') ? undefined : {server, at: Number(at), protocol, client, name, type};
+	}
+	const unbound = /^\[(\d+)\] unbound\[[^\]]*\] info: (\S+) (\S+) (\S+) IN$/.exec(line);
+	if (unbound) {
+		const [, at = '0', client = '', name = '', type = ''] = unbound;
+		return {server, at: Number(at) * 1000, protocol: '-', client, name, type};
+	}
+	return undefined;
+}
+
+export interface QueriesSinceOptions {
+	/** Only queries for this name (any case, with or without the trailing dot). */
+	name?: string;
+	/** Wait for knotd's logs to catch up first (default true; about a second). Pass false right after a sync. */
+	sync?: boolean;
+	dir?: string;
+}
+
+/** The queries SERVER logged since MARK, oldest first. */
+export async function queriesSince(mark: QueryLogMark, server: DnsServer, options: QueriesSinceOptions = {}): Promise<LoggedQuery[]> {
+	const {name, sync = true, dir = sandboxDir} = options;
+	if (sync && (server === 'ns1' || server === 'ns2')) await syncQueryLogs();
+	let text: string;
+	try {
+		text = readFileSync(queryLogPath(server, dir)).subarray(mark[server]).toString('utf8');
+	} catch {
+		return [];
+	}
+	const wanted = name?.replace(/\.?$/, '.').toLowerCase();
+	return text.split('\n').map((line) => parseQueryLogLine(server, line))
+		.filter((entry): entry is LoggedQuery => entry !== undefined && (wanted === undefined || entry.name.toLowerCase() === wanted))
+		.sort((a, b) => a.at - b.at);
 }
 
 /** Gives the instance a new SSH host key (sshd keeps running); returns the new public key ("ssh-ed25519 AAAA…"). */
@@ -286,7 +385,10 @@ export function processStart(pid: number): string | undefined {
 	}
 }
 
-/** Processes that belong to the sandbox: recorded daemons, or any process whose root, cwd or command line is in the sandbox dir. */
+/**
+ * Processes that belong to the sandbox: recorded daemons, or any process whose root or command line is in the sandbox
+ * dir (except vitest and commands waiting on /tmp/hoist-sandbox.lock, the lock checkouts sharing the machine take).
+ */
 export function sandboxProcesses(dir: string = sandboxDir): string[] {
 	const found: string[] = [];
 	for (const daemon of recordedDaemons(dir)) {
@@ -298,6 +400,8 @@ export function sandboxProcesses(dir: string = sandboxDir): string[] {
 			const root = readlinkSync(`/proc/${entry}/root`);
 			const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
 			if (cmdline.includes('vitest') || cmdline === '') continue;
+			// Commands of other checkouts waiting for the shared sandbox lock name the sandbox dir but are not part of it.
+			if (/\bflock\b.*hoist-sandbox\.lock/.test(cmdline)) continue;
 			if (root.startsWith(`${dir}/`) || cmdline.includes(`${dir}/`)) found.push(`${entry} ${cmdline}`);
 		} catch {
 			// the process ended while we looked

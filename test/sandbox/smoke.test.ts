@@ -15,8 +15,9 @@ import {CreateUserCommand, IAMClient, ListUsersCommand} from '@aws-sdk/client-ia
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest';
 import {
-	deleteDnsRecord, dig, hostPodmanEnv, instancePodman, isSandboxAddress, motoApi, readSandboxEnv, resetMoto, rotateHostKey,
-	run, setDnsRecord, setNegativeTtl, ssh, type SandboxEnv,
+	deleteDnsRecord, dig, fillDnsRecords, flushResolvers, hostPodmanEnv, instancePodman, isSandboxAddress, motoApi, queriesSince,
+	queryLogMark, readSandboxEnv, resetMoto, rotateHostKey, run, runScript, setDnsRecord, setNegativeTtl, ssh, syncQueryLogs,
+	type SandboxEnv,
 } from './sandbox.js';
 
 const env: SandboxEnv = inject('sandbox');
@@ -295,22 +296,100 @@ describe('DNS', () => {
 		for (const server of [ns1, ns2, '10.77.0.1']) expect((await dig(server, name, 'A')).answer[0]?.data).toBe('10.77.0.3');
 	});
 
-	it('lets each resolver stand-in answer new, stale or negative, with TTLs', async () => {
-		await setDnsRecord('r1', name, 'A', '10.77.0.2', 60);
-		await setDnsRecord('r2', name, 'A', '10.77.0.9', 300);
-		await deleteDnsRecord('r3', name, 'A');
-		await setNegativeTtl('r3', 900);
+	it('has caching resolvers: answers keep their TTL counting down, a stale answer stays until it expires or is flushed', async () => {
+		await setDnsRecord('auth', name, 'A', '10.77.0.9', 60);
+		await flushResolvers('all');
+		const first = await dig(r1, name, 'A', true);
+		expect(first.flags).toEqual(expect.arrayContaining(['qr', 'rd', 'ra']));
+		expect(first.flags).not.toContain('aa');
+		expect(first.answer).toEqual([{name: `${name}.`, ttl: 60, type: 'A', data: '10.77.0.9'}]);
+
+		await setDnsRecord('auth', name, 'A', '10.77.0.2', 60);
+		await new Promise((resolve) => setTimeout(resolve, 2100));
+		const cached = await dig(r1, name, 'A', true);
+		expect(cached.answer[0]?.data).toBe('10.77.0.9'); // stale: the old answer until its TTL runs out
+		expect(cached.answer[0]?.ttl).toBeLessThanOrEqual(58);
+		expect((await dig(r2, name, 'A', true)).answer[0]).toMatchObject({data: '10.77.0.2', ttl: 60}); // never asked before: fresh
 
 		const resolver = new Resolver({timeout: 2000, tries: 1});
-		resolver.setServers([r1]);
-		expect(await resolver.resolve4(name, {ttl: true})).toEqual([{address: '10.77.0.2', ttl: 60}]);
-		resolver.setServers([r2]);
-		expect(await resolver.resolve4(name, {ttl: true})).toEqual([{address: '10.77.0.9', ttl: 300}]);
 		resolver.setServers([r3]);
-		await expect(resolver.resolve4(name)).rejects.toMatchObject({code: 'ENOTFOUND'});
-		const negative = await dig(r3, name, 'A', true);
+		expect(await resolver.resolve4(name, {ttl: true})).toEqual([{address: '10.77.0.2', ttl: 60}]);
+		await flushResolvers('r1', name);
+		expect((await dig(r1, name, 'A', true)).answer[0]?.data).toBe('10.77.0.2');
+	});
+
+	it('caches negative answers for the SOA minimum, counting down', async () => {
+		const missing = `smoke-negative.${zone}`;
+		await setNegativeTtl('auth', 900);
+		await deleteDnsRecord('auth', missing, 'A');
+		await flushResolvers('r3');
+		const negative = await dig(r3, missing, 'A', true);
 		expect(negative.status).toBe('NXDOMAIN');
 		expect(negative.authority[0]).toMatchObject({type: 'SOA', ttl: 900});
+		await setDnsRecord('auth', missing, 'A', '10.77.0.2');
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const still = await dig(r3, missing, 'A', true);
+		expect(still.status).toBe('NXDOMAIN'); // the absence is cached although the record exists now
+		expect(still.authority[0]?.ttl).toBeLessThan(900);
+		expect((await dig(ns1, missing, 'A')).answer[0]?.data).toBe('10.77.0.2');
+		await deleteDnsRecord('all', missing, 'A');
+		await setNegativeTtl('all', 30);
+	});
+
+	it('logs every query: knotd through dnstap, unbound in its own log; resolvers ask from their own address', async () => {
+		const logged = `smoke-log.${zone}`;
+		const mark = await queryLogMark();
+		expect(await queriesSince(mark, 'ns1', {name: logged})).toEqual([]);
+		await dig(ns1, logged, 'AAAA');
+		await flushResolvers('r2');
+		await dig(r2, logged, 'A', true);
+		await syncQueryLogs();
+		const ns1Log = await queriesSince(mark, 'ns1', {name: logged, sync: false});
+		const ns2Log = await queriesSince(mark, 'ns2', {name: logged, sync: false});
+		expect(ns1Log[0]).toMatchObject({server: 'ns1', protocol: 'udp', client: '127.0.0.1', name: `${logged}.`, type: 'AAAA'});
+		expect(ns1Log[0]!.at).toBeGreaterThan(Date.now() - 30_000);
+		// r2 asked one of the authoritative servers, from 127.0.0.5
+		expect([...ns1Log, ...ns2Log].filter((entry) => entry.client === r2).map((entry) => entry.type)).toContain('A');
+		expect(await queriesSince(mark, 'r2', {name: logged})).toEqual([expect.objectContaining({server: 'r2', client: '127.0.0.1', type: 'A'})]);
+		expect(await queriesSince(mark, 'r1', {name: logged})).toEqual([]);
+		const cli = await runScript('dns-record.sh', ['all', 'log', '--since', String(Date.now() - 60_000), logged]);
+		expect(cli.stdout).toMatch(new RegExp(`^ns1 \\d+ udp 127\\.0\\.0\\.1 ${logged.replaceAll('.', '\\.')}\\. AAAA$`, 'm'));
+		expect(cli.stdout).toMatch(new RegExp(`^r2 \\d+ - 127\\.0\\.0\\.1 ${logged.replaceAll('.', '\\.')}\\. A$`, 'm'));
+	});
+
+	it('has a bootstrap resolver that finds the zone of app.example.test and refuses everything outside the sandbox', async () => {
+		const bootstrap = env.HOIST_SANDBOX_DNS_BOOTSTRAP;
+		const app = await dig(bootstrap, env.HOIST_SANDBOX_DOMAIN, 'SOA', true);
+		expect(['NOERROR', 'NXDOMAIN']).toContain(app.status);
+		expect(app.authority[0]).toMatchObject({name: `${zone}.`, type: 'SOA'});
+		const apex = await dig(bootstrap, zone, 'SOA', true);
+		expect(apex.answer[0]).toMatchObject({name: `${zone}.`, type: 'SOA'});
+		expect((await dig(bootstrap, zone, 'NS', true)).answer.map((record) => record.data).sort()).toEqual([`ns1.${zone}.`, `ns2.${zone}.`]);
+		for (const server of [bootstrap, r1]) {
+			expect((await dig(server, 'example.com', 'A', true)).status).toBe('REFUSED');
+			expect((await dig(server, 'test', 'CAA', true)).status).toBe('REFUSED');
+		}
+	});
+
+	it('answers SERVFAIL for every name in the servfail zone, on ns1/ns2 and through the resolvers', async () => {
+		const broken = `app.${env.HOIST_SANDBOX_DNS_SERVFAIL_ZONE}`;
+		for (const server of [ns1, ns2]) expect((await dig(server, broken, 'A')).status).toBe('SERVFAIL');
+		expect((await dig(r1, broken, 'A', true)).status).toBe('SERVFAIL');
+		expect((await dig(ns1, `app.${zone}`, 'A')).status).not.toBe('SERVFAIL');
+	});
+
+	it('serves answers over 4 KB: truncated over UDP, whole over TCP', async () => {
+		const big = `smoke-big.${zone}`;
+		await fillDnsRecords('auth', big, 300, 'A');
+		try {
+			const udp = await run('dig', [`@${ns1}`, big, 'A', '+norec', '+ignore', '+time=2', '+tries=1', '+bufsize=4096']);
+			expect(udp.stdout).toMatch(/;; flags: qr aa tc;/);
+			const tcp = await run('dig', [`@${ns2}`, big, 'A', '+norec', '+tcp', '+time=2', '+tries=1']);
+			expect(tcp.stdout).toContain('ANSWER: 300');
+			expect(Number(/MSG SIZE {2}rcvd: (\d+)/.exec(tcp.stdout)?.[1])).toBeGreaterThan(4096);
+		} finally {
+			await deleteDnsRecord('auth', big, 'A');
+		}
 	});
 });
 
@@ -402,13 +481,13 @@ describe('network confinement', () => {
 		const hosts = [env.AWS_ENDPOINT_URL_EC2, env.AWS_ENDPOINT_URL_STS, env.AWS_ENDPOINT_URL_IAM, env.HOIST_SANDBOX_MOTO_URL,
 			env.HOIST_SANDBOX_ACME_DIRECTORY].map((url) => new URL(url).hostname);
 		hosts.push(env.HOIST_SANDBOX_HOST, env.HOIST_SANDBOX_EIP_ADDRESS, env.HOIST_SANDBOX_REGISTRY.split(':')[0] ?? '',
-			...env.HOIST_SANDBOX_DNS_AUTHORITATIVE.split(','), ...env.HOIST_SANDBOX_DNS_RESOLVERS.split(','));
+			...env.HOIST_SANDBOX_DNS_AUTHORITATIVE.split(','), ...env.HOIST_SANDBOX_DNS_RESOLVERS.split(','), env.HOIST_SANDBOX_DNS_BOOTSTRAP);
 		for (const host of hosts) expect(isSandboxAddress(host), host).toBe(true);
 	});
 
 	it('has the sandbox daemons listen only on loopback and 10.77.0.0/24', async () => {
 		const sockets = await run('ss', ['-Htlunp']);
-		const ours = sockets.stdout.split('\n').filter((line) => /"(knotd|pebble|docker-registry|moto_server)"/.test(line));
+		const ours = sockets.stdout.split('\n').filter((line) => /"(knotd|unbound|pebble|docker-registry|moto_server)"/.test(line));
 		expect(ours.length).toBeGreaterThan(5);
 		for (const line of ours) {
 			const local = line.split(/\s+/)[4] ?? '';

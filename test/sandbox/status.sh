@@ -14,9 +14,17 @@ while read -r kind name pid start; do
 	[[ $(proc_start "$pid" 2>/dev/null) == "$start" ]] || fail "$name (pid $pid) is not running"
 done <"$MANIFEST"
 [[ -e $NETNS_PATH ]] || fail "netns $NETNS missing"
-for entry in "${DNS_SERVERS[@]}"; do
+for entry in "${AUTH_SERVERS[@]}"; do
 	addr=${entry#*:} addr=${addr%%,*}
 	dig +norec +time=1 +tries=1 "@$addr" "$ZONE" SOA 2>/dev/null | grep -q 'flags: qr aa' || fail "DNS ${entry%%:*} ($addr) does not answer"
+	[[ -S $RUN/dnstap-${entry%%:*}.sock ]] || fail "query log collector of ${entry%%:*} has no socket"
+done
+# Resolvers: a name outside the sandbox zone must be REFUSED (answers without touching their caches), and the
+# control channel must answer (dns-record.sh flush uses it).
+for entry in "${RESOLVERS[@]}"; do
+	name=${entry%%:*} addr=${entry#*:}
+	dig +time=1 +tries=1 "@$addr" status-probe.hoist-sandbox A 2>/dev/null | grep -q 'status: REFUSED' || fail "resolver $name ($addr) does not answer"
+	unbound-control -c "$(unbound_conf "$name")" status >/dev/null 2>&1 || fail "resolver $name: unbound-control does not answer"
 done
 curl -sf -m 3 -o /dev/null "$(cat "$RUN/moto-url" 2>/dev/null)/moto-api/data.json" || fail "moto does not answer"
 [[ $(curl -s -m 3 -o /dev/null -w '%{http_code}' --cacert "$DIR/ca/ca.crt" "https://$REGISTRY/v2/") == 401 ]] || fail "registry does not answer"

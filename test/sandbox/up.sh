@@ -1,6 +1,6 @@
 #!/bin/bash
 # Bring the hoist sandbox up: EC2 emulator (moto), the "instance" (netns 10.77.0.2 with sshd, doas, podman),
-# a TLS registry, knot DNS, Pebble ACME. Prints the environment hoist needs ($DIR/env.sh, $DIR/env.json).
+# a TLS registry, DNS (knot authoritative, unbound caching resolvers), Pebble ACME. Prints the environment hoist needs ($DIR/env.sh, $DIR/env.json).
 # usage: up.sh [--restart]   (without --restart a healthy sandbox is left running as it is)
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -16,7 +16,7 @@ hoist sandbox is up ($DIR)
   EC2/STS/IAM  $AWS_ENDPOINT_URL_EC2   Elastic IP $HOIST_SANDBOX_EIP_ALLOCATION_ID = $HOIST_SANDBOX_EIP_ADDRESS
   instance     ssh $HOIST_SANDBOX_SSH_USER@$HOIST_SANDBOX_HOST (key of the EC2 key pair it was launched with)
   registry     $HOIST_SANDBOX_REGISTRY  user $HOIST_SANDBOX_REGISTRY_USER
-  DNS          zone $HOIST_SANDBOX_DNS_ZONE  authoritative $HOIST_SANDBOX_DNS_AUTHORITATIVE  resolvers $HOIST_SANDBOX_DNS_RESOLVERS
+  DNS          zone $HOIST_SANDBOX_DNS_ZONE  authoritative $HOIST_SANDBOX_DNS_AUTHORITATIVE  resolvers $HOIST_SANDBOX_DNS_RESOLVERS  bootstrap $HOIST_SANDBOX_DNS_BOOTSTRAP
   ACME         $HOIST_SANDBOX_ACME_DIRECTORY   domain $HOIST_SANDBOX_DOMAIN
   environment  . $DIR/env.sh   (or $DIR/env.json)
 EOF
@@ -156,11 +156,19 @@ render "$CONF_SRC/authorized-keys" "$DIR/bin/authorized-keys"
 chmod 755 "$DIR/bin/authorized-keys"
 /usr/sbin/sshd -t -f "$DIR/ssh/sshd_config"
 
-for entry in "${DNS_SERVERS[@]}"; do
+for entry in "${AUTH_SERVERS[@]}"; do
 	name=${entry%%:*} addrs=${entry#*:}
 	install -d -m 755 "$DIR/dns/$name/db" "$DIR/dns/$name/run"
-	render "$CONF_SRC/knot.conf" "$DIR/dns/$name/knot.conf" NAME="$name" LISTEN="${addrs//,/@53, }@53"
+	render "$CONF_SRC/knot.conf" "$DIR/dns/$name/knot.conf" NAME="$name" LISTEN="${addrs//,/@53, }@53" SERVFAIL_ZONE="$SERVFAIL_ZONE"
 	render "$CONF_SRC/zone" "$DIR/dns/$name/$ZONE.zone"
+done
+install -m 755 "$SANDBOX_SRC/dnstap-log.py" "$DIR/bin/dnstap-log.py"
+for entry in "${RESOLVERS[@]}"; do
+	name=${entry%%:*}
+	install -d -m 755 "$DIR/dns/$name"
+	render "$CONF_SRC/unbound.conf" "$(unbound_conf "$name")" NAME="$name" ADDR="${entry#*:}" QUERY_LOG="$(dns_query_log "$name")" \
+		NS1="$(dns_address ns1)" NS2="$(dns_address ns2)"
+	unbound-checkconf "$(unbound_conf "$name")" >/dev/null
 done
 
 htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$DIR/registry/htpasswd"
@@ -178,8 +186,17 @@ echo "http://127.0.0.1:$MOTO_PORT" >"$RUN/moto-url"
 log "configuration written"
 
 # --- daemons (all started first, then waited for) --------------------------------------------------------------
-for entry in "${DNS_SERVERS[@]}"; do
+# knotd logs queries through the collector's socket: the collector comes first (a knotd that finds no socket drops
+# its query log until it reconnects).
+for entry in "${AUTH_SERVERS[@]}"; do
+	start_daemon "dnstap-${entry%%:*}" python3 "$DIR/bin/dnstap-log.py" "$RUN/dnstap-${entry%%:*}.sock" "$(dns_query_log "${entry%%:*}")"
+done
+for entry in "${AUTH_SERVERS[@]}"; do wait_for "dnstap-${entry%%:*}" 10 test -S "$RUN/dnstap-${entry%%:*}.sock"; done
+for entry in "${AUTH_SERVERS[@]}"; do
 	start_daemon "dns-${entry%%:*}" knotd -c "$(dns_conf "${entry%%:*}")"
+done
+for entry in "${RESOLVERS[@]}"; do
+	start_daemon "dns-${entry%%:*}" unbound -d -c "$(unbound_conf "${entry%%:*}")"
 done
 start_daemon moto env MOTO_AMIS_PATH="$FIXTURES/alpine-amis.json" MOTO_ENABLE_AMI_VALIDATION=true \
 	MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION=true MOTO_ENABLE_KEYPAIR_VALIDATION=true \
@@ -195,11 +212,15 @@ start_daemon podman-service nsenter --net="$NETNS_PATH" env CONTAINERS_CONF="$DI
 checkpoint daemons
 
 dns_ready() { dig +norec +time=1 +tries=1 "@$1" "$ZONE" SOA | grep -q 'flags: qr aa'; }
-for entry in "${DNS_SERVERS[@]}"; do
+for entry in "${AUTH_SERVERS[@]}"; do
 	addrs=${entry#*:}
 	for addr in ${addrs//,/ }; do wait_for "dns-${entry%%:*}" 10 dns_ready "$addr"; done
 done
-log "DNS up (5 knotd)"
+# A resolver is ready when it resolves the zone through its stub (ns1/ns2), then its cache is emptied again.
+resolver_ready() { dig +time=1 +tries=1 "@$1" "$ZONE" SOA | grep -q 'status: NOERROR'; }
+for entry in "${RESOLVERS[@]}"; do wait_for "dns-${entry%%:*}" 10 resolver_ready "${entry#*:}"; done
+for entry in "${RESOLVERS[@]}"; do unbound-control -c "$(unbound_conf "${entry%%:*}")" flush_zone . >/dev/null; done
+log "DNS up (ns1, ns2: knotd; r1, r2, r3, bootstrap: unbound)"
 wait_for registry 15 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' --cacert '$CA/ca.crt' https://$REGISTRY/v2/) == 401 ]]"
 log "registry up"
 wait_for pebble 15 curl -sf --cacert "$CA/ca.crt" "https://$HOST_IP:$ACME_PORT/dir"
