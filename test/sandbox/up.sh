@@ -128,6 +128,17 @@ if [[ -e $CERTS_D/ca.crt ]]; then
 fi
 install -d -m 755 "$CERTS_D"
 install -m 644 "$CA/ca.crt" "$CERTS_D/ca.crt"
+# The "instance" is this machine: hoist's bootstrap must check and never install here (templates/bootstrap.sh reads
+# this file), and what hoist deploys lives in /srv/hoist and /var/lib/hoist, wiped like an EC2 disk on terminate.
+if [[ -e /etc/hoist/host.conf ]]; then
+	cp -p /etc/hoist/host.conf "$DIR/backup/host.conf"
+	manifest_add restore /etc/hoist/host.conf "$DIR/backup/host.conf"
+fi
+claim_path /etc/hoist
+claim_path /etc/hoist/host.conf
+install -d -m 755 /etc/hoist
+printf '# hoist sandbox: this host is the developer'"'"'s machine standing in for an instance.\nservice_manager=none\n' >/etc/hoist/host.conf
+for p in /srv/hoist /var/lib/hoist /usr/local/libexec/hoist; do claim_path "$p"; done
 # Alpine's podman service listens on /run/podman/podman.sock; offer the same path when it is free.
 if [[ ! -e /run/podman/podman.sock ]]; then
 	install -d -m 755 /run/podman
@@ -152,8 +163,9 @@ render "$CONF_SRC/storage.conf" "$DIR/build/storage.conf" PODMAN_DIR="$DIR/build
 
 ssh-keygen -q -t ed25519 -N '' -C "hoist-sandbox-host" -f "$DIR/ssh/host_ed25519_key"
 render "$CONF_SRC/sshd_config" "$DIR/ssh/sshd_config"
-render "$CONF_SRC/authorized-keys" "$DIR/bin/authorized-keys"
-chmod 755 "$DIR/bin/authorized-keys"
+render "$CONF_SRC/authorized-keys" "$DIR/bin/authorized-keys" SANDBOX_SRC="$SANDBOX_SRC"
+render "$CONF_SRC/current-instance" "$DIR/bin/current-instance"
+chmod 755 "$DIR/bin/authorized-keys" "$DIR/bin/current-instance"
 /usr/sbin/sshd -t -f "$DIR/ssh/sshd_config"
 
 for entry in "${AUTH_SERVERS[@]}"; do
@@ -205,6 +217,8 @@ start_daemon registry docker-registry serve "$DIR/registry/config.yml"
 # No nonce rejection and no validation sleep: ACME clients retry badNonce, but tests should not wait for it.
 start_daemon pebble env PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
 	pebble -config "$DIR/pebble/pebble.json" -dnsserver "$HOST_IP:53"
+# Terminating an instance wipes what ran on it, as on EC2 (instance-reset.sh, also run at the first login to a new one).
+start_daemon instance-watch "$SANDBOX_SRC/instance-watch.sh"
 start_daemon sshd nsenter --net="$NETNS_PATH" /usr/sbin/sshd -D -e -f "$DIR/ssh/sshd_config"
 start_daemon podman-service nsenter --net="$NETNS_PATH" env CONTAINERS_CONF="$DIR/instance/containers.conf" \
 	CONTAINERS_STORAGE_CONF="$DIR/instance/storage.conf" CONTAINERS_REGISTRIES_CONF="$DIR/instance/registries.conf" \
