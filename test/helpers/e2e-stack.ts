@@ -14,6 +14,10 @@ export interface E2eStackOptions {
 	/** Extra lines under `aws:`. */
 	aws?: string[];
 	waitSeconds?: number;
+	/** Without the registry section (and without the token): for stacks whose images need no login. */
+	noRegistry?: boolean;
+	/** Lines appended to hoist.yml as they are. */
+	extra?: string[];
 }
 
 export interface E2eStack {
@@ -41,6 +45,7 @@ export function e2eStack(sandbox: SandboxEnv, options: E2eStackOptions = {}): E2
 		AWS_REGION: sandbox.AWS_REGION,
 		AWS_ACCESS_KEY_ID: sandbox.AWS_ACCESS_KEY_ID,
 		AWS_SECRET_ACCESS_KEY: sandbox.AWS_SECRET_ACCESS_KEY,
+		HOIST_REGISTRY_TOKEN: sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD,
 		...overrides,
 	});
 	const stack: E2eStack = {
@@ -72,6 +77,14 @@ function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): st
 		...(options.aws ?? []).map((line) => `  ${line}`),
 		'ssh:',
 		`  waitSeconds: ${options.waitSeconds ?? 30}`,
+		// The sandbox's stand-ins for Let's Encrypt and Docker Hub: never the real ones.
+		'acme:',
+		`  directory: ${sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
+		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
+		'caddy:',
+		`  image: ${sandbox.HOIST_SANDBOX_IMAGE_CADDY}`,
+		...(options.noRegistry ? [] : ['registry:', `  server: ${sandbox.HOIST_SANDBOX_REGISTRY}`, `  username: ${sandbox.HOIST_SANDBOX_REGISTRY_USER}`]),
+		...(options.extra ?? []),
 		'',
 	].join('\n');
 }

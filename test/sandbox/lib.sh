@@ -147,6 +147,12 @@ render() {
 	! grep -n '@[A-Z_]*@' "$dest" >&2 || die "unrendered placeholder in $dest"
 }
 
+# What the fixture images are built from: when it changes, up.sh builds them again and status.sh says the sandbox is stale.
+image_stamp() {
+	{ sha256sum /bin/busybox /usr/bin/caddy "$CONF_SRC/caddy.Containerfile" "$SANDBOX_SRC/up.sh"
+		find "$FIXTURES/app" -type f -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-64
+}
+
 dns_conf() { echo "$DIR/dns/$1/knot.conf"; }
 unbound_conf() { echo "$DIR/dns/$1/unbound.conf"; }
 # One query log per DNS server: knotd's via its dnstap collector (dnstap-log.py), unbound's own log-queries file.

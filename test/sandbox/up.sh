@@ -258,8 +258,7 @@ registry_has() {
 		"https://$REGISTRY/v2/$1/manifests/$2"
 }
 IMAGES=(hoist/web:v1 hoist/web:v2 hoist/migrate:v1 hoist/caddy:2)
-stamp=$( { sha256sum /bin/busybox /usr/bin/caddy "$CONF_SRC/caddy.Containerfile" "$SANDBOX_SRC/up.sh"
-	find "$FIXTURES/app" -type f -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-64)
+stamp=$(image_stamp)
 cached=1
 [[ $(cat "$CACHE/images.stamp" 2>/dev/null) == "$stamp" ]] || cached=
 for img in "${IMAGES[@]}"; do [[ -n $cached ]] && ! registry_has "${img%:*}" "${img#*:}" && cached=; done
