@@ -17,24 +17,27 @@ export interface MainOptions {
 
 /** Runs one hoist command and returns the exit code; user errors are printed without a stack trace. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-	const io: CommandIo = {
+	const streams = {
 		stdout: options.stdout ?? process.stdout,
 		stderr: options.stderr ?? process.stderr,
 		stdin: options.stdin ?? process.stdin,
 		env: options.env ?? process.env,
-		...(options.plan ? {plan: options.plan} : {}),
 	};
 	const json = argv.includes('--json');
+	// The fastest path of all: nothing else is loaded for the version.
+	if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(streams.stdout, false);
+	// From here on Ctrl-C, SIGTERM and SIGHUP stop hoist cleanly, also while it is still starting up.
+	const {cancelOnSignals} = await import('./cli/cancellation.js');
+	const cancellation = cancelOnSignals();
+	const io: CommandIo = {...streams, cancellation, ...(options.plan ? {plan: options.plan} : {})};
 	try {
-		// The fastest path of all: nothing else is loaded for the version.
-		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);
 		const table = options.commands ?? (await import('./commands/index.js')).commandTable;
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
-		if (version && command === undefined) return printVersion(io, args.json);
+		if (version && command === undefined) return printVersion(io.stdout, args.json);
 		if (help || command === undefined) {
-			const {helpText} = await import('./cli/help.js');
-			io.stdout.write(helpText(table, command));
+			const {helpText, helpJson} = await import('./cli/help.js');
+			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
 			return help || argv.length === 0 ? 0 : exitCodes.user;
 		}
 		process.env['NODE_ENV'] ??= 'production';
@@ -43,6 +46,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		const {stackAccess} = await import('./cli/stack-access.js');
 		return await command.run({args, io, stack: stackAccess(command.needs, args, io)});
 	} catch (error) {
+		const {Declined, declined} = await import('./cli/confirm.js');
+		if (error instanceof Declined) return declined(json, io.stdout, error.message);
 		const failure = asHoistError(error);
 		const {errorView} = await import('./engine/events.js');
 		const view = errorView(failure);
@@ -53,11 +58,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 			io.stderr.write(`${formatError(view).join('\n')}\n`);
 		}
 		return failure.exitCode ?? exitCodes.bug;
+	} finally {
+		cancellation.dispose();
 	}
 }
 
-function printVersion(io: CommandIo, json: boolean): number {
+function printVersion(stdout: NodeJS.WritableStream, json: boolean): number {
 	const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
-	io.stdout.write(json ? `${JSON.stringify({type: 'version', version: packageJson.version})}\n` : `${packageJson.version}\n`);
+	stdout.write(json ? `${JSON.stringify({type: 'version', version: packageJson.version})}\n` : `${packageJson.version}\n`);
 	return 0;
 }
