@@ -38,7 +38,8 @@ export function describe(data: JournalData, running?: LockHolder): string[] {
 	const lastRun = data.runs.at(-1);
 	const lines = [`Stack ${data.stack} — run ${data.runId}`];
 	if (data.destroyedAt) lines.push(`Destroyed at ${data.destroyedAt}.`);
-	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? unfinished(running)}`);
+	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? (running ? 'running now' : 'did not finish (stopped or killed)')}`);
+	if (running) lines.push(`Running now: hoist ${running.command} (pid ${running.pid} on ${running.host}, since ${running.startedAt}).`);
 	lines.push('', 'Steps:');
 	const steps = Object.entries(data.steps);
 	if (steps.length === 0) lines.push('  (none yet)');
@@ -57,8 +58,3 @@ export function describe(data: JournalData, running?: LockHolder): string[] {
 	return lines;
 }
 
-/** A run without a result is either going on right now (someone holds the lock) or was stopped hard. */
-function unfinished(running: LockHolder | undefined): string {
-	if (!running) return 'did not finish (stopped or killed)';
-	return `running now (hoist ${running.command}, pid ${running.pid} on ${running.host}, since ${running.startedAt})`;
-}
