@@ -5,13 +5,14 @@ import {startCli, type CliResult} from '../../helpers/run-cli.js';
 import {stateFile, type BadInput} from './case.js';
 
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-const exitCodes: Record<Signal, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
+/** What the tests assert per signal; test/unit/exit-codes.test.ts holds the README to it. */
+export const signalExitCodes: Record<Signal, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
 
 /** A signal while hoist starts up (as soon as it listens for it): nothing may change, and the exit says which signal. */
 const atStartup = (signal: Signal): BadInput => ({
 	name: `${signal} during start-up`,
 	args: ['up'],
-	exit: exitCodes[signal],
+	exit: signalExitCodes[signal],
 	refused: true,
 	names: /Stopped: .*Nothing was changed\.[\s\S]*Run `hoist up` again/,
 	env: () => ({FIXTURE_SIGNAL_AT_STARTUP: signal}),
@@ -22,7 +23,7 @@ const atStartup = (signal: Signal): BadInput => ({
 const midRun = (signal: Signal, command: 'up' | 'destroy'): BadInput => ({
 	name: `${signal} during hoist ${command}`,
 	args: command === 'up' ? ['up', '--json'] : ['destroy', '--yes', '--json'],
-	exit: exitCodes[signal],
+	exit: signalExitCodes[signal],
 	refused: false,
 	names: command === 'up' ? /"nextSteps":\["Run `hoist up` again: it resumes at step alpha\."\]/ : /"nextSteps":\["Run `hoist destroy` again to finish removing what is left \(it goes on from step delta\)\."\]/,
 	run: async (dir, env): Promise<CliResult> => {
