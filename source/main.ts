@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {cancelOnSignals} from './cli/cancellation.js';
 import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
 import {exitCodes, asHoistError} from './errors.js';
@@ -17,24 +18,24 @@ export interface MainOptions {
 
 /** Runs one hoist command and returns the exit code; user errors are printed without a stack trace. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-	const streams = {
+	// From here on Ctrl-C, SIGTERM and SIGHUP stop hoist cleanly, also while it is still starting up.
+	const cancellation = cancelOnSignals();
+	const io: CommandIo = {
 		stdout: options.stdout ?? process.stdout,
 		stderr: options.stderr ?? process.stderr,
 		stdin: options.stdin ?? process.stdin,
 		env: options.env ?? process.env,
+		cancellation,
+		...(options.plan ? {plan: options.plan} : {}),
 	};
 	const json = argv.includes('--json');
-	// The fastest path of all: nothing else is loaded for the version.
-	if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(streams.stdout, false);
-	// From here on Ctrl-C, SIGTERM and SIGHUP stop hoist cleanly, also while it is still starting up.
-	const {cancelOnSignals} = await import('./cli/cancellation.js');
-	const cancellation = cancelOnSignals();
-	const io: CommandIo = {...streams, cancellation, ...(options.plan ? {plan: options.plan} : {})};
 	try {
+		// The fastest path of all: nothing else is loaded for the version.
+		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);
 		const table = options.commands ?? (await import('./commands/index.js')).commandTable;
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
-		if (version && command === undefined) return printVersion(io.stdout, args.json);
+		if (version && command === undefined) return printVersion(io, args.json);
 		if (help || command === undefined) {
 			const {helpText, helpJson} = await import('./cli/help.js');
 			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
@@ -63,8 +64,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 	}
 }
 
-function printVersion(stdout: NodeJS.WritableStream, json: boolean): number {
+function printVersion(io: CommandIo, json: boolean): number {
 	const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
-	stdout.write(json ? `${JSON.stringify({type: 'version', version: packageJson.version})}\n` : `${packageJson.version}\n`);
+	io.stdout.write(json ? `${JSON.stringify({type: 'version', version: packageJson.version})}\n` : `${packageJson.version}\n`);
 	return 0;
 }
