@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs';
-import {cancelOnSignals} from './cli/cancellation.js';
 import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
 import {exitCodes, asHoistError} from './errors.js';
 import type {Plan} from './engine/step.js';
+import {cancelOnSignals} from './cli/cancellation.js';
 
 export interface MainOptions {
 	/** Replaces the wizard's steps: for tests that run the engine on fixture steps through the real CLI. */
