@@ -1,5 +1,7 @@
 import {defineCommand} from '../cli/command.js';
 import type {JournalData} from '../engine/journal.js';
+import type {LockHolder} from '../engine/lock.js';
+import {printable} from '../text/printable.js';
 import type {StepStatus} from '../engine/step-status.js';
 import {formatDuration} from '../ui/format-duration.js';
 import {formatError} from '../ui/format-error.js';
@@ -17,25 +19,27 @@ export const status = defineCommand({
 	flags: {},
 	needs: 'journal',
 	async run({args, io, stack}) {
-		const {files, journal} = await stack.readOnly();
+		const {files, journal, running} = await stack.readOnly();
 		if (args.json) {
-			io.stdout.write(`${JSON.stringify(journal?.data ?? null)}\n`);
+			// The journal as it is; `running` is added only while a run holds the lock.
+			io.stdout.write(`${JSON.stringify(journal && running ? {...journal.data, running} : (journal?.data ?? null))}\n`);
 			return 0;
 		}
 		if (!journal) {
 			io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
 			return 0;
 		}
-		io.stdout.write(`${describe(journal.data).join('\n')}\n`);
+		io.stdout.write(`${describe(journal.data, running).map(printable).join('\n')}\n`);
 		return 0;
 	},
 });
 
-export function describe(data: JournalData): string[] {
+export function describe(data: JournalData, running?: LockHolder): string[] {
 	const lastRun = data.runs.at(-1);
 	const lines = [`Stack ${data.stack} — run ${data.runId}`];
 	if (data.destroyedAt) lines.push(`Destroyed at ${data.destroyedAt}.`);
-	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? 'did not finish (stopped or killed)'}`);
+	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? (running ? 'running now' : 'did not finish (stopped or killed)')}`);
+	if (running) lines.push(`Running now: hoist ${running.command} (pid ${running.pid} on ${running.host}, since ${running.startedAt}).`);
 	lines.push('', 'Steps:');
 	const steps = Object.entries(data.steps);
 	if (steps.length === 0) lines.push('  (none yet)');
@@ -53,3 +57,4 @@ export function describe(data: JournalData): string[] {
 	if (failed?.[1].error) lines.push('', `Last error, in step ${failed[0]}:`, ...formatError(failed[1].error).map((line) => `  ${line}`));
 	return lines;
 }
+

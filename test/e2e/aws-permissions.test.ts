@@ -32,7 +32,7 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 	expect(first.stdout).toContain('✖ Attach a stable public address');
 	expect(first.stdout).toContain('Error: AWS refused ec2:AssociateAddress: the credentials in use lack the permission ec2:AssociateAddress.');
 	expect(first.stdout).toContain('not authorized to perform: ec2:AssociateAddress');
-	expect(first.stdout).toContain('Run `hoist up` again: it resumes at this step.');
+	expect(first.stdout).toContain('Run `hoist up` again: it resumes at step elastic-ip.');
 	expect(first.stdout).not.toMatch(/^\s+at /m);
 	const journal = JSON.parse(readFileSync(stack.journal, 'utf8')) as {steps: Record<string, {status: string; error?: {code: string}}>};
 	expect(journal.steps['launch-instance']?.status).toBe('done');
