@@ -1,5 +1,6 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {UserError} from '../errors.js';
+import {didYouMean} from '../text/did-you-mean.js';
 import {printable} from '../text/printable.js';
 import type {CommandLine, CommandSpec, FlagSpec} from './command.js';
 
@@ -31,7 +32,7 @@ export function parseCommandLine(argv: string[], table: readonly CommandSpec[]):
 	const name = firstWord(before, table);
 	const command = name === undefined ? undefined : table.find((candidate) => candidate.name === name);
 	if (name !== undefined && command === undefined) {
-		throw new UserError(`Unknown command "${printable(name)}".`, {
+		throw new UserError(`Unknown command "${printable(name)}"${didYouMean(name, table.map((candidate) => candidate.name))}.`, {
 			code: 'USAGE',
 			nextSteps: [`Run \`hoist --help\` to see the commands: ${table.map((candidate) => candidate.name).join(', ')}.`],
 		});
