@@ -1,11 +1,12 @@
 #!/bin/bash
 # Daemon of the sandbox: when the instance behind the Elastic IP is terminated (or the emulator is reset), the host is
-# wiped as EC2 would wipe that instance. Polls twice a second; the first login to a new instance does the same check.
+# wiped as EC2 would wipe that instance. Polls every 2 s (moto builds a 3 MB state dump for each look); the first login
+# to a new instance does the same check at once.
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here=$(dirname "${BASH_SOURCE[0]}")
-while sleep 0.5; do
+while sleep 2; do
 	recorded=$(cat "$RUN/instance-id" 2>/dev/null || true)
 	# Only a recorded instance can go away; a new one is recorded by its first login.
 	[[ -n $recorded ]] || continue

@@ -257,7 +257,7 @@ registry_has() {
 		-H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
 		"https://$REGISTRY/v2/$1/manifests/$2"
 }
-IMAGES=(hoist/web:v1 hoist/web:v2 hoist/migrate:v1 hoist/caddy:2)
+IMAGES=(hoist/web:v1 hoist/web:v2 hoist/web:v3 hoist/migrate:v1 hoist/caddy:2)
 stamp=$(image_stamp)
 cached=1
 [[ $(cat "$CACHE/images.stamp" 2>/dev/null) == "$stamp" ]] || cached=
@@ -293,6 +293,7 @@ else
 	b() { "${BUILD_PODMAN[@]}" build -q --no-cache --network none --pull=never --build-arg BASE="$base" "$@" >/dev/null; }
 	b --build-arg VERSION=v1 -t "$REGISTRY/hoist/web:v1" "$FIXTURES/app/web"
 	b --build-arg VERSION=v2 -t "$REGISTRY/hoist/web:v2" "$FIXTURES/app/web"
+	b --build-arg VERSION=v3 -t "$REGISTRY/hoist/web:v3" "$FIXTURES/app/web"
 	b -t "$REGISTRY/hoist/migrate:v1" "$FIXTURES/app/jobs"
 	b -t "$REGISTRY/hoist/caddy:2" "$DIR/build/caddy"
 	"${BUILD_PODMAN[@]}" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY" <<<"$REGISTRY_PASSWORD" >/dev/null
