@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import {constants, copyFileSync, existsSync, mkdirSync} from 'node:fs';
 import {basename, dirname} from 'node:path';
+import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
 import {BugError, UserError} from '../errors.js';
 import {writeFileAtomic} from '../files/atomic-write.js';
@@ -13,7 +14,7 @@ import type {ResourceRecord} from './step.js';
 import {stepStatuses} from './step-status.js';
 
 /** The journal format this hoist writes. A newer one is refused, never rewritten. */
-export const JOURNAL_SCHEMA = 1;
+export const JOURNAL_SCHEMA = 2;
 
 const errorViewSchema = z.object({
 	kind: z.enum(['user', 'external', 'bug', 'cancelled']),
@@ -52,6 +53,18 @@ const runSchema = z.object({
 	result: z.enum(['ok', 'failed', 'cancelled']).optional(),
 });
 
+const releaseSchema = z.object({
+	/** 1, 2, 3 … in the order they were deployed; rollbacks get their own number. */
+	number: z.number().int().positive(),
+	at: z.string(),
+	/** up, deploy or rollback */
+	command: z.string(),
+	/** Per service: the image reference and the digest that ran. */
+	services: z.record(z.string(), z.object({image: z.string(), digest: z.string().optional()})),
+	/** For a rollback: the release it brought back. */
+	restored: z.number().int().positive().optional(),
+});
+
 const journalSchema = z.object({
 	schema: z.literal(JOURNAL_SCHEMA),
 	stack: z.string(),
@@ -62,12 +75,23 @@ const journalSchema = z.object({
 	resources: z.record(z.string(), resourceSchema),
 	runs: z.array(runSchema),
 	destroyedAt: z.string().optional(),
+	/** What was deployed, newest last (bounded): survives `--restart`, gone with `destroy`. */
+	releases: z.array(releaseSchema),
+	/**
+	 * The release whose image digests the stack is pinned to after `hoist rollback`, until the next `hoist deploy`:
+	 * every `hoist up` keeps those digests instead of whatever the tags point at now.
+	 */
+	pinnedRelease: z.number().int().positive().optional(),
 });
+
+export type Release = z.infer<typeof releaseSchema>;
 
 export type JournalData = z.infer<typeof journalSchema>;
 export type StepRecord = z.infer<typeof stepRecordSchema>;
 
 const keptRuns = 20;
+/** Enough history to roll back to, small enough to read at a glance. */
+const keptReleases = 20;
 
 export function newRunId(now = new Date()): string {
 	const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -212,6 +236,31 @@ export class Journal {
 			data.destroyedAt = now();
 			data.runId = newRunId();
 			data.steps = {};
+			// The server that ran them is gone: a release can no longer be rolled back to.
+			data.releases = [];
+			delete data.pinnedRelease;
+		});
+	}
+
+	/**
+	 * Records what now runs as the next release, unless it is what the newest release already says (a second
+	 * `hoist up` that changed nothing deploys nothing). Returns the release that describes the stack now.
+	 */
+	recordRelease(entry: Omit<Release, 'number'>): Release {
+		const newest = this.data.releases.at(-1);
+		if (newest && isDeepStrictEqual(newest.services, entry.services) && newest.restored === entry.restored) return newest;
+		const release: Release = {...entry, number: (newest?.number ?? 0) + 1};
+		this.#update((data) => {
+			data.releases = [...data.releases, release].slice(-keptReleases);
+		});
+		return release;
+	}
+
+	/** `hoist rollback` pins the stack to a release's digests; `hoist deploy` lets go of the pin (undefined). */
+	pinRelease(number: number | undefined): void {
+		this.#update((data) => {
+			if (number === undefined) delete data.pinnedRelease;
+			else data.pinnedRelease = number;
 		});
 	}
 
@@ -244,7 +293,7 @@ function now(): string {
 
 function emptyJournal(stack: string): JournalData {
 	const at = now();
-	return {schema: JOURNAL_SCHEMA, stack, runId: newRunId(), createdAt: at, updatedAt: at, steps: {}, resources: {}, runs: []};
+	return {schema: JOURNAL_SCHEMA, stack, runId: newRunId(), createdAt: at, updatedAt: at, steps: {}, resources: {}, runs: [], releases: []};
 }
 
 /** The biggest journal hoist reads: 20 runs of a few dozen steps are far below it. */
@@ -271,12 +320,24 @@ function readJournal(path: string): JournalData {
 			nextSteps: ['Upgrade hoist (npm install -g hoist@latest), then run the command again.'],
 		});
 	}
-	const parsed = journalSchema.safeParse(raw);
+	const parsed = journalSchema.safeParse(migrate(raw));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		throw unreadable(name, path, `${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}`);
 	}
 	return parsed.data;
+}
+
+/**
+ * Older journals, brought up to this format in memory (the file is rewritten at the next change).
+ * 1 → 2: the release history; the release the deploy step recorded, if any, becomes release 1.
+ */
+function migrate(raw: unknown): unknown {
+	const journal = raw as {schema?: unknown; steps?: Record<string, {outputs?: {release?: {at: string; services: Release['services']}}}>} | null;
+	if (journal?.schema !== 1) return raw;
+	const deployed = journal.steps?.['deploy']?.outputs?.release;
+	const releases: Release[] = deployed ? [{number: 1, at: deployed.at, command: 'up', services: deployed.services}] : [];
+	return {...journal, schema: 2, releases};
 }
 
 function unreadable(name: string, path: string, why: string): UserError {

@@ -133,6 +133,12 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
 		forgetResource: async (type: string, id: string) => journal.forgetResource(type, id),
 		recorded: <Id extends StepId>(id: Id) => stepOutputs(journal.data, id),
+		get releases() {
+			return journal.data.releases;
+		},
+		get pinnedRelease() {
+			return journal.data.pinnedRelease;
+		},
 	};
 }
 

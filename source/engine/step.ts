@@ -2,6 +2,7 @@ import type {Config} from '../config/schema.js';
 import type {StackFiles} from './stack-files.js';
 import type {Services} from '../services.js';
 import type {StepDetail} from './details.js';
+import type {Release} from './journal.js';
 
 /**
  * Outputs of every step, by step id. Each file in steps/ adds its own entry:
@@ -50,6 +51,10 @@ interface BaseContext {
 	 * runs (the Caddyfile keeps the domain block once DNS was confirmed). A hint like `previous`, never proof.
 	 */
 	recorded<Id extends StepId>(id: Id): StepOutputs[Id] | undefined;
+	/** What was deployed so far, newest last. */
+	readonly releases: readonly Release[];
+	/** The release `hoist rollback` pinned the stack to, until the next `hoist deploy`. */
+	readonly pinnedRelease: number | undefined;
 }
 
 export interface StepContext<Id extends StepId = StepId, Needs extends StepId = never> extends BaseContext {

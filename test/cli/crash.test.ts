@@ -15,7 +15,7 @@ function effects(): string[] {
 
 function journalStatuses(): Record<string, string> {
 	const journal = JSON.parse(readFileSync(stack.journal, 'utf8')) as {schema: number; steps: Record<string, {status: string}>};
-	expect(journal.schema).toBe(1);
+	expect(journal.schema).toBe(2);
 	return Object.fromEntries(Object.entries(journal.steps).map(([id, step]) => [id, step.status]));
 }
 

@@ -153,6 +153,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 				resources.delete(`${type}:${id}`);
 			},
 			recorded: <Id extends StepId>(id: Id): StepOutputs[Id] | undefined => recorded[id] as StepOutputs[Id] | undefined,
+			releases: [],
+			pinnedRelease: undefined,
 		};
 	}
 

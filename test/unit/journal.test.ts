@@ -31,7 +31,7 @@ describe('journal', () => {
 		expect(existsSync(stack.journal)).toBe(false);
 		journal.beginRun('up');
 		journal.startStep('ami');
-		expect(onDisk()).toMatchObject({schema: 1, stack: 'demo', steps: {ami: {status: 'running'}}});
+		expect(onDisk()).toMatchObject({schema: 2, stack: 'demo', steps: {ami: {status: 'running'}}});
 		journal.recordResource({type: 'instance', id: 'i-1', ownedByHoist: true, region: 'us-east-1'});
 		journal.finishStep('ami', {imageId: 'ami-1'}, 1234, false, 'ami-1');
 		journal.endRun('ok');
@@ -73,7 +73,7 @@ describe('journal', () => {
 		writeFileSync(stack.journal, future);
 		const error = errorOf(() => Journal.open(stack.journal, 'demo', new Redactor()));
 		expect(error.code).toBe('JOURNAL_TOO_NEW');
-		expect(error.message).toContain('journal format 7; this hoist reads 1');
+		expect(error.message).toContain('journal format 7; this hoist reads 2');
 		expect(readFileSync(stack.journal, 'utf8')).toBe(future);
 	});
 
@@ -83,7 +83,7 @@ describe('journal', () => {
 		expect(first.keptCopy).toBe(`${stack.journal}.bak.1`);
 		first.journal.beginRun('up');
 		expect(readFileSync(`${stack.journal}.bak.1`, 'utf8')).toBe('garbage');
-		expect(onDisk()).toMatchObject({schema: 1, stack: 'demo'});
+		expect(onDisk()).toMatchObject({schema: 2, stack: 'demo'});
 		writeFileSync(stack.journal, 'more garbage');
 		expect(Journal.openForRestart(stack.journal, 'demo', new Redactor()).keptCopy).toBe(`${stack.journal}.bak.2`);
 		expect(readFileSync(`${stack.journal}.bak.1`, 'utf8')).toBe('garbage');
@@ -105,6 +105,36 @@ describe('journal', () => {
 		journal.restart();
 		expect(journal.runId).not.toBe(runId);
 		expect(onDisk()).toMatchObject({steps: {ami: {status: 'pending'}}, resources: {'security-group:sg-1': {id: 'sg-1'}}});
+	});
+});
+
+describe('releases', () => {
+	const v1 = {web: {image: 'ghcr.io/acme/web:1', digest: 'sha256:aaa'}};
+	const v2 = {web: {image: 'ghcr.io/acme/web:2', digest: 'sha256:bbb'}};
+
+	it('numbers each release, skips one that changed nothing, keeps them across --restart and forgets them on destroy', () => {
+		const journal = Journal.open(stack.journal, 'demo', new Redactor());
+		expect(journal.recordRelease({at: 't1', command: 'up', services: v1}).number).toBe(1);
+		expect(journal.recordRelease({at: 't2', command: 'up', services: v1}).number).toBe(1);
+		expect(journal.recordRelease({at: 't3', command: 'deploy', services: v2}).number).toBe(2);
+		journal.pinRelease(1);
+		journal.restart();
+		expect(onDisk()).toMatchObject({releases: [{number: 1, services: v1}, {number: 2, command: 'deploy', services: v2}], pinnedRelease: 1});
+		journal.markDestroyed();
+		expect(onDisk()).toMatchObject({releases: []});
+		expect(onDisk()['pinnedRelease']).toBeUndefined();
+	});
+
+	it('reads a journal of format 1: the release its deploy step recorded becomes release 1, written back as format 2', () => {
+		const old = {
+			schema: 1, stack: 'demo', runId: 'r', createdAt: 'c', updatedAt: 'u', runs: [], resources: {},
+			steps: {deploy: {status: 'done', outputs: {release: {at: '2026-01-02T03:04:05Z', services: v1}}}},
+		};
+		writeFileSync(stack.journal, JSON.stringify(old));
+		const journal = Journal.open(stack.journal, 'demo', new Redactor());
+		expect(journal.data.releases).toEqual([{number: 1, at: '2026-01-02T03:04:05Z', command: 'up', services: v1}]);
+		journal.beginRun('up');
+		expect(onDisk()).toMatchObject({schema: 2, releases: [{number: 1}]});
 	});
 });
 
