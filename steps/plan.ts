@@ -1,7 +1,7 @@
 import type {Config} from '../source/config/schema.js';
 import type {JournalData} from '../source/engine/journal.js';
 import {stepOutputs} from '../source/engine/outputs.js';
-import type {Plan} from '../source/engine/step.js';
+import type {AnyStep, Plan} from '../source/engine/step.js';
 import {bootstrap} from './bootstrap.js';
 import {compose} from './compose.js';
 import {deploy} from './deploy.js';
@@ -18,6 +18,14 @@ import {upload} from './upload.js';
 export async function buildPlan(config: Config): Promise<Plan> {
 	const reach = config.aws ? (await import('./aws-plan.js')).awsSteps : [serverTarget];
 	return [compose, ...reach, sshReady, bootstrap, ...(config.registry ? [registryLoginStep] : []), upload, deploy];
+}
+
+/**
+ * The plan of `hoist deploy` and `hoist rollback`: the same steps (their checks skip what is done), with a release
+ * that replaces what changed without downtime in place of the first deploy's `compose up`.
+ */
+export function withRelease(plan: Plan, release: AnyStep): Plan {
+	return plan.map((step) => (step.id === 'deploy' ? release : step));
 }
 
 /** What the user does after a successful `hoist up`. */

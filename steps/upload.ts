@@ -2,10 +2,9 @@ import {defineStep, type StepContext} from '../source/engine/step.js';
 import {bootServicePath, enableBootService} from '../source/remote/commands/boot.js';
 import {reloadCaddy} from '../source/remote/commands/compose.js';
 import {fileHashes, parseHashes, privateDirectory} from '../source/remote/commands/files.js';
-import {stackBundle, type ServerFile} from '../source/server/bundle.js';
+import {bundleFor, type ServerFile} from '../source/server/bundle.js';
 import {stackPaths} from '../source/server/layout.js';
 import {caddyService} from '../source/server/overlay.js';
-import {readProject} from '../source/server/project.js';
 
 export interface UploadOutputs {
 	dir: string;
@@ -23,19 +22,8 @@ declare module '../source/engine/step.js' {
 
 type UploadContext = StepContext<'upload', 'target' | 'bootstrap'>;
 
-/** The bundle as it must be now: the compose project read again (it may have changed), checked against the server's compose. */
 function bundle(ctx: UploadContext): ServerFile[] {
-	const {bootstrap} = ctx.outputs;
-	const project = readProject(ctx.config, ctx.files, ctx.services.environment, bootstrap.compose);
-	return stackBundle({
-		config: ctx.config,
-		configDir: ctx.files.dir,
-		project,
-		address: ctx.outputs.target.publicAddress,
-		manager: bootstrap.manager,
-		compose: {command: bootstrap.composeCommand, version: bootstrap.compose},
-		domains: [],
-	});
+	return bundleFor({...ctx, environment: ctx.services.environment, target: ctx.outputs.target, bootstrap: ctx.outputs.bootstrap});
 }
 
 function outputs(ctx: UploadContext, files: ServerFile[]): UploadOutputs {

@@ -48,6 +48,8 @@ stopped therefore resumes at the first step that is not done.`,
 				start = undefined;
 			}
 			if (outcome.result === 'ok') {
+				const {recordRelease} = await import('../cli/releases.js');
+				recordRelease(journal, 'up');
 				const lines = closingMessage(journal.data, env.config);
 				if (lines.length > 0) renderer.showMessage(lines);
 			}

@@ -127,6 +127,10 @@ export const configSchema = z.strictObject({
 			file: z.string(expected('a path to a compose file')).min(1, notEmpty).default('docker-compose.yml'),
 			service: z.string(expected('the name of the compose service that answers HTTP')).min(1, notEmpty),
 			port: port,
+			// What `hoist deploy` asks a new web container before it sends traffic there (2xx or 3xx).
+			healthPath: z.string(expected('a path like "/health"')).regex(/^\/[^\s]*$/, {error: 'expected a path like "/health", starting with /'}).default('/'),
+			// How many releases keep their images on the server for `hoist rollback`.
+			keepReleases: z.number(expected('a number of releases')).int({error: 'expected a whole number'}).min(1, {error: 'expected at least 1'}).max(50, {error: 'expected at most 50'}).default(3),
 		}, expected('a compose section with service and port')),
 	aws: z.strictObject({
 		region: z

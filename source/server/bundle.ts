@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {stringify} from 'yaml';
 import {readFileSync} from 'node:fs';
 import {resolvePath} from '../config/load.js';
 import type {Config} from '../config/schema.js';
@@ -11,6 +12,11 @@ import {renderHoistEnv} from './hoist-env.js';
 import {stackPaths} from './layout.js';
 import {renderOverlay} from './overlay.js';
 import {fillTemplate, readTemplate} from './templates.js';
+import type {Release} from '../engine/journal.js';
+import type {StackFiles} from '../engine/stack-files.js';
+import type {Target} from '../remote/target.js';
+import {pinnedImages} from './pins.js';
+import {readProject} from './project.js';
 
 export interface ServerFile {
 	/** Absolute path on the server. */
@@ -33,6 +39,10 @@ export interface BundleInputs {
 	compose: ComposeTool;
 	/** Names whose DNS is confirmed: Caddy gets their site blocks (and asks the CA for them). */
 	domains: string[];
+	/** After `hoist rollback`: the image each service is pinned to (repository@digest). */
+	pins?: Record<string, string> | undefined;
+	/** Where Caddy sends requests; the web service by name unless a release is switching between two containers. */
+	upstream?: string;
 }
 
 /**
@@ -50,7 +60,8 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 		secret: file.secret,
 	}));
 	const composeFile = project.files[0]!.remote;
-	const lines = bootLines(inputs.compose, {stack: config.stack, composeFile});
+	const pinned = inputs.pins !== undefined;
+	const lines = bootLines(inputs.compose, {stack: config.stack, composeFile, pinned});
 	files.push(
 		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
 		{path: paths.overlay, content: renderOverlay(project, config.caddy.image), mode: 0o644, secret: false},
@@ -59,7 +70,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 			content: renderCaddyfile({
 				stack: config.stack,
 				address: inputs.address,
-				upstream: `${config.compose.service}:${config.compose.port}`,
+				upstream: inputs.upstream ?? `${config.compose.service}:${config.compose.port}`,
 				acme: {directory: config.acme.directory, caRoot: config.acme.caRoot !== undefined, ...(config.acme.email ? {email: config.acme.email} : {})},
 				domains: inputs.domains,
 			}),
@@ -79,6 +90,10 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 			secret: false,
 		},
 	);
+	if (inputs.pins !== undefined) {
+		const services = Object.fromEntries(Object.entries(inputs.pins).map(([service, image]) => [service, {image}]));
+		files.push({path: paths.releaseOverlay, content: `# Written by hoist rollback: each service pinned to the digest of the release it brought back.\n${stringify({services})}`, mode: 0o644, secret: false});
+	}
 	if (config.acme.caRoot !== undefined) {
 		files.push({path: paths.acmeCaRoot, content: readFileSync(resolvePath(inputs.configDir, config.acme.caRoot)), mode: 0o644, secret: false});
 	}
@@ -93,4 +108,35 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 		});
 	}
 	return files.map((file) => ({...file, sha256: createHash('sha256').update(file.content).digest('hex')}));
+}
+
+/** What a step knows that decides the bundle: hoist.yml, where it is, the environment, and what the journal records. */
+export interface BundleSource {
+	config: Config;
+	files: StackFiles;
+	environment: Readonly<Record<string, string | undefined>>;
+	target: Target;
+	bootstrap: {manager: ServiceManager; compose: 'v1' | 'v2'; composeCommand: string[]};
+	releases: readonly Release[];
+	pinnedRelease: number | undefined;
+}
+
+/**
+ * The bundle as it must be now: the compose project read again (it may have changed) and checked against the server's
+ * compose. The upload step sends it; a release renders it again to switch Caddy between containers.
+ */
+export function bundleFor(source: BundleSource, overrides: {upstream?: string} = {}): ServerFile[] {
+	const {bootstrap} = source;
+	const project = readProject(source.config, source.files, source.environment, bootstrap.compose);
+	return stackBundle({
+		config: source.config,
+		configDir: source.files.dir,
+		project,
+		address: source.target.publicAddress,
+		manager: bootstrap.manager,
+		compose: {command: bootstrap.composeCommand, version: bootstrap.compose},
+		domains: [],
+		pins: pinnedImages(source.releases, source.pinnedRelease),
+		...overrides,
+	});
 }

@@ -31,15 +31,17 @@ export function renderCaddyfile(inputs: CaddyInputs): string {
 		...(inputs.acme.caRoot ? [`acme_ca_root ${acmeCaRootInContainer}`] : []),
 	];
 	const [primary] = inputs.domains;
+	// A request that finds the upstream down (a container being replaced) is retried for a few seconds, not failed.
+	const proxy = `\treverse_proxy ${inputs.upstream} {\n\t\tlb_try_duration 5s\n\t}\n`;
 	const sites = [
-		...inputs.domains.map((domain) => `\n${domain} {\n\treverse_proxy ${inputs.upstream}\n}\n`),
+		...inputs.domains.map((domain) => `\n${domain} {\n${proxy}}\n`),
 		...(primary === undefined ? [] : (inputs.redirects ?? []).map((alias) => `\n${alias} {\n\tredir https://${primary}{uri} permanent\n}\n`)),
 	];
 	return fillTemplate(readTemplate('caddy/Caddyfile'), {
 		STACK: inputs.stack,
 		GLOBAL_OPTIONS: global.map((line) => `\t${line}\n`).join(''),
 		ADDRESS: isIPv6(inputs.address) ? `[${inputs.address}]` : inputs.address,
-		UPSTREAM: inputs.upstream,
+		PROXY: proxy,
 		SITES: sites.join(''),
 	});
 }

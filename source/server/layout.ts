@@ -11,6 +11,8 @@ export interface StackPaths {
 	dir: string;
 	/** Added to the user's compose file: Caddy and log limits. */
 	overlay: string;
+	/** After `hoist rollback`: each service pinned to the image digest of the release brought back (a third compose file). */
+	releaseOverlay: string;
 	/** Variables interpolation took from the environment where hoist ran, sourced before compose (mode 0600). */
 	hoistEnv: string;
 	/** Mounted into Caddy as a directory, so a rewritten Caddyfile is seen by a reload (a file mount would keep the old inode). */
@@ -29,6 +31,7 @@ export function stackPaths(stack: string): StackPaths {
 	return {
 		dir,
 		overlay: `${dir}/compose.hoist.yml`,
+		releaseOverlay: `${dir}/compose.release.yml`,
 		hoistEnv: `${dir}/hoist.env`,
 		caddyDir: `${dir}/hoist-caddy`,
 		caddyfile: `${dir}/hoist-caddy/Caddyfile`,

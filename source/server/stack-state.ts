@@ -12,6 +12,8 @@ export interface ContainerState {
 	/** The compose configuration it was created from. */
 	configHash: string | undefined;
 	image: string;
+	/** The image it was created from, by id: a tag pulled since then names another. */
+	imageId: string;
 	health: Health | undefined;
 	digest: string | undefined;
 	restarts: number;
@@ -33,6 +35,7 @@ interface PodmanPsEntry {
 	State?: string;
 	ExitCode?: number;
 	Image?: string;
+	ImageID?: string;
 	Labels?: Record<string, string> | null;
 }
 
@@ -83,6 +86,7 @@ export function parseStackState(output: string): StackState {
 				exitCode: entry.ExitCode ?? 0,
 				configHash: labels['com.docker.compose.config-hash'],
 				image: entry.Image ?? '',
+				imageId: entry.ImageID ?? '',
 				health: detail?.health,
 				digest: detail?.digest,
 				restarts: detail?.restarts ?? 0,
@@ -104,6 +108,8 @@ export interface ServiceExpectation {
 	/** Runs to completion (migrations, seeds) instead of staying up. */
 	oneShot: boolean;
 	healthcheck: boolean;
+	/** A one-shot service that was deliberately not run again (a rollback): its last successful run is enough. */
+	lastRunEnough?: boolean;
 }
 
 /**
@@ -114,7 +120,7 @@ export function judgeService(state: StackState, expected: ServiceExpectation): S
 	const service = expected.name;
 	const own = state.containers.filter((container) => container.service === service && !container.oneOff);
 	const wanted = state.hashes.get(service);
-	const current = own.find((container) => wanted === undefined || container.configHash === wanted);
+	const current = own.find((container) => wanted === undefined || container.configHash === wanted) ?? (expected.lastRunEnough ? own[0] : undefined);
 	if (!current) return {service, status: 'waiting', why: own.length > 0 ? 'to be recreated from the new configuration' : 'to be created'};
 	if (expected.oneShot) {
 		if (current.state === 'exited' || current.state === 'stopped') {

@@ -12,6 +12,8 @@ export interface ComposeProjectFiles {
 	stack: string;
 	/** The user's compose file, relative to the stack directory (it travels under its own name). */
 	composeFile: string;
+	/** After `hoist rollback`: compose.release.yml pins each service to the image digest of that release. */
+	pinned?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ function composeLine(tool: ComposeTool, files: ComposeProjectFiles, args: string
 			files.composeFile,
 			'-f',
 			paths.overlay.slice(paths.dir.length + 1),
+			...(files.pinned ? ['-f', paths.releaseOverlay.slice(paths.dir.length + 1)] : []),
 			...args,
 		)}`,
 	].join(' && ');
@@ -106,4 +109,51 @@ export function stackState(tool: ComposeTool, files: ComposeProjectFiles): Remot
 			`if [ -n "$ids" ]; then podman inspect --format ${sh('{{.Id}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}} {{.ImageDigest}} {{.RestartCount}} {{.State.StartedAt.Unix}}')} $ids; fi`,
 		].join('\n'),
 	};
+}
+
+/**
+ * `compose up` for some services only, without touching the services they depend on; compose recreates a service
+ * only when its configuration or image changed. `scale` starts a second container of one service beside the first
+ * (with `noRecreate`, the running one is left as it is): the start of a swap without downtime.
+ */
+export function composeUpServices(tool: ComposeTool, files: ComposeProjectFiles, services: string[], options: {noRecreate?: boolean; scale?: {service: string; count: number}} = {}): RemoteCommand {
+	return {
+		root: true,
+		title: `compose up ${services.join(' ')}`,
+		line: composeLine(tool, files, [
+			'up',
+			'-d',
+			'--no-deps',
+			...(options.noRecreate ? ['--no-recreate'] : []),
+			...(options.scale ? ['--scale', `${options.scale.service}=${options.scale.count}`] : []),
+			...services,
+		]),
+	};
+}
+
+/** The address of a container on its (first) network, as the host reaches it. */
+export function containerAddress(containerId: string): RemoteCommand {
+	return {root: true, title: 'find the new container\'s address', line: sh('podman', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', containerId)};
+}
+
+/**
+ * One HTTP request from the host to a container, exit 0 when it answers 2xx or 3xx: busybox's wget on Alpine, curl
+ * where there is no wget.
+ */
+export function probeHttp(address: string, port: number, path: string): RemoteCommand {
+	const url = `http://${address}:${port}${path.startsWith('/') ? path : `/${path}`}`;
+	return {
+		title: `ask ${url}`,
+		line: `if command -v wget >/dev/null 2>&1; then wget -q -O /dev/null -T 2 ${sh(url)}; else curl -sf -m 2 -o /dev/null ${sh(url)}; fi`,
+	};
+}
+
+/** Stops containers gracefully (SIGTERM, then `seconds` to finish what they serve) and removes them. */
+export function retireContainers(ids: string[], seconds: number): RemoteCommand {
+	return {root: true, title: `retire ${ids.length} old container${ids.length === 1 ? '' : 's'}`, line: `${sh('podman', 'stop', '--time', String(seconds), ...ids)} >/dev/null && ${sh('podman', 'rm', ...ids)} >/dev/null`};
+}
+
+/** The image id each reference names on the server now (`reference id` lines; missing images are left out). */
+export function imageIds(images: string[]): RemoteCommand {
+	return {root: true, title: 'read image ids', line: `for img in ${sh(...images)}; do id=$(podman image inspect --format '{{.Id}}' "$img" 2>/dev/null) && echo "$img $id"; done; true`};
 }

@@ -37,3 +37,23 @@ export function parseImageLine(line: string): ImageReport | undefined {
 	const match = new RegExp(`^${imageMarker} (pulling|pulled|up-to-date|failed) (\\S+) ?(.*)$`).exec(line);
 	return match ? {state: match[1] as ImageReport['state'], image: match[2]!, text: match[3]!} : undefined;
 }
+
+/**
+ * Removes the stack's images (those of `repositories`) whose digest no recent release uses, so old versions cannot
+ * fill the disk; an image a container still uses is refused by podman and stays. Prints `hoist-pruned <id>` each.
+ */
+export function pruneImages(repositories: string[], keepDigests: string[]): RemoteCommand {
+	return {
+		root: true,
+		title: 'remove images no recent release uses',
+		line: [
+			`repos=${sh(` ${repositories.join(' ')} `)}`,
+			`keep=${sh(` ${keepDigests.join(' ')} `)}`,
+			`podman images --format '{{.ID}} {{.Repository}} {{.Digest}}' | while read -r id repo digest; do`,
+			'  case "$repos" in *" $repo "*) ;; *) continue ;; esac',
+			'  case "$keep" in *" $digest "*) continue ;; esac',
+			'  podman image rm "$id" >/dev/null 2>&1 && echo "hoist-pruned $id $repo"',
+			'done; true',
+		].join('\n'),
+	};
+}

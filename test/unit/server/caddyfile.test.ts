@@ -6,7 +6,7 @@ const base = {stack: 'shop', address: '203.0.113.10', upstream: 'web:8080', acme
 describe('renderCaddyfile', () => {
 	it('serves the address over plain HTTP and names no domain before DNS is confirmed', () => {
 		const text = renderCaddyfile(base);
-		expect(text).toContain('http://203.0.113.10 {\n\treverse_proxy web:8080\n}');
+		expect(text).toContain('http://203.0.113.10 {\n\treverse_proxy web:8080 {\n\t\tlb_try_duration 5s\n\t}\n}');
 		expect(text).toContain('\tacme_ca https://acme.example.test/dir\n');
 		expect(text).not.toContain('email');
 		expect(text).not.toContain('acme_ca_root');
@@ -20,7 +20,7 @@ describe('renderCaddyfile', () => {
 
 	it('adds one site block per confirmed domain and redirects aliases to the first', () => {
 		const text = renderCaddyfile({...base, domains: ['api.example.test'], redirects: ['www.example.test']});
-		expect(text).toContain('\napi.example.test {\n\treverse_proxy web:8080\n}\n');
+		expect(text).toContain('\napi.example.test {\n\treverse_proxy web:8080 {\n\t\tlb_try_duration 5s\n\t}\n}\n');
 		expect(text).toContain('\nwww.example.test {\n\tredir https://api.example.test{uri} permanent\n}\n');
 	});
 

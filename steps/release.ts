@@ -1,0 +1,226 @@
+import {defineStep, type Step, type StepContext} from '../source/engine/step.js';
+import {ExternalError, UserError} from '../source/errors.js';
+import {poll} from '../source/engine/poll.js';
+import {
+	composeUpServices,
+	containerAddress,
+	imageIds,
+	probeHttp,
+	reloadCaddy,
+	retireContainers,
+} from '../source/remote/commands/compose.js';
+import {pruneImages} from '../source/remote/commands/images.js';
+import {RemoteCommandError} from '../source/remote/errors.js';
+import type {RemoteSession} from '../source/remote/session.js';
+import {bundleFor} from '../source/server/bundle.js';
+import {stackPaths} from '../source/server/layout.js';
+import {caddyService} from '../source/server/overlay.js';
+import {pinnedImages, repositoryOf} from '../source/server/pins.js';
+import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
+import type {ContainerState} from '../source/server/stack-state.js';
+
+export interface ReleaseOutputs {
+	at: string;
+	services: Record<string, ReleaseService>;
+	/** The services this release replaced (the others were already what they should be). */
+	replaced: string[];
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		release: ReleaseOutputs;
+	}
+}
+
+export interface ReleaseOptions {
+	/** `--service NAME`: only this service. */
+	service?: string;
+	/** Run the one-shot services (migrations, seeds) again: `hoist deploy` does, `hoist rollback` only with --with-jobs. */
+	withJobs: boolean;
+	title: string;
+}
+
+type ReleaseContext = StepContext<'release', 'target' | 'bootstrap' | 'compose' | 'upload'>;
+
+/** How long a new web container may take to answer before the release gives up and keeps the old one. */
+const answerWithinMs = 120_000;
+/** How long Caddy's switch takes to settle: requests it sent to the old container just before the reload finish there. */
+const drainDelayMs = 2_000;
+/** What an old container then gets, after SIGTERM, to finish what it still serves. */
+const drainSeconds = 10;
+
+/**
+ * A new release of a running stack (`hoist deploy`, `hoist rollback`): pulls, runs the one-shot jobs again when asked,
+ * recreates the services whose image or definition changed, and replaces the web service without a failed request —
+ * the new container starts beside the old one, Caddy is pointed at it once it answers, the old one drains and goes.
+ */
+export function releaseStep(options: ReleaseOptions): Step<'release', 'target' | 'bootstrap' | 'compose' | 'upload'> {
+	return defineStep({
+		id: 'release',
+		title: options.title,
+		needs: ['target', 'bootstrap', 'compose', 'upload'],
+		// Always runs: finding what changed is its work.
+		check: async () => undefined,
+		async run(ctx) {
+			const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
+			const stack = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins: pinnedImages(ctx.releases, ctx.pinnedRelease)}, session);
+			const services = ctx.outputs.compose.services;
+			const chosen = options.service === undefined ? Object.keys(services) : [options.service];
+			const unknown = chosen.find((name) => !(name in services));
+			if (unknown !== undefined) {
+				throw new UserError(`The compose file has no service "${unknown}".`, {code: 'USAGE', nextSteps: [`Use one of: ${Object.keys(services).join(', ')}.`]});
+			}
+			await stack.pull();
+			await stack.ensureHealthchecks();
+
+			if (options.withJobs) {
+				for (const job of chosen.filter((name) => services[name]!.oneShot)) await runJob(ctx, session, stack, job);
+			} else {
+				stack.skipJobs();
+				if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
+			}
+
+			const web = ctx.config.compose.service;
+			const before = await stack.state();
+			const ids = await currentImageIds(session, stack.images(), ctx.signal);
+			const changed = (name: string) => needsNewContainer(before.containers.filter((c) => c.service === name && !c.oneOff), before.hashes.get(name), ids);
+			const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
+			const replaced: string[] = [];
+			if (others.length > 0) {
+				ctx.progress(`recreating ${others.join(', ')}`);
+				await stack.watching(() => session.run(composeUpServices(stack.tool, stack.files, others), {signal: ctx.signal, onLine: ctx.log}));
+				replaced.push(...others);
+			}
+			if (chosen.includes(web) && changed(web)) {
+				await swapWeb(ctx, session, stack, before.containers.filter((c) => c.service === web && !c.oneOff));
+				replaced.push(web);
+			} else if (chosen.includes(web)) {
+				ctx.log(`${web} runs this image and configuration already: left as it is`);
+			}
+			const verdicts = await stack.settle();
+			await prune(ctx, session);
+			return {at: new Date().toISOString(), services: releasedServices(verdicts), replaced};
+		},
+		summary: (out) => (out.replaced.length > 0 ? `replaced ${out.replaced.join(', ')}` : 'nothing changed'),
+	});
+}
+
+/** A service needs a new container when compose's configuration hash or the image its tag names changed. */
+function needsNewContainer(containers: ContainerState[], hash: string | undefined, ids: Map<string, string>): boolean {
+	if (containers.length !== 1) return true;
+	const [container] = containers as [ContainerState];
+	if (hash !== undefined && container.configHash !== hash) return true;
+	const wanted = ids.get(container.image);
+	return wanted !== undefined && wanted !== container.imageId;
+}
+
+async function currentImageIds(session: RemoteSession, images: string[], signal: AbortSignal): Promise<Map<string, string>> {
+	const output = (await session.run(imageIds(images), {capture: true, signal})).stdout;
+	return new Map(output.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+}
+
+/** Runs a one-shot service again (a migration) and waits for it to finish with exit 0. */
+async function runJob(ctx: ReleaseContext, session: RemoteSession, stack: Rollout, job: string): Promise<void> {
+	ctx.progress(`running ${job}`);
+	await session.run(composeUpServices(stack.tool, stack.files, [job]), {signal: ctx.signal, onLine: ctx.log});
+	await poll({
+		attempt: async () => {
+			const verdict = (await stack.show()).find((candidate) => candidate.service === job);
+			if (verdict?.status === 'failed') throw await stack.failure(verdict);
+			return verdict?.status === 'ok' ? {done: true, value: undefined} : {done: false, status: `${job} ${verdict?.status === 'waiting' ? verdict.why : ''}`};
+		},
+		interval: 1_000,
+		timeoutMs: 30 * 60_000,
+		clock: ctx.services,
+		signal: ctx.signal,
+		onWait: ({status}) => ctx.progress(`waiting for ${status}`),
+		giveUp: () => new ExternalError(`${job} did not finish within 30 minutes.`, {code: 'JOB_TIMEOUT', command: `compose up ${job}`, nextSteps: ['Look at its logs (`hoist logs ' + job + '`).']}),
+	});
+}
+
+/**
+ * The web service without a failed request: a second container starts beside the running one (compose --scale, the
+ * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
+ * a reload, the old container drains and is removed, and Caddy goes back to the service's name.
+ */
+async function swapWeb(ctx: ReleaseContext, session: RemoteSession, stack: Rollout, old: ContainerState[]): Promise<void> {
+	const {service: web, port, healthPath} = ctx.config.compose;
+	const oldIds = new Set(old.map((container) => container.id));
+	ctx.progress(`starting a new ${web} beside the running one`);
+	try {
+		await session.run(composeUpServices(stack.tool, stack.files, [web], {noRecreate: true, scale: {service: web, count: old.length + 1}}), {signal: ctx.signal, onLine: ctx.log});
+	} catch (error) {
+		if (!(error instanceof RemoteCommandError)) throw error;
+		throw (await stack.failedService()) ?? error;
+	}
+	const fresh = (await stack.state()).containers.find((container) => container.service === web && !container.oneOff && !oldIds.has(container.id));
+	if (!fresh) throw new ExternalError(`compose did not start a new ${web} container.`, {code: 'SWAP_NO_CONTAINER', command: `compose up --scale ${web}=2`, nextSteps: ['Run the command again.']});
+	const address = (await session.run(containerAddress(fresh.id), {capture: true, signal: ctx.signal})).stdout.trim().split(' ')[0] ?? '';
+	try {
+		await answering(ctx, session, stack, fresh, address, port, healthPath);
+	} catch (error) {
+		// The old container still serves: take the new one away and say why.
+		await session.run(retireContainers([fresh.id], 0), {signal: ctx.signal}).catch(() => undefined);
+		throw error;
+	}
+	// By address, not by name: the container DNS of a network learns a new name a moment after the container starts,
+	// and a lookup in that moment fails (Caddy answered 502 "lookup … i/o timeout" here).
+	await pointCaddy(ctx, session, `${address}:${port}`);
+	ctx.progress(`draining the old ${web}`);
+	await ctx.services.sleep(drainDelayMs, ctx.signal);
+	if (oldIds.size > 0) await session.run(retireContainers([...oldIds], drainSeconds), {signal: ctx.signal, onLine: ctx.log});
+	await pointCaddy(ctx, session, undefined);
+}
+
+/** Waits until the new container answers its health path (or, with a healthcheck, is healthy). */
+async function answering(ctx: ReleaseContext, session: RemoteSession, stack: Rollout, fresh: ContainerState, address: string, port: number, healthPath: string): Promise<void> {
+	const withHealthcheck = ctx.outputs.compose.services[fresh.service]?.healthcheck === true;
+	await poll({
+		attempt: async () => {
+			if (withHealthcheck) {
+				const container = (await stack.state()).containers.find((candidate) => candidate.id === fresh.id);
+				if (container?.health === 'unhealthy' || (container && container.state !== 'running')) {
+					throw await stack.failure({service: fresh.service, status: 'failed', why: container.health === 'unhealthy' ? 'is unhealthy' : `stopped with exit code ${container.exitCode}`, container});
+				}
+				return container?.health === 'healthy' ? {done: true, value: undefined} : {done: false, status: 'its healthcheck has not passed yet'};
+			}
+			const answer = await session.run(probeHttp(address, port, healthPath), {signal: ctx.signal, okExitCodes: [1, 4, 5, 6, 7, 8, 22, 28]});
+			if (answer.exitCode === 0) return {done: true, value: undefined};
+			const container = (await stack.state()).containers.find((candidate) => candidate.id === fresh.id);
+			if (container && container.state !== 'running') {
+				throw await stack.failure({service: fresh.service, status: 'failed', why: `stopped with exit code ${container.exitCode}`, container});
+			}
+			return {done: false, status: `http://${address}:${port}${healthPath} does not answer yet`};
+		},
+		interval: 500,
+		timeoutMs: answerWithinMs,
+		clock: ctx.services,
+		signal: ctx.signal,
+		onWait: ({status, waitedMs}) => ctx.progress(`new ${fresh.service} (${fresh.name}): ${status} (${Math.round(waitedMs / 1000)}s)`),
+		giveUp: (last) =>
+			new ExternalError(`The new ${fresh.service} did not answer within ${answerWithinMs / 1000}s (${last.status}); the old one keeps serving.`, {
+				code: 'RELEASE_NOT_ANSWERING',
+				command: `GET ${healthPath} on ${fresh.name}`,
+				hint: `hoist waits for compose.healthPath (${healthPath}) to answer 2xx or 3xx, or for the service's healthcheck, before it sends traffic there.`,
+				nextSteps: [`Look at the new container's logs (\`hoist logs ${fresh.service}\`), fix the image, then run the command again.`],
+			}),
+	});
+}
+
+/** Renders the Caddyfile with another upstream (the one function that writes it), uploads it and reloads Caddy. */
+async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, upstream: string | undefined): Promise<void> {
+	const bundle = bundleFor({...ctx, environment: ctx.services.environment, target: ctx.outputs.target, bootstrap: ctx.outputs.bootstrap}, upstream ? {upstream} : {});
+	const caddyfile = bundle.find((file) => file.path === stackPaths(ctx.config.stack).caddyfile)!;
+	ctx.progress(upstream ? `pointing Caddy at ${upstream}` : `pointing Caddy back at ${ctx.config.compose.service}`);
+	await session.upload([{path: caddyfile.path, content: caddyfile.content, mode: caddyfile.mode, owner: 'root', group: 'root'}], {signal: ctx.signal});
+	await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
+}
+
+/** Keeps the images of the last few releases (compose.keepReleases) and removes the stack's older ones. */
+async function prune(ctx: ReleaseContext, session: RemoteSession): Promise<void> {
+	const keep = ctx.releases.slice(-ctx.config.compose.keepReleases).flatMap((release) => Object.values(release.services).map((service) => service.digest ?? ''));
+	const repositories = [...new Set(Object.values(ctx.outputs.compose.services).map((service) => repositoryOf(service.image)))];
+	const result = await session.run(pruneImages(repositories, keep.filter(Boolean)), {capture: true, signal: ctx.signal});
+	const pruned = result.stdout.split('\n').filter((line) => line.startsWith('hoist-pruned '));
+	if (pruned.length > 0) ctx.log(`removed ${pruned.length} image${pruned.length === 1 ? '' : 's'} no recent release uses`);
+}

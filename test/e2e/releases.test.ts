@@ -1,0 +1,136 @@
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {freshEmulatorPerTest, type E2eStack} from '../helpers/e2e-stack.js';
+import {httpGet} from '../helpers/stack-host.js';
+import {hostPodmanEnv, run, type SandboxEnv} from '../sandbox/sandbox.js';
+
+const emulator = freshEmulatorPerTest();
+
+/** Requests through Caddy at a steady 20 per second (to the sandbox host only) until stopped; counts what failed. */
+function requestLoop(sandbox: SandboxEnv) {
+	let running = true;
+	const failures: string[] = [];
+	const versions: string[] = [];
+	let sent = 0;
+	const loop = (async () => {
+		while (running) {
+			const started = Date.now();
+			sent++;
+			try {
+				const response = await freshGet(sandbox, '/health');
+				if (response.status !== 200) failures.push(`${new Date().toISOString()} HTTP ${response.status} ${response.body}`);
+				else versions.push((JSON.parse(response.body) as {version: string}).version);
+			} catch (error) {
+				failures.push(`${new Date().toISOString()} ${(error as Error).message}`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - started))));
+		}
+	})();
+	return {
+		async stop() {
+			running = false;
+			await loop;
+			return {sent, failures, versions};
+		},
+	};
+}
+
+/** One GET on a new connection each time, as a stream of visitors would make them (no kept-alive socket to race). */
+function freshGet(sandbox: SandboxEnv, path: string): Promise<{status: number; body: string}> {
+	return new Promise((resolve, reject) => {
+		const request = http.get({host: sandbox.HOIST_SANDBOX_HOST, port: 80, path, agent: false, timeout: 5_000}, (response) => {
+			let body = '';
+			response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			response.on('end', () => resolve({status: response.statusCode ?? 0, body}));
+			response.on('error', reject);
+		});
+		request.on('timeout', () => request.destroy(new Error('timed out')));
+		request.on('error', reject);
+	});
+}
+
+function useWebTag(stack: E2eStack, tag: string): void {
+	writeFileSync(join(stack.dir, '.env'), `WEB_TAG=${tag}\n`);
+}
+
+async function ok(stack: E2eStack, args: string[]) {
+	const result = await stack.run([...args, '--json']);
+	const failure = result.events.find((event) => event['type'] === 'step-failed');
+	expect(result.code, JSON.stringify(failure ?? result.stderr, null, 2)).toBe(0);
+	return result;
+}
+
+/** Points a tag of the sandbox registry at another image, as a CI pipeline pushing over a tag would. */
+async function moveTag(sandbox: SandboxEnv, from: string, to: string): Promise<void> {
+	const auth = mkdtempSync(join(tmpdir(), 'hoist-auth-'));
+	try {
+		const env = hostPodmanEnv(sandbox, join(auth, 'auth.json'));
+		const podman = (args: string[], input?: string) => run('podman', args, {env, ...(input === undefined ? {} : {input})});
+		expect((await podman(['login', '-u', sandbox.HOIST_SANDBOX_REGISTRY_USER, '--password-stdin', sandbox.HOIST_SANDBOX_REGISTRY], sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD)).code).toBe(0);
+		expect((await podman(['pull', '-q', from])).code).toBe(0);
+		expect((await podman(['tag', from, to])).code).toBe(0);
+		expect((await podman(['push', '-q', to])).code).toBe(0);
+	} finally {
+		rmSync(auth, {recursive: true, force: true});
+	}
+}
+
+describe('releases', () => {
+	it('deploy v2 under load without a failed request, roll back to the digest of v1 although its tag moved, and deploy a slow starter without a failed request', async () => {
+		const sandbox = emulator.sandbox();
+		const registry = sandbox.HOIST_SANDBOX_REGISTRY;
+		// A tag of this test's own, so moving it changes nothing for other tests.
+		const tag = `${registry}/hoist/web:releases-test`;
+		await moveTag(sandbox, sandbox.HOIST_SANDBOX_IMAGE_WEB_V1, tag);
+		const stack = emulator.stack({stack: 'releases'});
+		writeFileSync(join(stack.dir, 'hoist.yml'), readFileSync(join(stack.dir, 'hoist.yml'), 'utf8').replace('  port: 8080\n', '  port: 8080\n  healthPath: /health\n'));
+		useWebTag(stack, 'releases-test');
+		await ok(stack, ['up']);
+		expect(JSON.parse((await httpGet(sandbox, '/health')).body)).toMatchObject({version: 'v1'});
+
+		useWebTag(stack, 'v2');
+		let load = requestLoop(sandbox);
+		const deployed = await ok(stack, ['deploy']);
+		let seen = await load.stop();
+		expect(seen.failures).toEqual([]);
+		expect(seen.sent).toBeGreaterThan(20);
+		expect(seen.versions.at(-1)).toBe('v2');
+		expect(deployed.events).toContainEqual(expect.objectContaining({type: 'message', lines: [expect.stringMatching(/^Live now: release 2: .*web sha256:/)]}));
+
+		const status = JSON.parse((await stack.run(['status', '--json'])).stdout) as {releases: Array<{number: number; command: string; services: Record<string, {image: string; digest?: string}>}>};
+		expect(status.releases.map((release) => [release.number, release.command, release.services['web']?.image])).toEqual([
+			[1, 'up', tag],
+			[2, 'deploy', sandbox.HOIST_SANDBOX_IMAGE_WEB_V2],
+		]);
+		const v1Digest = status.releases[0]!.services['web']!.digest;
+		expect(v1Digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+		// The tag release 1 ran now names v3; a rollback must bring back what ran, by digest.
+		await moveTag(sandbox, sandbox.HOIST_SANDBOX_IMAGE_WEB_V3, tag);
+		load = requestLoop(sandbox);
+		await ok(stack, ['rollback']);
+		seen = await load.stop();
+		expect(seen.failures).toEqual([]);
+		expect(JSON.parse((await httpGet(sandbox, '/health')).body)).toMatchObject({version: 'v1'});
+		const rolledBack = JSON.parse((await stack.run(['status', '--json'])).stdout) as {releases: Array<{number: number; restored?: number; services: Record<string, {digest?: string}>}>; pinnedRelease?: number; server: {containers: Array<{service: string; digest?: string}>}};
+		expect(rolledBack.releases.at(-1)).toMatchObject({number: 3, restored: 1});
+		expect(rolledBack.pinnedRelease).toBe(1);
+		expect(rolledBack.server.containers.find((container) => container.service === 'web')?.digest).toBe(v1Digest);
+		// `hoist up` keeps the pin: nothing is redeployed from the moved tag.
+		await ok(stack, ['up']);
+		expect(JSON.parse((await httpGet(sandbox, '/health')).body)).toMatchObject({version: 'v1'});
+
+		// v3 needs 5 s before it listens: traffic moves only once it answers.
+		useWebTag(stack, 'v3');
+		load = requestLoop(sandbox);
+		await ok(stack, ['deploy']);
+		seen = await load.stop();
+		expect(seen.failures).toEqual([]);
+		expect(seen.versions.at(-1)).toBe('v3');
+		expect((await stack.run(['status', '--json'])).stdout).not.toContain('pinnedRelease');
+		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
+	}, 300_000);
+});
