@@ -19,14 +19,14 @@ export interface ComposeProjectFiles {
  * environment it ran in (a file, never the command line), against rootful Podman's API, with the stack's registry
  * login. Root, because Podman is rootful.
  */
-function composeLine(tool: ComposeTool, files: ComposeProjectFiles, args: string[]): string {
+function composeLine(tool: ComposeTool, files: ComposeProjectFiles, args: string[], env = ''): string {
 	const paths = stackPaths(files.stack);
 	return [
 		`cd ${sh(paths.dir)}`,
 		'set -a',
 		`. ${sh(paths.hoistEnv)}`,
 		'set +a',
-		`DOCKER_HOST=${sh(`unix://${podmanSocket}`)} DOCKER_CONFIG=${sh(paths.dockerConfig)} ${sh(
+		`DOCKER_HOST=${sh(`unix://${podmanSocket}`)} DOCKER_CONFIG=${sh(paths.dockerConfig)} ${env}${sh(
 			...tool.command,
 			'-p',
 			composeProject(files.stack),
@@ -55,6 +55,61 @@ export function composeConfigHashes(tool: ComposeTool, files: ComposeProjectFile
 
 export function composeLogs(tool: ComposeTool, files: ComposeProjectFiles, service: string, lines: number): RemoteCommand {
 	return {root: true, title: `read the logs of ${service}`, line: composeLine(tool, files, ['logs', '--no-color', '--tail', String(lines), service])};
+}
+
+export interface LogsRequest {
+	/** The services to show; all of them (each line prefixed with its container, as compose does) when empty. */
+	services: string[];
+	follow: boolean;
+	/** Only lines since then: a duration like 10m or 1h30m, a date (2024-05-01T10:00:00Z) or epoch seconds. */
+	since?: string;
+	/** The last lines of each container, or "all". */
+	tail: number | 'all';
+}
+
+/**
+ * `hoist logs`: compose logs, streamed. Compose v1 has no --since; there each container's `podman logs` runs side by
+ * side instead, every line prefixed with the container's name the way compose prefixes it. Either way every process
+ * belongs to the command's process group, so stopping the command stops all of them.
+ */
+export function streamLogs(tool: ComposeTool, files: ComposeProjectFiles, request: LogsRequest): RemoteCommand {
+	const title = `read the logs of ${request.services.length > 0 ? request.services.join(', ') : 'every service'}`;
+	if (request.since !== undefined && tool.version === 'v1') return {root: true, title, line: podmanLogs(files.stack, request, request.since)};
+	const args = [
+		'logs',
+		'--no-color',
+		...(request.follow ? ['--follow'] : []),
+		...(request.since === undefined ? [] : ['--since', request.since]),
+		'--tail',
+		String(request.tail),
+		...(request.services.length > 0 ? ['--', ...request.services] : []),
+	];
+	return {root: true, title, line: composeLine(tool, files, args)};
+}
+
+function podmanLogs(stack: string, request: LogsRequest, since: string): string {
+	const project = sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`);
+	const select =
+		request.services.length === 0
+			? `podman ps --all ${project} --format '{{.Names}}'`
+			: `for s in ${sh(...request.services)}; do podman ps --all ${project} --filter "label=com.docker.compose.service=$s" --format '{{.Names}}'; done`;
+	const options = sh(...(request.follow ? ['--follow'] : []), '--since', since, ...(request.tail === 'all' ? [] : ['--tail', String(request.tail)]));
+	return [
+		`names=$(${select})`,
+		'w=0; for n in $names; do [ ${#n} -gt $w ] && w=${#n}; done',
+		`for n in $names; do (podman logs ${options} "$n" 2>&1 | while IFS= read -r l; do printf "%-\${w}s | %s\\n" "$n" "$l"; done) & done`,
+		'wait',
+	].join('\n');
+}
+
+/**
+ * `hoist exec`: COMMAND in the service's running container, each word as given (no shell in between), with a
+ * terminal only when hoist has one. Compose v1 would hand an interactive exec to the docker CLI, which a Podman
+ * host may lack: it is told to use the API itself.
+ */
+export function composeExec(tool: ComposeTool, files: ComposeProjectFiles, service: string, command: string[], terminal: boolean): RemoteCommand {
+	const args = ['exec', ...(terminal ? [] : ['-T']), '--', service, ...command];
+	return {root: true, title: `run ${command[0] ?? 'a command'} in ${service}`, line: composeLine(tool, files, args, tool.version === 'v1' ? 'COMPOSE_INTERACTIVE_NO_CLI=1 ' : '')};
 }
 
 /** Every container of the stack's compose project, with labels, state and exit code, as Podman's JSON. */
