@@ -1,7 +1,10 @@
 import type {CommandSpec} from '../cli/command.js';
 import {destroy} from './destroy.js';
+import {exec} from './exec.js';
+import {logs} from './logs.js';
+import {ssh} from './ssh.js';
 import {status} from './status.js';
 import {up} from './up.js';
 
 /** Every command, in the order `hoist --help` lists them. A new command is one file here and one line below. */
-export const commandTable: readonly CommandSpec[] = [up, status, destroy];
+export const commandTable: readonly CommandSpec[] = [up, status, logs, exec, ssh, destroy];

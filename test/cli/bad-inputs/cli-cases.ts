@@ -9,7 +9,7 @@ const json = (result: {stdout: string}) => result.stdout.trim().split('\n').map(
 /** The command line: every mistake named, nothing echoed raw, JSON when JSON was asked for. */
 export const cliCases: BadInput[] = [
 	usage('an unknown command with an escape sequence', ['\u001b[31mred'], /Unknown command "\\x1b\[31mred"/),
-	usage('an unknown command close to a real one', ['stauts'], /Unknown command "stauts".*\n[\s\S]*up, status, destroy/),
+	usage('an unknown command close to a real one', ['stauts'], /Unknown command "stauts".*\n[\s\S]*up, status, logs, exec, ssh, destroy/),
 	usage('an unknown option', ['up', '--frm', 'ami'], /Unknown option '--frm'/),
 	usage('an unknown short option', ['up', '-x'], /Unknown option '-x'/),
 	usage('--from without a value', ['up', '--from'], /--from <value>' argument missing/),
