@@ -1,15 +1,18 @@
 import {isDeepStrictEqual} from 'node:util';
 import {poll} from '../source/engine/poll.js';
-import {defineStep, type StepContext} from '../source/engine/step.js';
-import {ExternalError, UserError} from '../source/errors.js';
+import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
+import {ExternalError, UserError, asHoistError} from '../source/errors.js';
 import {composeLogs, composeUp, stackState, type ComposeProjectFiles, type ComposeTool} from '../source/remote/commands/compose.js';
 import {ensureHealthScheduler, healthLog, healthScheduler} from '../source/remote/commands/health.js';
 import {parseImageLine, pullImages} from '../source/remote/commands/images.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
+import {parseVolumes, removeProject, stopProject} from '../source/remote/commands/teardown.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {stackPaths} from '../source/server/layout.js';
 import {caddyService} from '../source/server/overlay.js';
 import {judgeService, parseStackState, type ServiceExpectation, type ServiceVerdict, type StackState} from '../source/server/stack-state.js';
+import {serverResource, serverResourceId} from '../source/server/server-resources.js';
+import {serverRecords, serverSession} from './server-side.js';
 
 export interface ReleaseService {
 	image: string;
@@ -83,6 +86,9 @@ export const deploy = defineStep({
 		await pull(ctx, session);
 		await healthchecksRun(ctx, session);
 		const {tool, files} = composeOf(ctx);
+		// On a machine that outlives the stack, destroy must know to remove its containers and networks.
+		const {target} = ctx.outputs;
+		if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});
 		ctx.progress('compose up: one-shot services first, then the rest');
 		// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
 		const watching = new AbortController();
@@ -105,11 +111,55 @@ export const deploy = defineStep({
 		const verdicts = await settle(ctx, session);
 		return release(verdicts);
 	},
+	undoTitle: 'Stop and remove the stack\'s containers',
+	/**
+	 * On an existing server: stops and removes the stack's containers and networks; its named volumes (the user's data)
+	 * stay, recorded as kept, unless destroy was given --volumes. On AWS terminating the instance removes everything;
+	 * only a --snapshot asks for the containers to stop first, so the copy of the disk is a clean one.
+	 */
+	async undo(ctx) {
+		if (ctx.config.server) return removeFromServer(ctx);
+		if (ctx.destroy.snapshot) await stopBeforeSnapshot(ctx);
+	},
 	summary: (out) =>
 		Object.entries(out.release.services)
 			.map(([name, service]) => `${name} ${service.digest ? service.digest.slice(7, 19) : service.image}`)
 			.join(', '),
 });
+
+async function removeFromServer(ctx: UndoContext<'deploy'>): Promise<void> {
+	const records = serverRecords(ctx, serverResource.project, serverResource.volume);
+	if (records.length === 0) return;
+	const session = await serverSession(ctx, records);
+	const host = records[0]!.host;
+	const {volumes} = ctx.destroy;
+	ctx.progress(`removing the containers and networks${volumes ? ' and volumes' : ''} of ${ctx.config.stack}`);
+	const kept = parseVolumes((await session.run(removeProject(ctx.config.stack, {volumes}), {capture: true, signal: ctx.signal})).stdout);
+	for (const record of records) {
+		if (record.type === serverResource.project || !kept.includes(record.what)) await ctx.forgetResource(record.type, record.id);
+	}
+	for (const name of kept) await ctx.recordResource({type: serverResource.volume, id: serverResourceId(name, host), ownedByHoist: false});
+	ctx.log(
+		kept.length > 0
+			? `kept the named volumes ${kept.join(', ')} (your data; \`hoist destroy --volumes\` removes them)`
+			: `removed the containers and networks${volumes ? ' and the named volumes' : ''}`,
+	);
+}
+
+/** Best effort: a server that does not answer is snapshotted as it runs (a crash-consistent copy). */
+async function stopBeforeSnapshot(ctx: UndoContext<'deploy'>): Promise<void> {
+	const target = ctx.recorded('target');
+	if (!target) return;
+	try {
+		const session = await ctx.services.remote(target, {signal: ctx.signal, readyTimeoutMs: 5_000});
+		ctx.progress('stopping the containers, so the snapshot holds a clean copy of their data');
+		await session.run(stopProject(ctx.config.stack), {signal: ctx.signal, onLine: ctx.log});
+		ctx.log('stopped the containers before the snapshot');
+	} catch (error) {
+		if (ctx.signal.aborted) throw error;
+		ctx.log(`could not stop the containers (${asHoistError(error).message}); the snapshot copies the disk as it is`);
+	}
+}
 
 async function pull(ctx: DeployContext, session: RemoteSession): Promise<void> {
 	const images = [...new Set([...Object.values(ctx.outputs.compose.services).map((service) => service.image), ctx.config.caddy.image])];

@@ -1,9 +1,10 @@
 import {registrySettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError, UserError} from '../source/errors.js';
-import {readAuthFile, registryLogin} from '../source/remote/commands/login.js';
+import {readAuthFile, registryLogin, registryLogout} from '../source/remote/commands/login.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
+import {serverSession} from './server-side.js';
 
 export interface RegistryLoginOutputs {
 	server: string;
@@ -51,6 +52,16 @@ export const registryLoginStep = defineStep({
 			throw explainLoginFailure(error, server, username);
 		}
 		return {server, username, authFile: paths.authFile};
+	},
+	undoTitle: 'Remove the registry login from the server',
+	/**
+	 * On an existing server the login must not outlive the stack (on AWS it goes with the instance). It lives in the
+	 * stack's directory, which upload's undo has removed by now; this makes sure of it wherever it is.
+	 */
+	async undo(ctx) {
+		if (!ctx.config.server || !ctx.previous) return;
+		const session = await serverSession(ctx, []);
+		await session.run(registryLogout(ctx.previous.authFile), {signal: ctx.signal, onLine: ctx.log});
 	},
 	summary: (out) => `${out.username} at ${out.server}`,
 });
