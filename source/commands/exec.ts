@@ -8,7 +8,7 @@ import {UserError} from '../errors.js';
 export const exec = defineCommand({
 	name: 'exec',
 	summary: 'Run a command in a service\'s running container',
-	description: `Runs COMMAND in the running container of SERVICE on the server (compose exec), e.g.
+	description: `Runs COMMAND in the running container of SERVICE on the server (podman exec), e.g.
 \`hoist exec web -- bin/rails console\` or \`hoist exec db -- psql -U app\`. Each word after -- reaches the container
 as it is (no shell: use \`-- sh -c "…"\` for one). With a terminal, the command gets one too; without (a pipe, CI),
 hoist forwards its input and output as they are. Exits with the command's own exit status.`,
@@ -26,7 +26,7 @@ hoist forwards its input and output as they are. Exits with the command's own ex
 		const service = knownService(deployed, args.positionals[0]!, 'exec');
 		const [{composeExec}, {attachStreams}] = await Promise.all([import('../remote/commands/compose.js'), import('../cli/attach.js')]);
 		const streams = attachStreams(io, args.json);
-		const command = composeExec(deployed.tool, deployed.files, service, args.rest, streams.terminal !== undefined);
+		const command = composeExec(deployed.files.stack, service, args.rest, streams.terminal !== undefined);
 		return withRemote(deployed.target, opened.files, io, async (session) => {
 			const done = await streams.around(() => session.attach(command, {...streams.options, signal: io.cancellation.signal}));
 			return streams.exit(done);

@@ -19,14 +19,14 @@ export interface ComposeProjectFiles {
  * environment it ran in (a file, never the command line), against rootful Podman's API, with the stack's registry
  * login. Root, because Podman is rootful.
  */
-function composeLine(tool: ComposeTool, files: ComposeProjectFiles, args: string[], env = ''): string {
+function composeLine(tool: ComposeTool, files: ComposeProjectFiles, args: string[]): string {
 	const paths = stackPaths(files.stack);
 	return [
 		`cd ${sh(paths.dir)}`,
 		'set -a',
 		`. ${sh(paths.hoistEnv)}`,
 		'set +a',
-		`DOCKER_HOST=${sh(`unix://${podmanSocket}`)} DOCKER_CONFIG=${sh(paths.dockerConfig)} ${env}${sh(
+		`DOCKER_HOST=${sh(`unix://${podmanSocket}`)} DOCKER_CONFIG=${sh(paths.dockerConfig)} ${sh(
 			...tool.command,
 			'-p',
 			composeProject(files.stack),
@@ -94,22 +94,40 @@ function podmanLogs(stack: string, request: LogsRequest, since: string): string 
 			? `podman ps --all ${project} --format '{{.Names}}'`
 			: `for s in ${sh(...request.services)}; do podman ps --all ${project} --filter "label=com.docker.compose.service=$s" --format '{{.Names}}'; done`;
 	const options = sh(...(request.follow ? ['--follow'] : []), '--since', since, ...(request.tail === 'all' ? [] : ['--tail', String(request.tail)]));
+	// Compose's prefix is the container's name without the project: web_1 (v1), web-1 (v2).
+	const short = `s=\${n#${sh(`${composeProject(stack)}_`)}}; s=\${s#${sh(`${composeProject(stack)}-`)}}`;
 	return [
 		`names=$(${select})`,
-		'w=0; for n in $names; do [ ${#n} -gt $w ] && w=${#n}; done',
-		`for n in $names; do (podman logs ${options} "$n" 2>&1 | while IFS= read -r l; do printf "%-\${w}s | %s\\n" "$n" "$l"; done) & done`,
+		`w=0; for n in $names; do ${short}; [ \${#s} -gt $w ] && w=\${#s}; done`,
+		`for n in $names; do ${short}; (podman logs ${options} "$n" 2>&1 | while IFS= read -r l; do printf "%-\${w}s | %s\\n" "$s" "$l"; done) & done`,
 		'wait',
 	].join('\n');
 }
 
 /**
  * `hoist exec`: COMMAND in the service's running container, each word as given (no shell in between), with a
- * terminal only when hoist has one. Compose v1 would hand an interactive exec to the docker CLI, which a Podman
- * host may lack: it is told to use the API itself.
+ * terminal only when hoist has one. It is Podman's own exec on the container compose labelled as the service's, the
+ * same on every host: compose v1 would hand it to a docker CLI the host may lack or, told not to, drop stdin and mix
+ * stderr into stdout. Podman's own failures exit 125-127, like docker's.
  */
-export function composeExec(tool: ComposeTool, files: ComposeProjectFiles, service: string, command: string[], terminal: boolean): RemoteCommand {
-	const args = ['exec', ...(terminal ? [] : ['-T']), '--', service, ...command];
-	return {root: true, title: `run ${command[0] ?? 'a command'} in ${service}`, line: composeLine(tool, files, args, tool.version === 'v1' ? 'COMPOSE_INTERACTIVE_NO_CLI=1 ' : '')};
+export function composeExec(stack: string, service: string, command: string[], terminal: boolean): RemoteCommand {
+	const filter = sh(
+		'--filter',
+		`label=com.docker.compose.project=${composeProject(stack)}`,
+		'--filter',
+		`label=com.docker.compose.service=${service}`,
+		'--filter',
+		'label=com.docker.compose.oneoff=False',
+	);
+	return {
+		root: true,
+		title: `run ${command[0] ?? 'a command'} in ${service}`,
+		line: [
+			`id=$(podman ps --quiet ${filter} | head -n 1)`,
+			`if [ -z "$id" ]; then echo ${sh(`hoist: no container of the service ${service} is running`)} >&2; exit 125; fi`,
+			`podman exec --interactive ${terminal ? '--tty ' : ''}"$id" ${sh(...command)}`,
+		].join('\n'),
+	};
 }
 
 /** Every container of the stack's compose project, with labels, state and exit code, as Podman's JSON. */

@@ -36,23 +36,43 @@ describe('hoist logs: the remote command', () => {
 	});
 
 	it('the podman path prefixes each line with its container, padded like compose, stderr included', () => {
-		const fake = `podman() { case "$1" in ps) echo shop_web_1; echo shop_migrate_1 ;; logs) n=$(eval echo "\\\${$#}"); echo "out of $n"; echo "err of $n" >&2 ;; esac; }`;
+		const fake = `podman() { case "$1" in ps) echo shop_web_1; echo shop_migrate_1; echo shop-hoist-caddy-1 ;; logs) n=$(eval echo "\\\${$#}"); echo "out of $n"; echo "err of $n" >&2 ;; esac; }`;
 		const output = inShell(fake, streamLogs(v1, files, {services: [], follow: false, since: '10m', tail: 'all'}).line);
 		expect(output.split('\n').filter(Boolean).sort()).toEqual([
-			'shop_migrate_1 | err of shop_migrate_1',
-			'shop_migrate_1 | out of shop_migrate_1',
-			'shop_web_1     | err of shop_web_1',
-			'shop_web_1     | out of shop_web_1',
+			'hoist-caddy-1 | err of shop-hoist-caddy-1',
+			'hoist-caddy-1 | out of shop-hoist-caddy-1',
+			'migrate_1     | err of shop_migrate_1',
+			'migrate_1     | out of shop_migrate_1',
+			'web_1         | err of shop_web_1',
+			'web_1         | out of shop_web_1',
 		]);
 	});
 });
 
 describe('hoist exec: the remote command', () => {
-	it('each word reaches the container as given; -T without a terminal; compose v1 uses the API itself', () => {
-		const command = composeExec(v1, files, 'web', ['sh', '-c', 'echo "$HOME" > /tmp/x; exit 3'], false);
+	it('podman exec in the service\'s running container (compose\'s labels), each word as given; a terminal only when asked', () => {
+		const command = composeExec('shop', 'web', ['sh', '-c', 'echo "$HOME" > /tmp/x; exit 3'], false);
 		expect(command.root).toBe(true);
-		expect(command.line).toBe(`${prefix} COMPOSE_INTERACTIVE_NO_CLI=1 docker-compose -p shop -f docker-compose.yml -f compose.hoist.yml exec -T -- web sh -c 'echo "$HOME" > /tmp/x; exit 3'`);
-		expect(composeExec(v2, files, 'web', ['rails', 'console'], true).line).toBe(`${prefix} docker compose -p shop -f docker-compose.yml -f compose.hoist.yml exec -- web rails console`);
+		expect(command.line.split('\n')).toEqual([
+			'id=$(podman ps --quiet --filter label\\=com.docker.compose.project\\=shop --filter label\\=com.docker.compose.service\\=web --filter label\\=com.docker.compose.oneoff\\=False | head -n 1)',
+			'if [ -z "$id" ]; then echo \'hoist: no container of the service web is running\' >&2; exit 125; fi',
+			`podman exec --interactive "$id" sh -c 'echo "$HOME" > /tmp/x; exit 3'`,
+		]);
+		expect(composeExec('shop', 'web', ['rails', 'console'], true).line).toMatch(/\npodman exec --interactive --tty "\$id" rails console$/);
+	});
+
+	it('runs in sh: the first running container, its status passed through; none running is exit 125 with a message', () => {
+		const fake = (ids: string) => `podman() { case "$1" in ps) printf '${ids}' ;; exec) shift 2; echo "in $1: $2"; exit 4 ;; esac; }`;
+		const run = (ids: string) => {
+			try {
+				return {code: 0, out: execFileSync('sh', ['-c', `${fake(ids)}\n${composeExec('shop', 'web', ['true'], false).line}`], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})};
+			} catch (error) {
+				const failed = error as {status: number; stdout: string; stderr: string};
+				return {code: failed.status, out: failed.stdout + failed.stderr};
+			}
+		};
+		expect(run('c1\\nc2\\n')).toEqual({code: 4, out: 'in c1: true\n'});
+		expect(run('')).toEqual({code: 125, out: 'hoist: no container of the service web is running\n'});
 	});
 });
 
