@@ -67,5 +67,5 @@ async function confirm({args, io, stack}: CommandContext, options: {volumes: boo
 	const what = known.length > 0 ? known.join(', ') : 'everything tagged hoist:stack=' + config.stack;
 	const {volumeLines} = await import('../cli/destroy-volumes.js');
 	const question = [`Destroy stack "${config.stack}" (${what})? This cannot be undone.`, ...volumeLines(config, journal?.data, options)];
-	if (!(await askYesNo(io, printable(question.join('\n  '))))) throw new Declined('Nothing was destroyed.');
+	if (!(await askYesNo(io, question.map(printable).join('\n  ')))) throw new Declined('Nothing was destroyed.');
 }
