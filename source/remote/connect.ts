@@ -89,6 +89,8 @@ export function judgeHostKey(target: Target, knownHosts: string, presented: Pres
 	}
 	const pin = pinFor(knownHosts, target.host);
 	if (pin && pin.key === presented.key) return {kind: 'accept'};
+	// The key hoist.yml names is the user's word, also over an older pin (a server they rebuilt and named again).
+	if (configured !== undefined) return {kind: 'pin'};
 	if (pin && pin.instanceId === target.identity) {
 		const source = `${target.kind === 'aws' ? `Instance ${target.identity}` : 'The server'} was pinned with`;
 		return {kind: 'refuse', error: hostKeyChanged(target, knownHosts, pin.key, presented.key, source)};

@@ -67,6 +67,8 @@ describe('the host key an existing server presents', () => {
 		expect(judgeHostKey(target(), knownHosts, presented, false)).toEqual({kind: 'accept'});
 		const changed = judgeHostKey(target(), knownHosts, {keyType: 'ssh-ed25519', key: 'AAAAother'}, true);
 		expect(changed).toMatchObject({kind: 'refuse', error: {code: 'SSH_HOST_KEY_CHANGED', message: 'The SSH host key of 127.0.0.1 has changed; hoist did not connect.'}});
+		// A rebuilt server whose new key the user named in hoist.yml: their word replaces the old pin.
+		expect(judgeHostKey(target({hostKey: 'ssh-ed25519 AAAAother'}), knownHosts, {keyType: 'ssh-ed25519', key: 'AAAAother'}, false)).toEqual({kind: 'pin'});
 	});
 });
 
