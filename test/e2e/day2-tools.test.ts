@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ec2For} from '../helpers/aws-inventory.js';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {processesMatching} from '../helpers/remote-target.js';
-import {instancePodman, readSandboxEnv, resetMoto, rotateHostKey, setSshd, type SandboxEnv} from '../sandbox/sandbox.js';
+import {instancePodman, readSandboxEnv, resetMoto, rotateHostKey, run, setSshd, sshArgs, type SandboxEnv} from '../sandbox/sandbox.js';
 
 let sandbox: SandboxEnv;
 let stack: E2eStack;
@@ -56,12 +56,15 @@ describe('hoist logs', () => {
 		const shownAfter = Date.now() - said;
 		expect(out).toMatch(new RegExp(`^web_1 +\\| ${marker}$`, 'm'));
 
+		const interrupted = Date.now();
 		run.child.kill('SIGINT');
 		const result = await run.done;
+		const stoppedAfter = Date.now() - interrupted;
+		expect(stoppedAfter).toBeLessThan(3_000);
 		expect(result.code).toBe(130);
 		expect(result.stderr).toBe('');
 		expect(logReaders()).toEqual([]);
-		console.info(`logs -f: the line showed ${shownAfter} ms after web printed it`);
+		console.info(`logs -f: the line showed ${shownAfter} ms after web printed it; Ctrl-C to exit ${stoppedAfter} ms`);
 	});
 
 	it('without a service: every service, each line prefixed as compose does; --tail; --since (podman logs on compose v1, same prefix)', async () => {
@@ -97,7 +100,9 @@ describe('hoist logs', () => {
 
 describe('hoist exec', () => {
 	it('exec web -- cat /srv/www/health prints the fixture\'s health JSON', async () => {
+		const started = Date.now();
 		const result = await stack.run(['exec', 'web', '--', 'cat', '/srv/www/health']);
+		console.info(`exec web -- cat: ${Date.now() - started} ms`);
 		expect(result.code, result.stderr).toBe(0);
 		expect(JSON.parse(result.stdout)).toEqual({migrated: true, seeded: true, schema: 1, version: 'v1'});
 	});
@@ -121,7 +126,12 @@ async function runWithInput(args: string[], input: string) {
 
 describe('hoist ssh and status', () => {
 	it('ssh -- cat /etc/hostname prints the host\'s name with exit 0; a command\'s status is passed through', async () => {
+		const started = Date.now();
 		const result = await stack.run(['ssh', '--', 'cat', '/etc/hostname']);
+		const took = Date.now() - started;
+		const plainStarted = Date.now();
+		const plain = await run('ssh', [...sshArgs(sandbox, join(stack.dir, '.hoist', 'id_ed25519')), 'cat', '/etc/hostname']);
+		console.info(`ssh -- cat /etc/hostname: hoist ${took} ms, plain ssh ${Date.now() - plainStarted} ms (exit ${plain.code})`);
 		expect(result.code, result.stderr).toBe(0);
 		expect(result.stdout.trim()).toBe(readFileSync('/etc/hostname', 'utf8').trim());
 		expect((await stack.run(['ssh', '--', 'exit', '3'])).code).toBe(3);
