@@ -4,6 +4,7 @@ import {ExternalError, UserError} from '../source/errors.js';
 import {readAuthFile, registryLogin, registryLogout} from '../source/remote/commands/login.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
+import {serverResource, serverResourceId} from '../source/server/server-resources.js';
 import {serverSession} from './server-side.js';
 
 export interface RegistryLoginOutputs {
@@ -44,6 +45,9 @@ export const registryLoginStep = defineStep({
 		const token = tokenOf(ctx);
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const paths = stackPaths(ctx.config.stack);
+		// The login lives in the stack's directory, which this makes first: on an existing server destroy must know.
+		const {target} = ctx.outputs;
+		if (target.kind === 'server') await ctx.recordResource({type: serverResource.stackDir, id: serverResourceId(paths.dir, target.host), ownedByHoist: true});
 		ctx.progress(`logging in to ${server} as ${username}`);
 		try {
 			await session.run(registryLogin(server, username, paths.authFile), {stdin: `${token}\n`, signal: ctx.signal, onLine: ctx.log});

@@ -23,17 +23,13 @@ export interface DeployedStack {
 }
 
 /** The server the journal records (`hoist ssh` needs no more), or a user error saying what to run first. */
-export function recordedTarget({journal, files}: ReadOnlyStack, command: string): Target {
-	const data = usableJournal(journal?.data, files, command);
-	const target = stepOutputs(data, 'target');
-	if (!target || !stepOutputs(data, 'ssh-ready')) throw notYet(data.stack, command, 'hoist has not logged in to a server for this stack yet');
-	return target;
+export function recordedTarget(stack: ReadOnlyStack, command: string): Target {
+	return loggedIn(stack, command).target;
 }
 
 /** The stack as the journal says it was deployed; a user error when it was not (yet, or any more). */
 export function deployedStack(stack: ReadOnlyStack, command: string): DeployedStack {
-	const target = recordedTarget(stack, command);
-	const data = stack.journal!.data;
+	const {data, target} = loggedIn(stack, command);
 	const bootstrap = stepOutputs(data, 'bootstrap');
 	const compose = stepOutputs(data, 'compose');
 	if (!bootstrap || !compose || !stepOutputs(data, 'upload')) throw notYet(data.stack, command, 'the stack is not on the server yet');
@@ -43,6 +39,13 @@ export function deployedStack(stack: ReadOnlyStack, command: string): DeployedSt
 		files: {stack: data.stack, composeFile: compose.file},
 		services: [...Object.keys(compose.services), caddyService],
 	};
+}
+
+function loggedIn({journal, files}: ReadOnlyStack, command: string): {data: JournalData; target: Target} {
+	const data = usableJournal(journal?.data, files, command);
+	const target = stepOutputs(data, 'target');
+	if (!target || !stepOutputs(data, 'ssh-ready')) throw notYet(data.stack, command, 'hoist has not logged in to a server for this stack yet');
+	return {data, target};
 }
 
 /** A service the stack has, or a user error listing the ones it has. */
