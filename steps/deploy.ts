@@ -1,10 +1,14 @@
 import {isDeepStrictEqual} from 'node:util';
-import {defineStep, type StepContext} from '../source/engine/step.js';
+import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
+import {asHoistError} from '../source/errors.js';
 import {composeUp} from '../source/remote/commands/compose.js';
+import {parseVolumes, removeProject, stopProject} from '../source/remote/commands/teardown.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
 import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
+import {serverResource, serverResourceId} from '../source/server/server-resources.js';
+import {serverRecords, serverSession} from './server-side.js';
 
 export interface DeployOutputs {
 	/** When the stack reached this state, and what runs in each service. */
@@ -49,6 +53,9 @@ export const deploy = defineStep({
 		const stack = rollout(ctx, session);
 		await stack.pull();
 		await stack.ensureHealthchecks();
+		// On a machine that outlives the stack, destroy must know to remove its containers and networks.
+		const {target} = ctx.outputs;
+		if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});
 		ctx.progress('compose up: one-shot services first, then the rest');
 		// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
 		try {
@@ -60,8 +67,52 @@ export const deploy = defineStep({
 		}
 		return {release: {at: new Date().toISOString(), services: releasedServices(await stack.settle())}};
 	},
+	undoTitle: 'Stop and remove the stack\'s containers',
+	/**
+	 * On an existing server: stops and removes the stack's containers and networks; its named volumes (the user's data)
+	 * stay, recorded as kept, unless destroy was given --volumes. On AWS terminating the instance removes everything;
+	 * only a --snapshot asks for the containers to stop first, so the copy of the disk is a clean one.
+	 */
+	async undo(ctx) {
+		if (ctx.config.server) return removeFromServer(ctx);
+		if (ctx.destroy.snapshot) await stopBeforeSnapshot(ctx);
+	},
 	summary: (out) =>
 		Object.entries(out.release.services)
 			.map(([name, service]) => `${name} ${service.digest ? service.digest.slice(7, 19) : service.image}`)
 			.join(', '),
 });
+
+async function removeFromServer(ctx: UndoContext<'deploy'>): Promise<void> {
+	const records = serverRecords(ctx, serverResource.project, serverResource.volume);
+	if (records.length === 0) return;
+	const session = await serverSession(ctx, records);
+	const host = records[0]!.host;
+	const {volumes} = ctx.destroy;
+	ctx.progress(`removing the containers and networks${volumes ? ' and volumes' : ''} of ${ctx.config.stack}`);
+	const kept = parseVolumes((await session.run(removeProject(ctx.config.stack, {volumes}), {capture: true, signal: ctx.signal})).stdout);
+	for (const record of records) {
+		if (record.type === serverResource.project || !kept.includes(record.what)) await ctx.forgetResource(record.type, record.id);
+	}
+	for (const name of kept) await ctx.recordResource({type: serverResource.volume, id: serverResourceId(name, host), ownedByHoist: false});
+	ctx.log(
+		kept.length > 0
+			? `kept the named volumes ${kept.join(', ')} (your data; \`hoist destroy --volumes\` removes them)`
+			: `removed the containers and networks${volumes ? ' and the named volumes' : ''}`,
+	);
+}
+
+/** Best effort: a server that does not answer is snapshotted as it runs (a crash-consistent copy). */
+async function stopBeforeSnapshot(ctx: UndoContext<'deploy'>): Promise<void> {
+	const target = ctx.recorded('target');
+	if (!target) return;
+	try {
+		const session = await ctx.services.remote(target, {signal: ctx.signal, readyTimeoutMs: 5_000});
+		ctx.progress('stopping the containers, so the snapshot holds a clean copy of their data');
+		await session.run(stopProject(ctx.config.stack), {signal: ctx.signal, onLine: ctx.log});
+		ctx.log('stopped the containers before the snapshot');
+	} catch (error) {
+		if (ctx.signal.aborted) throw error;
+		ctx.log(`could not stop the containers (${asHoistError(error).message}); the snapshot copies the disk as it is`);
+	}
+}

@@ -9,6 +9,7 @@ import {
 import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError} from '../source/aws/errors.js';
 import {describeInstance, findStackInstances} from '../source/aws/instances.js';
+import {snapshotRootVolume} from '../source/aws/snapshots.js';
 import {tagSpecification} from '../source/aws/tags.js';
 import {poll} from '../source/engine/poll.js';
 import {awsSettings} from '../source/config/schema.js';
@@ -74,6 +75,13 @@ export const launchInstance = defineStep({
 		for (const resource of ctx.resources.values()) if (resource.type === 'instance') ids.add(resource.id);
 		for (const instanceId of ids) {
 			const instance = await describeInstance(aws, instanceId, ctx.signal);
+			if (instance && ctx.destroy.snapshot && ['running', 'stopping', 'stopped'].includes(instance.State?.Name ?? '')) {
+				const {stack} = ctx.config;
+				const snapshot = await snapshotRootVolume(aws, instance, {stack, signal: ctx.signal, clock: ctx.services, progress: ctx.progress, log: ctx.log});
+				// Not hoist's to delete: destroy leaves it, status lists it.
+				await ctx.recordResource({type: 'snapshot', id: snapshot.SnapshotId!, ownedByHoist: false, region: ctx.resources.get(`instance:${instanceId}`)?.region});
+				ctx.log(`kept the snapshot ${snapshot.SnapshotId} of ${instanceId}'s root volume (${snapshot.VolumeSize ?? '?'} GiB)`);
+			}
 			if (instance && instance.State?.Name !== 'terminated') {
 				ctx.progress(`terminating ${instanceId}`);
 				await aws.ec2(new TerminateInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});

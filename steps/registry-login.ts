@@ -1,9 +1,11 @@
 import {registrySettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError, UserError} from '../source/errors.js';
-import {readAuthFile, registryLogin} from '../source/remote/commands/login.js';
+import {readAuthFile, registryLogin, registryLogout} from '../source/remote/commands/login.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
+import {serverResource, serverResourceId} from '../source/server/server-resources.js';
+import {serverSession} from './server-side.js';
 
 export interface RegistryLoginOutputs {
 	server: string;
@@ -43,6 +45,9 @@ export const registryLoginStep = defineStep({
 		const token = tokenOf(ctx);
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const paths = stackPaths(ctx.config.stack);
+		// The login lives in the stack's directory, which this makes first: on an existing server destroy must know.
+		const {target} = ctx.outputs;
+		if (target.kind === 'server') await ctx.recordResource({type: serverResource.stackDir, id: serverResourceId(paths.dir, target.host), ownedByHoist: true});
 		ctx.progress(`logging in to ${server} as ${username}`);
 		try {
 			await session.run(registryLogin(server, username, paths.authFile), {stdin: `${token}\n`, signal: ctx.signal, onLine: ctx.log});
@@ -51,6 +56,16 @@ export const registryLoginStep = defineStep({
 			throw explainLoginFailure(error, server, username);
 		}
 		return {server, username, authFile: paths.authFile};
+	},
+	undoTitle: 'Remove the registry login from the server',
+	/**
+	 * On an existing server the login must not outlive the stack (on AWS it goes with the instance). It lives in the
+	 * stack's directory, which upload's undo has removed by now; this makes sure of it wherever it is.
+	 */
+	async undo(ctx) {
+		if (!ctx.config.server || !ctx.previous) return;
+		const session = await serverSession(ctx, []);
+		await session.run(registryLogout(ctx.previous.authFile), {signal: ctx.signal, onLine: ctx.log});
 	},
 	summary: (out) => `${out.username} at ${out.server}`,
 });

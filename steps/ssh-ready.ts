@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import {poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
@@ -55,6 +56,8 @@ export const sshReady = defineStep({
 					return {done: true, value: await ctx.services.remote(target, {trustNewHost: target.kind === 'aws', readyTimeoutMs: 10_000, signal: ctx.signal})};
 				} catch (error) {
 					if (!(error instanceof SshConnectError) || error.reason === 'host-key') throw error;
+					// A new instance may refuse the key until cloud-init installed it; an existing server's answer is final.
+					if (error.reason === 'auth' && target.kind === 'server') throw refusedKey(ctx, error);
 					return {done: false, status: error.message, error};
 				}
 			},
@@ -70,8 +73,9 @@ export const sshReady = defineStep({
 		return outputs;
 	},
 	undoTitle: 'Forget the server\'s host key',
+	/** A terminated instance's key means nothing any more; an existing server keeps its key, and hoist its pin. */
 	async undo(ctx) {
-		if (ctx.previous) unpinHost(ctx.files.knownHosts, ctx.previous.host);
+		if (ctx.previous && !ctx.config.server) unpinHost(ctx.files.knownHosts, ctx.previous.host);
 	},
 	summary: (out) => `${out.user}@${out.host} (${out.os}, root through ${out.escalation})`,
 });
@@ -128,7 +132,10 @@ const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: 
 				}
 			: {
 					hint: `${target.host} refused the key ${target.privateKeyPath} for ${target.user}.`,
-					nextSteps: [`Add the public key (${target.privateKeyPath}.pub) to ~${target.user}/.ssh/authorized_keys on the server, then run \`hoist up\` again.`],
+					nextSteps: [
+						`On the server, add hoist's public key (${target.privateKeyPath}.pub) to ~${target.user}/.ssh/authorized_keys${publicKeyLine(target)}`,
+						'Then run `hoist up` again.',
+					],
 				},
 	'host-key': () => ({hint: 'The host key could not be checked.', nextSteps: ['Run `hoist up` again.']}),
 	closed: () => ({
@@ -137,6 +144,22 @@ const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: 
 	}),
 	other: () => ({hint: 'The SSH connection failed for a reason hoist does not recognise.', nextSteps: ['Run `hoist up` again: it resumes here.']}),
 };
+
+/** The public key as a line to paste, when its file is there. */
+function publicKeyLine(target: Target): string {
+	try {
+		const line = readFileSync(`${target.privateKeyPath}.pub`, 'utf8').trim().split('\n')[0];
+		return line ? `: ${line}` : '.';
+	} catch {
+		return '.';
+	}
+}
+
+function refusedKey(ctx: SshContext, error: SshConnectError): UserError {
+	const {target} = ctx.outputs;
+	const {hint, nextSteps} = diagnoses.auth(target, ctx);
+	return new UserError(`SSH to ${describeTarget(target)}: ${error.message}.`, {code: 'SSH_KEY_REFUSED', hint, nextSteps});
+}
 
 function diagnose(ctx: SshContext, last: SshConnectError | undefined): UserError {
 	const {target} = ctx.outputs;

@@ -1,5 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
-import {awsSettings, serverSettings} from '../source/config/schema.js';
+import {awsSettings, serverSettings, type Config} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
 import {describeTarget, type Target} from '../source/remote/target.js';
@@ -45,8 +45,9 @@ export const awsTarget = defineStep({
 	summary,
 });
 
-function serverTargetOf(ctx: StepContext<'target'>, privateKeyPath: string): Target {
-	const server = serverSettings(ctx.config);
+/** The existing server hoist.yml names, reached with the given key. */
+export function serverTargetOf(config: Config, privateKeyPath: string): Target {
+	const server = serverSettings(config);
 	return {
 		kind: 'server',
 		host: server.host,
@@ -66,12 +67,12 @@ export const serverTarget = defineStep({
 	needs: [],
 	async check(ctx) {
 		const key = findLocalKey(ctx.config, ctx.files);
-		return key ? unchanged(ctx.previous, serverTargetOf(ctx, key.privateKeyPath)) : undefined;
+		return key ? unchanged(ctx.previous, serverTargetOf(ctx.config, key.privateKeyPath)) : undefined;
 	},
 	async run(ctx) {
 		const key = ensureLocalKey(ctx.config, ctx.files);
 		if (key.generated) ctx.log(`made a key for hoist: add ${ctx.files.publicKey} to ~${serverSettings(ctx.config).user}/.ssh/authorized_keys on the server`);
-		return serverTargetOf(ctx, key.privateKeyPath);
+		return serverTargetOf(ctx.config, key.privateKeyPath);
 	},
 	summary,
 });

@@ -1,10 +1,13 @@
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {bootServicePath, enableBootService} from '../source/remote/commands/boot.js';
+import {bootServicePath, enableBootService, removeBootService} from '../source/remote/commands/boot.js';
 import {reloadCaddy} from '../source/remote/commands/compose.js';
 import {fileHashes, parseHashes, privateDirectory} from '../source/remote/commands/files.js';
+import {removeStackDir} from '../source/remote/commands/teardown.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';
-import {stackPaths} from '../source/server/layout.js';
+import {bootServiceName, stackPaths} from '../source/server/layout.js';
 import {caddyService} from '../source/server/overlay.js';
+import {serverResource, serverResourceId} from '../source/server/server-resources.js';
+import {serverRecords, serverSession} from './server-side.js';
 
 export interface UploadOutputs {
 	dir: string;
@@ -50,6 +53,9 @@ export const upload = defineStep({
 		const {manager} = ctx.outputs.bootstrap;
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const paths = stackPaths(ctx.config.stack);
+		// On a machine that outlives the stack, destroy must know to remove the directory and the boot service.
+		const {target} = ctx.outputs;
+		if (target.kind === 'server') await ctx.recordResource({type: serverResource.stackDir, id: serverResourceId(paths.dir, target.host), ownedByHoist: true});
 		await session.run(privateDirectory(paths.dir), {signal: ctx.signal});
 		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
 		const changed = files.filter((file) => remote.get(file.path) !== file.sha256);
@@ -65,6 +71,19 @@ export const upload = defineStep({
 		if (enable && changed.some((file) => file.path === service)) await session.run(enable, {signal: ctx.signal, onLine: ctx.log});
 		if (changed.some((file) => file.path === paths.caddyfile)) await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
 		return outputs(ctx, files);
+	},
+	undoTitle: 'Remove the stack\'s files and boot service from the server',
+	/** On an existing server: the boot service and /srv/hoist/<stack>. On AWS the instance takes them along. */
+	async undo(ctx) {
+		const records = serverRecords(ctx, serverResource.stackDir);
+		if (records.length === 0) return;
+		const session = await serverSession(ctx, records);
+		const manager = ctx.previous?.boot ?? ctx.recorded('bootstrap')?.manager ?? 'none';
+		const bootService = removeBootService(manager, ctx.config.stack);
+		if (bootService) await session.run(bootService, {signal: ctx.signal, onLine: ctx.log});
+		await session.run(removeStackDir(ctx.config.stack), {signal: ctx.signal, onLine: ctx.log});
+		for (const record of records) await ctx.forgetResource(record.type, record.id);
+		ctx.log(`removed ${stackPaths(ctx.config.stack).dir}${bootService ? ` and the ${manager} service ${bootServiceName(ctx.config.stack)}` : ''}`);
 	},
 	summary: (out) => `${Object.keys(out.files).length} files in ${out.dir}; after a reboot: ${out.boot === 'none' ? 'run hoist-boot.sh start' : `${out.boot} starts it`}`,
 });

@@ -12,7 +12,7 @@ export function helpText(table: readonly CommandSpec[], command: CommandSpec | u
 	}
 	const width = Math.max(...table.map((entry) => entry.name.length));
 	const list = table.map((entry) => `  ${entry.name.padEnd(width)}  ${entry.summary}`).join('\n');
-	return `hoist — from a docker-compose.yml and a domain to https://your-domain on your own AWS account.
+	return `hoist — from a docker-compose.yml and a domain to https://your-domain on your own AWS account or server.
 
 Usage: hoist <command> [options]
 

@@ -1,9 +1,12 @@
 import type {CommandSpec} from '../cli/command.js';
 import {deploy} from './deploy.js';
 import {destroy} from './destroy.js';
+import {exec} from './exec.js';
+import {logs} from './logs.js';
 import {rollback} from './rollback.js';
+import {ssh} from './ssh.js';
 import {status} from './status.js';
 import {up} from './up.js';
 
 /** Every command, in the order `hoist --help` lists them. A new command is one file here and one line below. */
-export const commandTable: readonly CommandSpec[] = [up, deploy, rollback, status, destroy];
+export const commandTable: readonly CommandSpec[] = [up, deploy, rollback, status, logs, exec, ssh, destroy];

@@ -19,7 +19,7 @@ stopped therefore resumes at the first step that is not done.`,
 	flags: {
 		from: {type: 'string', value: 'STEP', description: 'Run STEP and every step after it again, even if they look done'},
 		restart: {type: 'boolean', description: 'Start over with a new run; the record of created resources is kept'},
-		yes: {type: 'boolean', short: 'y', description: 'Accept risky settings in hoist.yml (e.g. SSH open to all) without asking'},
+		yes: {type: 'boolean', short: 'y', description: 'Accept risky settings in hoist.yml (e.g. SSH open to all) without asking; never trusts an unknown host key'},
 	},
 	needs: 'lock',
 	run: async ({args, io, stack}) => {
@@ -31,8 +31,16 @@ stopped therefore resumes at the first step that is not done.`,
 					nextSteps: [`Use one of: ${plan.map((step) => step.id).join(', ')}.`],
 				});
 			}
-			const {confirmWarnings} = await import('../cli/confirm.js');
-			return confirmWarnings(config, args, io);
+			const [{confirmWarnings}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}] = await Promise.all([
+				import('../cli/confirm.js'),
+				import('../cli/host-key-trust.js'),
+				import('../engine/stack-files.js'),
+				import('node:path'),
+			]);
+			const warnings = await confirmWarnings(config, args, io);
+			// Before the screen starts: the question about an existing server's host key is asked on the plain terminal.
+			await trustServerHostKey(config, stackFiles(dirname(resolve(args.config))), args, io);
+			return warnings;
 		};
 		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before}, async ({plan, env: firstEnv, renderer, journal, closingMessage, reload}) => {
 			let start = from;

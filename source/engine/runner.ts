@@ -8,7 +8,7 @@ import type {Journal} from './journal.js';
 import {redactEvent, redactView, type Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
 import {stepOutputs} from './outputs.js';
-import type {AnyStep, AnyStepContext, AnyUndoContext, Plan, ResourceRecord, StepId} from './step.js';
+import type {AnyStep, AnyStepContext, AnyUndoContext, DestroyOptions, Plan, ResourceRecord, StepId} from './step.js';
 
 export interface RunEnvironment {
 	config: Config;
@@ -77,7 +77,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
  * `hoist destroy`: each step's undo, last step first. Undo finds its resources from the journal and by tag,
  * so it works with a partial or missing journal and can be repeated after a partial destroy.
  */
-export async function undoPlan(plan: Plan, env: RunEnvironment): Promise<RunOutcome> {
+export async function undoPlan(plan: Plan, env: RunEnvironment, options: DestroyOptions = {volumes: false, snapshot: false}): Promise<RunOutcome> {
 	const emit = redactingEmitter(env);
 	const {journal} = env;
 	const steps = [...plan].reverse().filter((step) => step.undo !== undefined);
@@ -86,7 +86,7 @@ export async function undoPlan(plan: Plan, env: RunEnvironment): Promise<RunOutc
 	for (const step of steps) {
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx: AnyUndoContext = {...baseContext(step, env, emit), previous: journal.step(step.id)?.outputs};
+		const ctx: AnyUndoContext = {...baseContext(step, env, emit), previous: journal.step(step.id)?.outputs, destroy: options};
 		try {
 			throwIfAborted(env.signal);
 			await untilAborted(step.undo!(ctx), env.signal);

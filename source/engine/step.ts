@@ -64,9 +64,18 @@ export interface StepContext<Id extends StepId = StepId, Needs extends StepId = 
 	readonly previous: StepOutputs[Id] | undefined;
 }
 
+/** What `hoist destroy` was asked to do beyond removing what hoist created. */
+export interface DestroyOptions {
+	/** Remove the stack's named volumes too (the user's data); without it an existing server keeps them. */
+	volumes: boolean;
+	/** On AWS: keep an EBS snapshot of the instance's root volume before it is terminated. */
+	snapshot: boolean;
+}
+
 export interface UndoContext<Id extends StepId = StepId> extends BaseContext {
 	/** What this step recorded, if the journal still has it; undo must also find its resources by tag. */
 	readonly previous: StepOutputs[Id] | undefined;
+	readonly destroy: DestroyOptions;
 }
 
 /**
@@ -114,6 +123,7 @@ export interface AnyStepContext extends BaseContext {
 
 export interface AnyUndoContext extends BaseContext {
 	readonly previous: object | undefined;
+	readonly destroy: DestroyOptions;
 }
 
 export type Plan = readonly AnyStep[];

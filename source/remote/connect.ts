@@ -1,5 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {NodeSSH, type Config as NodeSshConfig} from 'node-ssh';
+import ssh2, {type ServerHostKeyAlgorithm} from 'ssh2';
+import type {HoistError} from '../errors.js';
 import type {Redactor} from '../engine/redactor.js';
 import {fingerprint, HostKeyChangedError, SshConnectError} from './errors.js';
 import {keyTypeOf, pinFor, pinHostKey} from './known-hosts.js';
@@ -30,25 +32,14 @@ export async function connectTarget(target: Target, options: ConnectOptions): Pr
 	let refusal: Error | undefined;
 
 	const hostVerifier = (blob: Buffer): boolean => {
-		const keyType = keyTypeOf(blob);
-		const key = blob.toString('base64');
-		seenKey = key;
-		const configured = target.hostKey?.trim().split(/\s+/)[1];
-		if (configured !== undefined && configured !== key) {
-			refusal = hostKeyChanged(target, options.knownHosts, configured, key, 'server.hostKey in hoist.yml names');
+		const presented = {keyType: keyTypeOf(blob), key: blob.toString('base64')};
+		seenKey = presented.key;
+		const verdict = judgeHostKey(target, options.knownHosts, presented, options.trustNewHost);
+		if (verdict.kind === 'refuse') {
+			refusal = verdict.error;
 			return false;
 		}
-		const pin = pinFor(options.knownHosts, target.host);
-		if (pin && pin.key === key) return true;
-		if (pin && pin.instanceId === target.identity) {
-			refusal = hostKeyChanged(target, options.knownHosts, pin.key, key, `${target.kind === 'aws' ? `Instance ${target.identity}` : 'The server'} was pinned with`);
-			return false;
-		}
-		if (!options.trustNewHost && configured === undefined) {
-			refusal = new SshConnectError('host-key', `The host key of ${target.host} (${fingerprint(key)}) is not pinned yet.`);
-			return false;
-		}
-		pinHostKey(options.knownHosts, {host: target.host, keyType, key, instanceId: target.identity});
+		if (verdict.kind === 'pin') pinHostKey(options.knownHosts, {host: target.host, ...presented, instanceId: target.identity});
 		return true;
 	};
 
@@ -61,6 +52,7 @@ export async function connectTarget(target: Target, options: ConnectOptions): Pr
 		readyTimeout: options.readyTimeoutMs ?? 10_000,
 		hostVerifier,
 		keepaliveInterval: 15_000,
+		...hostKeyAlgorithms(expectedKeyType(target, options.knownHosts)),
 	};
 	options.trace?.({type: 'connect', host: target.host, port: target.port, user: target.user});
 	const onAbort = () => ssh.dispose();
@@ -75,6 +67,107 @@ export async function connectTarget(target: Target, options: ConnectOptions): Pr
 		options.signal?.removeEventListener('abort', onAbort);
 	}
 	return new RemoteSession(ssh, {hostKeyFingerprint: fingerprint(seenKey ?? ''), redactor: options.redactor, trace: options.trace});
+}
+
+export interface PresentedKey {
+	keyType: string;
+	/** base64 of the key blob, as in known_hosts */
+	key: string;
+}
+
+export type HostKeyVerdict = {kind: 'accept'} | {kind: 'pin'} | {kind: 'refuse'; error: HoistError};
+
+/**
+ * Whether the key a server presents may be used: the key named in hoist.yml (server.hostKey) if there is one, else
+ * the pin in .hoist/known_hosts. A host seen for the first time is pinned only for an instance hoist launched itself
+ * (`trustNewHost`) or when hoist.yml names its key; an existing server's key is never trusted unasked.
+ */
+export function judgeHostKey(target: Target, knownHosts: string, presented: PresentedKey, trustNewHost: boolean): HostKeyVerdict {
+	const configured = target.hostKey?.trim().split(/\s+/)[1];
+	if (configured !== undefined && configured !== presented.key) {
+		return {kind: 'refuse', error: hostKeyChanged(target, knownHosts, configured, presented.key, 'server.hostKey in hoist.yml names')};
+	}
+	const pin = pinFor(knownHosts, target.host);
+	if (pin && pin.key === presented.key) return {kind: 'accept'};
+	// The key hoist.yml names is the user's word, also over an older pin (a server they rebuilt and named again).
+	if (configured !== undefined) return {kind: 'pin'};
+	if (pin && pin.instanceId === target.identity) {
+		const source = `${target.kind === 'aws' ? `Instance ${target.identity}` : 'The server'} was pinned with`;
+		return {kind: 'refuse', error: hostKeyChanged(target, knownHosts, pin.key, presented.key, source)};
+	}
+	if (!trustNewHost && configured === undefined) return {kind: 'refuse', error: unknownHostKey(target, presented)};
+	return {kind: 'pin'};
+}
+
+/** An existing server's key that nobody confirmed: hoist never trusts it on its own. */
+export function unknownHostKey(target: Target, presented: PresentedKey): SshConnectError {
+	return new SshConnectError('host-key', `The SSH host key of ${target.host} (${presented.keyType} ${fingerprint(presented.key)}) is not trusted yet; hoist did not connect.`, {
+		hint: 'hoist trusts an existing server\'s key only when you confirm it on a terminal or name it in hoist.yml (`--yes` never trusts one).',
+		nextSteps: [
+			`On the server itself (its console, not over the network), run \`ssh-keygen -lf /etc/ssh/ssh_host_${hostKeyFileName(presented.keyType)}_key.pub\` and check that it prints ${fingerprint(presented.key)}.`,
+			`Then put the key in hoist.yml as server.hostKey: "${presented.keyType} AAAA…" (the first two words of that .pub file), or run \`hoist up\` on a terminal and answer yes when it asks.`,
+		],
+	});
+}
+
+/** The name OpenSSH gives a host key file of this type: /etc/ssh/ssh_host_<name>_key.pub. */
+export function hostKeyFileName(keyType: string): string {
+	if (keyType === 'ssh-ed25519') return 'ed25519';
+	if (keyType.startsWith('ecdsa-')) return 'ecdsa';
+	return 'rsa';
+}
+
+/** The key type hoist expects from this server: the one hoist.yml names, else the one pinned; undefined when new. */
+function expectedKeyType(target: Target, knownHosts: string): string | undefined {
+	return target.hostKey?.trim().split(/\s+/)[0] ?? pinFor(knownHosts, target.host)?.keyType;
+}
+
+/**
+ * A server with several host keys presents the one the client prefers (ssh2: ed25519 first): ask for the type that
+ * was pinned or named, so a server whose ECDSA key is pinned is not taken for a changed one.
+ */
+function hostKeyAlgorithms(keyType: string | undefined): {algorithms?: {serverHostKey: ServerHostKeyAlgorithm[]}} {
+	// An RSA key signs with SHA-2 these days; the key itself is still "ssh-rsa".
+	if (keyType === 'ssh-rsa') return {algorithms: {serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']}};
+	const known = hostKeyTypes.find((type) => type === keyType);
+	return known === undefined ? {} : {algorithms: {serverHostKey: [known]}};
+}
+
+const hostKeyTypes: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521'];
+
+/**
+ * The host key a server presents, without logging in (what `ssh-keyscan` does): for the question "trust this key?"
+ * on first contact with an existing server, and for checking the pin before `hoist ssh` hands over to OpenSSH.
+ */
+export async function scanHostKey(host: string, port: number, options: {readyTimeoutMs?: number; signal?: AbortSignal; keyType?: string} = {}): Promise<PresentedKey> {
+	options.signal?.throwIfAborted();
+	const client = new ssh2.Client();
+	return new Promise<PresentedKey>((resolve, reject) => {
+		let presented: PresentedKey | undefined;
+		const finish = (error?: unknown) => {
+			options.signal?.removeEventListener('abort', onAbort);
+			client.end();
+			if (presented) resolve(presented);
+			else reject(options.signal?.aborted ? options.signal.reason : classify(error as Error & {level?: string; code?: string}));
+		};
+		const onAbort = () => finish();
+		options.signal?.addEventListener('abort', onAbort, {once: true});
+		client.on('error', finish);
+		client.on('ready', () => finish(new Error('the server let hoist in without a key')));
+		client.connect({
+			host,
+			port,
+			username: 'hoist-host-key-scan',
+			readyTimeout: options.readyTimeoutMs ?? 10_000,
+			hostVerifier: (blob: Buffer) => {
+				presented = {keyType: keyTypeOf(blob), key: blob.toString('base64')};
+				// Refusing ends the handshake here: nothing is sent that would log in.
+				setImmediate(() => finish());
+				return false;
+			},
+			...hostKeyAlgorithms(options.keyType),
+		});
+	});
 }
 
 function classify(error: Error & {level?: string; code?: string}): SshConnectError {

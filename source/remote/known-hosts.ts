@@ -1,4 +1,5 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {dirname} from 'node:path';
 import {writeFileAtomic} from '../files/atomic-write.js';
 
 /**
@@ -41,6 +42,8 @@ export function unpinHost(file: string, host?: string): void {
 }
 
 function writePins(file: string, pins: HostKeyPin[]): void {
+	// The question about an existing server's key comes before anything else made .hoist/.
+	mkdirSync(dirname(file), {recursive: true, mode: 0o700});
 	const lines = pins.map((pin) => [pin.host, pin.keyType, pin.key, pin.instanceId ? `instance=${pin.instanceId}` : ''].join(' ').trimEnd());
 	writeFileAtomic(file, lines.length > 0 ? `${lines.join('\n')}\n` : '', 0o644);
 }

@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
-import type {Readable} from 'node:stream';
+import {Transform, type Readable, type TransformCallback} from 'node:stream';
 import type {NodeSSH} from 'node-ssh';
-import type {ClientChannel, SFTPWrapper} from 'ssh2';
+import type {ClientChannel, ExecOptions, SFTPWrapper} from 'ssh2';
 import type {Redactor} from '../engine/redactor.js';
 import {BugError, UserError} from '../errors.js';
 import type {RemoteCommand} from './commands/command.js';
@@ -38,6 +38,53 @@ export interface UploadFile {
 	mode: number;
 	owner?: string;
 	group?: string;
+}
+
+export interface AttachOptions {
+	/** Forwarded to the command as it arrives; without it the command reads an empty stdin. */
+	stdin?: Readable;
+	stdout: NodeJS.WritableStream;
+	stderr: NodeJS.WritableStream;
+	/** The caller's own terminal: the command gets one of the same size and type on the server. */
+	terminal?: {stream: NodeJS.WriteStream; term: string};
+	signal?: AbortSignal;
+}
+
+/**
+ * Drops the pid line `wireLine` writes before the command starts (the first line, `@hoist-pid=N`, with `\r\n` on a
+ * terminal) and passes every other byte on untouched.
+ */
+export class PidMarkerFilter extends Transform {
+	#head: Buffer | undefined = Buffer.alloc(0);
+	readonly #onPid: (pid: number) => void;
+
+	constructor(onPid: (pid: number) => void) {
+		super();
+		this.#onPid = onPid;
+	}
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+		if (this.#head === undefined) return done(null, chunk);
+		const head = Buffer.concat([this.#head, chunk]);
+		const newline = head.indexOf(0x0a);
+		const marker = Buffer.from(pidMarker);
+		const stillMarker = head.subarray(0, marker.length).equals(marker.subarray(0, Math.min(head.length, marker.length)));
+		if (!stillMarker) {
+			this.#head = undefined;
+			return done(null, head);
+		}
+		if (newline < 0) {
+			this.#head = head;
+			return done();
+		}
+		this.#head = undefined;
+		this.#onPid(Number(head.subarray(marker.length, newline).toString('ascii').trim()));
+		done(null, head.subarray(newline + 1));
+	}
+
+	override _flush(done: TransformCallback): void {
+		done(null, this.#head && this.#head.length > 0 ? this.#head : undefined);
+	}
 }
 
 /** The most a captured stdout may hold; a command that says more is a bug in the command, not a reason to run out of memory. */
@@ -161,6 +208,60 @@ export class RemoteSession {
 	}
 
 	/**
+	 * Runs a command with its bytes passed straight through (`hoist exec`): stdout and stderr as they arrive, the
+	 * caller's stdin forwarded, and a terminal on the server when `terminal` is the caller's own TTY (its size
+	 * follows the local window). Resolves with the command's exit status whatever it is: the caller passes it on.
+	 * Aborting stops the command's process group on the server, as `run` does.
+	 */
+	async attach(command: RemoteCommand, options: AttachOptions): Promise<{exitCode: number | null; signal: string | null}> {
+		options.signal?.throwIfAborted();
+		if (this.#closing) throw new SshConnectError('closed', 'The SSH connection is closing.');
+		const escalation = command.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
+		const terminal = options.terminal;
+		const channel = await this.#exec(
+			wireLine(command.line, command.root === true, escalation),
+			terminal ? {pty: {rows: terminal.stream.rows, cols: terminal.stream.columns, term: terminal.term}} : undefined,
+		);
+		return new Promise((resolve, reject) => {
+			let pid: number | undefined;
+			let exitCode: number | null = null;
+			let exitSignal: string | null = null;
+			// With a terminal, stderr is the terminal too: the pid line arrives on stdout.
+			const marked = new PidMarkerFilter((found) => (pid = found));
+			const onResize = () => channel.setWindow(terminal!.stream.rows, terminal!.stream.columns, 0, 0);
+			if (terminal) terminal.stream.on('resize', onResize);
+			const onAbort = () => {
+				this.#track(this.#stop(channel, pid, command.root === true, escalation));
+				reject(options.signal?.reason);
+			};
+			options.signal?.addEventListener('abort', onAbort, {once: true});
+			if (terminal) {
+				channel.pipe(marked).pipe(options.stdout, {end: false});
+				channel.stderr.pipe(options.stderr, {end: false});
+			} else {
+				channel.pipe(options.stdout, {end: false});
+				channel.stderr.pipe(marked).pipe(options.stderr, {end: false});
+			}
+			channel.on('exit', (code: number | null, signalName?: string) => {
+				exitCode = code ?? null;
+				exitSignal = signalName ?? null;
+			});
+			channel.on('close', () => {
+				options.signal?.removeEventListener('abort', onAbort);
+				if (terminal) terminal.stream.off('resize', onResize);
+				options.stdin?.unpipe(channel);
+				if (options.signal?.aborted) return;
+				if (exitCode === null && exitSignal === null) {
+					return reject(this.#broken ?? new SshConnectError('closed', `The server ended the session while "${this.#display(command)}" ran.`));
+				}
+				resolve({exitCode, signal: exitSignal});
+			});
+			if (options.stdin) options.stdin.pipe(channel);
+			else channel.end();
+		});
+	}
+
+	/**
 	 * Writes files on the server over SFTP: each goes to a private temporary file in the login's home, then one
 	 * privileged `install` per batch puts them in place with their mode and owner (one round trip for all of them).
 	 */
@@ -210,13 +311,13 @@ export class RemoteSession {
 		return facts;
 	}
 
-	#exec(line: string): Promise<ClientChannel> {
+	#exec(line: string, options: ExecOptions = {}): Promise<ClientChannel> {
 		if (this.#broken) return Promise.reject(this.#broken);
 		const connection = this.#ssh.connection;
 		if (!connection || this.#closed) return Promise.reject(new SshConnectError('closed', 'The SSH connection is closed.'));
 		this.#trace?.({type: 'exec', line});
 		return new Promise((resolve, reject) => {
-			connection.exec(line, (error, channel) => (error ? reject(new SshConnectError('closed', `The server refused a command channel (${error.message}).`)) : resolve(channel)));
+			connection.exec(line, options, (error, channel) => (error ? reject(new SshConnectError('closed', `The server refused a command channel (${error.message}).`)) : resolve(channel)));
 		});
 	}
 

@@ -3,6 +3,8 @@ import type {ComposeProject} from '../compose/project.js';
 
 /** Caddy's service and volumes in the overlay; "hoist-" keeps them apart from the user's names. */
 export const caddyService = 'hoist-caddy';
+/** Caddy's named volumes: its certificates and ACME account, and its autosaved configuration. */
+export const caddyVolumes = ['hoist_caddy_data', 'hoist_caddy_config'] as const;
 /** Per container: enough to read what went wrong, never enough to fill a 10 GiB disk. */
 export const logLimit = '10m';
 
@@ -17,7 +19,7 @@ export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNet
 			image: caddyImage,
 			restart: 'unless-stopped',
 			ports: ['80:80', '443:443', '443:443/udp'],
-			volumes: ['hoist_caddy_data:/data', 'hoist_caddy_config:/config', './hoist-caddy:/etc/caddy:ro'],
+			volumes: [`${caddyVolumes[0]}:/data`, `${caddyVolumes[1]}:/config`, './hoist-caddy:/etc/caddy:ro'],
 			...(project.webNetworks.length === 1 && project.webNetworks[0] === 'default' ? {} : {networks: project.webNetworks}),
 			logging: {options: {'max-size': logLimit}},
 		},
@@ -25,6 +27,6 @@ export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNet
 	for (const service of Object.values(project.services)) {
 		if (!service.hasLogging) services[service.name] = {logging: {options: {'max-size': logLimit}}};
 	}
-	const overlay = {services, volumes: {hoist_caddy_data: {}, hoist_caddy_config: {}}};
+	const overlay = {services, volumes: Object.fromEntries(caddyVolumes.map((name) => [name, {}]))};
 	return `# Written by hoist: Caddy in front of the web service, and a size limit on every service's logs.\n${stringify(overlay)}`;
 }

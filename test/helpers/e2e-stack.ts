@@ -18,6 +18,8 @@ export interface E2eStackOptions {
 	noRegistry?: boolean;
 	/** Lines appended to hoist.yml as they are. */
 	extra?: string[];
+	/** An existing server instead of AWS: the lines under `server:` (the aws section is left out). */
+	server?: string[];
 }
 
 export interface E2eStack {
@@ -70,11 +72,15 @@ function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): st
 		'compose:',
 		'  service: web',
 		'  port: 8080',
-		'aws:',
-		'  sshCidr: 10.77.0.1/32',
-		`  instanceType: ${options.instanceType ?? 't3.micro'}`,
-		`  elasticIp: ${options.elasticIp ?? sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID}`,
-		...(options.aws ?? []).map((line) => `  ${line}`),
+		...(options.server
+			? ['server:', ...options.server.map((line) => `  ${line}`)]
+			: [
+					'aws:',
+					'  sshCidr: 10.77.0.1/32',
+					`  instanceType: ${options.instanceType ?? 't3.micro'}`,
+					`  elasticIp: ${options.elasticIp ?? sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID}`,
+					...(options.aws ?? []).map((line) => `  ${line}`),
+				]),
 		'ssh:',
 		`  waitSeconds: ${options.waitSeconds ?? 30}`,
 		// The sandbox's stand-ins for Let's Encrypt and Docker Hub: never the real ones.

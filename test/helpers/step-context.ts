@@ -9,7 +9,7 @@ import {configSchema, type Config} from '../../source/config/schema.js';
 import type {StepDetail} from '../../source/engine/details.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {stackFiles, type StackFiles} from '../../source/engine/stack-files.js';
-import type {ResourceRecord, Step, StepContext, StepId, StepOutputs, UndoContext} from '../../source/engine/step.js';
+import type {DestroyOptions, ResourceRecord, Step, StepContext, StepId, StepOutputs, UndoContext} from '../../source/engine/step.js';
 import type {Services} from '../../source/services.js';
 import {afterEach} from 'vitest';
 
@@ -17,6 +17,8 @@ import {afterEach} from 'vitest';
 export interface ConfigOverrides {
 	stack?: string;
 	aws?: Record<string, unknown>;
+	/** An existing server instead of aws: (the aws section is then left out). */
+	server?: Record<string, unknown>;
 	ssh?: Record<string, unknown>;
 }
 
@@ -52,7 +54,7 @@ export interface Harness {
 	now: number;
 	readonly controller: AbortController;
 	context<Id extends StepId, Needs extends StepId>(step: Step<Id, Needs>, options?: ContextOptions<Id, Needs>): StepContext<Id, Needs>;
-	undoContext<Id extends StepId, Needs extends StepId>(step: Step<Id, Needs>, options?: {previous?: StepOutputs[Id]}): UndoContext<Id>;
+	undoContext<Id extends StepId, Needs extends StepId>(step: Step<Id, Needs>, options?: {previous?: StepOutputs[Id]; destroy?: Partial<DestroyOptions>}): UndoContext<Id>;
 	cleanup(): void;
 }
 
@@ -66,7 +68,7 @@ export function parseConfig(overrides: ConfigOverrides = {}): Config {
 		stack: overrides.stack ?? 'demo',
 		domain: 'app.example.test',
 		compose: {service: 'web', port: 8080},
-		aws: {region: 'us-east-1', sshCidr: '203.0.113.7/32', ...overrides.aws},
+		...(overrides.server ? {server: overrides.server} : {aws: {region: 'us-east-1', sshCidr: '203.0.113.7/32', ...overrides.aws}}),
 		...(overrides.ssh ? {ssh: overrides.ssh} : {}),
 	});
 }
@@ -163,8 +165,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 		return {...base(), outputs, previous: contextOptions.previous};
 	}
 
-	function undoContext<Id extends StepId, Needs extends StepId>(_step: Step<Id, Needs>, contextOptions: {previous?: StepOutputs[Id]} = {}): UndoContext<Id> {
-		return {...base(), previous: contextOptions.previous};
+	function undoContext<Id extends StepId, Needs extends StepId>(
+		_step: Step<Id, Needs>,
+		contextOptions: {previous?: StepOutputs[Id]; destroy?: Partial<DestroyOptions>} = {},
+	): UndoContext<Id> {
+		return {...base(), previous: contextOptions.previous, destroy: {volumes: false, snapshot: false, ...contextOptions.destroy}};
 	}
 
 	return {

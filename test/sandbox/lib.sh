@@ -13,6 +13,7 @@ RUN=$DIR/run            # pid files, logs, rendered state; recreated by every up
 CACHE=$DIR/cache        # kept across down: registry blobs (so a warm up skips the image build)
 KEEP=$DIR/keep          # kept across down: registry password, preferred moto port (and $DIR/ca: the sandbox CA)
 MANIFEST=$DIR/manifest  # what up changed; down undoes it line by line, newest first
+EXTRA_KEYS=$DIR/ssh/extra_authorized_keys  # keys authorize-key.sh authorised directly (a user's own server)
 
 NETNS=hoist-instance
 NETNS_PATH=/run/netns/$NETNS

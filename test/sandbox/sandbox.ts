@@ -256,6 +256,26 @@ export async function rotateHostKey(): Promise<string> {
 	return (await runScript('rotate-host-key.sh')).stdout.trim();
 }
 
+/** Stops or starts the instance's sshd: nothing answers on port 22 while it is stopped. */
+export async function setSshd(action: 'stop' | 'start'): Promise<void> {
+	await runScript('sshd.sh', [action]);
+}
+
+/** Lets the instance's `alpine` log in with this public key, without any EC2 key pair (a user's own server). */
+export async function authorizeKey(publicKeyFile: string): Promise<void> {
+	await runScript('authorize-key.sh', ['add', publicKeyFile]);
+}
+
+/** Forgets every key authorizeKey added. */
+export async function clearAuthorizedKeys(): Promise<void> {
+	await runScript('authorize-key.sh', ['clear']);
+}
+
+/** Wipes the host as a terminated instance would be (containers, volumes, networks, /srv/hoist), now. */
+export async function wipeInstance(): Promise<void> {
+	await runScript('instance-reset.sh');
+}
+
 /**
  * Resets moto (new empty account, auth emulation off), re-allocates the 10.77.0.2 Elastic IP and rewrites env.json.
  * Returns the allocation id, which is the same after every reset.

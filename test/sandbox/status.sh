@@ -31,5 +31,7 @@ curl -sf -m 3 -o /dev/null "$(cat "$RUN/moto-url" 2>/dev/null)/moto-api/data.jso
 curl -sf -m 3 -o /dev/null --cacert "$DIR/ca/ca.crt" "https://$HOST_IP:$ACME_PORT/dir" || fail "pebble does not answer"
 ssh-keyscan -T 2 -t ed25519 "$INSTANCE_IP" 2>/dev/null | grep -q ssh-ed25519 || fail "sshd on $INSTANCE_IP does not answer"
 curl -sf -m 3 -o /dev/null --unix-socket "$DIR/instance/podman.sock" http://d/_ping || fail "podman API socket does not answer"
+# The helpers of this checkout must work on the running sandbox (another checkout's up.sh may have started it).
+grep -q "$EXTRA_KEYS" "$DIR/bin/authorized-keys" 2>/dev/null || fail "the instance's authorized-keys ignores authorize-key.sh (up.sh --restart from this checkout)"
 [[ $(cat "$CACHE/images.stamp" 2>/dev/null) == "$(image_stamp)" ]] || fail "the fixture images are older than test/fixtures/app (up.sh --restart builds them again)"
 exit "$bad"

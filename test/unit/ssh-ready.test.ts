@@ -73,6 +73,17 @@ describe('ssh-ready run', () => {
 		expect(attempts).toEqual([{trustNewHost: false}]);
 	});
 
+	it('an existing server that refuses the key: stops at once (its answer is final), saying where the public key goes', async () => {
+		const {attempts, ctx} = setup(['auth', 'auth']);
+		const error = (await sshReady.run(ctx(serverTarget)).catch((thrown: unknown) => thrown)) as UserError;
+		expect(error).toBeInstanceOf(UserError);
+		expect(error.code).toBe('SSH_KEY_REFUSED');
+		expect(error.message).toBe('SSH to deploy@vm.local:2222: failed: auth.');
+		expect(error.hint).toMatch(/vm\.local refused the key \/keys\/id_ed25519 for deploy/);
+		expect(error.nextSteps[0]).toMatch(/add hoist's public key \(\/keys\/id_ed25519\.pub\) to ~deploy\/\.ssh\/authorized_keys/);
+		expect(attempts).toHaveLength(1);
+	});
+
 	it('stops at once on a changed host key, without retrying', async () => {
 		const changed = new HostKeyChangedError('The SSH host key of 198.51.100.7 has changed; hoist did not connect.', {code: 'SSH_HOST_KEY_CHANGED'});
 		const {attempts, ctx} = setup([changed]);
@@ -86,7 +97,6 @@ describe('ssh-ready run', () => {
 		['auth', awsTarget, /refused hoist's key\. It accepts the key pair it was launched with/, /hoist destroy/],
 		['unreachable', awsTarget, /no route to 198\.51\.100\.7/, /Check your own connection/],
 		['timeout', serverTarget, /Nothing answered on port 2222 of vm\.local/, /ssh -p 2222 deploy@vm\.local/],
-		['auth', serverTarget, /vm\.local refused the key \/keys\/id_ed25519 for deploy/, /authorized_keys/],
 	] as const)('after the bounded wait, a last failure of kind %s gets its own diagnosis (%o)', async (kind, target, hint, nextStep) => {
 		const {h, ctx} = setup(Array.from({length: 500}, () => kind), {ssh: {waitSeconds: 20}});
 		const started = h.now;

@@ -60,6 +60,79 @@ export function composeLogs(tool: ComposeTool, files: ComposeProjectFiles, servi
 	return {root: true, title: `read the logs of ${service}`, line: composeLine(tool, files, ['logs', '--no-color', '--tail', String(lines), service])};
 }
 
+export interface LogsRequest {
+	/** The services to show; all of them (each line prefixed with its container, as compose does) when empty. */
+	services: string[];
+	follow: boolean;
+	/** Only lines since then: a duration like 10m or 1h30m, a date (2024-05-01T10:00:00Z) or epoch seconds. */
+	since?: string;
+	/** The last lines of each container, or "all". */
+	tail: number | 'all';
+}
+
+/**
+ * `hoist logs`: compose logs, streamed. Compose v1 has no --since; there each container's `podman logs` runs side by
+ * side instead, every line prefixed with the container's name the way compose prefixes it. Either way every process
+ * belongs to the command's process group, so stopping the command stops all of them.
+ */
+export function streamLogs(tool: ComposeTool, files: ComposeProjectFiles, request: LogsRequest): RemoteCommand {
+	const title = `read the logs of ${request.services.length > 0 ? request.services.join(', ') : 'every service'}`;
+	if (request.since !== undefined && tool.version === 'v1') return {root: true, title, line: podmanLogs(files.stack, request, request.since)};
+	const args = [
+		'logs',
+		'--no-color',
+		...(request.follow ? ['--follow'] : []),
+		...(request.since === undefined ? [] : ['--since', request.since]),
+		'--tail',
+		String(request.tail),
+		...(request.services.length > 0 ? ['--', ...request.services] : []),
+	];
+	return {root: true, title, line: composeLine(tool, files, args)};
+}
+
+function podmanLogs(stack: string, request: LogsRequest, since: string): string {
+	const project = sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`);
+	const select =
+		request.services.length === 0
+			? `podman ps --all ${project} --format '{{.Names}}'`
+			: `for s in ${sh(...request.services)}; do podman ps --all ${project} --filter "label=com.docker.compose.service=$s" --format '{{.Names}}'; done`;
+	const options = sh(...(request.follow ? ['--follow'] : []), '--since', since, ...(request.tail === 'all' ? [] : ['--tail', String(request.tail)]));
+	// Compose's prefix is the container's name without the project: web_1 (v1), web-1 (v2).
+	const short = `s=\${n#${sh(`${composeProject(stack)}_`)}}; s=\${s#${sh(`${composeProject(stack)}-`)}}`;
+	return [
+		`names=$(${select})`,
+		`w=0; for n in $names; do ${short}; [ \${#s} -gt $w ] && w=\${#s}; done`,
+		`for n in $names; do ${short}; (podman logs ${options} "$n" 2>&1 | while IFS= read -r l; do printf "%-\${w}s | %s\\n" "$s" "$l"; done) & done`,
+		'wait',
+	].join('\n');
+}
+
+/**
+ * `hoist exec`: COMMAND in the service's running container, each word as given (no shell in between), with a
+ * terminal only when hoist has one. It is Podman's own exec on the container compose labelled as the service's, the
+ * same on every host: compose v1 would hand it to a docker CLI the host may lack or, told not to, drop stdin and mix
+ * stderr into stdout. Podman's own failures exit 125-127, like docker's.
+ */
+export function composeExec(stack: string, service: string, command: string[], terminal: boolean): RemoteCommand {
+	const filter = sh(
+		'--filter',
+		`label=com.docker.compose.project=${composeProject(stack)}`,
+		'--filter',
+		`label=com.docker.compose.service=${service}`,
+		'--filter',
+		'label=com.docker.compose.oneoff=False',
+	);
+	return {
+		root: true,
+		title: `run ${command[0] ?? 'a command'} in ${service}`,
+		line: [
+			`id=$(podman ps --quiet ${filter} | head -n 1)`,
+			`if [ -z "$id" ]; then echo ${sh(`hoist: no container of the service ${service} is running`)} >&2; exit 125; fi`,
+			`podman exec --interactive ${terminal ? '--tty ' : ''}"$id" ${sh(...command)}`,
+		].join('\n'),
+	};
+}
+
 /** Every container of the stack's compose project, with labels, state and exit code, as Podman's JSON. */
 export function projectContainers(stack: string): RemoteCommand {
 	return {

@@ -1,5 +1,8 @@
 import {
+	CreateSnapshotCommand,
 	DescribeInstancesCommand,
+	DescribeSnapshotsCommand,
+	type DescribeSnapshotsCommandInput,
 	RunInstancesCommand,
 	StartInstancesCommand,
 	TerminateInstancesCommand,
@@ -318,5 +321,52 @@ describe('launch-instance undo', () => {
 
 		await expect(launchInstance.undo!(h.undoContext(launchInstance))).rejects.toMatchObject({code: 'INSTANCE_WAIT_TIMEOUT'});
 		expect(h.resources.has('instance:i-0tagged')).toBe(true);
+	});
+
+	it('--snapshot: a snapshot of the root volume, tagged for the stack and the instance, complete before the instance is terminated; kept', async () => {
+		const h = setup();
+		const withDisk = (state: InstanceStateName) =>
+			instance('i-0tagged', state, {RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{DeviceName: '/dev/xvda', Ebs: {VolumeId: 'vol-0root'}}]});
+		describeInstances(h, {tagged: () => [withDisk('running')], byId: {'i-0tagged': [withDisk('running'), withDisk('terminated')]}});
+		const order: string[] = [];
+		h.ec2.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => {
+			if (input.SnapshotIds === undefined) return {Snapshots: []};
+			order.push('describe-snapshot');
+			return {Snapshots: [{SnapshotId: 'snap-0a', State: order.filter((call) => call === 'describe-snapshot').length < 2 ? 'pending' : 'completed', Progress: '40%', VolumeSize: 10}]};
+		});
+		h.ec2.on(CreateSnapshotCommand).callsFake(() => {
+			order.push('create');
+			return {SnapshotId: 'snap-0a', State: 'pending'};
+		});
+		h.ec2.on(TerminateInstancesCommand).callsFake(() => {
+			order.push('terminate');
+			return {};
+		});
+		h.resources.set('instance:i-0tagged', {type: 'instance', id: 'i-0tagged', ownedByHoist: true, region: 'us-east-1'});
+
+		await launchInstance.undo!(h.undoContext(launchInstance, {destroy: {snapshot: true}}));
+
+		expect(order).toEqual(['create', 'describe-snapshot', 'describe-snapshot', 'terminate']);
+		const created = h.ec2.commandCalls(CreateSnapshotCommand)[0]!.args[0].input;
+		expect(created.VolumeId).toBe('vol-0root');
+		expect(created.TagSpecifications).toEqual([{ResourceType: 'snapshot', Tags: [stackTag, {Key: 'Name', Value: 'hoist-demo'}, {Key: 'hoist:instance', Value: 'i-0tagged'}]}]);
+		expect(h.progress.some((line) => /^snapshot snap-0a: pending 40%/.test(line))).toBe(true);
+		expect(h.resources.get('snapshot:snap-0a')).toEqual({type: 'snapshot', id: 'snap-0a', ownedByHoist: false, region: 'us-east-1'});
+		expect(stackInstances(h.resources)).toEqual([]);
+	});
+
+	it('--snapshot after a stopped destroy adopts the snapshot already taken; a failed one leaves the instance running', async () => {
+		const h = setup();
+		const withDisk = instance('i-0tagged', 'running', {RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{DeviceName: '/dev/xvda', Ebs: {VolumeId: 'vol-0root'}}]});
+		describeInstances(h, {tagged: () => [withDisk], byId: {'i-0tagged': [withDisk]}});
+		h.ec2.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) =>
+			input.SnapshotIds === undefined ? {Snapshots: [{SnapshotId: 'snap-0old', State: 'pending'}]} : {Snapshots: [{SnapshotId: 'snap-0old', State: 'error', StateMessage: 'internal'}]},
+		);
+		h.ec2.on(TerminateInstancesCommand).resolves({});
+
+		await expect(launchInstance.undo!(h.undoContext(launchInstance, {destroy: {snapshot: true}}))).rejects.toMatchObject({code: 'SNAPSHOT_FAILED'});
+		expect(h.ec2.commandCalls(CreateSnapshotCommand)).toEqual([]);
+		expect(h.logs).toContain('adopting snap-0old, already taken of vol-0root');
+		expect(h.ec2.commandCalls(TerminateInstancesCommand)).toEqual([]);
 	});
 });

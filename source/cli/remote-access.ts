@@ -1,0 +1,95 @@
+import type {JournalData} from '../engine/journal.js';
+import {stepOutputs} from '../engine/outputs.js';
+import {Redactor} from '../engine/redactor.js';
+import type {StackFiles} from '../engine/stack-files.js';
+import {UserError} from '../errors.js';
+import type {ComposeProjectFiles, ComposeTool} from '../remote/commands/compose.js';
+import {RemoteConnections} from '../remote/connections.js';
+import type {RemoteSession} from '../remote/session.js';
+import type {Target} from '../remote/target.js';
+import {fileTrace} from '../remote/trace.js';
+import {caddyService} from '../server/overlay.js';
+import {printable} from '../text/printable.js';
+import type {CommandIo} from './io.js';
+import type {ReadOnlyStack} from './read-only.js';
+
+/** What `hoist logs` and `hoist exec` need from the journal: the server, how compose runs there, the services. */
+export interface DeployedStack {
+	target: Target;
+	tool: ComposeTool;
+	files: ComposeProjectFiles;
+	/** The compose file's services and hoist's Caddy. */
+	services: string[];
+}
+
+/** The server the journal records (`hoist ssh` needs no more), or a user error saying what to run first. */
+export function recordedTarget(stack: ReadOnlyStack, command: string): Target {
+	return loggedIn(stack, command).target;
+}
+
+/** The stack as the journal says it was deployed; a user error when it was not (yet, or any more). */
+export function deployedStack(stack: ReadOnlyStack, command: string): DeployedStack {
+	const {data, target} = loggedIn(stack, command);
+	const bootstrap = stepOutputs(data, 'bootstrap');
+	const compose = stepOutputs(data, 'compose');
+	if (!bootstrap || !compose || !stepOutputs(data, 'upload')) throw notYet(data.stack, command, 'the stack is not on the server yet');
+	return {
+		target,
+		tool: {command: bootstrap.composeCommand, version: bootstrap.compose},
+		files: {stack: data.stack, composeFile: compose.file},
+		services: [...Object.keys(compose.services), caddyService],
+	};
+}
+
+function loggedIn({journal, files}: ReadOnlyStack, command: string): {data: JournalData; target: Target} {
+	const data = usableJournal(journal?.data, files, command);
+	const target = stepOutputs(data, 'target');
+	if (!target || !stepOutputs(data, 'ssh-ready')) throw notYet(data.stack, command, 'hoist has not logged in to a server for this stack yet');
+	return {data, target};
+}
+
+/** A service the stack has, or a user error listing the ones it has. */
+export function knownService(stack: DeployedStack, name: string, command: string): string {
+	if (stack.services.includes(name)) return name;
+	throw new UserError(printable(`The stack has no service "${name}".`), {
+		code: 'USAGE',
+		nextSteps: [`Use one of: ${stack.services.join(', ')} (run \`hoist ${command} --help\` for the options).`],
+	});
+}
+
+function usableJournal(journal: JournalData | undefined, files: StackFiles, command: string): JournalData {
+	if (!journal) {
+		throw new UserError(`No journal in ${files.stateDir} yet: nothing has run for this stack.`, {
+			code: 'NOTHING_DEPLOYED',
+			nextSteps: [`Run \`hoist up\` first, then \`hoist ${command}\`.`],
+		});
+	}
+	if (journal.destroyedAt) {
+		throw new UserError(`The stack ${journal.stack} was destroyed at ${journal.destroyedAt}.`, {
+			code: 'NOTHING_DEPLOYED',
+			nextSteps: [`Run \`hoist up\` to deploy it again, then \`hoist ${command}\`.`],
+		});
+	}
+	return journal;
+}
+
+function notYet(stack: string, command: string, what: string): UserError {
+	return new UserError(`Stack ${stack}: ${what}.`, {
+		code: 'NOTHING_DEPLOYED',
+		nextSteps: [`Run \`hoist up\` (\`hoist status\` shows where it stopped), then \`hoist ${command}\`.`],
+	});
+}
+
+/**
+ * One SSH connection for a read-only command, opened with the pinned host key only (never a new one), closed by
+ * `work`'s end whatever happens: closing stops what still runs on the server (an aborted `logs -f`).
+ */
+export async function withRemote<T>(target: Target, files: StackFiles, io: CommandIo, work: (session: RemoteSession) => Promise<T>): Promise<T> {
+	const connections = new RemoteConnections({knownHosts: files.knownHosts, redactor: new Redactor(), trace: fileTrace(io.env['HOIST_SSH_TRACE'])});
+	try {
+		const session = await connections.open(target, {readyTimeoutMs: 10_000, signal: io.cancellation.signal});
+		return await work(session);
+	} finally {
+		await connections.close();
+	}
+}

@@ -1,0 +1,46 @@
+import type {AnyUndoContext} from '../source/engine/step.js';
+import {UserError} from '../source/errors.js';
+import {findLocalKey} from '../source/remote/local-key.js';
+import type {RemoteSession} from '../source/remote/session.js';
+import {parseServerResourceId, type ServerResourceType} from '../source/server/server-resources.js';
+import {serverTargetOf} from './target.js';
+
+type ServerContext = Pick<AnyUndoContext, 'config' | 'files' | 'services' | 'signal' | 'resources'>;
+
+export interface ServerRecord {
+	type: ServerResourceType;
+	id: string;
+	what: string;
+	host: string;
+}
+
+/** The records of these types, on whichever server they were made. */
+export function serverRecords(ctx: Pick<ServerContext, 'resources'>, ...types: ServerResourceType[]): ServerRecord[] {
+	return [...ctx.resources.values()]
+		.filter((resource) => (types as string[]).includes(resource.type))
+		.map((resource) => ({type: resource.type as ServerResourceType, id: resource.id, ...parseServerResourceId(resource.id)}));
+}
+
+/**
+ * The run's connection to the server hoist.yml names (its pinned key only), for an undo that has records there.
+ * Records on another host (server.host was changed since) are refused rather than looked for in the wrong place.
+ */
+export async function serverSession(ctx: ServerContext, records: ServerRecord[]): Promise<RemoteSession> {
+	const key = findLocalKey(ctx.config, ctx.files);
+	if (!key) {
+		throw new UserError(`hoist's key for this stack (${ctx.files.privateKey}) is gone, so it cannot log in to remove what it put on the server.`, {
+			code: 'SSH_KEY_MISSING',
+			nextSteps: ['Put the key back (or point ssh.publicKey at the key the server accepts), then run `hoist destroy` again.'],
+		});
+	}
+	const target = serverTargetOf(ctx.config, key.privateKeyPath);
+	const elsewhere = records.find((record) => record.host !== target.host);
+	if (elsewhere) {
+		throw new UserError(`The journal records ${elsewhere.type} ${elsewhere.what} on ${elsewhere.host}, but hoist.yml now names the server ${target.host}.`, {
+			code: 'SERVER_CHANGED',
+			hint: 'hoist removes only what it recorded, where it recorded it.',
+			nextSteps: [`Put back server.host: ${elsewhere.host} in hoist.yml and run \`hoist destroy\` again (or remove it on ${elsewhere.host} yourself).`],
+		});
+	}
+	return ctx.services.remote(target, {signal: ctx.signal, readyTimeoutMs: 10_000});
+}
