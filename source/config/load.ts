@@ -130,8 +130,9 @@ function knownKeys(path: string[]): string[] {
 }
 
 function unwrap(schema: unknown): {shape?: Record<string, unknown>} | undefined {
-	let current = schema as {shape?: Record<string, unknown>; def?: {innerType?: unknown}} | undefined;
-	while (current && !current.shape && current.def?.innerType) current = current.def.innerType as typeof current;
+	let current = schema as {shape?: Record<string, unknown>; def?: {innerType?: unknown; in?: unknown}} | undefined;
+	// Defaults and optionals wrap their schema (innerType); a transformed section is a pipe from it (in).
+	while (current && !current.shape && (current.def?.innerType || current.def?.in)) current = (current.def.innerType ?? current.def.in) as typeof current;
 	return current;
 }
 
@@ -141,18 +142,32 @@ function checkFiles(config: Config, doc: Document, dir: string, at: (offset?: nu
 	const files: Array<[string[], string | undefined, string]> = [
 		[['compose', 'file'], config.compose.file, 'the compose file'],
 		[['acme', 'caRoot'], config.acme.caRoot, 'the CA certificate'],
+		...config.acme.trustRoots.map((value, index): [string[], string, string] => [['acme', 'trustRoots', String(index)], value, 'the trust root']),
 		[['ssh', 'publicKey'], config.ssh.publicKey, 'the public key'],
 	];
+	const pem = new Set(['caRoot', 'trustRoots']);
 	const problems: Problem[] = [];
 	for (const [path, value, what] of files) {
 		if (value === undefined) continue;
 		const absolute = resolvePath(dir, value);
-		if (existsSync(absolute)) continue;
 		const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
-		const defaulted = node === undefined ? ' (the default)' : '';
-		problems.push({...at(node?.range?.[0]), message: `${path.join('.')}: ${what} ${absolute}${defaulted} does not exist`});
+		const where = at(node?.range?.[0]);
+		if (!existsSync(absolute)) {
+			const defaulted = node === undefined ? ' (the default)' : '';
+			problems.push({...where, message: `${path.join('.')}: ${what} ${absolute}${defaulted} does not exist`});
+		} else if (pem.has(path[1] ?? '') && !readablePem(absolute)) {
+			problems.push({...where, message: `${path.join('.')}: ${what} ${absolute} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`});
+		}
 	}
 	return problems;
+}
+
+function readablePem(file: string): boolean {
+	try {
+		return readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----');
+	} catch {
+		return false; // a directory, or not readable
+	}
 }
 
 /** Resolves a path from hoist.yml: ~ is the home directory, relative paths start at hoist.yml's directory. */
