@@ -1,11 +1,12 @@
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {bootServicePath, enableBootService} from '../source/remote/commands/boot.js';
-import {reloadCaddy} from '../source/remote/commands/compose.js';
-import {fileHashes, parseHashes, privateDirectory} from '../source/remote/commands/files.js';
+import {privateDirectory} from '../source/remote/commands/files.js';
 import {stackBundle, type ServerFile} from '../source/server/bundle.js';
 import {stackPaths} from '../source/server/layout.js';
-import {caddyService} from '../source/server/overlay.js';
 import {readProject} from '../source/server/project.js';
+import {confirmedSites} from '../source/server/sites.js';
+import {changedFiles, syncFiles} from '../source/server/sync.js';
+import {dnsPlan} from './dns.js';
 
 export interface UploadOutputs {
 	dir: string;
@@ -23,18 +24,22 @@ declare module '../source/engine/step.js' {
 
 type UploadContext = StepContext<'upload', 'target' | 'bootstrap'>;
 
-/** The bundle as it must be now: the compose project read again (it may have changed), checked against the server's compose. */
+/**
+ * The bundle as it must be now: the compose project read again (it may have changed), checked against the server's
+ * compose; the Caddyfile with the names whose DNS the journal records as confirmed for this address.
+ */
 function bundle(ctx: UploadContext): ServerFile[] {
-	const {bootstrap} = ctx.outputs;
+	const {bootstrap, target} = ctx.outputs;
 	const project = readProject(ctx.config, ctx.files, ctx.services.environment, bootstrap.compose);
+	const certificate = ctx.recorded('certificate');
 	return stackBundle({
 		config: ctx.config,
 		configDir: ctx.files.dir,
 		project,
-		address: ctx.outputs.target.publicAddress,
+		address: target.publicAddress,
 		manager: bootstrap.manager,
 		compose: {command: bootstrap.composeCommand, version: bootstrap.compose},
-		domains: [],
+		sites: confirmedSites(ctx.config, dnsPlan(ctx.config, target).address, ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined),
 	});
 }
 
@@ -54,8 +59,7 @@ export const upload = defineStep({
 	async check(ctx) {
 		const files = bundle(ctx);
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
-		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
-		return files.every((file) => remote.get(file.path) === file.sha256) ? outputs(ctx, files) : undefined;
+		return (await changedFiles(session, files, ctx.signal)).length === 0 ? outputs(ctx, files) : undefined;
 	},
 	async run(ctx) {
 		const files = bundle(ctx);
@@ -63,19 +67,11 @@ export const upload = defineStep({
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const paths = stackPaths(ctx.config.stack);
 		await session.run(privateDirectory(paths.dir), {signal: ctx.signal});
-		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
-		const changed = files.filter((file) => remote.get(file.path) !== file.sha256);
-		for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: file.path.replace(`${paths.dir}/`, ''), state: 'running', note: 'uploading'});
-		await session.upload(
-			changed.map((file) => ({path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'})),
-			{signal: ctx.signal},
-		);
-		for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: file.path.replace(`${paths.dir}/`, ''), state: 'done', note: 'uploaded'});
+		const changed = await syncFiles(session, ctx, {stack: ctx.config.stack, files});
 		ctx.log(`${changed.length} of ${files.length} files sent; the others were already there`);
 		const service = bootServicePath(manager, ctx.config.stack);
 		const enable = enableBootService(manager, ctx.config.stack);
 		if (enable && changed.some((file) => file.path === service)) await session.run(enable, {signal: ctx.signal, onLine: ctx.log});
-		if (changed.some((file) => file.path === paths.caddyfile)) await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
 		return outputs(ctx, files);
 	},
 	summary: (out) => `${Object.keys(out.files).length} files in ${out.dir}; after a reboot: ${out.boot === 'none' ? 'run hoist-boot.sh start' : `${out.boot} starts it`}`,

@@ -38,6 +38,8 @@ export interface SessionOptions {
 	command: string;
 	/** `up --restart`: a new run, and an unreadable journal is set aside instead of refused. */
 	restart?: boolean;
+	/** The steps to run instead of the wizard's (e.g. `hoist dns`: the DNS step alone), with its closing message. */
+	plan?: () => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 			env: io.env,
 			onCancel: () => signals.controller.abort(),
 		});
-		const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await wizardPlan(config);
+		const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
 		const environment = async (current: Config): Promise<RunEnvironment> => ({
 			config: current,
 			files,

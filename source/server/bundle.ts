@@ -9,6 +9,7 @@ import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';
 import {stackPaths} from './layout.js';
 import {renderOverlay} from './overlay.js';
+import type {CaddySites} from './sites.js';
 import {fillTemplate, readTemplate} from './templates.js';
 
 export interface ServerFile {
@@ -30,8 +31,29 @@ export interface BundleInputs {
 	address: string;
 	manager: ServiceManager;
 	compose: ComposeTool;
-	/** Names whose DNS is confirmed: Caddy gets their site blocks (and asks the CA for them). */
-	domains: string[];
+	/** Names whose DNS is confirmed (Caddy gets their site blocks, and asks the CA for them) and the CA. */
+	sites: CaddySites;
+}
+
+function withHash(file: Omit<ServerFile, 'sha256'>): ServerFile {
+	return {...file, sha256: createHash('sha256').update(file.content).digest('hex')};
+}
+
+/** The Caddyfile alone: the server's address over HTTP, and the sites whose DNS is confirmed. */
+export function caddyfile(config: Config, address: string, sites: CaddySites): ServerFile {
+	return withHash({
+		path: stackPaths(config.stack).caddyfile,
+		content: renderCaddyfile({
+			stack: config.stack,
+			address,
+			upstream: `${config.compose.service}:${config.compose.port}`,
+			acme: sites.acme,
+			domains: sites.domains,
+			redirects: sites.redirects,
+		}),
+		mode: 0o644,
+		secret: false,
+	});
 }
 
 /**
@@ -53,18 +75,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 	files.push(
 		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
 		{path: paths.overlay, content: renderOverlay(project, config.caddy.image), mode: 0o644, secret: false},
-		{
-			path: paths.caddyfile,
-			content: renderCaddyfile({
-				stack: config.stack,
-				address: inputs.address,
-				upstream: `${config.compose.service}:${config.compose.port}`,
-				acme: {directory: config.acme.directory, caRoot: config.acme.caRoot !== undefined, ...(config.acme.email ? {email: config.acme.email} : {})},
-				domains: inputs.domains,
-			}),
-			mode: 0o644,
-			secret: false,
-		},
+		caddyfile(config, inputs.address, inputs.sites),
 		{
 			path: paths.bootScript,
 			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {STACK: config.stack, BEFORE_START: ':', COMPOSE_UP: lines.up, COMPOSE_STOP: lines.stop}),
@@ -85,5 +96,5 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 			secret: false,
 		});
 	}
-	return files.map((file) => ({...file, sha256: createHash('sha256').update(file.content).digest('hex')}));
+	return files.map(withHash);
 }
