@@ -76,6 +76,11 @@ function stateLine(summary: DnsSummaryDetail, now: number): {text: string; color
 	}
 }
 
+/** The answer column: one or two addresses, or the first and how many more (a full list is on the message line). */
+function answerColumn(answer: string[]): string {
+	return answer.length <= 2 ? answerText(answer) : `${answer[0]} +${answer.length - 1} more`;
+}
+
 function pad(text: string, width: number): string {
 	return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
@@ -84,7 +89,7 @@ function Block({block, now}: {block: NameBlock; now: number}) {
 	const {summary, rows} = block;
 	const state = summary ? stateLine(summary, now) : undefined;
 	const labels = rows.map((row) => serverLabel(row));
-	const answers = rows.map((row) => answerText(row.answer));
+	const answers = rows.map((row) => answerColumn(row.answer));
 	const ttls = rows.map((row) => ttlText(row, now));
 	const width = (texts: string[], header: string) => Math.max(header.length, ...texts.map((text) => text.length));
 	const columns = {server: width(labels, 'server'), answer: Math.min(32, width(answers, 'answer')), ttl: width(ttls, 'TTL')};
@@ -106,13 +111,18 @@ function Block({block, now}: {block: NameBlock; now: number}) {
 			{rows.map((row, index) => {
 				const look = statusLook[row.status] ?? {icon: '?', color: 'gray'};
 				const answer = answers[index]!.length > columns.answer ? `${answers[index]!.slice(0, columns.answer - 1)}…` : answers[index]!;
+				const message = rowMessage(row, now);
+				// "answers 192.0.2.1" says nothing the columns do not; anything else (why, a countdown, a CNAME) gets its own line.
+				const said = row.status === 'ok' && message === `answers ${row.answer.join(', ')}`;
 				return (
-					<Text key={`${row.role}:${row.server}:${row.address}`} wrap="truncate-end">
-						<Text color={look.color}>{look.icon}</Text>
-						{` ${pad(row.role, 13)} ${pad(labels[index]!, columns.server)}  ${pad(answer, columns.answer)}  ${pad(ttls[index]!, columns.ttl)}  `}
-						<Text color={look.color}>{row.status}</Text>
-						{`: ${rowMessage(row, now)}${row.tcp ? ' (over TCP: the UDP answer was truncated)' : ''}`}
-					</Text>
+					<Box key={`${row.role}:${row.server}:${row.address}`} flexDirection="column">
+						<Text wrap="truncate-end">
+							<Text color={look.color}>{look.icon}</Text>
+							{` ${pad(row.role, 13)} ${pad(labels[index]!, columns.server)}  ${pad(answer, columns.answer)}  ${pad(ttls[index]!, columns.ttl)}  `}
+							<Text color={look.color}>{row.status}</Text>
+						</Text>
+						{said && !row.tcp ? null : <Text dimColor>{`      ${said ? '' : message}${row.tcp ? `${said ? '' : ' '}(over TCP: the UDP answer was truncated)` : ''}`}</Text>}
+					</Box>
 				);
 			})}
 			{blockers.length === 0 || summary?.state === 'ready' ? null : (
@@ -123,8 +133,8 @@ function Block({block, now}: {block: NameBlock; now: number}) {
 					</Text>
 					{blockers.slice(0, MISSING_SHOWN).map((item, index) => (
 						<Box key={index} flexDirection="column" marginLeft={2}>
-							<Text color={item.severity === 'warning' ? 'yellow' : 'red'} wrap="truncate-end">{`• ${item.severity === 'warning' ? 'warning: ' : ''}${item.message}`}</Text>
-							<Text dimColor wrap="truncate-end">{`  → ${item.fix}`}</Text>
+							<Text color={item.severity === 'warning' ? 'yellow' : 'red'}>{`• ${item.severity === 'warning' ? 'warning: ' : ''}${item.message}`}</Text>
+							<Text dimColor>{`  → ${item.fix}`}</Text>
 						</Box>
 					))}
 					{blockers.length > MISSING_SHOWN ? <Text dimColor>{`  … ${blockers.length - MISSING_SHOWN} more`}</Text> : null}
