@@ -157,7 +157,7 @@ async function failureFromLog(ctx: CertificateContext, session: RemoteSession, n
 function timeoutError(ctx: CertificateContext, names: string[], log: string): ExternalError {
 	const lines = log.split('\n').filter((line) => /tls|certificate|acme/i.test(line));
 	return new ExternalError(`No certificate for ${names.join(', ')} within ${certificateWaitMs / 60_000} minutes, and Caddy's log names no failure.`, {
-		code: 'CERTIFICATE_TIMEOUT',
+		code: 'CERTIFICATE_NOT_ISSUED',
 		command: 'caddy: obtain a certificate',
 		output: lines.slice(-12).join('\n') || '(nothing about certificates in Caddy\'s log)',
 		hint: `Caddy asks ${caName(ctx.config.acme.directory)} for the certificate on its own and keeps trying, backing off.`,

@@ -94,13 +94,8 @@ function ready(ctx: DnsContext, address: string, round: WatchRound): DnsOutputs 
 	return {status: 'ready', address, names, zones, confirmedAt};
 }
 
-function serverRow(name: string, round: number, server: SnapshotServer): DnsServerDetail {
-	return {
-		kind: 'dns-server', name, role: server.role, server: server.name, address: server.address, answer: server.answer,
-		...(server.ttl === undefined ? {} : {ttl: server.ttl}), status: server.status, message: server.message,
-		...(server.tcp ? {tcp: true} : {}), round,
-		...(server.seenAt === undefined ? {} : {seenAt: server.seenAt}), ...(server.expiresAt === undefined ? {} : {expiresAt: server.expiresAt}),
-	};
+function serverRow(name: string, round: number, {name: server, ...row}: SnapshotServer): DnsServerDetail {
+	return {kind: 'dns-server', name, server, round, ...row};
 }
 
 function summaries(round: WatchRound, address: string, state: 'waiting' | 'timeout', nextPollAt?: number): DnsSummaryDetail[] {

@@ -93,8 +93,10 @@ export class Watcher {
 				zone = await discoverZone({name, ...(options.bootstrap === undefined ? {} : {bootstrap: options.bootstrap}), ...common});
 				this.#zones.set(name, zone);
 			} catch (error) {
-				// No resolver configured at all cannot get better by waiting; everything else may.
-				if (error instanceof HoistError && error.code !== 'DNS_NO_RESOLVER') return {name, discoveryProblem: discoveryProblem(name, error), ready: false};
+				// No resolver configured at all cannot get better by waiting (nor can a cancelled run); everything else may.
+				if (error instanceof HoistError && error.code !== 'DNS_NO_RESOLVER' && !options.signal?.aborted) {
+					return {name, discoveryProblem: discoveryProblem(name, error), ready: false};
+				}
 				throw error;
 			}
 		}

@@ -1,3 +1,4 @@
+import type {SnapshotServer} from '../dns/watch.js';
 import {formatSeconds} from '../text/format-seconds.js';
 
 /**
@@ -12,30 +13,19 @@ export type StepDetail =
 	| DnsServerDetail
 	| DnsSummaryDetail;
 
-/** One DNS server's answer for one watched name, in one round of the watcher. */
-export interface DnsServerDetail {
+/**
+ * One DNS server's answer for one watched name, in one round of the watcher: the watcher's row (role, address,
+ * answer, TTL, status, message, TCP, public rows' expiry), named by the watched name, the server and the round.
+ */
+export type DnsServerDetail = {
 	kind: 'dns-server';
 	/** The name watched: the domain or an alias. */
 	name: string;
-	/** Authoritative servers decide; public resolvers are a view of what users' caches hold. */
-	role: 'authoritative' | 'public';
-	/** The NS name (ns1.example.com) or the resolver's label (Cloudflare 1.1.1.1). */
+	/** The NS name (ns1.example.com) or the resolver's label (Cloudflare). */
 	server: string;
-	address: string;
-	/** The A values it answered. */
-	answer: string[];
-	ttl?: number;
-	/** Authoritative: ok, missing, wrong, error. Public: current, stale, missing, error. */
-	status: string;
-	message: string;
-	/** The answer came over TCP, after a truncated UDP answer. */
-	tcp?: boolean;
 	/** The round this row belongs to (rows of older rounds are not shown). */
 	round: number;
-	/** Public rows: when the answer was seen, and when a cached copy of it expires at the latest (epoch ms). */
-	seenAt?: number;
-	expiresAt?: number;
-}
+} & Omit<SnapshotServer, 'name'>;
 
 /** Something that still stops the certificate (blocker) or may (warning), with its fix. */
 export interface DnsMissing {

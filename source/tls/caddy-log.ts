@@ -42,13 +42,16 @@ interface LogLine {
 
 const failureMessages = new Set(['could not get certificate from issuer', 'will retry', 'challenge failed', 'validating authorization', 'job failed']);
 
-/** The cause of an ACME or network error, by the words in it (ACME problem types first, then Go's errors). */
+/**
+ * The cause of an ACME or network error, by the words in it: the ACME problem types first (the CA's verdict), then
+ * Go's network errors, which at this point are Caddy's own connection to the CA.
+ */
 export function failureCause(text: string): FailureCause {
 	if (/rateLimited|HTTP 429|too many (certificates|failed authorizations|new orders|registrations|requests)/i.test(text)) return 'rate-limit';
 	if (/acme:error:caa|\bCAA record/i.test(text)) return 'caa';
 	if (/acme:error:dns|DNS problem|NXDOMAIN|no valid A records|no valid AAAA|Could not resolve|SERVFAIL/i.test(text)) return 'dns';
-	if (/acme:error:(unauthorized|connection|incorrectResponse|tls)|Timeout during connect|Failed to connect|Connection refused|connection refused|no route to host|Invalid response from|challenge failed/i.test(text)) return 'challenge';
-	if (/context deadline exceeded|i\/o timeout|TLS handshake timeout|timed out|timeout/i.test(text)) return 'timeout';
+	if (/acme:error:(unauthorized|connection|incorrectResponse|tls)|Timeout during connect|Invalid response from|for the (http|tls-alpn)-01 challenge|challenge failed/i.test(text)) return 'challenge';
+	if (/context deadline exceeded|i\/o timeout|TLS handshake timeout|timed out|timeout|connection refused|no route to host|network is unreachable|dial tcp|fetching directory|provisioning client/i.test(text)) return 'timeout';
 	return 'other';
 }
 
@@ -156,10 +159,10 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 			};
 		case 'timeout':
 			return {
-				message: `Caddy could not talk to ${caName} (${context.directory}) in time`,
-				hint: 'The server\'s connection to the CA timed out; Caddy tries again on its own, backing off (a minute, then two, …).',
-				nextSteps: ['Check that the server can reach the CA over HTTPS (outbound port 443).', resume],
-				final: false,
+				message: `Caddy could not reach ${caName} (${context.directory})`,
+				hint: 'The server\'s connection to the CA timed out or was refused. Caddy tries again on its own, backing off (a minute, then two, …).',
+				nextSteps: [`Check that the server can reach ${context.directory} (outbound HTTPS; a proxy or egress firewall may stop it), and that the directory URL is right.`, resume],
+				final: true,
 			};
 		case 'other':
 			return {

@@ -192,4 +192,30 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		expect((await browse(sandbox, domain)).status).toBe(200);
 		await destroy(stack);
 	});
+
+	it('when Caddy cannot get a certificate, its log (read over SSH) says why, and the step explains it with the next step', async () => {
+		const sandbox = emulator.sandbox();
+		const host = sandbox.HOIST_SANDBOX_HOST;
+		const domain = fresh('noca');
+		await setDnsRecord('auth', domain, 'A', host);
+		// DNS is right, but the CA's directory is a port where nothing listens: Caddy's requests are refused.
+		const directory = 'https://10.77.0.1:14001/dir';
+		const stack = emulator.stack({stack: 'noca', domain, acmeDirectory: directory, dns: [`expectAddress: ${host}`, 'timeoutMinutes: 1']});
+		const started = Date.now();
+		const result = await stack.run(['up', '--json']);
+		expect(result.code, result.stdout).toBe(1);
+		expect(Date.now() - started).toBeLessThan(120_000); // explained from the log, not after the whole wait
+		const stop = result.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string; output: string; command: string; nextSteps: string[]}};
+		expect(stop.stepId).toBe('certificate');
+		expect(stop.error).toMatchObject({
+			code: 'CERTIFICATE_TIMEOUT',
+			message: `Caddy could not reach the ACME CA at 10.77.0.1:14001 (${directory}).`,
+			command: `caddy: obtain a certificate for ${domain}`,
+		});
+		expect(stop.error.output).toMatch(/10\.77\.0\.1:14001.*connection refused/);
+		expect(stop.error.nextSteps[0]).toContain(`Check that the server can reach ${directory}`);
+		// DNS was right: the domain block stays, and Caddy keeps trying on its own.
+		expect(caddyfileOnServer('noca')).toContain(`\n${domain} {`);
+		await destroy(stack);
+	});
 });

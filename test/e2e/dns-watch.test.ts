@@ -64,33 +64,30 @@ async function watch(name: string, minutes = 0.05): Promise<Watch> {
 
 const ca = 'the ACME CA at 10.77.0.1:14000';
 
+/** A name whose A record is right, plus one record of TYPE: `hoist dns` stops (exit 2) naming exactly this problem. */
+async function blockedBy(label: string, type: string, value: string, code: string, message: (name: string) => string): Promise<{name: string; w: Watch}> {
+	const name = fresh(label);
+	await setDnsRecord('auth', name, 'A', sandbox.HOIST_SANDBOX_HOST);
+	await setDnsRecord('auth', name, type, value);
+	const w = await watch(name);
+	expect(w.result.code).toBe(2);
+	expect(w.summary.missing).toEqual([expect.objectContaining({code, message: message(name)})]);
+	return {name, w};
+}
+
 describe('hoist dns, one condition at a time', () => {
 	it('a stale AAAA: every server answers A right, the AAAA blocks with its fix', async () => {
-		const name = fresh('aaaa');
-		await setDnsRecord('auth', name, 'A', sandbox.HOIST_SANDBOX_HOST);
-		await setDnsRecord('auth', name, 'AAAA', '2001:db8::1');
-		const w = await watch(name);
-		expect(w.result.code).toBe(2);
+		const {name, w} = await blockedBy('aaaa', 'AAAA', '2001:db8::1', 'DNS_AAAA_ELSEWHERE', () => `AAAA 2001:db8::1 would be tried by ${ca} first: delete it or point it at the server`);
 		// The A records agree, so the public resolvers are shown too (they have it); the AAAA still blocks.
 		expect(w.rows.map((row) => [row.role, row.status])).toEqual([
 			['authoritative', 'ok'], ['authoritative', 'ok'], ['public', 'current'], ['public', 'current'], ['public', 'current'],
 		]);
 		expect(w.summary).toMatchObject({state: 'timeout'});
-		expect(w.summary.missing).toEqual([expect.objectContaining({
-			code: 'DNS_AAAA_ELSEWHERE', message: `AAAA 2001:db8::1 would be tried by ${ca} first: delete it or point it at the server`,
-		})]);
 		expect(w.result.events.find((event) => event['type'] === 'step-failed')).toMatchObject({error: {code: 'DNS_NOT_READY', nextSteps: expect.arrayContaining([`Delete the record ${name} AAAA 2001:db8::1.`])}});
 	});
 
 	it('a CAA record that forbids the CA blocks; one naming the CA\'s identity lets DNS be ready', async () => {
-		const name = fresh('caa');
-		await setDnsRecord('auth', name, 'A', sandbox.HOIST_SANDBOX_HOST);
-		await setDnsRecord('auth', name, 'CAA', '0 issue "digicert.com"');
-		const forbidden = await watch(name);
-		expect(forbidden.result.code).toBe(2);
-		expect(forbidden.summary.missing).toEqual([expect.objectContaining({
-			code: 'DNS_CAA_FORBIDS', message: `CAA on ${name} allows only digicert.com: ${ca} (pebble.letsencrypt.org) may not issue`,
-		})]);
+		const {name} = await blockedBy('caa', 'CAA', '0 issue "digicert.com"', 'DNS_CAA_FORBIDS', (owner) => `CAA on ${owner} allows only digicert.com: ${ca} (pebble.letsencrypt.org) may not issue`);
 		await setDnsRecord('auth', name, 'CAA', '0 issue "pebble.letsencrypt.org"');
 		const allowed = await watch(name);
 		expect(allowed.result.code, allowed.result.stdout).toBe(0);

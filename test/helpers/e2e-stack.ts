@@ -23,6 +23,8 @@ export interface E2eStackOptions {
 	aliases?: string[];
 	/** Extra lines under `dns:` (which always points at the sandbox's resolvers), e.g. "expectAddress: 10.77.0.2". */
 	dns?: string[];
+	/** Default: Pebble's directory. */
+	acmeDirectory?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): st
 		`  waitSeconds: ${options.waitSeconds ?? 30}`,
 		// The sandbox's stand-ins for Let's Encrypt, public DNS resolvers and Docker Hub: never the real ones.
 		'acme:',
-		`  directory: ${sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
+		`  directory: ${options.acmeDirectory ?? sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
 		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
 		`  trustRoots: [${sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
 		`  caaIdentities: [${sandboxCaaIdentity}]`,

@@ -134,7 +134,7 @@ describe('the certificate step', () => {
 
 	it('explains a timeout with what Caddy\'s log says about certificates', async () => {
 		const {h, ctx} = run({probe: notYet, log: () => '{"level":"info","ts":1700000001,"logger":"tls.obtain","msg":"obtaining certificate","identifier":"app.example.test"}\n'});
-		await expect(certificate.run(ctx)).rejects.toMatchObject({code: 'CERTIFICATE_TIMEOUT', output: expect.stringContaining('obtaining certificate')});
+		await expect(certificate.run(ctx)).rejects.toMatchObject({code: 'CERTIFICATE_NOT_ISSUED', output: expect.stringContaining('obtaining certificate')});
 		expect(h.sleeps.reduce((a, b) => a + b, 0)).toBe(certificateWaitMs);
 	});
 

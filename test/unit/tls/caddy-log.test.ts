@@ -31,6 +31,7 @@ describe('Caddy\'s log, read', () => {
 		['Failed to connect to 10.77.0.3:443 for the tls-alpn-01 challenge', 'challenge'],
 		['urn:ietf:params:acme:error:connection - Timeout during connect (likely firewall problem)', 'challenge'],
 		['Get "https://acme-v02.api.letsencrypt.org/directory": context deadline exceeded', 'timeout'],
+		['registering account [] with server: provisioning client: performing request: Get "https://10.77.0.1:14001/dir": dial tcp 10.77.0.1:14001: connect: connection refused', 'timeout'],
 		['something else entirely', 'other'],
 	] as const)('%s → %s', (text, cause) => {
 		expect(failureCause(text)).toBe(cause);
@@ -51,6 +52,7 @@ describe('Caddy\'s log, read', () => {
 			expect(explained.nextSteps.at(-1), cause).toMatch(/hoist up|Caddy's log/);
 		}
 		expect(explainFailure({...worst, cause: 'challenge'}, context).nextSteps[0]).toBe('Check that ports 80 and 443 of 44.192.0.10 are open to the internet (hoist\'s security group opens them; a firewall or network ACL in front of the server may not).');
-		expect(explainFailure({...worst, cause: 'timeout'}, context).final).toBe(false);
+		expect(explainFailure({...worst, cause: 'timeout'}, context)).toMatchObject({message: 'Caddy could not reach Let\'s Encrypt (https://acme-v02.api.letsencrypt.org/directory)', final: true});
+		expect(explainFailure({...worst, cause: 'other'}, context).final).toBe(false);
 	});
 });
