@@ -6,7 +6,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import type {CliResult} from '../helpers/run-cli.js';
 import {
-	addDnsRecord, deleteDnsRecord, fillDnsRecords, flushResolvers, readSandboxEnv, removeDnsRecord, resetMoto, setDnsRecord, type SandboxEnv,
+	addDnsRecord, deleteDnsRecord, fillDnsRecords, flushResolvers, queriesSince, queryLogMark, readSandboxEnv, removeDnsRecord, resetMoto, run,
+	setDnsRecord, type SandboxEnv,
 } from '../sandbox/sandbox.js';
 
 const tag = Date.now().toString(36);
@@ -92,6 +93,36 @@ describe('hoist dns, one condition at a time', () => {
 		const allowed = await watch(name);
 		expect(allowed.result.code, allowed.result.stdout).toBe(0);
 		expect(allowed.summary.state).toBe('ready');
+	});
+
+	it('public resolvers that cached the old address show it with the time left, asked only once the zone\'s servers agree', async () => {
+		const name = fresh('moved');
+		await setDnsRecord('auth', name, 'A', '10.77.0.9', 120);
+		await flushResolvers('resolvers', name);
+		// Users' resolvers looked the name up while it still had the old address.
+		for (const resolver of sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',').slice(0, 2)) await run('dig', [`@${resolver}`, name, 'A', '+short']);
+		await setDnsRecord('auth', name, 'A', sandbox.HOIST_SANDBOX_HOST, 120);
+		const mark = await queryLogMark();
+		const w = await watch(name);
+		expect(w.result.code, w.result.stdout).toBe(0);
+		const [r1, r2, r3] = sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',');
+		const publicRows = w.rows.filter((row) => row.role === 'public') as Array<Watch['rows'][number] & {ttl: number; seenAt: number; expiresAt: number}>;
+		expect(publicRows.map((row) => [row.address, row.status, row.answer])).toEqual([
+			[r1, 'stale', ['10.77.0.9']], [r2, 'stale', ['10.77.0.9']], [r3, 'current', [sandbox.HOIST_SANDBOX_HOST]],
+		]);
+		const stale = publicRows[0]!;
+		expect(stale.ttl).toBeGreaterThan(100);
+		expect(stale.ttl).toBeLessThanOrEqual(120);
+		expect(stale.message).toBe(`old answer expires in ≤ ${stale.ttl} s`);
+		expect(stale.expiresAt).toBe(stale.seenAt + stale.ttl * 1000);
+		// One round: the zone's servers first, then one question to each resolver (unbound logs whole seconds).
+		const asked = [...await queriesSince(mark, 'ns1', {name}), ...await queriesSince(mark, 'ns2', {name, sync: false})].filter((q) => q.client === '127.0.0.1');
+		const firstAuthoritative = Math.min(...asked.map((q) => q.at));
+		for (const resolver of ['r1', 'r2', 'r3'] as const) {
+			const questions = await queriesSince(mark, resolver, {name});
+			expect(questions, resolver).toHaveLength(1);
+			expect(questions[0]!.at, resolver).toBeGreaterThanOrEqual(Math.floor(firstAuthoritative / 1000) * 1000);
+		}
 	});
 
 	it('a CNAME chain inside the zone is followed to the address', async () => {
