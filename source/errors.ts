@@ -1,3 +1,5 @@
+import {fileSystemError, isFileSystemError} from './files/fs-errors.js';
+
 /**
  * The three kinds of failure hoist reports, after Shopify cli-kit's AbortError / ExternalError / BugError:
  * what the user can fix (exit 2), an outside command or service that failed (exit 1), and our own bugs (exit 70,
@@ -60,19 +62,44 @@ export class BugError extends HoistError {
 	readonly kind = 'bug';
 }
 
-/** The user pressed Ctrl-C or sent SIGTERM. */
+/** The signals hoist stops cleanly on; like a shell, it exits 128 + the signal's number. */
+export const stopSignals = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
+export type StopSignal = keyof typeof stopSignals;
+
+const stoppedBy: Record<StopSignal, string> = {
+	SIGINT: 'Cancelled.',
+	SIGTERM: 'SIGTERM received.',
+	SIGHUP: 'The terminal went away (SIGHUP).',
+};
+
+/**
+ * Ctrl-C, SIGTERM or SIGHUP. The advice to resume is added by whoever knows the command that was running
+ * (the runner, the session), so it never points at the wrong command.
+ */
 export class CancelledError extends HoistError {
 	readonly kind = 'cancelled';
+	readonly signal: StopSignal;
 
-	constructor(message = 'Cancelled.', nextSteps = ['Run `hoist up` again to resume where it stopped.']) {
-		super(message, {code: 'CANCELLED', nextSteps});
+	constructor(message?: string, nextSteps: string[] = [], signal: StopSignal = 'SIGINT') {
+		super(message ?? stoppedBy[signal], {code: 'CANCELLED', nextSteps});
+		this.signal = signal;
+	}
+
+	override get exitCode(): number {
+		return stopSignals[this.signal];
 	}
 }
 
-/** Any thrown value as a HoistError: unknown errors are bugs. */
+/** Why an aborted signal stopped: the CancelledError it carries (a plain abort counts as Ctrl-C). */
+export function cancellationOf(signal: AbortSignal): CancelledError {
+	return signal.reason instanceof CancelledError ? signal.reason : new CancelledError();
+}
+
+/** Any thrown value as a HoistError: a file-system error is the user's to fix, other unknown errors are bugs. */
 export function asHoistError(error: unknown): HoistError {
 	if (error instanceof HoistError) return error;
 	if (isAbortError(error)) return new CancelledError();
+	if (isFileSystemError(error)) return fileSystemError(error);
 	const bug = new BugError(error instanceof Error ? error.message : String(error), {code: 'BUG', cause: error});
 	if (error instanceof Error && error.stack) bug.stack = error.stack;
 	return bug;

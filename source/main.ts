@@ -4,6 +4,7 @@ import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
 import {exitCodes, asHoistError} from './errors.js';
 import type {Plan} from './engine/step.js';
+import {cancelOnSignals} from './cli/cancellation.js';
 
 export interface MainOptions {
 	/** Replaces the wizard's steps: for tests that run the engine on fixture steps through the real CLI. */
@@ -18,11 +19,14 @@ export interface MainOptions {
 
 /** Runs one hoist command and returns the exit code; user errors are printed without a stack trace. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+	// From here on Ctrl-C, SIGTERM and SIGHUP stop hoist cleanly, also while it is still starting up.
+	const cancellation = cancelOnSignals();
 	const io: CommandIo = {
 		stdout: options.stdout ?? process.stdout,
 		stderr: options.stderr ?? process.stderr,
 		stdin: options.stdin ?? process.stdin,
 		env: options.env ?? process.env,
+		cancellation,
 		...(options.plan ? {plan: options.plan} : {}),
 	};
 	const json = argv.includes('--json');
@@ -34,8 +38,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		const {command, args, help, version} = parseCommandLine(argv, table);
 		if (version && command === undefined) return printVersion(io, args.json);
 		if (help || command === undefined) {
-			const {helpText} = await import('./cli/help.js');
-			io.stdout.write(helpText(table, command));
+			const {helpText, helpJson} = await import('./cli/help.js');
+			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
 			return help || argv.length === 0 ? 0 : exitCodes.user;
 		}
 		process.env['NODE_ENV'] ??= 'production';
@@ -44,6 +48,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		const {stackAccess} = await import('./cli/stack-access.js');
 		return await command.run({args, io, stack: stackAccess(command.needs, args, io)});
 	} catch (error) {
+		const {Declined, declined} = await import('./cli/confirm.js');
+		if (error instanceof Declined) return declined(json, io.stdout, error.message);
 		const failure = asHoistError(error);
 		const {errorView} = await import('./engine/events.js');
 		const view = errorView(failure);
@@ -54,6 +60,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 			io.stderr.write(`${formatError(view).join('\n')}\n`);
 		}
 		return failure.exitCode ?? exitCodes.bug;
+	} finally {
+		cancellation.dispose();
 	}
 }
 

@@ -5,6 +5,8 @@ export interface ComposeServiceOutputs {
 	image: string;
 	oneShot: boolean;
 	healthcheck: boolean;
+	/** Another service waits for it to be healthy (depends_on condition service_healthy). */
+	healthGate: boolean;
 }
 
 export interface ComposeOutputs {
@@ -34,7 +36,7 @@ export const compose = defineStep({
 		const project = readProject(ctx.config, ctx.files, ctx.services.environment);
 		for (const warning of project.warnings) ctx.log(`note: ${warning}`);
 		const services = Object.fromEntries(
-			Object.values(project.services).map((service) => [service.name, {image: service.image, oneShot: service.oneShot, healthcheck: service.healthcheck}]),
+			Object.values(project.services).map((service) => [service.name, {image: service.image, oneShot: service.oneShot, healthcheck: service.healthcheck, healthGate: service.healthGate}]),
 		);
 		return {file: project.files[0]!.remote, services, webNetworks: project.webNetworks, namedVolumes: project.namedVolumes};
 	},

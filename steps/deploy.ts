@@ -1,8 +1,9 @@
 import {isDeepStrictEqual} from 'node:util';
 import {poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {ExternalError} from '../source/errors.js';
+import {ExternalError, UserError} from '../source/errors.js';
 import {composeLogs, composeUp, stackState, type ComposeProjectFiles, type ComposeTool} from '../source/remote/commands/compose.js';
+import {ensureHealthScheduler, healthLog, healthScheduler} from '../source/remote/commands/health.js';
 import {parseImageLine, pullImages} from '../source/remote/commands/images.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
@@ -80,8 +81,12 @@ export const deploy = defineStep({
 	async run(ctx) {
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		await pull(ctx, session);
+		await healthchecksRun(ctx, session);
 		const {tool, files} = composeOf(ctx);
 		ctx.progress('compose up: one-shot services first, then the rest');
+		// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
+		const watching = new AbortController();
+		const watcher = watchServices(ctx, session, AbortSignal.any([ctx.signal, watching.signal]));
 		try {
 			await session.run(composeUp(tool, files), {signal: ctx.signal, onLine: ctx.log});
 		} catch (error) {
@@ -93,6 +98,9 @@ export const deploy = defineStep({
 				.find((verdict): verdict is Extract<ServiceVerdict, {status: 'failed'}> => verdict.status === 'failed');
 			if (failed) throw await serviceFailure(ctx, session, failed);
 			throw error;
+		} finally {
+			watching.abort();
+			await watcher;
 		}
 		const verdicts = await settle(ctx, session);
 		return release(verdicts);
@@ -138,18 +146,7 @@ async function pull(ctx: DeployContext, session: RemoteSession): Promise<void> {
 async function settle(ctx: DeployContext, session: RemoteSession): Promise<ServiceVerdict[]> {
 	return poll({
 		attempt: async () => {
-			const state = await readState(ctx, session);
-			const verdicts = expectations(ctx).map((expected) => judgeService(state, expected));
-			for (const verdict of verdicts) {
-				const container = verdict.container;
-				ctx.detail({
-					kind: 'service',
-					service: verdict.service,
-					state: verdict.status === 'ok' ? (container?.state === 'running' ? 'running' : 'done') : verdict.status === 'failed' ? 'failed' : 'waiting',
-					...(container?.health ? {health: container.health} : {}),
-					...(verdict.status === 'ok' ? {} : {note: verdict.why}),
-				});
-			}
+			const verdicts = await showServices(ctx, session);
 			const failed = verdicts.find((verdict): verdict is Extract<ServiceVerdict, {status: 'failed'}> => verdict.status === 'failed');
 			if (failed) throw await serviceFailure(ctx, session, failed);
 			const waiting = verdicts.filter((verdict) => verdict.status === 'waiting');
@@ -169,6 +166,64 @@ async function settle(ctx: DeployContext, session: RemoteSession): Promise<Servi
 	});
 }
 
+/** One look at every service, shown as a row each; a service waiting for its healthcheck shows what the check said last. */
+async function showServices(ctx: DeployContext, session: RemoteSession, signal: AbortSignal = ctx.signal): Promise<ServiceVerdict[]> {
+	const state = parseStackState((await session.run(stackState(composeOf(ctx).tool, composeOf(ctx).files), {capture: true, signal})).stdout);
+	const verdicts = expectations(ctx).map((expected) => judgeService(state, expected));
+	for (const verdict of verdicts) {
+		const container = verdict.container;
+		const lastCheck = container?.health === 'starting' ? await lastHealthOutput(session, container.id, signal) : undefined;
+		ctx.detail({
+			kind: 'service',
+			service: verdict.service,
+			state: verdict.status === 'ok' ? (container?.state === 'running' ? 'running' : 'done') : verdict.status === 'failed' ? 'failed' : 'waiting',
+			...(container?.health ? {health: container.health} : {}),
+			...(verdict.status === 'ok' ? {} : {note: lastCheck ? `${verdict.why}; last check: ${lastCheck}` : verdict.why}),
+		});
+	}
+	return verdicts;
+}
+
+/** Shows the services every 2 s while compose works, until `signal` ends it; never fails the deploy itself. */
+async function watchServices(ctx: DeployContext, session: RemoteSession, signal: AbortSignal): Promise<void> {
+	while (!signal.aborted) {
+		await ctx.services.sleep(2_000, signal).catch(() => undefined);
+		if (signal.aborted) return;
+		await showServices(ctx, session, signal).catch(() => undefined);
+	}
+}
+
+async function lastHealthOutput(session: RemoteSession, containerId: string, signal: AbortSignal): Promise<string | undefined> {
+	const log = await session.run(healthLog(containerId), {capture: true, signal}).catch(() => undefined);
+	const last = log?.stdout.trim().split('\n').filter(Boolean).at(-1);
+	return last?.replace(/^\d+ /, '').trim() || undefined;
+}
+
+/**
+ * Podman runs healthchecks only through systemd timers. On OpenRC bootstrap installed hoist's scheduler as a service;
+ * on a host without a service manager hoist starts it here (and the boot script after a reboot). If it cannot run,
+ * a stack whose services wait for `service_healthy` would wait forever: say so now instead.
+ */
+async function healthchecksRun(ctx: DeployContext, session: RemoteSession): Promise<void> {
+	if (ctx.outputs.bootstrap.manager !== 'none') return;
+	const result = await session.run(ensureHealthScheduler(), {capture: true, signal: ctx.signal}).catch((error: unknown) => error);
+	const started = typeof result === 'object' && result !== null && 'stdout' in result ? String(result.stdout) : '';
+	if (/hoist-health (running|started)/.test(started)) {
+		ctx.log(started.includes('started') ? 'started the health scheduler (this host has no service manager to run it)' : 'the health scheduler runs');
+		return;
+	}
+	const gated = Object.entries(ctx.outputs.compose.services).filter(([, service]) => service.healthGate).map(([name]) => name);
+	if (gated.length === 0) return ctx.log('the health scheduler could not be started: healthchecks will not run on this host');
+	throw new UserError(`Healthchecks cannot run on this server, and ${gated.join(', ')} must be healthy before other services start.`, {
+		code: 'HEALTHCHECKS_CANNOT_RUN',
+		hint: 'Podman runs healthchecks only through systemd; this host has no service manager and hoist could not start its health scheduler.',
+		nextSteps: [
+			`Check ${healthScheduler.script} on the server (hoist uploads it during bootstrap), or`,
+			'replace `condition: service_healthy` with `service_started` in the compose file, then run `hoist up` again.',
+		],
+	});
+}
+
 async function serviceFailure(ctx: DeployContext, session: RemoteSession, failed: Extract<ServiceVerdict, {status: 'failed'}>): Promise<ExternalError> {
 	const {tool, files} = composeOf(ctx);
 	const logs = await session
@@ -176,6 +231,19 @@ async function serviceFailure(ctx: DeployContext, session: RemoteSession, failed
 		.then((result) => result.stdout.trimEnd())
 		.catch(() => '(its logs could not be read)');
 	const oneShot = ctx.outputs.compose.services[failed.service]?.oneShot === true;
+	if (failed.container.health === 'unhealthy') {
+		const checks = await session
+			.run(healthLog(failed.container.id), {capture: true, signal: ctx.signal})
+			.then((result) => result.stdout.trim().split('\n').filter(Boolean).slice(-5).map((line) => `check exited ${line}`))
+			.catch(() => []);
+		return new ExternalError(`The service "${failed.service}" is unhealthy: its healthcheck kept failing.`, {
+			code: 'SERVICE_UNHEALTHY',
+			command: `healthcheck of ${failed.container.name}`,
+			output: [...checks, `--- last ${logLinesShown} log lines ---`, logs].join('\n'),
+			hint: 'It failed as many times in a row as its healthcheck\'s retries allow, after the start period. Services that wait for it to be healthy were not started.',
+			nextSteps: [`Fix ${failed.service} (or its healthcheck in the compose file), then run \`hoist up\` again: it resumes at this step.`],
+		});
+	}
 	return new ExternalError(`${oneShot ? 'The one-shot service' : 'The service'} "${failed.service}" ${failed.why}.`, {
 		code: oneShot ? 'ONE_SHOT_FAILED' : 'SERVICE_FAILED',
 		command: `compose up (${failed.container.name})`,

@@ -67,7 +67,7 @@ export class AwsApi {
 			throw new UserError('No AWS region is set.', {
 				code: 'AWS_NO_REGION',
 				hint: 'hoist takes the region from hoist.yml (aws.region), else AWS_REGION, else your AWS profile.',
-				nextSteps: ['Add `region: eu-west-1` (or yours) under aws: in hoist.yml, then run the command again.'],
+				nextSteps: ['Add `region: eu-west-1` (or yours) under aws: in hoist.yml, or set AWS_REGION.'],
 			});
 		}
 	}

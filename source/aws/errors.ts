@@ -46,7 +46,10 @@ export function isRetryable(error: unknown): boolean {
 	return status === 503 || status === 502 || status === 504;
 }
 
-/** Turns an SDK error into a message that names the call and says what to do. */
+/**
+ * Turns an SDK error into a message that names the call and says what to do. It does not say which hoist command
+ * to run next: the runner adds that, naming the command that was running (up or destroy).
+ */
 export function explainAwsError(error: unknown, call: string): HoistError {
 	const shape = error as AwsErrorShape;
 	const code = awsErrorCode(error);
@@ -57,7 +60,6 @@ export function explainAwsError(error: unknown, call: string): HoistError {
 			hint: `AWS said: ${message}`,
 			nextSteps: [
 				`Allow ${call} in the IAM policy of the user or role hoist runs as (\`aws sts get-caller-identity\` shows which).`,
-				'Run `hoist up` again: it resumes at this step.',
 			],
 		});
 	}
@@ -75,7 +77,7 @@ export function explainAwsError(error: unknown, call: string): HoistError {
 		return new UserError('No AWS credentials were found.', {
 			code: 'AWS_NO_CREDENTIALS',
 			hint: 'hoist looks where the AWS CLI does: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/config and ~/.aws/credentials, SSO.',
-			nextSteps: ['Run `aws configure` (or `aws sso login --profile NAME` and set aws.profile in hoist.yml).', 'Then run `hoist up` again.'],
+			nextSteps: ['Run `aws configure` (or `aws sso login --profile NAME` and set aws.profile in hoist.yml).'],
 		});
 	}
 	const network = networkFailure(error);
@@ -85,14 +87,14 @@ export function explainAwsError(error: unknown, call: string): HoistError {
 			code: 'AWS_UNREACHABLE',
 			command: call,
 			hint: 'The network, a proxy, a misspelt region or an endpoint override (AWS_ENDPOINT_URL_EC2) is in the way.',
-			nextSteps: ['Check your connection, then run `hoist up` again: it resumes at this step.'],
+			nextSteps: ['Check your connection (and AWS_ENDPOINT_URL, if set).'],
 		});
 	}
 	return new AwsCallError(`AWS ${call} failed: ${code}: ${message}`, {
 		code: 'AWS_CALL_FAILED',
 		awsCode: code,
 		command: call,
-		nextSteps: ['Run `hoist up` again: it resumes at this step. If it fails the same way, the message above is AWS\'s own.'],
+		nextSteps: ['If it fails the same way again, the message above is AWS\'s own: check the setting it names.'],
 	});
 }
 

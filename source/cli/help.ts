@@ -44,3 +44,16 @@ function flagLines(flags: Record<string, FlagSpec>): string {
 	const width = Math.max(...labels.map(([label]) => label.length));
 	return labels.map(([label, description]) => `${label.padEnd(width)}   ${description}`).join('\n');
 }
+
+/** `--help --json`: the same help as data, for scripts and editors; `text` is what a terminal would show. */
+export function helpJson(table: readonly CommandSpec[], command: CommandSpec | undefined): object {
+	const flags = (specs: Record<string, FlagSpec>) =>
+		Object.entries(specs).map(([name, spec]) => ({name, ...(spec.short ? {short: spec.short} : {}), takesValue: spec.type === 'string', description: spec.description}));
+	return {
+		type: 'help',
+		command: command?.name ?? null,
+		...(command ? {usage: usageLine(command), options: flags(command.flags)} : {commands: table.map(({name, summary}) => ({name, summary}))}),
+		commonOptions: flags(globalFlags),
+		text: helpText(table, command),
+	};
+}

@@ -1,5 +1,6 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {UserError} from '../errors.js';
+import {printable} from '../text/printable.js';
 import type {CommandLine, CommandSpec, FlagSpec} from './command.js';
 
 /** Options every command takes, before or after the command name. */
@@ -27,7 +28,7 @@ export function parseCommandLine(argv: string[], table: readonly CommandSpec[]):
 	const before = terminator < 0 ? argv : argv.slice(0, terminator);
 	const rest = terminator < 0 ? [] : argv.slice(terminator + 1);
 	// The command is the first word that is not an option or an option's value.
-	const name = firstWord(before);
+	const name = firstWord(before, table);
 	const command = name === undefined ? undefined : table.find((candidate) => candidate.name === name);
 	if (name !== undefined && command === undefined) {
 		throw new UserError(`Unknown command "${printable(name)}".`, {
@@ -47,6 +48,9 @@ export function parseCommandLine(argv: string[], table: readonly CommandSpec[]):
 		throw usage(command, (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
 	}
 	if (command !== undefined) positionals = positionals.slice(positionals.indexOf(command.name) + 1);
+	// Every value is checked here, before anything touches disk: an empty --config would mean the current folder.
+	const empty = Object.keys(flags).find((key) => flags[key]!.type === 'string' && values[key] === '');
+	if (empty !== undefined) throw usage(command, `--${empty} needs a value.`);
 	if (terminator >= 0 && !command?.passThrough) throw usage(command, '`--` is not expected here.');
 	if (values['help'] !== true && values['version'] !== true) checkPositionals(command, positionals);
 	return {
@@ -63,13 +67,16 @@ export function parseCommandLine(argv: string[], table: readonly CommandSpec[]):
 	};
 }
 
-function firstWord(argv: string[]): string | undefined {
+function firstWord(argv: string[], table: readonly CommandSpec[]): string | undefined {
+	// Options may come before the command (`hoist --json up`, `hoist --from ami up`): any option that takes a value.
+	const valued = [globalFlags, ...table.map((command) => command.flags)].flatMap((flags) =>
+		Object.entries(flags).filter(([, spec]) => spec.type === 'string').flatMap(([key, spec]) => [`--${key}`, ...(spec.short ? [`-${spec.short}`] : [])]),
+	);
 	for (let index = 0; index < argv.length; index++) {
 		const word = argv[index]!;
 		if (!word.startsWith('-')) return word;
-		// A global option that takes a value, given as a separate word: skip the value.
-		const flag = Object.entries(globalFlags).find(([key, spec]) => word === `--${key}` || (spec.short !== undefined && word === `-${spec.short}`));
-		if (flag?.[1].type === 'string') index++;
+		// An option that takes a value, given as a separate word: skip the value.
+		if (valued.includes(word)) index++;
 	}
 	return undefined;
 }
@@ -95,10 +102,4 @@ function usage(command: CommandSpec | undefined, message: string): UserError {
 		code: 'USAGE',
 		nextSteps: [`Run \`hoist ${command ? `${command.name} ` : ''}--help\` to see the ${command ? 'options' : 'commands'}.`],
 	});
-}
-
-/** What the user typed, safe to print: control characters (escape sequences) shown as \\xNN. */
-export function printable(text: string): string {
-	// eslint-disable-next-line no-control-regex
-	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -1,6 +1,8 @@
 import {loadConfig} from '../config/load.js';
 import type {Config} from '../config/schema.js';
 import {readSecrets} from '../config/secrets.js';
+import {secretWarnings, type Warning} from '../config/warnings.js';
+import {checkAwsEnvironment} from '../aws/environment.js';
 import {Journal, type JournalData} from '../engine/journal.js';
 import {acquireLock, type Lock} from '../engine/lock.js';
 import {Redactor} from '../engine/redactor.js';
@@ -8,14 +10,14 @@ import type {RunEnvironment} from '../engine/runner.js';
 import {stackFiles, type StackFiles} from '../engine/stack-files.js';
 import type {Plan} from '../engine/step.js';
 import {errorView} from '../engine/events.js';
-import {UserError, asHoistError, type HoistError} from '../errors.js';
+import {CancelledError, UserError, asHoistError, cancellationOf, type HoistError} from '../errors.js';
+import {resumeLine} from '../engine/advice.js';
 import {RemoteConnections} from '../remote/connections.js';
 import {fileTrace} from '../remote/trace.js';
 import {liveServices} from '../services-live.js';
 import type {CommandLine} from './command.js';
 import type {CommandIo} from './io.js';
 import {createRenderer, type Renderer} from '../ui/renderer.js';
-import {cancelOnSignals} from './cancellation.js';
 
 export interface Session {
 	config: Config;
@@ -36,8 +38,13 @@ export interface Session {
 export interface SessionOptions {
 	/** The command as the journal records it and resume hints name it. */
 	command: string;
-	/** `up --restart`: a new run, and an unreadable journal is set aside instead of refused. */
+	/** `up --restart`: a new run; only a damaged journal that records nothing is set aside (see Journal.openForRestart). */
 	restart?: boolean;
+	/**
+	 * The command's own checks of its arguments against the plan (and questions about risky settings), run before
+	 * anything touches disk: a refused command leaves .hoist/ as it was. Returns warnings to show before the run.
+	 */
+	before?: (config: Config, plan: Plan) => Promise<Warning[]>;
 	/** The steps to run instead of the wizard's (e.g. `hoist dns`: the DNS step alone), with its closing message. */
 	plan?: () => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
 }
@@ -48,27 +55,28 @@ export interface SessionOptions {
  * stopped), the lock released and the renderer closed.
  */
 export async function withSession(args: CommandLine, io: CommandIo, options: SessionOptions, work: (session: Session) => Promise<number>): Promise<number> {
+	const {signal} = io.cancellation;
 	const {config, dir} = loadConfig(args.config);
 	const files = stackFiles(dir);
 	const secrets = readSecrets(io.env);
+	if (config.aws) checkAwsEnvironment(io.env, config.aws);
+	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
+	const warnings = [...secretWarnings(secrets), ...((await options.before?.(config, plan)) ?? [])];
+	if (signal.aborted) throw stoppedBefore(options.command, signal);
 	const redactor = new Redactor();
 	redactor.add(secrets.registryToken);
 
-	const lock: Lock = acquireLock(files.lock, options.command);
-	const signals = cancelOnSignals();
 	const connections = new RemoteConnections({knownHosts: files.knownHosts, redactor, trace: fileTrace(io.env['HOIST_SSH_TRACE'])});
 	let renderer: Renderer | undefined;
+	let lock: Lock | undefined;
+	let working = false;
 	try {
-		const journal = openJournal(files.journal, config.stack, redactor, options.restart === true);
-		renderer = await createRenderer({
-			json: args.json,
-			stdout: io.stdout,
-			stderr: io.stderr,
-			stdin: io.stdin,
-			env: io.env,
-			onCancel: () => signals.controller.abort(),
-		});
-		const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
+		renderer = await createRenderer({json: args.json, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, env: io.env, onCancel: io.cancellation.cancel});
+		lock = acquireLock(files.lock, options.command);
+		const {journal, keptCopy} = options.restart === true ? Journal.openForRestart(files.journal, config.stack, redactor) : {journal: Journal.open(files.journal, config.stack, redactor)};
+		const notes = [...warnings.map((warning) => `Warning: ${warning.message}`), lock.note, keptCopy && `Kept the damaged journal as ${keptCopy}; a new one starts now.`];
+		if (notes.some(Boolean)) renderer.showMessage(notes.filter((note): note is string => typeof note === 'string' && note !== ''));
+		if (signal.aborted) throw stoppedBefore(options.command, signal);
 		const environment = async (current: Config): Promise<RunEnvironment> => ({
 			config: current,
 			files,
@@ -76,30 +84,37 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 			journal,
 			redactor,
 			emit: (event) => renderer?.onEvent(event),
-			signal: signals.controller.signal,
+			signal,
 		});
 		const reload = async (): Promise<RunEnvironment> => {
 			const fresh = loadConfig(args.config).config;
 			if (fresh.stack !== config.stack) {
 				throw new UserError(`The stack name changed from "${config.stack}" to "${fresh.stack}" during the run.`, {
 					code: 'STACK_RENAMED',
-					nextSteps: [`Put back "stack: ${config.stack}", or quit and run \`hoist up\` again.`],
+					nextSteps: [`Put back "stack: ${config.stack}", or quit and run \`hoist ${options.command}\` again.`],
 				});
 			}
 			return environment(fresh);
 		};
-		return await work({config, files, journal, renderer, plan, closingMessage, env: await environment(config), reload});
+		const firstEnv = await environment(config);
+		working = true;
+		return await work({config, files, journal, renderer, plan, closingMessage, env: firstEnv, reload});
 	} catch (error) {
-		const failure: HoistError = asHoistError(error);
+		const failure: HoistError = signal.aborted && !working ? stoppedBefore(options.command, signal) : asHoistError(error);
 		if (!renderer) throw failure;
 		renderer.showError(errorView(failure));
 		return failure.exitCode;
 	} finally {
 		await connections.close();
-		signals.dispose();
-		lock.release();
+		lock?.release();
 		await renderer?.close();
 	}
+}
+
+/** A stop before any step ran: nothing was changed, and the way on is the same command again. */
+function stoppedBefore(command: string, signal: AbortSignal): CancelledError {
+	const reason = cancellationOf(signal);
+	return new CancelledError(`${reason.message} Nothing was changed.`, [resumeLine(command)], reason.signal);
 }
 
 async function wizardPlan(config: Config): Promise<{plan: Plan; closingMessage: Session['closingMessage']}> {
@@ -107,14 +122,3 @@ async function wizardPlan(config: Config): Promise<{plan: Plan; closingMessage: 
 	return {plan: await buildPlan(config), closingMessage};
 }
 
-function openJournal(path: string, stack: string, redactor: Redactor, restart: boolean): Journal {
-	if (!restart) return Journal.open(path, stack, redactor);
-	let journal: Journal;
-	try {
-		journal = Journal.open(path, stack, redactor);
-	} catch {
-		return Journal.replaceUnreadable(path, stack, redactor);
-	}
-	journal.restart();
-	return journal;
-}

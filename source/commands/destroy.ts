@@ -1,6 +1,7 @@
 import {defineCommand, type CommandContext} from '../cli/command.js';
 import {undoPlan} from '../engine/runner.js';
-import {CancelledError, UserError} from '../errors.js';
+import {UserError} from '../errors.js';
+import {printable} from '../text/printable.js';
 
 /** `hoist destroy`: every step's undo, newest first, after a confirmation (or --yes). */
 export const destroy = defineCommand({
@@ -8,7 +9,7 @@ export const destroy = defineCommand({
 	summary: 'Remove everything hoist created for this stack',
 	description: `Terminates the instance, releases the Elastic IP (only if hoist allocated it), deletes the security
 group and the key pair hoist imported. Resources are found by the journal and by their hoist:stack tag,
-so destroy also works after a lost journal or a partial destroy.`,
+so destroy also works after a lost journal or a partial destroy. Answering "no" changes nothing and exits 0.`,
 	flags: {
 		yes: {type: 'boolean', short: 'y', description: 'Do not ask for confirmation (for scripts)'},
 	},
@@ -23,11 +24,10 @@ so destroy also works after a lost journal or a partial destroy.`,
 });
 
 async function confirm({args, io, stack}: CommandContext): Promise<void> {
-	const {rendererKind} = await import('../ui/renderer.js');
-	const interactive = io.stdin.isTTY === true && rendererKind({json: args.json, stdout: io.stdout, env: io.env}) === 'ink';
+	const {askYesNo, canAsk, Declined} = await import('../cli/confirm.js');
 	const {config, configError, journal} = await stack.readOnly();
 	if (!config) throw configError;
-	if (!interactive) {
+	if (!(await canAsk(args, io))) {
 		throw new UserError('`hoist destroy` asks for confirmation, and there is no terminal to ask on.', {
 			code: 'CONFIRMATION_NEEDED',
 			nextSteps: ['Run `hoist destroy --yes` to confirm in a script.'],
@@ -36,23 +36,6 @@ async function confirm({args, io, stack}: CommandContext): Promise<void> {
 	const known = Object.values(journal?.data.resources ?? {})
 		.filter((resource) => resource.ownedByHoist)
 		.map((resource) => `${resource.type} ${resource.id}`);
-	const {confirm: ask} = await import('@inquirer/prompts');
 	const what = known.length > 0 ? known.join(', ') : 'everything tagged hoist:stack=' + config.stack;
-	let yes = false;
-	try {
-		yes = await ask({message: `Destroy stack "${config.stack}" (${what})? This cannot be undone.`, default: false});
-	} catch {
-		// Ctrl-C at the prompt: the same as no.
-	}
-	if (!yes) throw new CancelledError('Nothing was destroyed.', []);
-	await handOverStdin();
-}
-
-/**
- * The prompt's readline closes stdin on the next tick and Ink's unmount unrefs it; mounting Ink in the same tick
- * would lose its keys (stack.md §6). Wait a tick and keep stdin referenced.
- */
-async function handOverStdin(): Promise<void> {
-	await new Promise<void>((resolve) => setImmediate(resolve));
-	process.stdin.ref();
+	if (!(await askYesNo(io, printable(`Destroy stack "${config.stack}" (${what})? This cannot be undone.`)))) throw new Declined('Nothing was destroyed.');
 }

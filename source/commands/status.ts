@@ -1,5 +1,9 @@
 import {defineCommand} from '../cli/command.js';
 import type {JournalData} from '../engine/journal.js';
+import {stepOutputs} from '../engine/outputs.js';
+import type {LiveServer} from '../server/live.js';
+import type {LockHolder} from '../engine/lock.js';
+import {printable} from '../text/printable.js';
 import type {StepStatus} from '../engine/step-status.js';
 import {formatDuration} from '../ui/format-duration.js';
 import {formatError} from '../ui/format-error.js';
@@ -7,35 +11,68 @@ import {formatError} from '../ui/format-error.js';
 const icons: Record<StepStatus, string> = {done: '✔', failed: '✖', running: '…', pending: '○', cancelled: '⊘'};
 
 /**
- * `hoist status`: reads the journal only (no AWS call, no lock), so it works while another run is going
- * and even when hoist.yml is broken.
+ * `hoist status`: the journal (no lock, so it works while another run is going and with a broken hoist.yml), then
+ * the server as it is now: each container's state and health over SSH, and the instance's state on AWS. A server
+ * that does not answer is said so, and the journal is still shown (exit 1).
  */
 export const status = defineCommand({
 	name: 'status',
-	summary: 'Show each step, the resources hoist created and the last error',
-	description: 'Shows what .hoist/state.json says: each step\'s status, the resources hoist created, the last error.',
+	summary: 'Show each step, the resources, the last error, and what runs on the server now',
+	description: `Shows what .hoist/state.json says (each step, the resources hoist created, the last error), then asks the
+server what runs there now: each container's state, health, restarts, uptime and image. Exit 0 when the server
+answered (or nothing is deployed yet), 1 when it did not: the journal is shown either way.`,
 	flags: {},
 	needs: 'journal',
 	async run({args, io, stack}) {
-		const {files, journal} = await stack.readOnly();
-		if (args.json) {
-			io.stdout.write(`${JSON.stringify(journal?.data ?? null)}\n`);
-			return 0;
-		}
+		const {files, journal, running, config} = await stack.readOnly();
 		if (!journal) {
-			io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
+			io.stdout.write(args.json ? 'null\n' : `No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
 			return 0;
 		}
-		io.stdout.write(`${describe(journal.data).join('\n')}\n`);
-		return 0;
+		const {readLiveServer, readInstanceState} = await import('../server/live.js');
+		const [server, instance] = await Promise.all([readLiveServer(journal.data, files), readInstanceState(journal.data, config)]);
+		const view = server && {...server, ...(instance ? {instance} : {}), ...urlsOf(journal.data)};
+		if (args.json) {
+			// The journal as it is; `running` only while a run holds the lock; `server` once a stack is deployed.
+			io.stdout.write(`${JSON.stringify({...journal.data, ...(running ? {running} : {}), ...(view ? {server: view} : {})})}\n`);
+		} else {
+			const lines = [...describe(journal.data, running), ...(view ? ['', ...describeServer(view)] : [])];
+			io.stdout.write(`${lines.map(printable).join('\n')}\n`);
+		}
+		return server?.reachable === false ? 1 : 0;
 	},
 });
 
-export function describe(data: JournalData): string[] {
+function urlsOf(journal: JournalData): {url?: string} {
+	const target = stepOutputs(journal, 'target');
+	return target ? {url: `http://${target.publicAddress}/`} : {};
+}
+
+export function describeServer(server: LiveServer & {instance?: string; url?: string}): string[] {
+	const head = `Server ${server.login}${server.instance ? ` — instance ${server.instance}` : ''}`;
+	if (!server.reachable) return [head, `  The server does not answer: ${server.reason}`, '  The steps above are what hoist last recorded.'];
+	const lines = [head, ...(server.url ? [`  ${server.url}`] : [])];
+	if (server.containers.length === 0) return [...lines, '  No container of this stack runs there.'];
+	const rows = server.containers.map((container) => [
+		container.service,
+		container.state === 'exited' ? `exited (${container.exitCode})` : container.state,
+		container.health ?? '-',
+		String(container.restarts),
+		container.upSeconds === undefined ? '-' : formatDuration(container.upSeconds * 1000),
+		`${container.image}${container.digest ? ` (${container.digest.slice(0, 19)})` : ''}`,
+	]);
+	const header = ['SERVICE', 'STATE', 'HEALTH', 'RESTARTS', 'UP', 'IMAGE'];
+	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+	const line = (cells: string[]) => `  ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd();
+	return [...lines, line(header), ...rows.map(line)];
+}
+
+export function describe(data: JournalData, running?: LockHolder): string[] {
 	const lastRun = data.runs.at(-1);
 	const lines = [`Stack ${data.stack} — run ${data.runId}`];
 	if (data.destroyedAt) lines.push(`Destroyed at ${data.destroyedAt}.`);
-	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? 'did not finish (stopped or killed)'}`);
+	if (lastRun) lines.push(`Last: hoist ${lastRun.command} started ${lastRun.startedAt}, ${lastRun.result ?? (running ? 'running now' : 'did not finish (stopped or killed)')}`);
+	if (running) lines.push(`Running now: hoist ${running.command} (pid ${running.pid} on ${running.host}, since ${running.startedAt}).`);
 	lines.push('', 'Steps:');
 	const steps = Object.entries(data.steps);
 	if (steps.length === 0) lines.push('  (none yet)');
@@ -53,3 +90,4 @@ export function describe(data: JournalData): string[] {
 	if (failed?.[1].error) lines.push('', `Last error, in step ${failed[0]}:`, ...formatError(failed[1].error).map((line) => `  ${line}`));
 	return lines;
 }
+

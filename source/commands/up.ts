@@ -2,7 +2,11 @@ import {defineCommand} from '../cli/command.js';
 import type {RunEnvironment} from '../engine/runner.js';
 import {runPlan, type RunOutcome} from '../engine/runner.js';
 import {errorView} from '../engine/events.js';
+import type {Config} from '../config/schema.js';
+import type {Warning} from '../config/warnings.js';
+import type {Plan} from '../engine/step.js';
 import {UserError, asHoistError} from '../errors.js';
+import {printable} from '../text/printable.js';
 import type {Renderer} from '../ui/renderer.js';
 
 /** `hoist up`: run the plan, resuming where the journal and the world say it stopped. */
@@ -15,17 +19,22 @@ stopped therefore resumes at the first step that is not done.`,
 	flags: {
 		from: {type: 'string', value: 'STEP', description: 'Run STEP and every step after it again, even if they look done'},
 		restart: {type: 'boolean', description: 'Start over with a new run; the record of created resources is kept'},
+		yes: {type: 'boolean', short: 'y', description: 'Accept risky settings in hoist.yml (e.g. SSH open to all) without asking'},
 	},
 	needs: 'lock',
-	run: ({args, stack}) => {
+	run: async ({args, io, stack}) => {
 		const from = typeof args.flags['from'] === 'string' ? args.flags['from'] : undefined;
-		return stack.withSession({command: 'up', restart: args.flags['restart'] === true}, async ({plan, env: firstEnv, renderer, journal, closingMessage, reload}) => {
+		const before = async (config: Config, plan: Plan): Promise<Warning[]> => {
 			if (from !== undefined && !plan.some((step) => step.id === from)) {
-				throw new UserError(`There is no step "${from}".`, {
+				throw new UserError(`There is no step "${printable(from)}".`, {
 					code: 'USAGE',
 					nextSteps: [`Use one of: ${plan.map((step) => step.id).join(', ')}.`],
 				});
 			}
+			const {confirmWarnings} = await import('../cli/confirm.js');
+			return confirmWarnings(config, args, io);
+		};
+		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before}, async ({plan, env: firstEnv, renderer, journal, closingMessage, reload}) => {
 			let start = from;
 			let env = firstEnv;
 			let outcome: RunOutcome;

@@ -51,7 +51,7 @@ function yamlErrorText(doc: Document, error: YAMLError, at: (offset: number) => 
 	}
 }
 
-function duplicateKeyText(doc: Document, offset: number, at: (offset: number) => {line: number; col: number}): string {
+export function duplicateKeyText(doc: Document, offset: number, at: (offset: number) => {line: number; col: number}): string {
 	let text = 'this key is set twice in the same mapping; keep one';
 	visit(doc, {
 		Map(_, map) {
@@ -67,7 +67,7 @@ function duplicateKeyText(doc: Document, offset: number, at: (offset: number) =>
 	return text;
 }
 
-function aliasProblem(doc: Document, error: unknown, locate: (offset: number | undefined, message: string) => Located): Located {
+export function aliasProblem(doc: Document, error: unknown, locate: (offset: number | undefined, message: string) => Located): Located {
 	const aliases: Alias[] = [];
 	visit(doc, {Alias: (_, alias) => void aliases.push(alias)});
 	const unresolved = aliases.find((alias) => alias.resolve(doc) === undefined);

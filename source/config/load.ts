@@ -1,10 +1,14 @@
-import {existsSync, readFileSync} from 'node:fs';
-import {homedir} from 'node:os';
-import {basename, dirname, isAbsolute, resolve} from 'node:path';
-import {isMap, isPair, isScalar, LineCounter, parseDocument, type Document} from 'yaml';
+import {basename, dirname, resolve} from 'node:path';
+import {isMap, isPair, isScalar, type Document} from 'yaml';
 import type {z} from 'zod';
+import {nodeFor} from '../compose/locate.js';
 import {UserError} from '../errors.js';
+import {isFileSystemError} from '../files/fs-errors.js';
+import {readTextFile} from '../files/read-file.js';
+import {printable} from '../text/printable.js';
 import {editDistance} from '../text/did-you-mean.js';
+import {checkFiles} from './file-checks.js';
+import {readConfigYaml, type Position, type Problem} from './read-config-yaml.js';
 import {configSchema, secretKeys, type Config} from './schema.js';
 
 export interface LoadedConfig {
@@ -15,22 +19,24 @@ export interface LoadedConfig {
 	dir: string;
 }
 
-interface Problem {
-	line: number;
-	col: number;
-	message: string;
-}
-
 const readmeHint = 'The configuration reference is in hoist\'s README, section "Configuration".';
+
+/** hoist.yml is a few dozen lines; anything near this size is the wrong file. */
+const maxConfigBytes = 1 << 20;
 
 export function loadConfig(path: string): LoadedConfig {
 	const absolute = resolve(path);
 	const name = basename(absolute);
 	let text: string;
 	try {
-		text = readFileSync(absolute, 'utf8');
+		text = readTextFile(absolute, {
+			what: 'The config file',
+			maxBytes: maxConfigBytes,
+			nextSteps: ['Pass --config with the path of your hoist.yml (a small YAML file).'],
+		});
 	} catch (error) {
-		throw new UserError(`${name}: cannot read ${absolute} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+		if (!isFileSystemError(error) || error.code !== 'ENOENT') throw error;
+		throw new UserError(`${printable(name)}: there is no file ${printable(absolute)}.`, {
 			code: 'CONFIG_MISSING',
 			hint: 'hoist reads hoist.yml from the current directory, or the file given with --config.',
 			nextSteps: ['Run hoist in the directory that holds hoist.yml, or pass --config path/to/hoist.yml.'],
@@ -43,20 +49,10 @@ export function loadConfig(path: string): LoadedConfig {
 
 /** Parses and validates hoist.yml text; every problem names the file, line, column and field. */
 export function parseConfig(text: string, fileName: string, dir: string): Config {
-	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
-	const at = (offset: number | undefined): {line: number; col: number} =>
-		offset === undefined ? {line: 1, col: 1} : lineCounter.linePos(offset);
-
-	const yamlError = doc.errors[0];
-	if (yamlError) {
-		const firstLine = yamlError.message.split('\n')[0] ?? yamlError.message;
-		fail(fileName, [{...at(yamlError.pos[0]), message: `invalid YAML: ${firstLine}`}]);
-	}
-	if (doc.contents === null) fail(fileName, [{line: 1, col: 1, message: 'the file is empty; it needs at least stack, domain, compose and aws'}]);
-	if (!isMap(doc.contents)) fail(fileName, [{line: 1, col: 1, message: 'expected a mapping of settings (key: value lines)'}]);
-
-	const result = configSchema.safeParse(doc.toJS());
+	const yaml = readConfigYaml(text);
+	if (!yaml.ok) fail(fileName, yaml.problems);
+	const {doc, at} = yaml;
+	const result = configSchema.safeParse(yaml.data);
 	if (!result.success) fail(fileName, result.error.issues.map((issue) => locate(issue, doc, at)));
 
 	const config = result.data;
@@ -67,7 +63,7 @@ export function parseConfig(text: string, fileName: string, dir: string): Config
 
 function fail(fileName: string, problems: Problem[]): never {
 	const [first, ...rest] = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
-	const line = (problem: Problem) => `${fileName}:${problem.line}:${problem.col}: ${problem.message}`;
+	const line = (problem: Problem) => printable(`${fileName}:${problem.line}:${problem.col}: ${problem.message}`);
 	throw new UserError(line(first!), {
 		code: 'CONFIG_INVALID',
 		hint: [...rest.slice(0, 4).map(line), rest.length > 4 ? `…and ${rest.length - 4} more` : '', readmeHint]
@@ -77,13 +73,14 @@ function fail(fileName: string, problems: Problem[]): never {
 	});
 }
 
-function locate(issue: z.core.$ZodIssue, doc: Document, at: (offset?: number) => {line: number; col: number}): Problem {
+function locate(issue: z.core.$ZodIssue, doc: Document, at: Position): Problem {
 	const path = issue.path.map(String);
 	const field = path.join('.');
 	if (issue.code === 'unrecognized_keys') {
 		const key = issue.keys[0] ?? '';
 		const keyPath = [...path, key].join('.');
-		const secret = secretKeys[key];
+		// hasOwn: a key named __proto__ or toString is an unknown setting, not a lookup on Object.prototype.
+		const secret = Object.hasOwn(secretKeys, key) ? secretKeys[key] : undefined;
 		const message = secret
 			? `${keyPath}: secrets do not belong in this file; use ${secret}`
 			: `${keyPath}: unknown setting${suggestion(key, path)}`;
@@ -91,13 +88,13 @@ function locate(issue: z.core.$ZodIssue, doc: Document, at: (offset?: number) =>
 	}
 	// A rule about the file as a whole (which target to use) names no field.
 	if (path.length === 0) return {...at(undefined), message: issue.message};
-	const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
+	// nodeFor follows aliases and << merge keys to where the value was written.
+	// List items keep their numeric index, so a bad entry (dns.resolvers.0) is located at the entry itself.
+	const node = nodeFor(doc, issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))).value as {range?: [number, number, number]} | null | undefined;
 	// A problem with a whole section points at its key, not at the first line inside it.
 	if (isMap(node)) return {...at(keyOffset(doc, path.slice(0, -1), path.at(-1)!) ?? node.range?.[0]), message: `${field}: ${issue.message}`};
 	if (node?.range) return {...at(node.range[0]), message: `${field}: ${issue.message}${got(node)}`};
-	// A missing field: point at the section that should hold it.
-	const parent = doc.getIn(path.slice(0, -1), true) as {range?: [number, number, number]} | undefined;
-	return {...at(parent?.range?.[0]), message: `${field}: ${issue.message}`};
+	return {...at(undefined), message: `${field}: ${issue.message}`};
 }
 
 function got(node: unknown): string {
@@ -137,41 +134,4 @@ function unwrap(schema: unknown): {shape?: Record<string, unknown>} | undefined 
 }
 
 
-/** Files named in hoist.yml must exist; paths are relative to hoist.yml's directory. */
-function checkFiles(config: Config, doc: Document, dir: string, at: (offset?: number) => {line: number; col: number}): Problem[] {
-	const files: Array<[string[], string | undefined, string]> = [
-		[['compose', 'file'], config.compose.file, 'the compose file'],
-		[['acme', 'caRoot'], config.acme.caRoot, 'the CA certificate'],
-		...config.acme.trustRoots.map((value, index): [string[], string, string] => [['acme', 'trustRoots', String(index)], value, 'the trust root']),
-		[['ssh', 'publicKey'], config.ssh.publicKey, 'the public key'],
-	];
-	const pem = new Set(['caRoot', 'trustRoots']);
-	const problems: Problem[] = [];
-	for (const [path, value, what] of files) {
-		if (value === undefined) continue;
-		const absolute = resolvePath(dir, value);
-		const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
-		const where = at(node?.range?.[0]);
-		if (!existsSync(absolute)) {
-			const defaulted = node === undefined ? ' (the default)' : '';
-			problems.push({...where, message: `${path.join('.')}: ${what} ${absolute}${defaulted} does not exist`});
-		} else if (pem.has(path[1] ?? '') && !readablePem(absolute)) {
-			problems.push({...where, message: `${path.join('.')}: ${what} ${absolute} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`});
-		}
-	}
-	return problems;
-}
-
-function readablePem(file: string): boolean {
-	try {
-		return readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----');
-	} catch {
-		return false; // a directory, or not readable
-	}
-}
-
-/** Resolves a path from hoist.yml: ~ is the home directory, relative paths start at hoist.yml's directory. */
-export function resolvePath(dir: string, value: string): string {
-	if (value === '~' || value.startsWith('~/')) return resolve(homedir(), value.slice(2));
-	return isAbsolute(value) ? value : resolve(dir, value);
-}
+export {resolvePath} from './paths.js';

@@ -11,24 +11,34 @@ const expected = (what: string) => ({
 	error: (issue: {input?: unknown}) => (issue.input === undefined ? `is required (${what})` : `expected ${what}`),
 });
 
+const notEmpty = {error: 'must not be empty'};
+
 const stackName = z
 	.string(expected('a name like "shop-api"'))
+	.max(32, {abort: true, error: (issue) => `is ${String(issue.input).length} characters long; a stack name has at most 32 (it names the AWS resources)`})
 	.regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
 		error: 'expected 2–32 lowercase letters, digits or dashes, starting with a letter (it names the AWS resources)',
 	});
+
+/** An AWS region name, as hoist.yml and AWS_REGION must spell it. */
+export const awsRegionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 export function domainProblem(value: string): string | undefined {
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'expected a bare domain name, without "https://"';
+	// Before the port check: an IPv6 address is full of colons.
+	if (isIP(value) !== 0) return 'expected a domain name, not an IP address (Let\'s Encrypt issues certificates for names)';
 	if (value.includes('/')) return 'expected a bare domain name, without a path';
 	if (value.includes(':')) return 'expected a bare domain name, without a port';
-	if (isIP(value) !== 0) return 'expected a domain name, not an IP address (Let\'s Encrypt issues certificates for names)';
 	if (value.includes('*')) return 'expected one name; wildcard certificates need DNS validation, which hoist does not do';
 	if (value !== value.toLowerCase()) return 'expected lowercase letters';
 	const labels = value.replace(/\.$/, '').split('.');
 	if (labels.length < 2) return 'expected a fully qualified name like "api.example.com"';
-	if (value.length > 253 || !labels.every((label) => hostnameLabel.test(label))) {
+	if (value.length > 253) return `the name is ${value.length} characters long; a domain name has at most 253`;
+	const long = labels.find((label) => label.length > 63);
+	if (long !== undefined) return `the label "${long.slice(0, 20)}…" is ${long.length} characters long; each part between dots has at most 63`;
+	if (!labels.every((label) => hostnameLabel.test(label))) {
 		return 'expected a valid domain name: labels of letters, digits and dashes, separated by dots';
 	}
 	if (!/^[a-z]{2,63}$|^xn--[a-z0-9-]+$/.test(labels.at(-1) ?? '')) return 'expected a name that ends in a top-level domain';
@@ -51,8 +61,32 @@ function cidrProblem(value: string): string | undefined {
 	const family = isIP(address);
 	const bits = Number(prefix);
 	if (family === 0) return 'expected an IPv4 or IPv6 address before the "/"';
-	if (bits > (family === 4 ? 32 : 128)) return `a /${bits} prefix is too long for an IPv${family} address`;
+	const width = family === 4 ? 32 : 128;
+	if (bits > width) return `a /${bits} prefix is too long for an IPv${family} address`;
+	const host = addressBits(address, family) & ((1n << BigInt(width - bits)) - 1n);
+	if (host !== 0n) {
+		const network = family === 4 ? `${ipv4Text(addressBits(address, 4) - host)}/${bits}` : `the /${bits} network around it`;
+		return `${value} has host bits set: AWS would read it as ${network}, not one address; for this address alone write ${address}/${width}${family === 4 ? `, for the range ${network}` : ''}`;
+	}
 	return undefined;
+}
+
+/** An IP address as one number, for the host-bits check. */
+function addressBits(address: string, family: 4 | 6 | number): bigint {
+	if (family === 4) return address.split('.').reduce((sum, octet) => (sum << 8n) + BigInt(Number(octet)), 0n);
+	// An IPv4 tail (::ffff:1.2.3.4) is two groups; "::" stands for as many zero groups as are missing.
+	const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
+	const v4 = tail === undefined ? undefined : addressBits(tail, 4);
+	const text = tail === undefined || v4 === undefined ? address : address.replace(tail, `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`);
+	const [head = '', rest] = text.split('::');
+	const left = head === '' ? [] : head.split(':');
+	const right = rest === undefined || rest === '' ? [] : rest.split(':');
+	const groups = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+	return groups.reduce((sum, group) => (sum << 16n) + BigInt(parseInt(group, 16)), 0n);
+}
+
+function ipv4Text(bits: bigint): string {
+	return [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 255n)).join('.');
 }
 
 const cidr = z.string(expected('an address range like "203.0.113.7/32"')).superRefine((value, ctx) => {
@@ -116,8 +150,8 @@ const acmeSection = z
 		email: z.email({error: 'expected an email address'}).optional(),
 		directory: httpsUrl.optional(),
 		staging: z.boolean(expected('true or false')).default(false),
-		caRoot: z.string(expected('a path to a PEM file')).min(1).optional(),
-		trustRoots: z.array(z.string(expected('a path to a PEM file')).min(1), expected('a list of PEM files')).default([]),
+		caRoot: z.string(expected('a path to a PEM file')).min(1, notEmpty).optional(),
+		trustRoots: z.array(z.string(expected('a path to a PEM file')).min(1, notEmpty), expected('a list of PEM files')).default([]),
 		caaIdentities: z.array(caaIdentity, expected('a list of CAA domains like ["letsencrypt.org"]')).optional(),
 	}, expected('an acme section'))
 	.superRefine((acme, ctx) => {
@@ -141,16 +175,16 @@ export const configSchema = z.strictObject({
 	aliases: z.array(domain, expected('a list of domain names like ["www.example.com"]')).default([]),
 	compose: z
 		.strictObject({
-			file: z.string(expected('a path to a compose file')).min(1).default('docker-compose.yml'),
-			service: z.string(expected('the name of the compose service that answers HTTP')).min(1),
+			file: z.string(expected('a path to a compose file')).min(1, notEmpty).default('docker-compose.yml'),
+			service: z.string(expected('the name of the compose service that answers HTTP')).min(1, notEmpty),
 			port: port,
 		}, expected('a compose section with service and port')),
 	aws: z.strictObject({
 		region: z
 			.string(expected('a region like "eu-west-1"'))
-			.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, {error: 'expected a region like "eu-west-1"'})
+			.regex(awsRegionPattern, {error: 'expected a region like "eu-west-1"'})
 			.optional(),
-		profile: z.string(expected('an AWS profile name')).min(1).optional(),
+		profile: z.string(expected('an AWS profile name')).min(1, notEmpty).optional(),
 		instanceType: z
 			.string(expected('an EC2 instance type like "t3.micro"'))
 			.regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {error: 'expected an EC2 instance type like "t3.micro"'})
@@ -168,7 +202,9 @@ export const configSchema = z.strictObject({
 	}, expected('an aws section with at least sshCidr')).optional(),
 	server: z
 		.strictObject({
-			host: z.string(expected('the address or name of the server')).min(1).max(253),
+			host: z.string(expected('the address or name of the server'))
+				.min(1, notEmpty)
+				.max(253, {error: (issue) => `is ${String(issue.input).length} characters long; a host name has at most 253`}),
 			user: z.string(expected('the login user')).regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, {error: 'expected a login name like "alpine"'}).default('alpine'),
 			port: port.default(22),
 			hostKey: z
@@ -181,7 +217,7 @@ export const configSchema = z.strictObject({
 		.optional(),
 	ssh: z
 		.strictObject({
-			publicKey: z.string(expected('a path to an OpenSSH public key')).min(1).optional(),
+			publicKey: z.string(expected('a path to an OpenSSH public key')).min(1, notEmpty).optional(),
 			waitSeconds: z
 				.number(expected('a number of seconds'))
 				.int({error: 'expected whole seconds'})
@@ -227,7 +263,7 @@ export const configSchema = z.strictObject({
 			server: z
 				.string(expected('a registry host like "ghcr.io"'))
 				.regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, {error: 'expected a registry host like "ghcr.io", without https://'}),
-			username: z.string(expected('the registry user name')).min(1),
+			username: z.string(expected('the registry user name')).min(1, notEmpty),
 		}, expected('a registry section with server and username'))
 		.optional(),
 }).superRefine((config, ctx) => {

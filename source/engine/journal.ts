@@ -1,9 +1,12 @@
 import {randomBytes} from 'node:crypto';
-import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {constants, copyFileSync, existsSync, mkdirSync} from 'node:fs';
 import {basename, dirname} from 'node:path';
 import {z} from 'zod';
 import {BugError, UserError} from '../errors.js';
 import {writeFileAtomic} from '../files/atomic-write.js';
+import {isFileSystemError} from '../files/fs-errors.js';
+import {readTextFile} from '../files/read-file.js';
+import {printable} from '../text/printable.js';
 import type {ErrorView, RunResult} from './events.js';
 import type {Redactor} from './redactor.js';
 import type {ResourceRecord} from './step.js';
@@ -98,16 +101,7 @@ export class Journal {
 	/** Reads the journal, or starts an empty one in memory (nothing is written until the first change). */
 	static open(path: string, stack: string, redactor: Redactor): Journal {
 		const data = existsSync(path) ? readJournal(path) : emptyJournal(stack);
-		if (data.stack !== stack) {
-			throw new UserError(`${basename(path)} belongs to stack "${data.stack}", but hoist.yml says stack "${stack}".`, {
-				code: 'JOURNAL_OTHER_STACK',
-				hint: 'Renaming a stack would lose track of the AWS resources created under the old name.',
-				nextSteps: [
-					`Put back "stack: ${data.stack}" in hoist.yml, or`,
-					`run \`hoist destroy\` with the old name first, then rename.`,
-				],
-			});
-		}
+		if (data.stack !== stack) throw otherStack(path, data, stack);
 		return new Journal(path, data, redactor);
 	}
 
@@ -116,10 +110,24 @@ export class Journal {
 		return existsSync(path) ? new Journal(path, readJournal(path), redactor) : undefined;
 	}
 
-	/** Moves an unreadable journal aside (state.json.bak) and starts a new one: `hoist up --restart`. */
-	static replaceUnreadable(path: string, stack: string, redactor: Redactor): Journal {
-		if (existsSync(path)) copyFileSync(path, `${path}.bak`);
-		return new Journal(path, emptyJournal(stack), redactor);
+	/**
+	 * `hoist up --restart`: a new run on the same journal, whose record of resources stays. Only a damaged journal
+	 * that records nothing is replaced, after a numbered copy (state.json.bak.1, .2 …; never overwritten). A journal
+	 * of another stack, one written by a newer hoist, or a damaged one that still names resources is refused:
+	 * replacing it would forget AWS resources that cost money.
+	 */
+	static openForRestart(path: string, stack: string, redactor: Redactor): {journal: Journal; keptCopy?: string} {
+		let journal: Journal;
+		try {
+			journal = Journal.open(path, stack, redactor);
+		} catch (error) {
+			if (!(error instanceof UserError) || error.code !== 'JOURNAL_UNREADABLE') throw error;
+			refuseIfItHoldsResources(path, stack, error);
+			const keptCopy = keepNumberedCopy(path);
+			return {journal: new Journal(path, emptyJournal(stack), redactor), keptCopy};
+		}
+		journal.restart();
+		return {journal};
 	}
 
 	get runId(): string {
@@ -216,7 +224,9 @@ export class Journal {
 		change(next);
 		next.updatedAt = now();
 		const text = `${JSON.stringify(next, null, 2)}\n`;
-		if (this.#redactor.contains(text)) {
+		// Errors and summaries arrive masked; this catches a step that put a secret into its outputs. A weak secret
+		// (an ordinary word) is not looked for: it would match key names and statuses, and stop every write.
+		if (this.#redactor.leaks(text)) {
 			throw new BugError('Refused to write a secret into the journal.', {
 				code: 'SECRET_IN_JOURNAL',
 				hint: 'A step put a secret into its outputs or error; the journal was left as it was.',
@@ -237,13 +247,21 @@ function emptyJournal(stack: string): JournalData {
 	return {schema: JOURNAL_SCHEMA, stack, runId: newRunId(), createdAt: at, updatedAt: at, steps: {}, resources: {}, runs: []};
 }
 
+/** The biggest journal hoist reads: 20 runs of a few dozen steps are far below it. */
+const maxJournalBytes = 16 << 20;
+
 function readJournal(path: string): JournalData {
 	const name = `.hoist/${basename(path)}`;
+	const text = readTextFile(path, {
+		what: 'The journal',
+		maxBytes: maxJournalBytes,
+		nextSteps: [`hoist keeps its journal in ${printable(path)}: move what is there aside, then run the command again.`],
+	});
 	let raw: unknown;
 	try {
-		raw = JSON.parse(readFileSync(path, 'utf8'));
+		raw = JSON.parse(text);
 	} catch (error) {
-		throw unreadable(name, path, error instanceof SyntaxError ? error.message : String(error));
+		throw unreadable(name, path, error instanceof Error ? error.message : 'not JSON');
 	}
 	const schema = (raw as {schema?: unknown} | null)?.schema;
 	if (typeof schema === 'number' && schema > JOURNAL_SCHEMA) {
@@ -262,12 +280,72 @@ function readJournal(path: string): JournalData {
 }
 
 function unreadable(name: string, path: string, why: string): UserError {
-	return new UserError(`${name} is damaged and cannot be read (${why}).`, {
+	return new UserError(printable(`${name} is damaged and cannot be read (${why}).`), {
 		code: 'JOURNAL_UNREADABLE',
 		hint: `hoist did not change it. The AWS resources it created carry the tag hoist:stack, so they are found again without it.`,
 		nextSteps: [
-			`Look at ${path} — if you edited it by hand, undo the edit; or`,
-			'run `hoist up --restart`: it keeps a copy as state.json.bak and starts a new journal.',
+			`Look at ${printable(path)} — if you edited it by hand, undo the edit; or`,
+			'run `hoist up --restart`: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records AWS resources.',
 		],
 	});
+}
+
+/** "records 2 AWS resources: instance i-0abc, security-group sg-1." */
+function holdings(resources: ReadonlyArray<{type: string; id: string}>): string {
+	if (resources.length === 0) return 'records no AWS resources.';
+	const list = resources.map((resource) => `${resource.type} ${resource.id}`).join(', ');
+	return `records ${resources.length} AWS resource${resources.length === 1 ? '' : 's'}: ${list}.`;
+}
+
+function otherStack(path: string, data: JournalData, stack: string): UserError {
+	const resources = Object.values(data.resources);
+	return new UserError(printable(`${basename(path)} belongs to stack "${data.stack}", but hoist.yml says stack "${stack}". It ${holdings(resources)}`), {
+		code: 'JOURNAL_OTHER_STACK',
+		hint: 'Renaming a stack would lose track of the AWS resources created under the old name, so hoist (even `hoist up --restart`) leaves this journal alone.',
+		nextSteps: [
+			`Put back "stack: ${data.stack}" in hoist.yml, or`,
+			`to rename: put back "stack: ${data.stack}", run \`hoist destroy\`, then change the name and run \`hoist up\`.`,
+			...(resources.length === 0 ? [`It holds no resources: to start afresh under the new name, move ${path} aside yourself.`] : []),
+		].map(printable),
+	});
+}
+
+/** A damaged journal is replaced only when nothing in it still points at AWS resources or at another stack. */
+function refuseIfItHoldsResources(path: string, stack: string, damage: UserError): void {
+	const raw = salvage(path);
+	const resources = Object.values(raw.resources ?? {}).filter(
+		(resource): resource is {type: string; id: string} => typeof resource?.type === 'string' && typeof resource.id === 'string',
+	);
+	const foreign = typeof raw.stack === 'string' && raw.stack !== stack ? ` of stack "${raw.stack}"` : '';
+	if (resources.length === 0 && foreign === '') return;
+	throw new UserError(printable(`${damage.message} It is the journal${foreign} and ${holdings(resources)}`), {
+		code: 'JOURNAL_HOLDS_RESOURCES',
+		hint: '`hoist up --restart` does not replace a journal that still records resources or belongs to another stack: the record would be lost.',
+		nextSteps: [
+			`Repair ${path} by hand (the message above says where it is damaged), then run \`hoist destroy\` or \`hoist up\`; or`,
+			`once those resources are gone (EC2 console, tag hoist:stack), move ${path} aside yourself and run \`hoist up --restart\`.`,
+		].map(printable),
+	});
+}
+
+function salvage(path: string): {stack?: unknown; resources?: Record<string, {type?: unknown; id?: unknown} | null>} {
+	try {
+		const raw: unknown = JSON.parse(readTextFile(path, {what: 'The journal', maxBytes: maxJournalBytes}));
+		return raw !== null && typeof raw === 'object' ? (raw as ReturnType<typeof salvage>) : {};
+	} catch {
+		return {};
+	}
+}
+
+/** Copies the journal to the first free state.json.bak.N; an older copy is never overwritten. */
+function keepNumberedCopy(path: string): string {
+	for (let number = 1; ; number++) {
+		const copy = `${path}.bak.${number}`;
+		try {
+			copyFileSync(path, copy, constants.COPYFILE_EXCL);
+			return copy;
+		} catch (error) {
+			if (!isFileSystemError(error) || error.code !== 'EEXIST') throw error;
+		}
+	}
 }

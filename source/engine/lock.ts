@@ -1,9 +1,12 @@
-import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, lstatSync, mkdirSync, openSync, rmSync, writeSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {dirname} from 'node:path';
 import {UserError} from '../errors.js';
+import {isFileSystemError} from '../files/fs-errors.js';
+import {kindOf, readTextFile} from '../files/read-file.js';
+import {printable} from '../text/printable.js';
 
-interface LockHolder {
+export interface LockHolder {
 	pid: number;
 	host: string;
 	startedAt: string;
@@ -12,44 +15,89 @@ interface LockHolder {
 
 export interface Lock {
 	release(): void;
+	/** Set when a lock left behind (a dead process, or garbage) was taken over: worth telling the user. */
+	note?: string;
 }
+
+/** What `.hoist/lock` says: nobody, a valid holder, or something no hoist wrote whole (taken over). */
+type LockState = {kind: 'free'} | {kind: 'held'; holder: LockHolder} | {kind: 'garbage'; why: string};
 
 /**
  * `.hoist/lock`: one hoist at a time per stack. Created with O_EXCL so two processes can't both win;
- * a lock whose process is gone (on this host) is stale and taken over.
+ * a lock whose process is gone (on this host), or that holds no valid owner, is taken over with a note.
  */
 export function acquireLock(path: string, command: string): Lock {
 	mkdirSync(dirname(path), {recursive: true, mode: 0o700});
 	const me: LockHolder = {pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command};
+	let note: string | undefined;
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
 			const fd = openSync(path, 'wx', 0o600);
 			writeSync(fd, `${JSON.stringify(me)}\n`);
 			closeSync(fd);
-			return {release: () => releaseIfMine(path)};
+			return {release: () => releaseIfMine(path), ...(note === undefined ? {} : {note})};
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			if (!isFileSystemError(error) || error.code !== 'EEXIST') throw error;
 		}
-		const holder = readHolder(path);
-		if (holder && !isStale(holder)) throw held(path, holder);
-		// Stale or half-written by a process killed mid-write: take it over.
+		const state = readLock(path);
+		if (state.kind === 'free') continue; // released between our attempt and the look
+		if (state.kind === 'held' && !isStale(state.holder)) throw held(path, state.holder);
+		note =
+			state.kind === 'held'
+				? `Took over ${printable(path)}: it was left by hoist ${printable(state.holder.command)} (pid ${state.holder.pid}), which is no longer running.`
+				: `Took over ${printable(path)}: ${state.why}.`;
 		rmSync(path, {force: true});
 	}
-	throw held(path, readHolder(path));
+	throw held(path, undefined);
+}
+
+/** The live holder of the lock, for `hoist status` during a run; undefined when nobody (alive) holds it. */
+export function runningHolder(path: string): LockHolder | undefined {
+	try {
+		const state = readLock(path);
+		return state.kind === 'held' && !isStale(state.holder) ? state.holder : undefined;
+	} catch {
+		// status reports the journal; a lock it cannot read is the next run's to explain.
+		return undefined;
+	}
 }
 
 function releaseIfMine(path: string): void {
-	if (readHolder(path)?.pid === process.pid) rmSync(path, {force: true});
+	const state = readLock(path, false);
+	if (state.kind === 'held' && state.holder.pid === process.pid && state.holder.host === hostname()) rmSync(path, {force: true});
 }
 
-function readHolder(path: string): LockHolder | undefined {
+function readLock(path: string, strict = true): LockState {
+	let stats;
 	try {
-		const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
-		if (typeof holder.pid === 'number' && typeof holder.host === 'string') return holder as LockHolder;
+		stats = lstatSync(path);
 	} catch {
-		// missing or half-written
+		return {kind: 'free'};
 	}
-	return undefined;
+	if (!stats.isFile()) {
+		if (!strict) return {kind: 'free'};
+		// Not something hoist would write: a person or another tool put it there, so hoist does not delete it.
+		throw new UserError(`${printable(path)} is ${kindOf(stats)}, not hoist's lock file.`, {
+			code: 'LOCK_NOT_A_FILE',
+			hint: 'hoist keeps a small lock file there while it works on the stack.',
+			nextSteps: [`If no hoist is running on this stack, remove it (\`rm -r ${printable(path)}\`), then run the command again.`],
+		});
+	}
+	let raw: unknown;
+	try {
+		raw = JSON.parse(readTextFile(path, {what: 'The lock', maxBytes: 64 * 1024}));
+	} catch {
+		return {kind: 'garbage', why: stats.size === 0 ? 'it was empty (a run killed while taking it)' : 'it held no readable owner'};
+	}
+	const holder = raw as Partial<LockHolder> | null;
+	const valid =
+		Number.isSafeInteger(holder?.pid) &&
+		holder!.pid! > 0 &&
+		typeof holder?.host === 'string' &&
+		holder.host !== '' &&
+		typeof holder.startedAt === 'string' &&
+		typeof holder.command === 'string';
+	return valid ? {kind: 'held', holder: holder as LockHolder} : {kind: 'garbage', why: 'it held no valid owner (pid, host, start time, command)'};
 }
 
 function isStale(holder: LockHolder): boolean {
@@ -65,14 +113,14 @@ function isStale(holder: LockHolder): boolean {
 
 function held(path: string, holder: LockHolder | undefined): UserError {
 	const who = holder
-		? `hoist ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})`
+		? printable(`hoist ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})`)
 		: 'another hoist process';
 	return new UserError(`This stack is busy: ${who} is working on it.`, {
 		code: 'STACK_LOCKED',
 		hint: 'Two runs at once could create the same resources twice, so hoist waits for one at a time.',
 		nextSteps: [
 			'Wait for the other run to finish, or stop it (Ctrl-C in its terminal).',
-			`If no hoist is running${holder && holder.host !== hostname() ? ` on ${holder.host}` : ''}, delete ${path}.`,
+			`If no hoist is running${holder && holder.host !== hostname() ? ` on ${printable(holder.host)}` : ''}, delete ${printable(path)}.`,
 		],
 	});
 }

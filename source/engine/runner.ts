@@ -1,10 +1,11 @@
 import type {Config} from '../config/schema.js';
-import {BugError, CancelledError, asHoistError, type HoistError} from '../errors.js';
+import {BugError, asHoistError, cancellationOf, type HoistError} from '../errors.js';
+import {adviceFor} from './advice.js';
 import type {Services} from '../services.js';
 import {detailLine, type StepDetail} from './details.js';
 import {errorView, type EngineEvent, type EventListener, type PlannedStep, type RunResult} from './events.js';
 import type {Journal} from './journal.js';
-import type {Redactor} from './redactor.js';
+import {redactEvent, redactView, type Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
 import {stepOutputs} from './outputs.js';
 import type {AnyStep, AnyStepContext, AnyUndoContext, Plan, ResourceRecord, StepId} from './step.js';
@@ -64,7 +65,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 			outputs[step.id] = result;
 			emit({type: 'step-done', at: Date.now(), stepId: step.id, durationMs, reused, ...(summary === undefined ? {} : {summary})});
 		} catch (thrown) {
-			return finishWithFailure(step.id, thrown, started, env, emit);
+			return finishWithFailure(options.command, step.id, thrown, started, env, emit);
 		}
 	}
 	journal.endRun('ok');
@@ -91,7 +92,7 @@ export async function undoPlan(plan: Plan, env: RunEnvironment): Promise<RunOutc
 			await untilAborted(step.undo!(ctx), env.signal);
 			emit({type: 'step-done', at: Date.now(), stepId: step.id, durationMs: Date.now() - started, reused: false});
 		} catch (thrown) {
-			return finishWithFailure(step.id, thrown, started, env, emit);
+			return finishWithFailure('destroy', step.id, thrown, started, env, emit);
 		}
 	}
 	journal.markDestroyed();
@@ -100,9 +101,10 @@ export async function undoPlan(plan: Plan, env: RunEnvironment): Promise<RunOutc
 	return {result: 'ok'};
 }
 
-function finishWithFailure(stepId: string, thrown: unknown, started: number, env: RunEnvironment, emit: EventListener): RunOutcome {
-	const error = env.signal.aborted ? new CancelledError() : asHoistError(thrown);
-	const view = redactDeep(errorView(error), env.redactor);
+function finishWithFailure(command: string, stepId: string, thrown: unknown, started: number, env: RunEnvironment, emit: EventListener): RunOutcome {
+	const error = env.signal.aborted ? cancellationOf(env.signal) : asHoistError(thrown);
+	const view = redactView(errorView(error), env.redactor);
+	view.nextSteps = adviceFor(command, stepId, view.nextSteps);
 	const durationMs = Date.now() - started;
 	if (error.kind === 'cancelled') env.journal.interruptStep(stepId);
 	else env.journal.failStep(stepId, view, durationMs);
@@ -156,14 +158,14 @@ function validatePlan(plan: Plan, from: string | undefined): void {
 }
 
 function throwIfAborted(signal: AbortSignal): void {
-	if (signal.aborted) throw new CancelledError();
+	if (signal.aborted) throw cancellationOf(signal);
 }
 
 /** Stops waiting for a step that ignores the signal; the journal is saved and the process can exit. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-	if (signal.aborted) return Promise.reject(new CancelledError());
+	if (signal.aborted) return Promise.reject(cancellationOf(signal));
 	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(new CancelledError());
+		const onAbort = () => reject(cancellationOf(signal));
 		signal.addEventListener('abort', onAbort, {once: true});
 		work.then(
 			(value) => {
@@ -179,14 +181,5 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function redactingEmitter(env: RunEnvironment): EventListener {
-	return (event: EngineEvent) => env.emit(redactDeep(event, env.redactor));
-}
-
-function redactDeep<T>(value: T, redactor: Redactor): T {
-	if (typeof value === 'string') return redactor.redact(value) as T;
-	if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redactor)) as T;
-	if (value !== null && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redactor)])) as T;
-	}
-	return value;
+	return (event: EngineEvent) => env.emit(redactEvent(event, env.redactor));
 }

@@ -33,7 +33,8 @@ function localKey(config: Config, files: StackFiles, create: boolean): LocalKey 
 		const publicKeyPath = resolvePath(files.dir, config.ssh.publicKey);
 		const privateKeyPath = publicKeyPath.replace(/\.pub$/, '');
 		if (privateKeyPath === publicKeyPath || !existsSync(privateKeyPath)) {
-			throw new UserError(`The private key for ${publicKeyPath} was not found at ${privateKeyPath}.`, {
+			const why = privateKeyPath === publicKeyPath ? 'it does not end in .pub, so hoist cannot tell where its private key is' : `there is no private key beside it at ${privateKeyPath}`;
+			throw new UserError(`ssh.publicKey names ${publicKeyPath}, but ${why}.`, {
 				code: 'SSH_KEY_MISSING',
 				hint: 'hoist needs the private key beside the public one (same name without .pub) to log in.',
 				nextSteps: ['Point ssh.publicKey at a .pub file whose private key sits beside it, or remove ssh.publicKey to let hoist make one.'],

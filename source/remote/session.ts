@@ -42,8 +42,8 @@ export interface UploadFile {
 
 /** The most a captured stdout may hold; a command that says more is a bug in the command, not a reason to run out of memory. */
 const CAPTURE_LIMIT = 16 * 1024 * 1024;
-/** How long an aborted command gets to stop after TERM, and then after KILL. */
-const STOP_GRACE_MS = 1_000;
+/** How long an aborted command gets to stop after TERM, and then after KILL (doas waits 2 s for its child on TERM: it gets KILL). */
+const STOP_GRACE_MS = 500;
 
 /**
  * One SSH connection to the target, shared by every remote step of a run. Commands stream their output line by line,
@@ -62,6 +62,8 @@ export class RemoteSession {
 	#facts: Promise<HostFacts> | undefined;
 	#sftp: Promise<SFTPWrapper> | undefined;
 	#broken: Error | undefined;
+	/** Set when close() begins: no new command starts, but the stops of aborted commands still go out. */
+	#closing: Promise<void> | undefined;
 	#closed = false;
 
 	constructor(ssh: NodeSSH, options: {hostKeyFingerprint: string; redactor: Redactor; trace?: Trace | undefined}) {
@@ -80,7 +82,7 @@ export class RemoteSession {
 
 	/** False once the connection broke or was closed: the next step then opens a new one. */
 	get usable(): boolean {
-		return !this.#broken && !this.#closed;
+		return !this.#broken && !this.#closing;
 	}
 
 	/** Who we are on the server and how we become root; asked once per connection. */
@@ -93,6 +95,7 @@ export class RemoteSession {
 
 	async run(command: RemoteCommand | string, options: RunOptions = {}): Promise<RunResult> {
 		options.signal?.throwIfAborted();
+		if (this.#closing) throw new SshConnectError('closed', 'The SSH connection is closing.');
 		const spec: RemoteCommand = typeof command === 'string' ? {line: command} : command;
 		const escalation = spec.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
 		const channel = await this.#exec(wireLine(spec.line, spec.root === true, escalation));
@@ -182,12 +185,14 @@ export class RemoteSession {
 	}
 
 	/** Stops what is still running on the server (bounded), then closes the connection. Safe to call twice. */
-	async close(): Promise<void> {
-		if (this.#closed) return;
-		this.#closed = true;
-		await Promise.race([Promise.allSettled([...this.#stopping]), new Promise((resolve) => setTimeout(resolve, 3 * STOP_GRACE_MS).unref())]);
-		this.#trace?.({type: 'close'});
-		this.#ssh.dispose();
+	close(): Promise<void> {
+		this.#closing ??= (async () => {
+			await Promise.race([Promise.allSettled([...this.#stopping]), new Promise((resolve) => setTimeout(resolve, 4 * STOP_GRACE_MS).unref())]);
+			this.#closed = true;
+			this.#trace?.({type: 'close'});
+			this.#ssh.dispose();
+		})();
+		return this.#closing;
 	}
 
 	async #rootFacts(signal: AbortSignal | undefined): Promise<HostFacts> {

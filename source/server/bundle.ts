@@ -5,6 +5,7 @@ import type {Config} from '../config/schema.js';
 import type {ComposeProject} from '../compose/project.js';
 import {bootServicePath, type ServiceManager} from '../remote/commands/boot.js';
 import {bootLines, type ComposeTool} from '../remote/commands/compose.js';
+import {ensureHealthSchedulerLine} from '../remote/commands/health.js';
 import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';
 import {stackPaths} from './layout.js';
@@ -78,7 +79,13 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 		caddyfile(config, inputs.address, inputs.sites),
 		{
 			path: paths.bootScript,
-			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {STACK: config.stack, BEFORE_START: ':', COMPOSE_UP: lines.up, COMPOSE_STOP: lines.stop}),
+			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {
+				STACK: config.stack,
+				// Where no service manager starts the health scheduler, the boot script does (healthchecks gate services).
+				BEFORE_START: inputs.manager === 'none' ? ensureHealthSchedulerLine() : ':',
+				COMPOSE_UP: lines.up,
+				COMPOSE_STOP: lines.stop,
+			}),
 			mode: 0o755,
 			secret: false,
 		},

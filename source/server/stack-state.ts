@@ -14,6 +14,9 @@ export interface ContainerState {
 	image: string;
 	health: Health | undefined;
 	digest: string | undefined;
+	restarts: number;
+	/** When it last started (epoch seconds), for its uptime. */
+	startedAt: number | undefined;
 	/** A `compose run` container, not one of the service's own. */
 	oneOff: boolean;
 }
@@ -47,13 +50,17 @@ export function parseStackState(output: string): StackState {
 		const match = /^(\S+) ([0-9a-f]{64})$/.exec(line.trim());
 		if (match) hashes.set(match[1]!, match[2]!);
 	}
-	const details = new Map<string, {health: Health | undefined; digest: string | undefined}>();
+	const details = new Map<string, {health: Health | undefined; digest: string | undefined; restarts: number; startedAt: number | undefined}>();
 	for (const line of section(stateSections.details).split('\n')) {
-		const [id, health, digest] = line.trim().split(' ');
+		const [id, health, digest, restarts, startedAt] = line.trim().split(' ');
 		if (!id) continue;
+		const started = Number(startedAt);
 		details.set(id, {
 			health: health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : undefined,
 			digest: digest?.startsWith('sha256:') ? digest : undefined,
+			restarts: Number(restarts) || 0,
+			// Go's zero time (never started) is far in the past.
+			startedAt: Number.isFinite(started) && started > 0 ? started : undefined,
 		});
 	}
 	let entries: PodmanPsEntry[] = [];
@@ -78,6 +85,8 @@ export function parseStackState(output: string): StackState {
 				image: entry.Image ?? '',
 				health: detail?.health,
 				digest: detail?.digest,
+				restarts: detail?.restarts ?? 0,
+				startedAt: detail?.startedAt,
 				oneOff: (labels['com.docker.compose.oneoff'] ?? 'False').toLowerCase() === 'true',
 			},
 		];

@@ -1,6 +1,11 @@
 import type {ErrorView} from '../engine/events.js';
+import {printable} from '../text/printable.js';
 
-/** An error as plain lines: what failed, why, what ran, next steps. Only bugs carry a stack trace. */
+/**
+ * An error as plain lines: what failed, why, what ran, next steps. Only bugs carry a stack trace. Each line is made
+ * printable: an error may quote what the user typed or a file held, and an escape sequence in it must not reach
+ * the terminal.
+ */
 export function formatError(error: ErrorView): string[] {
 	const lines = [`${error.kind === 'cancelled' ? 'Stopped' : 'Error'}: ${error.message}`];
 	if (error.hint) lines.push(...error.hint.split('\n').map((line) => `  ${line}`));
@@ -13,5 +18,5 @@ export function formatError(error: ErrorView): string[] {
 		lines.push('  This is a bug in hoist. Please report it with the trace below.');
 		if (error.stack) lines.push(...error.stack.split('\n').map((line) => `    ${line}`));
 	}
-	return lines;
+	return lines.map(printable);
 }

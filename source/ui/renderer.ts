@@ -49,6 +49,9 @@ export async function createRenderer(options: RendererOptions): Promise<Renderer
 			return new PlainRenderer(options.stdout, options.stderr);
 		}
 		case 'ink': {
+			// NO_COLOR (no-color.org): Ink colours through chalk, which ignores NO_COLOR but reads FORCE_COLOR when it
+			// is first loaded, and Ink (with chalk) is loaded only here.
+			if (options.env['NO_COLOR'] !== undefined && options.env['NO_COLOR'] !== '') process.env['FORCE_COLOR'] = '0';
 			const {createInkRenderer} = await import('./ink/ink-renderer.js');
 			return createInkRenderer(options);
 		}

@@ -52,7 +52,7 @@ async function killAt(point: KillPoint): Promise<void> {
 
 async function expectConvergesThenDestroys(): Promise<void> {
 	const again = await stack!.run(['up', '--json']);
-	expect(again.code, again.stdout + again.stderr).toBe(0);
+	expect(again.code, JSON.stringify(again.events.find((event) => event['type'] === 'step-failed') ?? again.stdout + again.stderr)).toBe(0);
 	const held = await stack!.inventory();
 	expect(held.instances.map((instance) => instance.state)).toEqual(['running']);
 	expect(held.securityGroups).toHaveLength(1);

@@ -32,7 +32,7 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 	expect(first.stdout).toContain('✖ Attach a stable public address');
 	expect(first.stdout).toContain('Error: AWS refused ec2:AssociateAddress: the credentials in use lack the permission ec2:AssociateAddress.');
 	expect(first.stdout).toContain('not authorized to perform: ec2:AssociateAddress');
-	expect(first.stdout).toContain('Run `hoist up` again: it resumes at this step.');
+	expect(first.stdout).toContain('Run `hoist up` again: it resumes at step elastic-ip.');
 	expect(first.stdout).not.toMatch(/^\s+at /m);
 	const journal = JSON.parse(readFileSync(stack.journal, 'utf8')) as {steps: Record<string, {status: string; error?: {code: string}}>};
 	expect(journal.steps['launch-instance']?.status).toBe('done');
@@ -42,7 +42,7 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 	const second = await stack.run(['up', '--json'], asDeployer);
 	expect(second.code, second.stdout + second.stderr).toBe(0);
 	const ran = second.events.filter((event) => event['type'] === 'step-done' && event['reused'] === false).map((event) => event['stepId']);
-	expect(ran).toEqual(['preflight', 'elastic-ip', 'target', 'ssh-ready']);
+	expect(ran).toEqual(['compose', 'preflight', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'registry-login', 'upload', 'deploy']);
 	expect((await stack.run(['destroy', '--yes'], asDeployer)).code).toBe(0);
 	await motoApi('reset-auth', 'inf'); // the inventory reads with the emulator's own credentials
 	expect((await stack.inventory()).taggedCount).toBe(0);

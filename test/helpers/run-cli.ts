@@ -58,7 +58,16 @@ export function assertLocalAws(env: NodeJS.ProcessEnv): void {
 	}
 }
 
-export function startCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): CliRun {
+export interface CliOptions {
+	cwd: string;
+	env?: NodeJS.ProcessEnv;
+	fixture?: boolean;
+	input?: string;
+	/** Run as another user (tests of file permissions, which root would not feel). */
+	user?: {uid: number; gid: number};
+}
+
+export function startCli(args: string[], options: CliOptions): CliRun {
 	assertBuilt();
 	const env = cleanEnv(options.env);
 	assertLocalAws(env);
@@ -66,6 +75,7 @@ export function startCli(args: string[], options: {cwd: string; env?: NodeJS.Pro
 		cwd: options.cwd,
 		env,
 		stdio: ['pipe', 'pipe', 'pipe'],
+		...(options.user ?? {}),
 	});
 	child.stdin?.end(options.input ?? '');
 	let stdout = '';
@@ -108,6 +118,6 @@ export function startCli(args: string[], options: {cwd: string; env?: NodeJS.Pro
 	};
 }
 
-export async function runCli(args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv; fixture?: boolean; input?: string}): Promise<CliResult> {
+export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
 	return startCli(args, options).done;
 }

@@ -9,5 +9,7 @@ while sleep 0.5; do
 	recorded=$(cat "$RUN/instance-id" 2>/dev/null || true)
 	# Only a recorded instance can go away; a new one is recorded by its first login.
 	[[ -n $recorded ]] || continue
-	[[ $("$DIR/bin/current-instance") == "$recorded" ]] || "$here/instance-reset.sh" --if-changed
+	# A busy emulator that does not answer says nothing: wipe only on an answer naming another instance (or none).
+	current=$("$DIR/bin/current-instance") || continue
+	[[ $current == "$recorded" ]] || "$here/instance-reset.sh" --if-changed
 done

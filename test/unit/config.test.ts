@@ -34,8 +34,8 @@ const replace = (from: string, to: string) => {
 // Each bad config, and the located message (file:line:col: field: …) a user must see.
 const badConfigs: Array<[string, string, RegExp]> = [
 	['invalid YAML (unclosed flow sequence)', base + '\nextra: [1, 2\n', /^hoist\.yml:\d+:\d+: invalid YAML: /],
-	['invalid YAML (tab indentation)', base.replace('  port: 8080', '\tport: 8080'), /^hoist\.yml:\d+:\d+: invalid YAML: /],
-	['duplicate key', base + '\nstack: other\n', /^hoist\.yml:\d+:1: invalid YAML: Map keys must be unique/],
+	['invalid YAML (tab indentation)', base.replace('  port: 8080', '\tport: 8080'), /^hoist\.yml:\d+:\d+: a tab is used for indentation; YAML indents with spaces only$/],
+	['duplicate key', base + '\nstack: other\n', /^hoist\.yml:\d+:1: "stack" is set twice in the same mapping \(first at line 1\); keep one$/],
 	['empty file', '', /^hoist\.yml:1:1: the file is empty/],
 	['a list instead of a mapping', '- stack: demo\n', /^hoist\.yml:1:1: expected a mapping/],
 	['missing stack', replace('stack: demo\n', ''), /^hoist\.yml:1:1: stack: is required/],

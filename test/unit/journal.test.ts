@@ -77,12 +77,17 @@ describe('journal', () => {
 		expect(readFileSync(stack.journal, 'utf8')).toBe(future);
 	});
 
-	it('--restart sets an unreadable journal aside as state.json.bak', () => {
+	it('--restart sets an unreadable journal aside as a numbered copy, never overwriting an older one', () => {
 		writeFileSync(stack.journal, 'garbage');
-		const journal = Journal.replaceUnreadable(stack.journal, 'demo', new Redactor());
-		journal.beginRun('up');
-		expect(readFileSync(`${stack.journal}.bak`, 'utf8')).toBe('garbage');
+		const first = Journal.openForRestart(stack.journal, 'demo', new Redactor());
+		expect(first.keptCopy).toBe(`${stack.journal}.bak.1`);
+		first.journal.beginRun('up');
+		expect(readFileSync(`${stack.journal}.bak.1`, 'utf8')).toBe('garbage');
 		expect(onDisk()).toMatchObject({schema: 1, stack: 'demo'});
+		writeFileSync(stack.journal, 'more garbage');
+		expect(Journal.openForRestart(stack.journal, 'demo', new Redactor()).keptCopy).toBe(`${stack.journal}.bak.2`);
+		expect(readFileSync(`${stack.journal}.bak.1`, 'utf8')).toBe('garbage');
+		expect(readFileSync(`${stack.journal}.bak.2`, 'utf8')).toBe('more garbage');
 	});
 
 	it('refuses a journal of another stack', () => {

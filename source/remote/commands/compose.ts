@@ -66,15 +66,6 @@ export function projectContainers(stack: string): RemoteCommand {
 	};
 }
 
-/** Health and image digest per container, one line each: `<id> <health or -> <image digest>`. */
-export function containerDetails(ids: string[]): RemoteCommand {
-	return {
-		root: true,
-		title: 'inspect the stack\'s containers',
-		line: sh('podman', 'inspect', '--format', '{{.Id}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}} {{.ImageDigest}}', ...ids),
-	};
-}
-
 /** The boot script's start and stop lines, so the stack comes back after a reboot exactly as hoist starts it. */
 export function bootLines(tool: ComposeTool, files: ComposeProjectFiles): {up: string; stop: string} {
 	return {up: composeLine(tool, files, ['up', '-d']), stop: composeLine(tool, files, ['stop'])};
@@ -140,7 +131,7 @@ export function stackState(tool: ComposeTool, files: ComposeProjectFiles): Remot
 			`podman ps --all ${filter} --format json`,
 			`echo ${stateSections.details}`,
 			`ids=$(podman ps --all --quiet ${filter})`,
-			`if [ -n "$ids" ]; then podman inspect --format ${sh('{{.Id}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}} {{.ImageDigest}}')} $ids; fi`,
+			`if [ -n "$ids" ]; then podman inspect --format ${sh('{{.Id}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}} {{.ImageDigest}} {{.RestartCount}} {{.State.StartedAt.Unix}}')} $ids; fi`,
 		].join('\n'),
 	};
 }

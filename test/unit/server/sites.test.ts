@@ -1,7 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {configSchema} from '../../../source/config/schema.js';
 import {caddyfile} from '../../../source/server/bundle.js';
-import {renderCaddyfile} from '../../../source/server/caddyfile.js';
 import {configAcme, confirmedSites} from '../../../source/server/sites.js';
 
 const config = configSchema.parse({
@@ -32,16 +31,5 @@ describe('the Caddyfile\'s sites come from what DNS confirmed', () => {
 		const applied = {directory: 'https://acme-staging-v02.api.letsencrypt.org/directory', caRoot: false};
 		expect(confirmedSites(config, address, ready, applied).acme).toEqual(applied);
 		expect(confirmedSites(config, address, undefined, applied).acme).toEqual(configAcme(config)); // no domain: nothing to keep
-	});
-
-	it('renders one site block per confirmed name, the aliases redirecting to the domain', () => {
-		const text = renderCaddyfile({
-			stack: 'demo', address, upstream: 'web:8080', acme: {email: 'ops@example.test', directory: 'https://ca.example.test/dir', caRoot: true},
-			domains: ['app.example.test'], redirects: ['www.app.example.test'],
-		});
-		expect(text).toContain('\temail ops@example.test\n\tacme_ca https://ca.example.test/dir\n\tacme_ca_root /etc/caddy/acme-ca-root.pem\n');
-		expect(text).toContain('\napp.example.test {\n\treverse_proxy web:8080\n}\n');
-		expect(text).toContain('\nwww.app.example.test {\n\tredir https://app.example.test{uri} permanent\n}\n');
-		expect(text.indexOf('http://44.192.0.10 {')).toBeLessThan(text.indexOf('app.example.test {'));
 	});
 });

@@ -1,0 +1,70 @@
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import {awsRegionPattern, type AwsSettings} from '../config/schema.js';
+import {UserError} from '../errors.js';
+import {readTextFile} from '../files/read-file.js';
+import {printable} from '../text/printable.js';
+
+/**
+ * The AWS settings hoist takes from the environment, checked before any AWS call: a bad value is named with its
+ * variable (exit 2), instead of surfacing later as "no region", a raw TypeError or an unnamed profile.
+ */
+export function checkAwsEnvironment(env: NodeJS.ProcessEnv, aws: AwsSettings): void {
+	const region = env['AWS_REGION'];
+	if (aws.region === undefined && region !== undefined && region !== '' && !awsRegionPattern.test(region)) {
+		throw badVariable('AWS_REGION', region, 'a region like "eu-west-1"', 'or set aws.region in hoist.yml');
+	}
+	for (const [name, value] of Object.entries(env)) {
+		if (!name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_ENDPOINT_URL_IGNORE' || value === undefined || value === '') continue;
+		if (!isHttpUrl(value)) throw badVariable(name, value, 'an http:// or https:// URL', 'or unset it to use AWS itself');
+	}
+	for (const name of ['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT']) {
+		const value = env[name];
+		if (value !== undefined && value !== '' && value !== 'true' && value !== 'false') throw badVariable(name, value, '"true" or "false"', 'or unset it');
+	}
+	const profile = aws.profile ?? env['AWS_PROFILE'];
+	if (profile !== undefined && profile !== '') checkProfile(env, profile, aws.profile === undefined ? 'AWS_PROFILE' : 'aws.profile in hoist.yml');
+}
+
+function checkProfile(env: NodeJS.ProcessEnv, profile: string, source: string): void {
+	const configFile = env['AWS_CONFIG_FILE'] || join(homedir(), '.aws', 'config');
+	const credentialsFile = env['AWS_SHARED_CREDENTIALS_FILE'] || join(homedir(), '.aws', 'credentials');
+	const sections = [...sectionNames(configFile), ...sectionNames(credentialsFile)];
+	const wanted = new Set([`profile ${profile}`, profile]);
+	if (sections.some((section) => wanted.has(section))) return;
+	throw new UserError(printable(`The AWS profile "${profile}" (from ${source}) is not in ${configFile} or ${credentialsFile}.`), {
+		code: 'AWS_NO_PROFILE',
+		hint: 'hoist finds AWS profiles where the AWS CLI does.',
+		nextSteps: [
+			'`aws configure list-profiles` lists the profiles you have.',
+			`Create it (\`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`), or name another one in ${source}.`,
+		].map(printable),
+	});
+}
+
+/** The [section] names of an AWS ini file; a missing or unreadable file has none (the SDK reads it the same way). */
+function sectionNames(path: string): string[] {
+	let text: string;
+	try {
+		text = readTextFile(path, {what: 'The AWS config file', maxBytes: 1 << 20});
+	} catch {
+		return [];
+	}
+	return [...text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]/gm)].map((match) => match[1]!.replace(/\s+/g, ' '));
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+function badVariable(name: string, value: string, expected: string, alternative: string): UserError {
+	return new UserError(printable(`${name} is set to "${value}", which is not ${expected}.`), {
+		code: 'AWS_ENVIRONMENT',
+		nextSteps: [printable(`Fix ${name} (expected ${expected}), ${alternative}, then run the command again.`)],
+	});
+}

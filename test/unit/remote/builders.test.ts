@@ -1,0 +1,68 @@
+import {execFileSync} from 'node:child_process';
+import {describe, expect, it} from 'vitest';
+import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
+import {composeUp, reloadCaddy} from '../../../source/remote/commands/compose.js';
+import {fileHashes, parseHashes} from '../../../source/remote/commands/files.js';
+import {parseImageLine, pullImages} from '../../../source/remote/commands/images.js';
+import {registryLogin} from '../../../source/remote/commands/login.js';
+
+describe('remote command builders', () => {
+	it('compose runs in the stack directory with hoist.env sourced, against the Podman socket, as root', () => {
+		const command = composeUp({command: ['docker-compose'], version: 'v1'}, {stack: 'shop', composeFile: 'docker compose.yml'});
+		expect(command.root).toBe(true);
+		expect(command.line).toBe(
+			"cd /srv/hoist/shop && set -a && . /srv/hoist/shop/hoist.env && set +a && DOCKER_HOST=unix\\:///run/podman/podman.sock DOCKER_CONFIG=/srv/hoist/shop/.hoist-docker docker-compose -p shop -f 'docker compose.yml' -f compose.hoist.yml up -d --remove-orphans",
+		);
+		expect(composeUp({command: ['docker', 'compose'], version: 'v2'}, {stack: 'shop', composeFile: 'c.yml'}).line).toContain(' docker compose -p shop -f c.yml ');
+	});
+
+	it('the registry login takes the token on stdin only', () => {
+		const command = registryLogin('ghcr.io', 'octo cat', '/srv/hoist/shop/.hoist-docker/config.json');
+		expect(command.line).toContain("podman login --authfile /srv/hoist/shop/.hoist-docker/config.json --username 'octo cat' --password-stdin ghcr.io");
+		expect(command.line).not.toMatch(/--password[ =][^-]/);
+	});
+
+	it('the pull loop reports each image, and its lines parse back', () => {
+		const command = pullImages(['ghcr.io/acme/web:1', 'caddy.example/caddy:2'], '/a/config.json');
+		expect(command.line).toContain("podman pull --quiet --authfile /a/config.json \"$img\"");
+		expect(parseImageLine('hoist-image pulled ghcr.io/acme/web:1 0123abcd')).toEqual({state: 'pulled', image: 'ghcr.io/acme/web:1', text: '0123abcd'});
+		expect(parseImageLine('hoist-image failed x:1 unauthorized: authentication required')).toMatchObject({state: 'failed', text: 'unauthorized: authentication required'});
+		expect(parseImageLine('Trying to pull…')).toBeUndefined();
+	});
+
+	it('the pull loop runs in a POSIX shell: an image that pulls and one that does not, with a stand-in podman', () => {
+		const fakePodman = `podman() { case "$1 $2" in "image inspect") [ -f "$tmp/$5" ] && echo id-$5 || return 1 ;; "pull --quiet") [ "$3" = ok ] && touch "$tmp/$3" || { echo "denied: $3"; return 1; } ;; esac; }`;
+		const script = `tmp=$(mktemp -d); ${fakePodman}\n${pullImages(['ok', 'bad'], undefined).line.replaceAll('podman pull --quiet "$img"', 'podman pull --quiet "$img"')}`;
+		let output = '';
+		try {
+			execFileSync('sh', ['-c', script], {encoding: 'utf8'});
+		} catch (error) {
+			output = (error as {stdout: string}).stdout;
+		}
+		expect(output.split('\n').filter(Boolean)).toEqual(['hoist-image pulling ok', 'hoist-image pulled ok id-ok', 'hoist-image pulling bad', 'hoist-image failed bad denied: bad']);
+	});
+
+	it('bootstrap runs with its settings in the environment and its summary parses', () => {
+		expect(runBootstrap({script: '/var/lib/hoist/bootstrap/bootstrap.sh', swapMb: 512}).line).toBe('HOIST_SWAP_MB=512 sh /var/lib/hoist/bootstrap/bootstrap.sh');
+		expect(parseBootstrapSummary('hoist-bootstrap os=alpine version=3.20.3 manager=openrc compose=v2 installed=podman,docker-cli-compose compose_cmd=docker,compose')).toEqual({
+			os: 'alpine',
+			version: '3.20.3',
+			manager: 'openrc',
+			compose: 'v2',
+			installed: ['podman', 'docker-cli-compose'],
+			composeCommand: ['docker', 'compose'],
+		});
+		expect(parseBootstrapStep('hoist-step packages fail apk add podman: ERROR: unable to select packages')).toEqual({id: 'packages', state: 'fail', text: 'apk add podman: ERROR: unable to select packages'});
+	});
+
+	it('file hashes list only files that exist', () => {
+		const output = execFileSync('sh', ['-c', fileHashes(['/etc/hostname', '/nonexistent/x']).line], {encoding: 'utf8'});
+		expect([...parseHashes(output).keys()]).toEqual(['/etc/hostname']);
+	});
+
+	it('Caddy is reloaded in its container, and only when it runs', () => {
+		expect(reloadCaddy('shop', 'hoist-caddy').line).toBe(
+			"id=$(podman ps -q --filter label\\=com.docker.compose.project\\=shop --filter label\\=com.docker.compose.service\\=hoist-caddy); if [ -n \"$id\" ]; then podman exec \"$id\" caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile; fi",
+		);
+	});
+});
