@@ -31,5 +31,9 @@ export async function liveServices(
 		remote: (target, options) => connections.open(target, options),
 		sleep: systemClock.sleep,
 		now: systemClock.now,
+		// Loaded on first use: most commands never ask DNS or open TLS.
+		dnsQuery: async (options) => (await import('./dns/client.js')).query(options),
+		probeCertificate: async (options) => (await import('./tls/probe.js')).probeCertificate(options),
+		httpsGet: async (address, servername, path, options) => (await import('./tls/probe.js')).httpsGet(address, servername, path, options),
 	};
 }

@@ -1,13 +1,16 @@
+import {isDeepStrictEqual} from 'node:util';
 import type {Config} from '../source/config/schema.js';
 import type {JournalData} from '../source/engine/journal.js';
 import {stepOutputs} from '../source/engine/outputs.js';
 import type {AnyStep, Plan} from '../source/engine/step.js';
 import {bootstrap} from './bootstrap.js';
+import {certificate} from './certificate.js';
 import {compose} from './compose.js';
 import {deploy} from './deploy.js';
+import {dns} from './dns.js';
 import {registryLoginStep} from './registry-login.js';
 import {sshReady} from './ssh-ready.js';
-import {serverTarget} from './target.js';
+import {recordedTarget, serverTarget} from './target.js';
 import {upload} from './upload.js';
 
 /**
@@ -17,7 +20,7 @@ import {upload} from './upload.js';
  */
 export async function buildPlan(config: Config): Promise<Plan> {
 	const reach = config.aws ? (await import('./aws-plan.js')).awsSteps : [serverTarget];
-	return [compose, ...reach, sshReady, bootstrap, ...(config.registry ? [registryLoginStep] : []), upload, deploy];
+	return [compose, ...reach, sshReady, bootstrap, ...(config.registry ? [registryLoginStep] : []), upload, deploy, dns, certificate];
 }
 
 /**
@@ -33,10 +36,43 @@ export function closingMessage(journal: JournalData, config: Config): string[] {
 	const target = stepOutputs(journal, 'target');
 	if (!target) return [];
 	const upload = stepOutputs(journal, 'upload');
+	const dns = stepOutputs(journal, 'dns');
+	const certificate = stepOutputs(journal, 'certificate');
+	const lines: string[] = [];
+	if (certificate?.status === 'issued') {
+		const until = certificate.notAfter ? `, valid until ${certificate.notAfter.slice(0, 10)}` : '';
+		lines.push(`Your stack answers at https://${config.domain}/ (Caddy in front of ${config.compose.service}; certificate from ${certificate.issuer ?? 'the CA'}${until}).`);
+		const redirects = certificate.names.filter((name) => name !== config.domain);
+		if (redirects.length > 0) lines.push(`${redirects.join(', ')} ${redirects.length === 1 ? 'redirects' : 'redirect'} there.`);
+		if (certificate.staging) {
+			lines.push('staging certificate: browsers will warn. Set acme.staging: false and run `hoist up` for a trusted one (only the certificate step runs again).');
+		}
+	} else {
+		lines.push(`Your stack answers at http://${target.publicAddress}/ (Caddy in front of ${config.compose.service}).`);
+		if (dns?.status === 'skipped') lines.push(`No HTTPS: ${dns.reason ?? 'the DNS step was skipped'}.`);
+		else lines.push(`Next: at your DNS provider, create an A record ${config.domain} → ${target.publicAddress}.`);
+	}
 	return [
-		`Your stack answers at http://${target.publicAddress}/ (Caddy in front of ${config.compose.service}).`,
-		`Next: at your DNS provider, create an A record ${config.domain} → ${target.publicAddress}.`,
+		...lines,
 		...(upload?.boot === 'none' ? [`This server has no service manager: after a reboot, run ${upload.dir}/hoist-boot.sh start.`] : []),
 		'`hoist status` shows what was created; `hoist destroy` removes it all.',
 	];
+}
+
+/**
+ * `hoist dns`: the DNS watcher alone, for a stack that has a server. The server's address comes from the journal (no
+ * SSH, no AWS call); the watch is recorded like the wizard's own DNS step.
+ */
+export function dnsOnlyPlan(): Plan {
+	return [recordedTarget, dns];
+}
+
+/** What the user does after `hoist dns` found DNS ready. */
+export function dnsClosingMessage(journal: JournalData, config: Config): string[] {
+	const dnsOutputs = stepOutputs(journal, 'dns');
+	if (dnsOutputs?.status !== 'ready') return [];
+	const certificate = stepOutputs(journal, 'certificate');
+	return certificate?.status === 'issued' && isDeepStrictEqual(certificate.names, dnsOutputs.names)
+		? [`DNS is right, and https://${config.domain}/ has its certificate.`]
+		: ['DNS is right: run `hoist up` to get the certificate (hoist asks the CA only now).'];
 }

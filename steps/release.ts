@@ -12,12 +12,12 @@ import {
 import {pruneImages} from '../source/remote/commands/images.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
-import {bundleFor} from '../source/server/bundle.js';
-import {stackPaths} from '../source/server/layout.js';
+import {caddyfile} from '../source/server/bundle.js';
 import {caddyService} from '../source/server/overlay.js';
 import {pinnedImages, repositoryOf} from '../source/server/pins.js';
 import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
 import type {ContainerState} from '../source/server/stack-state.js';
+import {recordedSites} from './upload.js';
 
 export interface ReleaseOutputs {
 	at: string;
@@ -209,10 +209,10 @@ async function answering(ctx: ReleaseContext, session: RemoteSession, stack: Rol
 
 /** Renders the Caddyfile with another upstream (the one function that writes it), uploads it and reloads Caddy. */
 async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, upstream: string | undefined): Promise<void> {
-	const bundle = bundleFor({...ctx, environment: ctx.services.environment, target: ctx.outputs.target, bootstrap: ctx.outputs.bootstrap}, upstream ? {upstream} : {});
-	const caddyfile = bundle.find((file) => file.path === stackPaths(ctx.config.stack).caddyfile)!;
+	const {target} = ctx.outputs;
+	const file = caddyfile(ctx.config, target.publicAddress, recordedSites(ctx, target), upstream);
 	ctx.progress(upstream ? `pointing Caddy at ${upstream}` : `pointing Caddy back at ${ctx.config.compose.service}`);
-	await session.upload([{path: caddyfile.path, content: caddyfile.content, mode: caddyfile.mode, owner: 'root', group: 'root'}], {signal: ctx.signal});
+	await session.upload([{path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'}], {signal: ctx.signal});
 	await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
 }
 

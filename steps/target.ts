@@ -3,6 +3,7 @@ import {awsSettings, serverSettings, type Config} from '../source/config/schema.
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
 import {describeTarget, type Target} from '../source/remote/target.js';
+import {UserError} from '../source/errors.js';
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -73,6 +74,25 @@ export const serverTarget = defineStep({
 		const key = ensureLocalKey(ctx.config, ctx.files);
 		if (key.generated) ctx.log(`made a key for hoist: add ${ctx.files.publicKey} to ~${serverSettings(ctx.config).user}/.ssh/authorized_keys on the server`);
 		return serverTargetOf(ctx.config, key.privateKeyPath);
+	},
+	summary,
+});
+
+/**
+ * For commands that work on a stack that already has a server (`hoist dns`): the target as the journal recorded it,
+ * without asking AWS or the server.
+ */
+export const recordedTarget = defineStep({
+	id: 'target',
+	title: 'Read the server\'s address from the journal',
+	needs: [],
+	check: async (ctx) => ctx.previous,
+	async run(ctx) {
+		if (ctx.previous) return ctx.previous;
+		throw new UserError('This stack has no server yet: nothing to point DNS at.', {
+			code: 'NO_TARGET',
+			nextSteps: ['Run `hoist up` first: it creates the server and watches DNS itself.'],
+		});
 	},
 	summary,
 });

@@ -1,12 +1,14 @@
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {bootServicePath, enableBootService, removeBootService} from '../source/remote/commands/boot.js';
-import {reloadCaddy} from '../source/remote/commands/compose.js';
-import {fileHashes, parseHashes, privateDirectory} from '../source/remote/commands/files.js';
+import {privateDirectory} from '../source/remote/commands/files.js';
 import {removeStackDir} from '../source/remote/commands/teardown.js';
+import type {Target} from '../source/remote/target.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';
 import {bootServiceName, stackPaths} from '../source/server/layout.js';
-import {caddyService} from '../source/server/overlay.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
+import {confirmedSites, type CaddySites} from '../source/server/sites.js';
+import {changedFiles, syncFiles} from '../source/server/sync.js';
+import {dnsPlan} from './dns.js';
 import {serverRecords, serverSession} from './server-side.js';
 
 export interface UploadOutputs {
@@ -25,8 +27,19 @@ declare module '../source/engine/step.js' {
 
 type UploadContext = StepContext<'upload', 'target' | 'bootstrap'>;
 
+/**
+ * The sites of the Caddyfile: the names whose DNS the journal records as confirmed for this address, with the CA the
+ * certificate step last applied. Every step that writes the Caddyfile asks here, so none drops a site another added.
+ */
+export function recordedSites(ctx: Pick<StepContext<'upload'>, 'config' | 'recorded'>, target: Target): CaddySites {
+	const certificate = ctx.recorded('certificate');
+	return confirmedSites(ctx.config, dnsPlan(ctx.config, target).address, ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined);
+}
+
+/** The bundle as it must be now (see bundleFor), with the sites DNS confirmed. */
 function bundle(ctx: UploadContext): ServerFile[] {
-	return bundleFor({...ctx, environment: ctx.services.environment, target: ctx.outputs.target, bootstrap: ctx.outputs.bootstrap});
+	const {target, bootstrap} = ctx.outputs;
+	return bundleFor({...ctx, environment: ctx.services.environment, target, bootstrap, sites: recordedSites(ctx, target)});
 }
 
 function outputs(ctx: UploadContext, files: ServerFile[]): UploadOutputs {
@@ -45,8 +58,7 @@ export const upload = defineStep({
 	async check(ctx) {
 		const files = bundle(ctx);
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
-		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
-		return files.every((file) => remote.get(file.path) === file.sha256) ? outputs(ctx, files) : undefined;
+		return (await changedFiles(session, files, ctx.signal)).length === 0 ? outputs(ctx, files) : undefined;
 	},
 	async run(ctx) {
 		const files = bundle(ctx);
@@ -57,19 +69,11 @@ export const upload = defineStep({
 		const {target} = ctx.outputs;
 		if (target.kind === 'server') await ctx.recordResource({type: serverResource.stackDir, id: serverResourceId(paths.dir, target.host), ownedByHoist: true});
 		await session.run(privateDirectory(paths.dir), {signal: ctx.signal});
-		const remote = parseHashes((await session.run(fileHashes(files.map((file) => file.path)), {capture: true, signal: ctx.signal})).stdout);
-		const changed = files.filter((file) => remote.get(file.path) !== file.sha256);
-		for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: file.path.replace(`${paths.dir}/`, ''), state: 'running', note: 'uploading'});
-		await session.upload(
-			changed.map((file) => ({path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'})),
-			{signal: ctx.signal},
-		);
-		for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: file.path.replace(`${paths.dir}/`, ''), state: 'done', note: 'uploaded'});
+		const changed = await syncFiles(session, ctx, {stack: ctx.config.stack, files});
 		ctx.log(`${changed.length} of ${files.length} files sent; the others were already there`);
 		const service = bootServicePath(manager, ctx.config.stack);
 		const enable = enableBootService(manager, ctx.config.stack);
 		if (enable && changed.some((file) => file.path === service)) await session.run(enable, {signal: ctx.signal, onLine: ctx.log});
-		if (changed.some((file) => file.path === paths.caddyfile)) await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
 		return outputs(ctx, files);
 	},
 	undoTitle: 'Remove the stack\'s files and boot service from the server',

@@ -45,6 +45,8 @@ export interface SessionOptions {
 	 * anything touches disk: a refused command leaves .hoist/ as it was. Returns warnings to show before the run.
 	 */
 	before?: (config: Config, plan: Plan) => Promise<Warning[]>;
+	/** The steps to run instead of the wizard's (e.g. `hoist dns`: the DNS step alone), with its closing message. */
+	plan?: () => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	const files = stackFiles(dir);
 	const secrets = readSecrets(io.env);
 	if (config.aws) checkAwsEnvironment(io.env, config.aws);
-	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await wizardPlan(config);
+	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
 	const warnings = [...secretWarnings(secrets), ...((await options.before?.(config, plan)) ?? [])];
 	if (signal.aborted) throw stoppedBefore(options.command, signal);
 	const redactor = new Redactor();

@@ -1,7 +1,7 @@
 import {statSync} from 'node:fs';
 import type {Document} from 'yaml';
 import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
-import {kindOf} from '../files/read-file.js';
+import {kindOf, readTextFile} from '../files/read-file.js';
 import {resolvePath} from './paths.js';
 import type {Position, Problem} from './read-config-yaml.js';
 import type {Config} from './schema.js';
@@ -16,6 +16,7 @@ export function checkFiles(config: Config, doc: Document, dir: string, at: Posit
 	const files: Array<[string[], string | undefined, string]> = [
 		[['compose', 'file'], config.compose.file, 'the compose file'],
 		[['acme', 'caRoot'], config.acme.caRoot, 'the CA certificate'],
+		...config.acme.trustRoots.map((value, index): [string[], string, string] => [['acme', 'trustRoots', String(index)], value, 'the trust root']),
 		[['ssh', 'publicKey'], config.ssh.publicKey, 'the public key'],
 	];
 	const problems: Problem[] = [];
@@ -23,12 +24,21 @@ export function checkFiles(config: Config, doc: Document, dir: string, at: Posit
 		if (value === undefined) continue;
 		const absolute = resolvePath(dir, value);
 		const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
-		const problem = fileProblem(absolute, what) ?? (path[0] === 'ssh' ? sshKeyProblem(absolute) : undefined);
+		const problem = fileProblem(absolute, what) ?? (path[0] === 'ssh' ? sshKeyProblem(absolute) : path[0] === 'acme' ? pemProblem(absolute, what) : undefined);
 		if (problem === undefined) continue;
 		const defaulted = node === undefined ? ' (the default)' : '';
 		problems.push({...at(node?.range?.[0]), message: `${path.join('.')}: ${problem.replace(absolute, `${absolute}${defaulted}`)}`});
 	}
 	return problems;
+}
+
+/** A CA certificate that is no PEM certificate at all is refused now, not when Caddy or the TLS check reads it. */
+function pemProblem(path: string, what: string): string | undefined {
+	try {
+		return readTextFile(path, {what, maxBytes: 1 << 20}).includes('-----BEGIN CERTIFICATE-----') ? undefined : `${what} ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+	} catch (error) {
+		return `${what} ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+	}
 }
 
 function fileProblem(path: string, what: string): string | undefined {

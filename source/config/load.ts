@@ -89,7 +89,8 @@ function locate(issue: z.core.$ZodIssue, doc: Document, at: Position): Problem {
 	// A rule about the file as a whole (which target to use) names no field.
 	if (path.length === 0) return {...at(undefined), message: issue.message};
 	// nodeFor follows aliases and << merge keys to where the value was written.
-	const node = nodeFor(doc, path).value as {range?: [number, number, number]} | null | undefined;
+	// List items keep their numeric index, so a bad entry (dns.resolvers.0) is located at the entry itself.
+	const node = nodeFor(doc, issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))).value as {range?: [number, number, number]} | null | undefined;
 	// A problem with a whole section points at its key, not at the first line inside it.
 	if (isMap(node)) return {...at(keyOffset(doc, path.slice(0, -1), path.at(-1)!) ?? node.range?.[0]), message: `${field}: ${issue.message}`};
 	if (node?.range) return {...at(node.range[0]), message: `${field}: ${issue.message}${got(node)}`};
@@ -126,8 +127,9 @@ function knownKeys(path: string[]): string[] {
 }
 
 function unwrap(schema: unknown): {shape?: Record<string, unknown>} | undefined {
-	let current = schema as {shape?: Record<string, unknown>; def?: {innerType?: unknown}} | undefined;
-	while (current && !current.shape && current.def?.innerType) current = current.def.innerType as typeof current;
+	let current = schema as {shape?: Record<string, unknown>; def?: {innerType?: unknown; in?: unknown}} | undefined;
+	// Defaults and optionals wrap their schema (innerType); a transformed section is a pipe from it (in).
+	while (current && !current.shape && (current.def?.innerType || current.def?.in)) current = (current.def.innerType ?? current.def.in) as typeof current;
 	return current;
 }
 

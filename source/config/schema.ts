@@ -117,11 +117,62 @@ const alpineRelease = z
 	.regex(/^\d+\.\d+$/, {error: 'expected a release line like "3.20"'});
 
 export const DEFAULT_ACME_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+export const LETSENCRYPT_STAGING_DIRECTORY = 'https://acme-staging-v02.api.letsencrypt.org/directory';
 export const DEFAULT_CADDY_IMAGE = 'docker.io/library/caddy:2';
+/** "What users see": asked only after the authoritative servers agree, never in tests (they set their own). */
+export const DEFAULT_PUBLIC_RESOLVERS = ['1.1.1.1', '8.8.8.8', '9.9.9.9', '208.67.222.222'] as const;
+export const DEFAULT_DNS_TIMEOUT_MINUTES = 60;
+
+const letsEncryptHosts = new Set(['acme-v02.api.letsencrypt.org', 'acme-staging-v02.api.letsencrypt.org']);
+
+/** Is this directory Let's Encrypt's (production or staging)? */
+export function isLetsEncrypt(directory: string): boolean {
+	return letsEncryptHosts.has(new URL(directory).hostname);
+}
+
+/** The CAA issuer domains of a CA hoist knows by its directory: letsencrypt.org for Let's Encrypt, none for others. */
+export function derivedCaaIdentities(directory: string): string[] {
+	return isLetsEncrypt(directory) ? ['letsencrypt.org'] : [];
+}
+
+const ipAddress = z
+	.string(expected('an IP address like "192.0.2.53"'))
+	.refine((value) => isIP(value) !== 0, {error: 'expected an IP address like "192.0.2.53"'});
+
+const ipList = (what: string) => z.array(ipAddress, expected(`a list of ${what} addresses, e.g. ["192.0.2.53"]`));
+
+const caaIdentity = z
+	.string(expected('a CA\'s CAA domain like "letsencrypt.org"'))
+	.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, {error: 'expected a CA\'s CAA domain like "letsencrypt.org"'});
+
+const acmeSection = z
+	.strictObject({
+		email: z.email({error: 'expected an email address'}).optional(),
+		directory: httpsUrl.optional(),
+		staging: z.boolean(expected('true or false')).default(false),
+		caRoot: z.string(expected('a path to a PEM file')).min(1, notEmpty).optional(),
+		trustRoots: z.array(z.string(expected('a path to a PEM file')).min(1, notEmpty), expected('a list of PEM files')).default([]),
+		caaIdentities: z.array(caaIdentity, expected('a list of CAA domains like ["letsencrypt.org"]')).optional(),
+	}, expected('an acme section'))
+	.superRefine((acme, ctx) => {
+		if (acme.staging && acme.directory !== undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['directory'],
+				message: 'set acme.staging or acme.directory, not both (staging: true selects Let\'s Encrypt\'s staging directory)',
+			});
+		}
+	})
+	// The directory and the CA's CAA identities are always known after parsing: from the file, or derived.
+	.transform(({directory, caaIdentities, ...acme}) => {
+		const resolved = directory ?? (acme.staging ? LETSENCRYPT_STAGING_DIRECTORY : DEFAULT_ACME_DIRECTORY);
+		return {...acme, directory: resolved, caaIdentities: caaIdentities ?? derivedCaaIdentities(resolved)};
+	});
 
 export const configSchema = z.strictObject({
 	stack: stackName,
 	domain,
+	aliases: z.array(domain, expected('a list of domain names like ["www.example.com"]')).default([]),
 	compose: z
 		.strictObject({
 			file: z.string(expected('a path to a compose file')).min(1, notEmpty).default('docker-compose.yml'),
@@ -179,13 +230,19 @@ export const configSchema = z.strictObject({
 				.default(300),
 		}, expected('an ssh section'))
 		.default({waitSeconds: 300}),
-	acme: z
+	acme: acmeSection.prefault({}),
+	dns: z
 		.strictObject({
-			email: z.email({error: 'expected an email address'}).optional(),
-			directory: httpsUrl.default(DEFAULT_ACME_DIRECTORY),
-			caRoot: z.string(expected('a path to a PEM file')).min(1, notEmpty).optional(),
-		}, expected('an acme section'))
-		.default({directory: DEFAULT_ACME_DIRECTORY}),
+			resolvers: ipList('resolver').min(1, {error: 'expected at least one resolver (or leave dns.resolvers out to use /etc/resolv.conf)'}).optional(),
+			publicResolvers: ipList('public resolver').default([...DEFAULT_PUBLIC_RESOLVERS]),
+			timeoutMinutes: z
+				.number(expected('a number of minutes'))
+				.positive({error: 'expected more than 0 minutes'})
+				.max(1440, {error: 'expected at most 1440 minutes (a day)'})
+				.default(DEFAULT_DNS_TIMEOUT_MINUTES),
+			expectAddress: ipAddress.optional(),
+		}, expected('a dns section'))
+		.prefault({}),
 	caddy: z
 		.strictObject({
 			// Fully qualified: short names resolve differently on every host (or not at all).
@@ -218,6 +275,13 @@ export const configSchema = z.strictObject({
 	if (config.aws !== undefined && config.server !== undefined) {
 		ctx.addIssue({code: 'custom', path: ['server'], message: 'aws and server are two different targets: keep one (aws: a new EC2 instance; server: a machine you already have)'});
 	}
+	const seen = new Set([config.domain]);
+	config.aliases.forEach((alias, index) => {
+		if (seen.has(alias)) {
+			ctx.addIssue({code: 'custom', path: ['aliases', index], message: alias === config.domain ? 'the domain itself is not an alias of it' : `${alias} is listed twice`});
+		}
+		seen.add(alias);
+	});
 	if (config.aws === undefined && config.server === undefined) {
 		ctx.addIssue({code: 'custom', path: [], message: 'say where to deploy: an aws section (a new EC2 instance) or a server section (a machine you already have)'});
 	}
@@ -226,6 +290,8 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 export type AwsSettings = NonNullable<Config['aws']>;
 export type ServerSettings = NonNullable<Config['server']>;
+export type AcmeSettings = Config['acme'];
+export type DnsSettings = Config['dns'];
 
 /** The aws section, for the AWS steps: the plan only has them when hoist.yml has it. */
 export function awsSettings(config: Config): AwsSettings {

@@ -3,6 +3,7 @@
  * every server must answer A = the expected address and nothing else, no AAAA may point elsewhere, and CAA must be
  * absent or allow the configured CA. Each failing condition is a Problem with its own code, explanation and fix.
  */
+import {formatSeconds} from '../text/format-seconds.js';
 import {cloudflareRange} from './cloudflare-ranges.js';
 import {canonicalIp, isPublicAddress, nonPublicReason, sameIp} from './ip.js';
 import {ancestors, normalizeName} from './names.js';
@@ -73,13 +74,7 @@ export interface Readiness {
 	negativeTtl?: number;
 }
 
-/** "30 s", "5 min", "2 h". */
-export function formatSeconds(seconds: number): string {
-	const s = Math.max(0, Math.round(seconds));
-	if (s < 120) return `${s} s`;
-	if (s < 7200) return `${Math.round(s / 60)} min`;
-	return `${Math.round(s / 3600)} h`;
-}
+export {formatSeconds};
 
 function label(server: ServerAddress): string {
 	return server.name === server.address ? server.address : `${server.name} (${server.address})`;
@@ -179,6 +174,13 @@ function cnameProblem(lookup: RecordLookup, input: ReadinessInput): Problem | un
 	return undefined;
 }
 
+const listedMax = 3;
+
+/** A list of addresses for one line: a long answer (hundreds of records) shows its first few and how many there are. */
+function listed(values: string[]): string {
+	return values.length <= listedMax ? values.join(', ') : `${values.slice(0, listedMax).join(', ')} and ${values.length - listedMax} more`;
+}
+
 function viaText(lookup: RecordLookup): string {
 	return lookup.cnames.length > 0 ? ` (via CNAME ${lookup.cnames.map((link) => link.to).join(' → ')})` : '';
 }
@@ -234,16 +236,16 @@ function judgeA(records: ServerRecords, input: ReadinessInput): ServerOutcome {
 		});
 		problems.push({
 			code: 'DNS_A_STALE', severity: 'blocker', server: server.name,
-			message: `${server.name} still answers ${notes.join(', ')}${viaText(a)}`,
-			explanation: `The CA would connect to ${others.join(', ')}, not to ${expect}. When the other servers already answer ${expect}, ${server.name} has not picked up the change yet (compare the SOA serials).`,
-			fix: `Set ${a.name} A ${expect} at your DNS provider (and remove ${others.join(', ')}).`,
+			message: `${server.name} still answers ${listed(notes)}${viaText(a)}`,
+			explanation: `The CA would connect to ${listed(others)}, not to ${expect}. When the other servers already answer ${expect}, ${server.name} has not picked up the change yet (compare the SOA serials).`,
+			fix: `Set ${a.name} A ${expect} at your DNS provider (and remove ${listed(others)}).`,
 		});
 	} else if (hasExpected && others.length > 0) {
 		problems.push({
 			code: 'DNS_A_EXTRA', severity: 'blocker', server: server.name,
-			message: `${server.name} answers ${expect} but also ${others.join(', ')}: the CA may pick ${others.length === 1 ? 'that one' : 'one of those'}`,
+			message: `${server.name} answers ${expect} but also ${listed(others)}: the CA may pick ${others.length === 1 ? 'that one' : 'one of those'}`,
 			explanation: 'With several A records the CA connects to one of them; validation fails when it picks an address that is not this server.',
-			fix: `Delete the A records ${others.map((value) => `${a.name} A ${value}`).join(', ')}.`,
+			fix: others.length <= listedMax ? `Delete the A records ${others.map((value) => `${a.name} A ${value}`).join(', ')}.` : `Delete every A record of ${a.name} but ${expect} (${others.length} others).`,
 		});
 	}
 	if (problems.length > 0) {

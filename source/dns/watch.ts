@@ -10,7 +10,7 @@ import {canonicalIp} from './ip.js';
 import {normalizeName} from './names.js';
 import {countdownText, expiresAt, queryPublicView, type PublicRow} from './public-view.js';
 import {evaluateReadiness, type Problem, type ServerReport} from './readiness.js';
-import {collectServerRecords, walkCaa, type ServerAddress} from './records.js';
+import {collectServerRecords, walkCaa, type ServerAddress, type ServerRecords} from './records.js';
 
 export interface WatchTarget {
 	/** From discoverZone (or built by hand for a zone the bootstrap resolver cannot see). */
@@ -46,6 +46,8 @@ export interface SnapshotServer {
 	/** Authoritative: ok | missing | wrong | error. Public: current | stale | missing | error. */
 	status: string;
 	message: string;
+	/** The A answer came over TCP after a truncated UDP answer (authoritative rows). */
+	tcp?: boolean;
 	/** Public rows: when the answer was seen and when the cached answer expires at the latest. */
 	seenAt?: number;
 	expiresAt?: number;
@@ -78,10 +80,11 @@ function pickAddress(addresses: string[]): string | undefined {
 	return addresses.find((address) => isIP(address) === 4) ?? addresses[0];
 }
 
-function authoritativeRow(report: ServerReport): SnapshotServer {
+function authoritativeRow(report: ServerReport, records: ServerRecords[]): SnapshotServer {
+	const tcp = records.find((entry) => entry.server.address === report.server.address)?.a.tcp === true;
 	return {
 		role: 'authoritative', name: report.server.name, address: report.server.address, answer: report.answer,
-		...(report.ttl === undefined ? {} : {ttl: report.ttl}), status: report.status, message: report.message,
+		...(report.ttl === undefined ? {} : {ttl: report.ttl}), status: report.status, message: report.message, ...(tcp ? {tcp} : {}),
 	};
 }
 
@@ -127,7 +130,7 @@ export async function watchRound(target: WatchTarget, options: RoundOptions = {}
 		...(target.privateTargetOk === undefined ? {} : {privateTargetOk: target.privateTargetOk}),
 		...(target.caName === undefined ? {} : {caName: target.caName}),
 	});
-	const rows: SnapshotServer[] = verdict.servers.map(authoritativeRow);
+	const rows: SnapshotServer[] = verdict.servers.map((report) => authoritativeRow(report, records));
 	for (const missing of unreachableServers) {
 		rows.push({role: 'authoritative', name: missing.name, address: '', answer: [], status: 'error', message: `no address: ${missing.error}`});
 	}

@@ -15,7 +15,8 @@ export function resumeLine(command: string, stepId?: string): string {
 
 /** A failure's next steps for `command`: the step's own advice that fits this command, then how to resume. */
 export function adviceFor(command: string, stepId: string | undefined, nextSteps: readonly string[]): string[] {
-	const fitting = command === 'up' ? [...nextSteps] : nextSteps.filter((step) => !step.includes('`hoist up'));
+	// Only a destroy must never send the user to `hoist up`; other commands (`hoist dns`) may need it first.
+	const fitting = command === 'destroy' ? nextSteps.filter((step) => !step.includes('`hoist up')) : [...nextSteps];
 	// A step that already says how to run this command again (with its own detail, e.g. "in a minute") keeps its words.
 	if (fitting.some((step) => step.includes(`\`hoist ${command}\``))) return fitting;
 	return [...fitting, resumeLine(command, stepId)];

@@ -11,6 +11,7 @@ import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';
 import {stackPaths} from './layout.js';
 import {renderOverlay} from './overlay.js';
+import type {CaddySites} from './sites.js';
 import {fillTemplate, readTemplate} from './templates.js';
 import type {Release} from '../engine/journal.js';
 import type {StackFiles} from '../engine/stack-files.js';
@@ -37,12 +38,36 @@ export interface BundleInputs {
 	address: string;
 	manager: ServiceManager;
 	compose: ComposeTool;
-	/** Names whose DNS is confirmed: Caddy gets their site blocks (and asks the CA for them). */
-	domains: string[];
+	/** Names whose DNS is confirmed (Caddy gets their site blocks, and asks the CA for them) and the CA. */
+	sites: CaddySites;
 	/** After `hoist rollback`: the image each service is pinned to (repository@digest). */
 	pins?: Record<string, string> | undefined;
 	/** Where Caddy sends requests; the web service by name unless a release is switching between two containers. */
 	upstream?: string;
+}
+
+function withHash(file: Omit<ServerFile, 'sha256'>): ServerFile {
+	return {...file, sha256: createHash('sha256').update(file.content).digest('hex')};
+}
+
+/**
+ * The Caddyfile alone: the server's address over HTTP and the sites whose DNS is confirmed, in front of the web
+ * service (or, while a release switches, one of its containers).
+ */
+export function caddyfile(config: Config, address: string, sites: CaddySites, upstream = `${config.compose.service}:${config.compose.port}`): ServerFile {
+	return withHash({
+		path: stackPaths(config.stack).caddyfile,
+		content: renderCaddyfile({
+			stack: config.stack,
+			address,
+			upstream,
+			acme: sites.acme,
+			domains: sites.domains,
+			redirects: sites.redirects,
+		}),
+		mode: 0o644,
+		secret: false,
+	});
 }
 
 /**
@@ -65,18 +90,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 	files.push(
 		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
 		{path: paths.overlay, content: renderOverlay(project, config.caddy.image), mode: 0o644, secret: false},
-		{
-			path: paths.caddyfile,
-			content: renderCaddyfile({
-				stack: config.stack,
-				address: inputs.address,
-				upstream: inputs.upstream ?? `${config.compose.service}:${config.compose.port}`,
-				acme: {directory: config.acme.directory, caRoot: config.acme.caRoot !== undefined, ...(config.acme.email ? {email: config.acme.email} : {})},
-				domains: inputs.domains,
-			}),
-			mode: 0o644,
-			secret: false,
-		},
+		caddyfile(config, inputs.address, inputs.sites, inputs.upstream),
 		{
 			path: paths.bootScript,
 			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {
@@ -107,7 +121,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 			secret: false,
 		});
 	}
-	return files.map((file) => ({...file, sha256: createHash('sha256').update(file.content).digest('hex')}));
+	return files.map(withHash);
 }
 
 /** What a step knows that decides the bundle: hoist.yml, where it is, the environment, and what the journal records. */
@@ -119,11 +133,12 @@ export interface BundleSource {
 	bootstrap: {manager: ServiceManager; compose: 'v1' | 'v2'; composeCommand: string[]};
 	releases: readonly Release[];
 	pinnedRelease: number | undefined;
+	sites: CaddySites;
 }
 
 /**
  * The bundle as it must be now: the compose project read again (it may have changed) and checked against the server's
- * compose. The upload step sends it; a release renders it again to switch Caddy between containers.
+ * compose. The upload step sends it.
  */
 export function bundleFor(source: BundleSource, overrides: {upstream?: string} = {}): ServerFile[] {
 	const {bootstrap} = source;
@@ -135,7 +150,7 @@ export function bundleFor(source: BundleSource, overrides: {upstream?: string} =
 		address: source.target.publicAddress,
 		manager: bootstrap.manager,
 		compose: {command: bootstrap.composeCommand, version: bootstrap.compose},
-		domains: [],
+		sites: source.sites,
 		pins: pinnedImages(source.releases, source.pinnedRelease),
 		...overrides,
 	});

@@ -42,7 +42,7 @@ it('a call the IAM policy denies mid-run: a clear error naming the call and perm
 	const second = await stack.run(['up', '--json'], asDeployer);
 	expect(second.code, second.stdout + second.stderr).toBe(0);
 	const ran = second.events.filter((event) => event['type'] === 'step-done' && event['reused'] === false).map((event) => event['stepId']);
-	expect(ran).toEqual(['compose', 'preflight', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'registry-login', 'upload', 'deploy']);
+	expect(ran).toEqual(['compose', 'preflight', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'registry-login', 'upload', 'deploy', 'dns', 'certificate']);
 	expect((await stack.run(['destroy', '--yes'], asDeployer)).code).toBe(0);
 	await motoApi('reset-auth', 'inf'); // the inventory reads with the emulator's own credentials
 	expect((await stack.inventory()).taggedCount).toBe(0);

@@ -5,7 +5,7 @@ import {freshEmulatorPerTest} from '../helpers/e2e-stack.js';
 
 const emulator = freshEmulatorPerTest();
 
-const doneSteps = ['compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'registry-login', 'upload', 'deploy'];
+const doneSteps = ['compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'registry-login', 'upload', 'deploy', 'dns', 'certificate'];
 
 describe('hoist up against the EC2 emulator and the sandbox host', () => {
 	it.each([

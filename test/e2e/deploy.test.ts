@@ -75,7 +75,7 @@ describe('hoist up deploys the compose stack', () => {
 		setCompose(stack, (text) => text.replace('command: ["fail"]', 'command: ["migrate"]'));
 		const fixed = await deployed(stack);
 		const ran = fixed.events.filter((event) => event['type'] === 'step-done' && event['reused'] === false).map((event) => event['stepId']);
-		expect(ran).toEqual(['compose', 'preflight', 'upload', 'deploy']);
+		expect(ran).toEqual(['compose', 'preflight', 'upload', 'deploy', 'dns', 'certificate']);
 		expect((await httpGet(emulator.sandbox(), '/health')).body).toContain('"seeded":true');
 		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
 	});

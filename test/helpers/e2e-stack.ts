@@ -20,7 +20,20 @@ export interface E2eStackOptions {
 	extra?: string[];
 	/** An existing server instead of AWS: the lines under `server:` (the aws section is left out). */
 	server?: string[];
+	/** Default: the sandbox's domain (app.example.test). */
+	domain?: string;
+	aliases?: string[];
+	/** Extra lines under `dns:` (which always points at the sandbox's resolvers), e.g. "expectAddress: 10.77.0.2". */
+	dns?: string[];
+	/** Default: Pebble's directory. */
+	acmeDirectory?: string;
 }
+
+/**
+ * The CAA identity hoist.yml gives for Pebble. Pebble itself checks no CAA: hoist's own check is the one that uses it
+ * (a record naming another CA blocks, one naming this allows).
+ */
+export const sandboxCaaIdentity = 'pebble.letsencrypt.org';
 
 export interface E2eStack {
 	name: string;
@@ -68,7 +81,8 @@ export function e2eStack(sandbox: SandboxEnv, options: E2eStackOptions = {}): E2
 function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): string {
 	return [
 		`stack: ${name}`,
-		`domain: ${sandbox.HOIST_SANDBOX_DOMAIN}`,
+		`domain: ${options.domain ?? sandbox.HOIST_SANDBOX_DOMAIN}`,
+		...(options.aliases ? [`aliases: [${options.aliases.join(', ')}]`] : []),
 		'compose:',
 		'  service: web',
 		'  port: 8080',
@@ -83,10 +97,16 @@ function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): st
 				]),
 		'ssh:',
 		`  waitSeconds: ${options.waitSeconds ?? 30}`,
-		// The sandbox's stand-ins for Let's Encrypt and Docker Hub: never the real ones.
+		// The sandbox's stand-ins for Let's Encrypt, public DNS resolvers and Docker Hub: never the real ones.
 		'acme:',
-		`  directory: ${sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
+		`  directory: ${options.acmeDirectory ?? sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
 		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
+		`  trustRoots: [${sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
+		`  caaIdentities: [${sandboxCaaIdentity}]`,
+		'dns:',
+		`  resolvers: [${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}]`,
+		`  publicResolvers: [${sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',').join(', ')}]`,
+		...(options.dns ?? []).map((line) => `  ${line}`),
 		'caddy:',
 		`  image: ${sandbox.HOIST_SANDBOX_IMAGE_CADDY}`,
 		...(options.noRegistry ? [] : ['registry:', `  server: ${sandbox.HOIST_SANDBOX_REGISTRY}`, `  username: ${sandbox.HOIST_SANDBOX_REGISTRY_USER}`]),

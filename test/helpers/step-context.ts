@@ -34,6 +34,12 @@ export interface HarnessOptions extends ConfigOverrides {
 	recorded?: Partial<Record<StepId, unknown>>;
 	/** The run's SSH connection, for the steps that log in. */
 	remote?: Services['remote'];
+	/** DNS questions, for the DNS steps (default: none may be asked). */
+	dnsQuery?: Services['dnsQuery'];
+	probeCertificate?: Services['probeCertificate'];
+	httpsGet?: Services['httpsGet'];
+	/** The whole of hoist.yml, when a test needs more than the overrides above. */
+	config?: Config;
 }
 
 export interface Harness {
@@ -132,8 +138,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 		remote: options.remote ?? (() => Promise.reject(new Error('this test opens no SSH connection'))),
 		sleep,
 		now: () => clock.now,
+		dnsQuery: options.dnsQuery ?? (() => Promise.reject(new Error('this test asks no DNS question'))),
+		probeCertificate: options.probeCertificate ?? (() => Promise.reject(new Error('this test makes no TLS handshake'))),
+		httpsGet: options.httpsGet ?? (() => Promise.reject(new Error('this test makes no HTTPS request'))),
 	};
-	const config = parseConfig(options);
+	const config = options.config ?? parseConfig(options);
 
 	function base() {
 		return {

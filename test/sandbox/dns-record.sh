@@ -1,6 +1,8 @@
 #!/bin/bash
 # Change and inspect the sandbox DNS at runtime.
 # usage: dns-record.sh SERVERS set    NAME TYPE VALUE [TTL]   replace NAME's TYPE records with VALUE (TTL default 60)
+#        dns-record.sh SERVERS add    NAME TYPE VALUE [TTL]   add one record to NAME's TYPE records (e.g. a third NS)
+#        dns-record.sh SERVERS remove NAME TYPE VALUE         remove that one record again
 #        dns-record.sh SERVERS delete NAME TYPE               remove NAME's TYPE records (NODATA/NXDOMAIN follows)
 #        dns-record.sh SERVERS fill   NAME COUNT [A|TXT]      replace NAME's A (or TXT) records with COUNT of them;
 #                                                             300 A or 120 TXT make an answer over 4 KB (UDP: TC, then TCP)
@@ -11,15 +13,15 @@
 #        dns-record.sh SERVERS log    [--since EPOCH_MS] [NAME]   logged queries: SERVER EPOCH_MS PROTO CLIENT QNAME QTYPE
 #                                                             (unbound logs whole seconds and no protocol: "-")
 # SERVERS: auth (ns1+ns2), ns1, ns2, resolvers (r1+r2+r3), r1, r2, r3, bootstrap, all (several comma-separated).
-#          set/delete/fill/negative-ttl change the authoritative servers (knotc transactions; the next query sees the
-#          change); with "all" they also flush every resolver. Resolvers hold no records of their own.
+#          set/add/remove/delete/fill/negative-ttl change the authoritative servers (knotc transactions; the next
+#          query sees the change); with "all" they also flush every resolver. Resolvers hold no records of their own.
 # SERVFAIL: every name in the zone servfail.example.test ($SERVFAIL_ZONE) answers SERVFAIL on ns1/ns2 (a configured
 #          zone whose file never exists) and, through them, on the resolvers. NAME: relative (app) or absolute.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_root
-usage() { sed -n '3,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '3,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 (( $# >= 2 )) || usage
 
 servers=()
@@ -107,6 +109,22 @@ set)
 		begin
 		unset_rrset "$name" "$type"
 		change zone-set "$name" "$ttl" "$type" "${rdata[@]}"
+		commit
+	done
+	after_write
+	;;
+add | remove)
+	(( $# >= 3 )) || usage
+	writers
+	name=$(owner "$1") type=${2^^} value=$3 ttl=${4:-60}
+	read -ra rdata <<<"$value"
+	for server in "${auth[@]}"; do
+		begin
+		if [[ $action == add ]]; then
+			change zone-set "$name" "$ttl" "$type" "${rdata[@]}"
+		else
+			unset_rrset "$name" "$type" "${rdata[@]}"
+		fi
 		commit
 	done
 	after_write

@@ -153,6 +153,16 @@ export async function setDnsRecord(servers: DnsServers, name: string, type: stri
 	await runScript('dns-record.sh', [servers, 'set', name, type, value, String(ttl)]);
 }
 
+/** Adds one record to NAME's TYPE records (the others stay), e.g. a third NS of the zone. */
+export async function addDnsRecord(servers: DnsServers, name: string, type: string, value: string, ttl = 60): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'add', name, type, value, String(ttl)]);
+}
+
+/** Removes the one record addDnsRecord added. */
+export async function removeDnsRecord(servers: DnsServers, name: string, type: string, value: string): Promise<void> {
+	await runScript('dns-record.sh', [servers, 'remove', name, type, value]);
+}
+
 export async function deleteDnsRecord(servers: DnsServers, name: string, type: string): Promise<void> {
 	await runScript('dns-record.sh', [servers, 'delete', name, type]);
 }

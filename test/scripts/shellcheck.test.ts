@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {configSchema} from '../../source/config/schema.js';
 import {stackFiles} from '../../source/engine/stack-files.js';
 import {stackBundle} from '../../source/server/bundle.js';
+import {confirmedSites} from '../../source/server/sites.js';
 import {readProject} from '../../source/server/project.js';
 import {run} from '../sandbox/sandbox.js';
 import {repoRoot, shimDir, templates} from './harness.js';
@@ -52,7 +53,7 @@ describe('shellcheck', () => {
 		try {
 			const config = configSchema.parse({stack: 'shop', domain: 'app.example.test', compose: {service: 'web', port: 8080}, aws: {sshCidr: '10.77.0.1/32'}});
 			const project = readProject(config, stackFiles(path.join(repoRoot, 'test/fixtures/app')), {});
-			const bundle = stackBundle({config, configDir: dir, project, address: '10.77.0.2', manager, compose: {command: ['docker', 'compose'], version: 'v2'}, domains: []});
+			const bundle = stackBundle({config, configDir: dir, project, address: '10.77.0.2', manager, compose: {command: ['docker', 'compose'], version: 'v2'}, sites: confirmedSites(config, '10.77.0.2', undefined)});
 			const scripts = bundle.filter((file) => file.path.endsWith('.sh') || file.path.startsWith('/etc/init.d/'));
 			expect(scripts.map((file) => path.basename(file.path)).sort()).toEqual(manager === 'openrc' ? ['hoist-boot.sh', 'hoist-shop'] : ['hoist-boot.sh']);
 			for (const file of scripts) {

@@ -61,13 +61,22 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['volume size not a whole number', base + '  volumeGiB: 7.5\n', /^hoist\.yml:8:14: aws\.volumeGiB: expected a whole number of GiB, got 7\.5$/],
 	['bad elastic IP allocation', base + '  elasticIp: 10.77.0.2\n', /^hoist\.yml:8:14: aws\.elasticIp: expected an id like "eipalloc-/],
 	['unknown key with a suggestion', base + '  regoin: eu-west-1\n', /^hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)$/],
-	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, compose, aws, server, ssh, acme, caddy, host, registry\)$/],
+	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, aliases, compose, aws, server, ssh, acme, dns, caddy, host, registry\)$/],
 	['a secret in the file', base + 'registry:\n  server: ghcr.io\n  username: me\n  token: ghp_abc\n', /^hoist\.yml:11:3: registry\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['registry server with https', base + 'registry:\n  server: https://ghcr.io\n  username: me\n', /^hoist\.yml:9:11: registry\.server: expected a registry host like "ghcr\.io", without https:\/\//],
 	['bad ACME email', base + 'acme:\n  email: not-an-email\n', /^hoist\.yml:9:10: acme\.email: expected an email address, got "not-an-email"$/],
 	['ACME directory over http', base + 'acme:\n  directory: http://ca.example.test/dir\n', /^hoist\.yml:9:14: acme\.directory: expected an https:\/\/ URL/],
 	['compose file that does not exist', replace('  service: web', '  file: missing.yml\n  service: web'), /^hoist\.yml:4:9: compose\.file: the compose file .*missing\.yml does not exist$/],
 	['ssh wait too short', base + 'ssh:\n  waitSeconds: 1\n', /^hoist\.yml:9:16: ssh\.waitSeconds: expected at least 5 seconds, got 1$/],
+	['staging together with a directory', base + 'acme:\n  staging: true\n  directory: https://ca.example.test/dir\n', /^hoist\.yml:10:14: acme\.directory: set acme\.staging or acme\.directory, not both/],
+	['staging as a word', base + 'acme:\n  staging: yes please\n', /^hoist\.yml:9:12: acme\.staging: expected true or false, got "yes please"$/],
+	['trust root that does not exist', base + 'acme:\n  trustRoots: [./root.pem]\n', /^hoist\.yml:9:16: acme\.trustRoots\.0: the trust root .*root\.pem does not exist$/],
+	['bad CAA identity', base + 'acme:\n  caaIdentities: ["https://letsencrypt.org"]\n', /^hoist\.yml:9:19: acme\.caaIdentities\.0: expected a CA's CAA domain like "letsencrypt\.org"/],
+	['resolver that is not an address', base + 'dns:\n  resolvers: [dns.google]\n', /^hoist\.yml:9:15: dns\.resolvers\.0: expected an IP address like "192\.0\.2\.53", got "dns\.google"$/],
+	['DNS timeout of zero', base + 'dns:\n  timeoutMinutes: 0\n', /^hoist\.yml:9:19: dns\.timeoutMinutes: expected more than 0 minutes, got 0$/],
+	['unknown dns key', base + 'dns:\n  expectedAddress: 203.0.113.7\n', /^hoist\.yml:9:3: dns\.expectedAddress: unknown setting \(did you mean "expectAddress"\?\)$/],
+	['alias equal to the domain', base + 'aliases: [app.example.test]\n', /^hoist\.yml:8:11: aliases\.0: the domain itself is not an alias of it/],
+	['alias with a scheme', base + 'aliases: ["https://www.example.test"]\n', /^hoist\.yml:8:11: aliases\.0: expected a bare domain name, without "https:\/\/"/],
 ];
 
 describe('bad hoist.yml', () => {
@@ -95,6 +104,33 @@ describe('good hoist.yml', () => {
 		expect(config.aws?.volumeGiB).toBe(10);
 		expect(config.ssh.waitSeconds).toBe(300);
 		expect(config.acme.directory).toBe('https://acme-v02.api.letsencrypt.org/directory');
+		expect(config.acme).toMatchObject({staging: false, trustRoots: [], caaIdentities: ['letsencrypt.org']});
+		expect(config.aliases).toEqual([]);
+		expect(config.dns).toEqual({publicResolvers: ['1.1.1.1', '8.8.8.8', '9.9.9.9', '208.67.222.222'], timeoutMinutes: 60});
+	});
+
+	it('staging selects Let\'s Encrypt\'s staging directory; CAA identities are derived for Let\'s Encrypt only', () => {
+		stack = makeTempStack();
+		const staging = parseConfig(minimalConfig({extra: 'acme:\n  staging: true\n'}), 'hoist.yml', stack.dir);
+		expect(staging.acme).toMatchObject({staging: true, directory: 'https://acme-staging-v02.api.letsencrypt.org/directory', caaIdentities: ['letsencrypt.org']});
+		const other = parseConfig(minimalConfig({extra: 'acme:\n  directory: https://ca.example.test/dir\n'}), 'hoist.yml', stack.dir);
+		expect(other.acme.caaIdentities).toEqual([]);
+		const named = parseConfig(minimalConfig({extra: 'acme:\n  directory: https://ca.example.test/dir\n  caaIdentities: [ca.example.test]\n'}), 'hoist.yml', stack.dir);
+		expect(named.acme.caaIdentities).toEqual(['ca.example.test']);
+	});
+
+	it('reads the dns section and aliases', () => {
+		stack = makeTempStack();
+		const config = parseConfig(minimalConfig({extra: [
+			'aliases: [www.example.test]',
+			'dns:',
+			'  resolvers: [127.0.0.7]',
+			'  publicResolvers: [127.0.0.4, 127.0.0.5]',
+			'  timeoutMinutes: 0.5',
+			'  expectAddress: 10.77.0.2',
+		].join('\n')}), 'hoist.yml', stack.dir);
+		expect(config.aliases).toEqual(['www.example.test']);
+		expect(config.dns).toEqual({resolvers: ['127.0.0.7'], publicResolvers: ['127.0.0.4', '127.0.0.5'], timeoutMinutes: 0.5, expectAddress: '10.77.0.2'});
 	});
 
 	it('reads secrets from the environment only', () => {

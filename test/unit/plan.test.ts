@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest';
 import {configSchema} from '../../source/config/schema.js';
 import type {RemoteSession} from '../../source/remote/session.js';
 import type {Target} from '../../source/remote/target.js';
-import {buildPlan} from '../../steps/plan.js';
+import type {JournalData} from '../../source/engine/journal.js';
+import {buildPlan, closingMessage, dnsClosingMessage, dnsOnlyPlan} from '../../steps/plan.js';
 import {sshReady} from '../../steps/ssh-ready.js';
 import {serverTarget} from '../../steps/target.js';
 import {createHarness} from '../helpers/step-context.js';
@@ -13,19 +14,19 @@ describe('the plan is built from hoist.yml', () => {
 	it('with aws: the compose check, the AWS steps, the target they produce, SSH, then the server\'s steps', async () => {
 		const plan = await buildPlan(configSchema.parse({...common, aws: {sshCidr: '203.0.113.7/32'}}));
 		expect(plan.map((step) => step.id)).toEqual([
-			'compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy',
+			'compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy', 'dns', 'certificate',
 		]);
 	});
 
 	it('logs in to a registry only when hoist.yml names one', async () => {
 		const plan = await buildPlan(configSchema.parse({...common, aws: {sshCidr: '203.0.113.7/32'}, registry: {server: 'ghcr.io', username: 'octocat'}}));
-		expect(plan.map((step) => step.id).slice(-4)).toEqual(['bootstrap', 'registry-login', 'upload', 'deploy']);
+		expect(plan.map((step) => step.id).slice(-6)).toEqual(['bootstrap', 'registry-login', 'upload', 'deploy', 'dns', 'certificate']);
 	});
 
 	it('with server: no AWS step at all, and ssh-ready reads the target made from the server section', async () => {
 		const config = configSchema.parse({...common, server: {host: 'vm.example.test', user: 'deploy', port: 2222}});
 		const plan = await buildPlan(config);
-		expect(plan.map((step) => step.id)).toEqual(['compose', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy']);
+		expect(plan.map((step) => step.id)).toEqual(['compose', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy', 'dns', 'certificate']);
 		expect(plan[1]).toBe(serverTarget);
 
 		const opened: Target[] = [];
@@ -54,5 +55,43 @@ describe('the plan is built from hoist.yml', () => {
 		} finally {
 			h.cleanup();
 		}
+	});
+});
+
+describe('after the run', () => {
+	const config = configSchema.parse({...common, aliases: ['www.app.example.test'], aws: {sshCidr: '203.0.113.7/32'}});
+	const target: Target = {kind: 'aws', host: '44.192.0.10', port: 22, user: 'alpine', privateKeyPath: '/k', identity: 'i-1', publicAddress: '44.192.0.10'};
+	const journal = (steps: Record<string, object>) => ({steps: Object.fromEntries(Object.entries(steps).map(([id, outputs]) => [id, {status: 'done' as const, outputs}]))}) as unknown as JournalData;
+	const issued = {
+		status: 'issued', names: ['app.example.test', 'www.app.example.test'], address: '44.192.0.10', staging: false, issuer: 'R11',
+		notAfter: '2026-04-01T00:00:00.000Z', acme: {directory: 'https://acme-v02.api.letsencrypt.org/directory', caRoot: false}, certificates: [],
+	};
+
+	it('names the HTTPS address, the issuer and the redirect once the certificate is confirmed', () => {
+		expect(closingMessage(journal({target, certificate: issued}), config)).toEqual([
+			'Your stack answers at https://app.example.test/ (Caddy in front of web; certificate from R11, valid until 2026-04-01).',
+			'www.app.example.test redirects there.',
+			'`hoist status` shows what was created; `hoist destroy` removes it all.',
+		]);
+	});
+
+	it('says when the certificate is a staging one, and how to get a trusted one', () => {
+		expect(closingMessage(journal({target, certificate: {...issued, staging: true, issuer: '(STAGING) Ersatz Edamame E1'}}), config)).toContain(
+			'staging certificate: browsers will warn. Set acme.staging: false and run `hoist up` for a trusted one (only the certificate step runs again).');
+	});
+
+	it('says why there is no HTTPS when the DNS step was skipped', () => {
+		const skipped = {status: 'skipped', reason: '10.77.0.2 is not a public address (private (RFC 1918)): no public CA can reach it', address: '10.77.0.2', names: [], zones: {}};
+		expect(closingMessage(journal({target: {...target, publicAddress: '10.77.0.2'}, dns: skipped}), config).slice(0, 2)).toEqual([
+			'Your stack answers at http://10.77.0.2/ (Caddy in front of web).',
+			'No HTTPS: 10.77.0.2 is not a public address (private (RFC 1918)): no public CA can reach it.',
+		]);
+	});
+
+	it('hoist dns: the target from the journal, then the DNS step; its closing line points at hoist up', () => {
+		expect(dnsOnlyPlan().map((step) => [step.id, step.title])).toEqual([['target', 'Read the server\'s address from the journal'], ['dns', 'Wait for DNS to point at the server']]);
+		const dns = {status: 'ready', address: '44.192.0.10', names: ['app.example.test', 'www.app.example.test'], zones: {}};
+		expect(dnsClosingMessage(journal({target, dns}), config)).toEqual(['DNS is right: run `hoist up` to get the certificate (hoist asks the CA only now).']);
+		expect(dnsClosingMessage(journal({target, dns, certificate: issued}), config)).toEqual(['DNS is right, and https://app.example.test/ has its certificate.']);
 	});
 });

@@ -1,5 +1,6 @@
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
+import {detailLine, type DnsServerDetail, type DnsSummaryDetail} from '../../source/engine/details.js';
 import type {EngineEvent, ErrorView} from '../../source/engine/events.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
 import {PlainRenderer} from '../../source/ui/plain-renderer.js';
@@ -100,6 +101,44 @@ describe('PlainRenderer', () => {
 		expect(err.text).toContain('Error: Another hoist is running (pid 4242).');
 		expect(err.text).toContain('1. Wait for it to finish.');
 		expect(out.text).toBe('Nothing was changed.\n');
+	});
+});
+
+describe('the DNS watcher as lines (CI) and JSON', () => {
+	const server = (round: number, status: string, message: string, answer: string[] = []): DnsServerDetail => ({
+		kind: 'dns-server', name: 'app.example.test', role: 'authoritative', server: 'ns2.example.test', address: '192.0.2.2', answer, status, message, round,
+		...(answer.length > 0 ? {ttl: 300} : {}),
+	});
+	const summary = (round: number, state: DnsSummaryDetail['state'], missing: DnsSummaryDetail['missing']): DnsSummaryDetail => ({
+		kind: 'dns-summary', name: 'app.example.test', zone: 'example.test', record: {type: 'A', name: 'app.example.test', value: '203.0.113.10', ttl: 300},
+		state, round, startedAt: T0, at: T0 + (round - 1) * 2000, ...(state === 'waiting' ? {nextPollAt: T0 + round * 2000, negativeTtl: 900} : {}), missing,
+	});
+	const missing = [{code: 'DNS_NXDOMAIN', severity: 'blocker' as const, server: 'ns2.example.test', message: 'ns2.example.test (192.0.2.2): not yet: NXDOMAIN', fix: 'Create the record at your DNS provider: app.example.test A 203.0.113.10 (TTL 300).'}];
+	const events: EngineEvent[] = [
+		{type: 'run-started', at: T0, runId: 'run-1', command: 'dns', steps: [{id: 'dns', title: 'Wait for DNS to point at the server', view: 'dns-watcher'}]},
+		{type: 'step-started', at: T0, stepId: 'dns'},
+		...[server(1, 'missing', 'not yet: NXDOMAIN'), summary(1, 'waiting', missing), server(2, 'missing', 'not yet: NXDOMAIN'), summary(2, 'waiting', missing),
+			server(3, 'ok', 'answers 203.0.113.10', ['203.0.113.10']), summary(3, 'ready', [])]
+			.map((detail, index): EngineEvent => ({type: 'step-detail', at: T0 + index, stepId: 'dns', detail, line: detailLine(detail)})),
+	];
+
+	it('a line per server when its answer changes and per round for the summary, with every fact the screen shows', () => {
+		const lines = plainRun(events).out.lines().map((line) => line.slice(9)).filter((line) => line.startsWith('  · '));
+		expect(lines).toEqual([
+			'  · authoritative ns2.example.test (192.0.2.2) for app.example.test: missing, not yet: NXDOMAIN',
+			'  · app.example.test is not ready after 0 s (round 1), next poll in 2 s; record to create in zone example.test: A app.example.test → 203.0.113.10 (TTL 300); resolvers may cache its absence for up to 15 min; still missing: ns2.example.test (192.0.2.2): not yet: NXDOMAIN (fix: Create the record at your DNS provider: app.example.test A 203.0.113.10 (TTL 300).)',
+			'  · app.example.test is not ready after 2 s (round 2), next poll in 2 s; record to create in zone example.test: A app.example.test → 203.0.113.10 (TTL 300); resolvers may cache its absence for up to 15 min; still missing: ns2.example.test (192.0.2.2): not yet: NXDOMAIN (fix: Create the record at your DNS provider: app.example.test A 203.0.113.10 (TTL 300).)',
+			'  · authoritative ns2.example.test (192.0.2.2) for app.example.test: ok, 203.0.113.10 TTL 300 s, answers 203.0.113.10',
+			'  · app.example.test is ready after 4 s (round 3): every authoritative server in zone example.test answers 203.0.113.10',
+		]);
+	});
+
+	it('JSON: each row and summary whole, with its plain line', () => {
+		const out = new Collector();
+		const renderer = new JsonRenderer(out);
+		for (const event of events) renderer.onEvent(event);
+		const parsed = out.lines().map((line) => JSON.parse(line) as EngineEvent);
+		expect(parsed).toEqual(events);
 	});
 });
 

@@ -152,12 +152,40 @@ export function bootLines(tool: ComposeTool, files: ComposeProjectFiles): {up: s
  * is not running yet, since it reads the file when it starts.
  */
 export function reloadCaddy(stack: string, service: string): RemoteCommand {
-	const filter = sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`, '--filter', `label=com.docker.compose.service=${service}`);
 	return {
 		root: true,
 		title: 'reload Caddy',
-		line: `id=$(podman ps -q ${filter}); if [ -n "$id" ]; then podman exec "$id" caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile; fi`,
+		line: `${runningService(stack, service)} if [ -n "$id" ]; then podman exec "$id" caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile; fi`,
 	};
+}
+
+/** `id=` the running container of a compose service (empty when it does not run). */
+function runningService(stack: string, service: string): string {
+	const filter = sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`, '--filter', `label=com.docker.compose.service=${service}`);
+	return `id=$(podman ps -q ${filter});`;
+}
+
+/**
+ * Restarts a running Caddy (a second without HTTPS): for a change of CA. A reload may go on serving the certificate
+ * Caddy already manages for a name (it keeps its certificate cache across reloads); after a restart it loads from its
+ * storage only what the configured CA issued, and asks that CA for the rest.
+ */
+export function restartCaddy(stack: string, service: string): RemoteCommand {
+	return {root: true, title: 'restart Caddy', line: `${runningService(stack, service)} if [ -n "$id" ]; then podman restart --time 10 "$id" >/dev/null; fi`};
+}
+
+/** Caddy's log since a Unix time (its JSON lines), for explaining why no certificate came. */
+export function caddyLogs(stack: string, service: string, sinceUnix: number): RemoteCommand {
+	return {
+		root: true,
+		title: 'read Caddy\'s log',
+		line: `${runningService(stack, service)} if [ -n "$id" ]; then podman logs --since ${sh(String(Math.floor(sinceUnix)))} "$id" 2>&1 | tail -n 400; fi`,
+	};
+}
+
+/** The server's clock (Unix seconds): logs are read from the server's "now", whatever this machine's clock says. */
+export function serverTime(): RemoteCommand {
+	return {title: 'read the server\'s clock', line: 'date +%s'};
 }
 
 /** Section markers of `stackState`'s answer. */

@@ -9,6 +9,7 @@ const colours: Record<string, string | undefined> = {failed: 'red', unhealthy: '
 
 function colourOf(detail: StepDetail): string | undefined {
 	if (detail.kind === 'service') return colours[detail.health ?? detail.state];
+	if (detail.kind === 'dns-server' || detail.kind === 'dns-summary') return undefined; // the DNS watcher view colours these
 	return colours[detail.state];
 }
 

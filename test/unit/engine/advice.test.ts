@@ -14,4 +14,6 @@ it('drops advice that would re-create what a destroy removes, and keeps the rest
 it('keeps a step\'s own words about running the same command again instead of adding a second line', () => {
 	expect(adviceFor('up', 'ssh-ready', ['Run `hoist up` again in a minute: it resumes here.'])).toEqual(['Run `hoist up` again in a minute: it resumes here.']);
 	expect(adviceFor('up', 'preflight', [])).toEqual([resumeLine('up', 'preflight')]);
+	// hoist dns on a stack without a server: hoist up is the way on.
+	expect(adviceFor('dns', 'target', ['Run `hoist up` first.'])).toEqual(['Run `hoist up` first.', resumeLine('dns')]);
 });

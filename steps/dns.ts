@@ -1,0 +1,194 @@
+import {isIPv4} from 'node:net';
+import {isDeepStrictEqual} from 'node:util';
+import {isLetsEncrypt, type Config} from '../source/config/schema.js';
+import {nonPublicReason} from '../source/dns/ip.js';
+import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
+import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
+import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
+import {defineStep, type StepContext} from '../source/engine/step.js';
+import {UserError} from '../source/errors.js';
+import type {Target} from '../source/remote/target.js';
+import {formatSeconds} from '../source/text/format-seconds.js';
+
+export interface DnsOutputs {
+	/** ready: every authoritative server answers the address for every name; skipped: no public CA could reach it. */
+	status: 'ready' | 'skipped';
+	/** Why the DNS and certificate steps were skipped. */
+	reason?: string;
+	/** The address the A records hold (or would have to hold). */
+	address: string;
+	/** The names whose DNS is confirmed, the domain first: the Caddyfile serves these (and only these) over HTTPS. */
+	names: string[];
+	/** The zone of each name. */
+	zones: Record<string, string>;
+	confirmedAt?: string;
+}
+
+declare module '../source/engine/step.js' {
+	interface StepOutputs {
+		dns: DnsOutputs;
+	}
+}
+
+type DnsContext = StepContext<'dns', 'target'>;
+
+/** The domain and its aliases: every name the certificate will cover. */
+export function watchedNames(config: Config): string[] {
+	return [config.domain, ...config.aliases];
+}
+
+/** How messages name the CA: Let's Encrypt by its name, any other by its directory's host. */
+export function caName(directory: string): string {
+	return isLetsEncrypt(directory) ? 'Let\'s Encrypt' : `the ACME CA at ${new URL(directory).host}`;
+}
+
+const wellKnownResolvers: Record<string, string> = {
+	'1.1.1.1': 'Cloudflare', '1.0.0.1': 'Cloudflare', '8.8.8.8': 'Google', '8.8.4.4': 'Google', '9.9.9.9': 'Quad9', '208.67.222.222': 'OpenDNS',
+};
+
+/** What the DNS step will do for this target: watch (the address, and whether a private one is meant) or skip, and why. */
+export function dnsPlan(config: Config, target: Pick<Target, 'publicAddress'>): {address: string; privateTargetOk: boolean; skip?: string} {
+	const expected = config.dns.expectAddress;
+	if (expected !== undefined) return {address: expected, privateTargetOk: true};
+	const address = target.publicAddress;
+	const advice = 'set dns.expectAddress in hoist.yml to the address the A record must hold to watch DNS anyway';
+	if (!isIPv4(address)) {
+		return {address, privateTargetOk: false, skip: `the server is reached as ${address}, not by an IPv4 address: hoist skips the DNS and certificate steps (${advice})`};
+	}
+	const why = nonPublicReason(address);
+	if (why !== undefined) {
+		return {address, privateTargetOk: false, skip: `${address} is not a public address (${why}): no public CA can reach it, so hoist skips the DNS and certificate steps (${advice})`};
+	}
+	return {address, privateTargetOk: false};
+}
+
+function watchOptions(ctx: DnsContext, address: string, privateTargetOk: boolean): WatchNamesOptions {
+	const {config} = ctx;
+	return {
+		names: watchedNames(config),
+		expectAddress: address,
+		privateTargetOk,
+		caaIdentities: config.acme.caaIdentities,
+		caName: caName(config.acme.directory),
+		...(config.dns.resolvers === undefined ? {} : {bootstrap: config.dns.resolvers}),
+		publicResolvers: config.dns.publicResolvers.map((resolver) => ({name: wellKnownResolvers[resolver] ?? resolver, address: resolver})),
+		suggestedTtl: defaultSuggestedTtl,
+		query: ctx.services.dnsQuery,
+		clock: ctx.services,
+		signal: ctx.signal,
+	};
+}
+
+function skipped(address: string, reason: string): DnsOutputs {
+	return {status: 'skipped', reason, address, names: [], zones: {}};
+}
+
+function ready(ctx: DnsContext, address: string, round: WatchRound): DnsOutputs {
+	const names = round.names.map((view) => view.name);
+	const zones = Object.fromEntries(round.names.map((view) => [view.name, view.zone ?? '']));
+	const previous = ctx.previous;
+	// The same confirmation as recorded keeps its time: nothing changed.
+	const confirmedAt = previous?.status === 'ready' && previous.address === address && isDeepStrictEqual(previous.names, names) && previous.confirmedAt
+		? previous.confirmedAt
+		: new Date(ctx.services.now()).toISOString();
+	return {status: 'ready', address, names, zones, confirmedAt};
+}
+
+function serverRow(name: string, round: number, {name: server, ...row}: SnapshotServer): DnsServerDetail {
+	return {kind: 'dns-server', name, server, round, ...row};
+}
+
+function summaries(round: WatchRound, address: string, state: 'waiting' | 'timeout', nextPollAt?: number): DnsSummaryDetail[] {
+	return round.names.map((view) => {
+		const problems = [...(view.discoveryProblem ? [view.discoveryProblem] : []), ...(view.snapshot?.problems ?? [])];
+		const missing: DnsMissing[] = problems.map((problem) => ({
+			code: problem.code, severity: problem.severity, ...(problem.server === undefined ? {} : {server: problem.server}), message: problem.message, fix: problem.fix,
+		}));
+		const negativeTtl = view.snapshot?.negativeTtl;
+		return {
+			kind: 'dns-summary', name: view.name, ...(view.zone === undefined ? {} : {zone: view.zone}),
+			record: {type: 'A', name: view.name, value: address, ttl: defaultSuggestedTtl},
+			state: view.ready ? 'ready' : state, round: round.round, startedAt: round.startedAt, at: round.at,
+			...(view.ready || nextPollAt === undefined ? {} : {nextPollAt}), ...(negativeTtl === undefined || view.ready ? {} : {negativeTtl}),
+			missing,
+		};
+	});
+}
+
+/** The error when time is up: the first thing still wrong, its explanation, the fixes, and how to go on. */
+function notReady(ctx: DnsContext, last: WatchRound, waitedMs: number): UserError {
+	const blockers = roundProblems(last).filter((problem) => problem.severity === 'blocker');
+	const first = blockers[0];
+	const names = last.names.filter((view) => !view.ready).map((view) => view.name);
+	const negative = Math.max(0, ...last.names.map((view) => view.snapshot?.negativeTtl ?? 0));
+	const fixes = [...new Set(blockers.map((problem) => problem.fix))].slice(0, 3);
+	return new UserError(`DNS for ${names.join(', ')} is not ready after ${formatSeconds(waitedMs / 1000)}: ${first?.message ?? notReadyText(last)}`, {
+		code: 'DNS_NOT_READY',
+		hint: [
+			first?.explanation,
+			negative > 0 ? `Resolvers that asked for the name meanwhile may remember that it does not exist for up to ${formatSeconds(negative)}.` : undefined,
+			'hoist adds the domain to Caddy (and so asks the CA) only once DNS is right: each failed validation counts against Let\'s Encrypt\'s limit of 5 per hour.',
+		].filter((line) => line !== undefined).join(' '),
+		nextSteps: [
+			...fixes,
+			'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).',
+			`hoist waits ${formatSeconds(ctx.config.dns.timeoutMinutes * 60)} for DNS (dns.timeoutMinutes in hoist.yml).`,
+		],
+	});
+}
+
+/**
+ * Watches DNS the way the CA will see it, before anything asks the CA: the zone's own (authoritative) servers, each
+ * asked directly, must all answer A = the server's address for the domain and every alias, with no AAAA elsewhere and
+ * a CAA that allows the CA. Public resolvers are shown only once they agree (asking earlier would plant a cached "does
+ * not exist" in them). One row per server on screen, a log line per round in CI.
+ */
+export const dns = defineStep({
+	id: 'dns',
+	title: 'Wait for DNS to point at the server',
+	needs: ['target'],
+	view: 'dns-watcher',
+	async check(ctx) {
+		const plan = dnsPlan(ctx.config, ctx.outputs.target);
+		if (plan.skip !== undefined) {
+			const outputs = skipped(plan.address, plan.skip);
+			return isDeepStrictEqual(ctx.previous, outputs) ? outputs : undefined;
+		}
+		const round = await new Watcher(watchOptions(ctx, plan.address, plan.privateTargetOk)).round();
+		return round.ready ? ready(ctx, plan.address, round) : undefined;
+	},
+	async run(ctx) {
+		const plan = dnsPlan(ctx.config, ctx.outputs.target);
+		if (plan.skip !== undefined) {
+			ctx.log(plan.skip);
+			return skipped(plan.address, plan.skip);
+		}
+		const options = watchOptions(ctx, plan.address, plan.privateTargetOk);
+		ctx.progress(`asking the authoritative servers of ${options.names.join(', ')} for A ${plan.address}`);
+		const publish = (round: WatchRound) => {
+			for (const view of round.names) {
+				for (const server of view.snapshot?.servers ?? []) ctx.detail(serverRow(view.name, round.round, server));
+			}
+		};
+		const last = await watchNames({
+			...options,
+			timeoutMs: ctx.config.dns.timeoutMinutes * 60_000,
+			onRound: (round) => {
+				publish(round);
+				if (round.ready) for (const summary of summaries(round, plan.address, 'waiting')) ctx.detail(summary);
+			},
+			onWait: (round, nextInMs) => {
+				for (const summary of summaries(round, plan.address, 'waiting', round.at + nextInMs)) ctx.detail(summary);
+			},
+			giveUp: (round, waitedMs) => {
+				for (const summary of summaries(round, plan.address, 'timeout')) ctx.detail(summary);
+				return notReady(ctx, round, waitedMs);
+			},
+		});
+		return ready(ctx, plan.address, last);
+	},
+	summary: (out) =>
+		out.status === 'skipped'
+			? `skipped: ${out.reason ?? ''}`
+			: `${out.names.join(', ')} → ${out.address} on every authoritative server (${[...new Set(Object.values(out.zones))].join(', ')})`,
+});

@@ -1,0 +1,43 @@
+import {mkdirSync} from 'node:fs';
+import {afterEach, beforeEach, expect, it} from 'vitest';
+import {Journal} from '../../source/engine/journal.js';
+import {Redactor} from '../../source/engine/redactor.js';
+import type {Target} from '../../source/remote/target.js';
+import {runCli} from '../helpers/run-cli.js';
+import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
+
+let stack: TempStack;
+beforeEach(() => {
+	// Resolvers that do not exist: a DNS question sent anyway would fail loudly, never leave the machine.
+	stack = makeTempStack(minimalConfig({extra: 'dns:\n  resolvers: [127.0.0.1]\n  publicResolvers: []\n'}));
+});
+afterEach(() => stack.cleanup());
+
+function recordTarget(publicAddress: string): void {
+	mkdirSync(`${stack.dir}/.hoist`, {recursive: true});
+	const journal = Journal.open(stack.journal, 'demo', new Redactor());
+	journal.beginRun('up');
+	const target: Target = {kind: 'aws', host: publicAddress, port: 22, user: 'alpine', privateKeyPath: `${stack.dir}/.hoist/id_ed25519`, identity: 'i-0abc', publicAddress};
+	journal.startStep('target');
+	journal.finishStep('target', target, 5, false);
+	journal.endRun('ok');
+}
+
+it('hoist dns without a server yet: says so, exit 2, and points at hoist up', async () => {
+	const result = await runCli(['dns'], {cwd: stack.dir});
+	expect(result.code).toBe(2);
+	expect(result.stdout).toContain('This stack has no server yet: nothing to point DNS at.');
+	expect(result.stdout).toContain('Run `hoist up` first');
+});
+
+it('hoist dns for a server on a private address: the target from the journal, the watch skipped with the reason, no question asked', async () => {
+	recordTarget('10.77.0.2');
+	const result = await runCli(['dns', '--json'], {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(0);
+	const started = result.events[0] as {command: string; steps: Array<{id: string; view?: string}>};
+	expect(started).toMatchObject({command: 'dns', steps: [{id: 'target'}, {id: 'dns', view: 'dns-watcher'}]});
+	expect(result.events.filter((event) => event['type'] === 'step-done').map((event) => [event['stepId'], event['reused']])).toEqual([['target', true], ['dns', false]]);
+	const dns = result.events.find((event) => event['type'] === 'step-done' && event['stepId'] === 'dns');
+	expect(String(dns?.['summary'])).toMatch(/^skipped: 10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\): no public CA can reach it/);
+	expect(result.events.some((event) => event['type'] === 'step-detail')).toBe(false);
+});
