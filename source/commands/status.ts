@@ -1,6 +1,7 @@
 import {defineCommand} from '../cli/command.js';
 import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
+import {describeRelease} from '../cli/releases.js';
 import type {LiveServer} from '../server/live.js';
 import type {LockHolder} from '../engine/lock.js';
 import {printable} from '../text/printable.js';
@@ -8,6 +9,7 @@ import type {StepStatus} from '../engine/step-status.js';
 import {formatDuration} from '../ui/format-duration.js';
 import {formatError} from '../ui/format-error.js';
 
+const releasesShown = 5;
 const icons: Record<StepStatus, string> = {done: '✔', failed: '✖', running: '…', pending: '○', cancelled: '⊘'};
 
 /**
@@ -43,15 +45,33 @@ answered (or nothing is deployed yet), 1 when it did not: the journal is shown e
 	},
 });
 
-function urlsOf(journal: JournalData): {url?: string} {
+interface ServerUrls {
+	/** https://<domain>/ once its certificate was confirmed, the server's address over HTTP before. */
+	url?: string;
+	certificate?: {issuer?: string; notAfter?: string; staging: boolean};
+}
+
+function urlsOf(journal: JournalData): ServerUrls {
+	const certificate = stepOutputs(journal, 'certificate');
+	if (certificate?.status === 'issued' && certificate.names[0]) {
+		const {issuer, notAfter, staging} = certificate;
+		return {url: `https://${certificate.names[0]}/`, certificate: {...(issuer ? {issuer} : {}), ...(notAfter ? {notAfter} : {}), staging}};
+	}
 	const target = stepOutputs(journal, 'target');
 	return target ? {url: `http://${target.publicAddress}/`} : {};
 }
 
-export function describeServer(server: LiveServer & {instance?: string; url?: string}): string[] {
+export function describeServer(server: LiveServer & {instance?: string} & ServerUrls): string[] {
 	const head = `Server ${server.login}${server.instance ? ` — instance ${server.instance}` : ''}`;
 	if (!server.reachable) return [head, `  The server does not answer: ${server.reason}`, '  The steps above are what hoist last recorded.'];
-	const lines = [head, ...(server.url ? [`  ${server.url}`] : [])];
+	const {certificate} = server;
+	const lines = [
+		head,
+		...(server.url ? [`  ${server.url}`] : []),
+		...(certificate
+			? [`  certificate from ${certificate.issuer ?? 'the CA'}${certificate.notAfter ? `, valid until ${certificate.notAfter.slice(0, 10)}` : ''}${certificate.staging ? ' (staging: browsers warn)' : ''}`]
+			: []),
+	];
 	if (server.containers.length === 0) return [...lines, '  No container of this stack runs there.'];
 	const rows = server.containers.map((container) => [
 		container.service,
@@ -86,8 +106,21 @@ export function describe(data: JournalData, running?: LockHolder): string[] {
 	for (const resource of resources) {
 		lines.push(`  ${resource.type.padEnd(15)} ${resource.id}${resource.ownedByHoist ? '' : '  (yours: destroy leaves it)'}`);
 	}
+	lines.push(...describeReleases(data));
 	const failed = steps.find(([, step]) => step.status === 'failed');
 	if (failed?.[1].error) lines.push('', `Last error, in step ${failed[0]}:`, ...formatError(failed[1].error).map((line) => `  ${line}`));
 	return lines;
 }
 
+/** The newest releases, the current one marked; a rollback's pin said in words. */
+function describeReleases(data: JournalData): string[] {
+	if (data.releases.length === 0) return [];
+	const shown = data.releases.slice(-releasesShown);
+	const current = data.releases.at(-1)!.number;
+	return [
+		'',
+		`Releases (the last ${shown.length} of ${data.releases.length}; \`hoist rollback N\` brings one back):`,
+		...shown.map((release) => `  ${release.number === current ? '→' : ' '} ${describeRelease(release)} — hoist ${release.command}, ${release.at}`),
+		...(data.pinnedRelease ? [`  Pinned to the images of release ${data.pinnedRelease} until the next \`hoist deploy\`.`] : []),
+	];
+}

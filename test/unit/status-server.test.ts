@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {describeServer} from '../../source/commands/status.js';
+import {describe as describeJournal, describeServer} from '../../source/commands/status.js';
+import type {JournalData} from '../../source/engine/journal.js';
 
 describe('status: the server as it is now', () => {
 	it('one row per container: state, health, restarts, uptime and image with its digest', () => {
@@ -28,5 +29,46 @@ describe('status: the server as it is now', () => {
 			'  The server does not answer: the port is closed (connection refused)',
 			'  The steps above are what hoist last recorded.',
 		]);
+	});
+
+	it('once the certificate is confirmed: the https URL, the issuer and the expiry', () => {
+		const lines = describeServer({
+			reachable: true,
+			login: 'alpine@203.0.113.10',
+			url: 'https://shop.example.com/',
+			certificate: {issuer: 'Let\'s Encrypt R11', notAfter: '2027-02-27T10:00:00Z', staging: true},
+			containers: [],
+		});
+		expect(lines.slice(0, 3)).toEqual([
+			'Server alpine@203.0.113.10',
+			'  https://shop.example.com/',
+			'  certificate from Let\'s Encrypt R11, valid until 2027-02-27 (staging: browsers warn)',
+		]);
+	});
+});
+
+describe('status: the releases in the journal', () => {
+	const web = (digit: string) => ({web: {image: 'ghcr.io/acme/web:latest', digest: `sha256:${digit.repeat(64)}`}});
+	const journal = (extra: Partial<JournalData>): JournalData => ({
+		schema: 2, stack: 'shop', runId: 'r', createdAt: '', updatedAt: '', runs: [], resources: {}, steps: {}, releases: [], ...extra,
+	});
+
+	it('lists the newest five, marks the current one and says when a rollback pinned the images', () => {
+		const releases = [1, 2, 3, 4, 5, 6].map((number) => ({number, at: `2026-11-0${number}T10:00:00Z`, command: number === 6 ? 'rollback' : 'deploy', services: web(String(number)), ...(number === 6 ? {restored: 4} : {})}));
+		const lines = describeJournal(journal({releases, pinnedRelease: 4}));
+		const start = lines.findIndex((line) => line.startsWith('Releases'));
+		expect(lines.slice(start)).toEqual([
+			'Releases (the last 5 of 6; `hoist rollback N` brings one back):',
+			'    release 2: web sha256:222222222222 — hoist deploy, 2026-11-02T10:00:00Z',
+			'    release 3: web sha256:333333333333 — hoist deploy, 2026-11-03T10:00:00Z',
+			'    release 4: web sha256:444444444444 — hoist deploy, 2026-11-04T10:00:00Z',
+			'    release 5: web sha256:555555555555 — hoist deploy, 2026-11-05T10:00:00Z',
+			'  → release 6 (back to release 4): web sha256:666666666666 — hoist rollback, 2026-11-06T10:00:00Z',
+			'  Pinned to the images of release 4 until the next `hoist deploy`.',
+		]);
+	});
+
+	it('says nothing about releases before the first deploy', () => {
+		expect(describeJournal(journal({})).join('\n')).not.toContain('Releases');
 	});
 });
