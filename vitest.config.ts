@@ -25,6 +25,7 @@ export default defineConfig({
 					include: ['test/e2e/**/*.test.{ts,tsx}', 'test/sandbox/**/*.test.{ts,tsx}', 'test/scripts/**/*.test.{ts,tsx}'],
 					env: safeEnv,
 					globalSetup: ['test/sandbox/global-setup.ts'],
+					setupFiles: ['test/sandbox/settle-instance.ts'],
 					// One sandbox host (10.77.0.2) and one emulator: files run one after another.
 					fileParallelism: false,
 					testTimeout: 120_000,
