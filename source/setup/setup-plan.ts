@@ -41,7 +41,8 @@ export function setupPlan(answers: SetupAnswers): SetupPlan {
 	return {
 		where: `the AWS account of ${aws.profile === undefined ? 'your AWS credentials' : `profile ${aws.profile}`}, region ${aws.region}`,
 		creates: [
-			`EC2 instance ${stackName}: ${aws.instanceType}${offer ? ` (${offer.architecture}, ${offer.vcpus} vCPUs, ${offer.memoryGiB} GiB)` : ''}, Alpine Linux, encrypted ${setupVolumeGiB} GiB gp3 disk`,
+			`EC2 instance ${stackName}: ${aws.instanceType}${offer ? ` (${offer.architecture}, ${offer.vcpus} vCPUs, ${offer.memoryGiB} GiB)` : ''}, Alpine Linux`,
+			`Its disk: ${setupVolumeGiB} GiB gp3, encrypted (it goes with the instance)`,
 			aws.elasticIp === undefined ? 'A new Elastic IP (released by hoist destroy)' : `Your Elastic IP ${aws.elasticIp} (kept by hoist destroy)`,
 			`Security group ${stackName}: SSH (22) from ${aws.sshCidr}; HTTP (80), HTTPS (443) and HTTP/3 (443/udp) from anywhere`,
 			`Key pair ${stackName} (an ed25519 key made in .hoist/)`,

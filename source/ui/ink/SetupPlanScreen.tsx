@@ -26,7 +26,9 @@ export function SetupPlanScreen({plan, configFile, exitAfterFrame = true}: Setup
 				<Text bold>The plan: in {plan.where}</Text>
 				{plan.creates.map((line, index) => (
 					<Box key={index}>
-						<Text>  • </Text>
+						<Box width={4} flexShrink={0}>
+							<Text>  •</Text>
+						</Box>
 						<Text>{line}</Text>
 					</Box>
 				))}
@@ -44,7 +46,7 @@ export function SetupPlanScreen({plan, configFile, exitAfterFrame = true}: Setup
 					{plan.cost.lines.map((line, index) => (
 						<Text key={index}>
 							{'  '}
-							{line.what.padEnd(width)}  {line.perMonth === undefined ? 'no price in hoist\'s table: see aws.amazon.com/ec2/pricing' : dollars(line.perMonth)}
+							{line.what.padEnd(width)}  {line.perMonth === undefined ? 'not in hoist\'s price table' : dollars(line.perMonth)}
 						</Text>
 					))}
 					<Text dimColor>  ({plan.cost.label})</Text>
