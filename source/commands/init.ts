@@ -8,7 +8,9 @@ export const init = defineCommand({
 domain, the target: a new EC2 instance or a server you have, and so on), writes a commented hoist.yml, shows what
 will be created with a rough monthly cost, and on yes runs \`hoist up\`. It needs a terminal; without one, write
 hoist.yml yourself (README, "Configuration"). It never changes an existing hoist.yml.`,
-	flags: {},
+	flags: {
+		merge: {type: 'string', value: 'FILE', description: 'Settings the setup does not ask about (a private ACME CA, DNS resolvers, …), in hoist.yml\'s own form, written into the new hoist.yml'},
+	},
 	needs: 'nothing',
 	run: async ({args, io}) => {
 		const {runGuidedSetup} = await import('../setup/guided-setup.js');

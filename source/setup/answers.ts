@@ -8,6 +8,8 @@ export interface SetupAnswers {
 	email?: string;
 	/** Let's Encrypt's staging CA first (recommended) or production. */
 	staging: boolean;
+	/** Another ACME CA, from `hoist init --merge` (not an answer: the plan names it). */
+	acmeDirectory?: string;
 	target: AwsTarget | ServerTarget;
 	registry?: {server: string; username: string};
 }

@@ -6,12 +6,14 @@ import type {CommandIo} from '../cli/io.js';
 import {canAsk} from '../cli/confirm.js';
 import {showScreen, terminalAsk, type Ask} from '../cli/terminal.js';
 import {secretEnv} from '../config/secrets.js';
+import {parseConfig} from '../config/load.js';
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {SetupAnswers} from './answers.js';
 import {readAwsProfiles} from './aws-profiles.js';
 import {findComposeFile} from './compose-discovery.js';
 import {localPublicAddress} from './public-address.js';
+import {mergedValue, mergeInto, readMergeSettings} from './merge-settings.js';
 import {askSetup, type SetupFacts} from './questions.js';
 import {renderConfig} from './render-config.js';
 import {setupPlan} from './setup-plan.js';
@@ -50,6 +52,10 @@ export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: 
 		});
 	}
 	const dir = dirname(configPath);
+	const mergeFile = typeof args.flags['merge'] === 'string' ? resolve(args.flags['merge']) : undefined;
+	// Read before the first question: a file that is not there is said now, not after ten answers.
+	const merge = mergeFile === undefined ? undefined : readMergeSettings(mergeFile);
+	const acmeDirectory = mergedValue(merge, 'acme.directory');
 	const ask = options.ask ?? terminalAsk(io);
 	const composeFile = findComposeFile(dir);
 	const localAddress = localPublicAddress();
@@ -59,11 +65,24 @@ export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: 
 		aws: readAwsProfiles(io.env),
 		...(composeFile ? {composeFile} : {}),
 		...(localAddress ? {localAddress} : {}),
+		...(typeof acmeDirectory === 'string' ? {acmeDirectory} : {}),
 		...options.facts,
 	};
 	io.stdout.write('Setting up hoist for this folder: a few questions, then hoist.yml and the plan. Ctrl-C stops without writing anything.\n');
 	const answers = await askSetup(ask, facts);
-	const text = renderConfig(answers, options.today ?? new Date().toISOString().slice(0, 10));
+	const rendered = renderConfig(answers, options.today ?? new Date().toISOString().slice(0, 10));
+	const text = merge ? mergeInto(rendered, merge) : rendered;
+	// Never a hoist.yml that hoist itself would refuse: the answers passed the schema's own checks; merged settings may not.
+	try {
+		parseConfig(text, basename(configPath), dir);
+	} catch (error) {
+		if (!(error instanceof UserError) || !merge) throw error;
+		throw new UserError(`The settings from ${printable(basename(merge.file))} do not fit: ${error.message}`, {
+			code: 'USAGE',
+			...(error.hint ? {hint: error.hint} : {}),
+			nextSteps: [`Fix ${printable(merge.file)} and run \`hoist init --merge …\` again; nothing was written.`],
+		});
+	}
 	// wx: a hoist.yml that appeared while the questions were open is not overwritten.
 	writeFileSync(configPath, text, {flag: 'wx', mode: 0o644});
 

@@ -33,6 +33,8 @@ export interface SetupFacts {
 	aws: AwsProfiles;
 	/** A public address on one of this machine's interfaces. */
 	localAddress?: string;
+	/** An ACME directory given with --merge: then there is no Let's Encrypt staging question. */
+	acmeDirectory?: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswer
 		message: 'Email for Let\'s Encrypt\'s notices about your certificate (optional, Enter to skip)',
 		validate: asValidate(emailAnswer),
 	})).trim();
-	const staging = await ask.select({
+	const staging = facts.acmeDirectory !== undefined ? false : await ask.select({
 		message: 'Which Let\'s Encrypt CA first?',
 		choices: [
 			{name: 'Staging first (recommended)', value: true, description: 'generous limits while you try things; browsers warn; switch with acme.staging: false'},
@@ -89,6 +91,7 @@ export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswer
 		domain,
 		...(email === '' ? {} : {email}),
 		staging,
+		...(facts.acmeDirectory === undefined ? {} : {acmeDirectory: facts.acmeDirectory}),
 		target,
 		...(registry ? {registry} : {}),
 	};

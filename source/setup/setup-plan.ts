@@ -24,7 +24,7 @@ export function setupPlan(answers: SetupAnswers): SetupPlan {
 	const stackName = `hoist-${answers.stack}`;
 	const onServer = [
 		`Podman and compose (installed when missing), your stack in /srv/hoist/${answers.stack}`,
-		`Caddy in front of ${answers.service}:${answers.port}, HTTPS for ${answers.domain} from Let's Encrypt${answers.staging ? ' (staging first)' : ''}`,
+		`Caddy in front of ${answers.service}:${answers.port}, HTTPS for ${answers.domain} from ${answers.acmeDirectory === undefined ? `Let's Encrypt${answers.staging ? ' (staging first)' : ''}` : `the CA at ${answers.acmeDirectory}`}`,
 		...(answers.registry ? [`A login to ${answers.registry.server} as ${answers.registry.username} (the token from HOIST_REGISTRY_TOKEN or asked for)`] : []),
 	];
 	if (answers.target.kind === 'server') {

@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {CommandLine} from '../../../source/cli/command.js';
+import type {Ask} from '../../../source/cli/terminal.js';
 import {loadConfig} from '../../../source/config/load.js';
 import {CancelledError, UserError} from '../../../source/errors.js';
 import {main} from '../../../source/main.js';
@@ -153,6 +154,58 @@ describe('hoist init on a terminal', () => {
 		const error = await done.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(CancelledError);
 		expect((error as CancelledError).exitCode).toBe(130);
+		expect(existsSync(join(dir, 'hoist.yml'))).toBe(false);
+	});
+});
+
+/** Answers by question, for tests about what happens around the questions; the select's default when not given. */
+function scripted(answers: Array<[RegExp, unknown]>): {ask: Ask; asked: string[]} {
+	const asked: string[] = [];
+	const answer = (message: string, fallback: unknown) => {
+		asked.push(message);
+		const found = answers.find(([pattern]) => pattern.test(message));
+		return Promise.resolve(found ? found[1] : fallback);
+	};
+	return {
+		asked,
+		ask: {
+			// As the prompt does: the answer passes the question's check, or the test is wrong.
+			input: async (question) => {
+				const value = (await answer(question.message, question.default ?? '')) as string;
+				const verdict = await question.validate?.(value);
+				if (verdict !== undefined && verdict !== true) throw new Error(`"${value}" for "${question.message}": ${String(verdict)}`);
+				return value;
+			},
+			password: (question) => answer(question.message, '') as Promise<string>,
+			confirm: (question) => answer(question.message, question.default ?? false) as Promise<boolean>,
+			select: (question) => answer(question.message, question.default ?? question.choices[0]?.value) as Promise<never>,
+		},
+	};
+}
+
+describe('hoist init --merge', () => {
+	const serverAnswers: Array<[RegExp, unknown]> = [[/domain/, 'app.example.test'], [/Where should it run/, 'server'], [/server's address/, '10.77.0.2'], [/images .*need a login/, false]];
+
+	it('an ACME directory from the file: no staging question, and the plan names that CA', async () => {
+		const file = join(dir, 'sandbox.yml');
+		writeFileSync(file, 'acme:\n  directory: https://10.77.0.1:14000/dir\nssh:\n  waitSeconds: 30\n');
+		const {ask, asked} = scripted(serverAnswers);
+		const tty = fakeTty();
+		const up = vi.fn(async () => 0);
+		await expect(runGuidedSetup(tty.io, {...args(), flags: {merge: file}}, {ask, facts: {...noAws, env: {}}, up})).resolves.toBe(0);
+		expect(asked.some((message) => /Let's Encrypt CA/.test(message))).toBe(false);
+		expect(loadConfig(join(dir, 'hoist.yml')).config).toMatchObject({acme: {directory: 'https://10.77.0.1:14000/dir', staging: false}, ssh: {waitSeconds: 30}, server: {host: '10.77.0.2'}});
+		expect(tty.screen()).toContain('HTTPS for app.example.test from the CA at https://10.77.0.1:14000/dir');
+		expect(up).toHaveBeenCalledTimes(1);
+	});
+
+	it('settings that do not fit are refused and nothing is written', async () => {
+		const file = join(dir, 'bad.yml');
+		writeFileSync(file, 'dns:\n  resolvers: [not-an-address]\n');
+		const {ask} = scripted(serverAnswers);
+		const error = await runGuidedSetup(fakeTty().io, {...args(), flags: {merge: file}}, {ask, facts: {...noAws, env: {}}}).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(UserError);
+		expect((error as UserError).message).toMatch(/^The settings from bad\.yml do not fit: hoist\.yml:\d+:\d+: dns\.resolvers\.0: expected an IP address/);
 		expect(existsSync(join(dir, 'hoist.yml'))).toBe(false);
 	});
 });
