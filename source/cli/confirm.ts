@@ -10,12 +10,12 @@ export async function canAsk(args: CommandLine, io: CommandIo): Promise<boolean>
 }
 
 /**
- * Asks a yes/no question on the terminal (Enter means no unless `answerIfEnter` says otherwise). "n" is an answer, not an interruption: it returns false.
+ * Asks a yes/no question on the terminal (default no), through the terminal hand-off. "n" is an answer, not an interruption: it returns false.
  * Ctrl-C at the prompt, or SIGTERM/SIGHUP, is an interruption and throws CancelledError, with nothing changed.
  */
-export async function askYesNo(io: CommandIo, message: string, answerIfEnter = false): Promise<boolean> {
+export async function askYesNo(io: CommandIo, message: string): Promise<boolean> {
 	const {terminalAsk} = await import('./terminal.js');
-	return terminalAsk(io).confirm({message, default: answerIfEnter});
+	return terminalAsk(io).confirm({message, default: false});
 }
 
 /** After "no": says that nothing changed, in the output's own form, and exits 0 (a decline is not a failure). */
