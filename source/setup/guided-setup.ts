@@ -7,7 +7,7 @@ import {canAsk} from '../cli/confirm.js';
 import {showScreen, terminalAsk, type Ask} from '../cli/terminal.js';
 import {secretEnv} from '../config/secrets.js';
 import {parseConfig} from '../config/load.js';
-import {UserError} from '../errors.js';
+import {CancelledError, UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {SetupAnswers} from './answers.js';
 import {readAwsProfiles} from './aws-profiles.js';
@@ -89,7 +89,14 @@ export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: 
 	const {SetupPlanScreen} = await import('../ui/ink/SetupPlanScreen.js');
 	await showScreen(io, createElement(SetupPlanScreen, {plan: setupPlan(answers), configFile: shown}));
 	for (const line of tokenNote(answers, io.env)) io.stdout.write(`${line}\n`);
-	const go = await ask.confirm({message: answers.target.kind === 'aws' ? 'Create these now and deploy (hoist up)?' : 'Set up the server now and deploy (hoist up)?', default: true});
+	let go: boolean;
+	try {
+		go = await ask.confirm({message: answers.target.kind === 'aws' ? 'Create these now and deploy (hoist up)?' : 'Set up the server now and deploy (hoist up)?', default: true});
+	} catch (error) {
+		// The question's own words ("Nothing was changed") would hide that hoist.yml is there now.
+		if (!(error instanceof CancelledError)) throw error;
+		throw new CancelledError(`Stopped before anything was created. ${shown} is written: run \`hoist up\` when you are ready.`, [], error.signal);
+	}
 	if (!go) {
 		io.stdout.write(`Nothing was created. ${shown} is written: change it if you like, then run \`hoist up\`.\n`);
 		return 0;

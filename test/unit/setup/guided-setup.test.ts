@@ -199,6 +199,16 @@ describe('hoist init --merge', () => {
 		expect(up).toHaveBeenCalledTimes(1);
 	});
 
+	it('Ctrl-C at the plan\'s question: hoist.yml stays, and the message says so (not "nothing was changed")', async () => {
+		const {ask} = scripted(serverAnswers);
+		const stopped: Ask = {...ask, confirm: async (question) => (/deploy \(hoist up\)/.test(question.message) ? Promise.reject(new CancelledError('Stopped by Ctrl-C. Nothing was changed.')) : ask.confirm(question))};
+		const error = await runGuidedSetup(fakeTty().io, args(), {ask: stopped, facts: {...noAws, env: {}}}).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(CancelledError);
+		expect((error as CancelledError).exitCode).toBe(130);
+		expect((error as CancelledError).message).toMatch(/^Stopped before anything was created\. .*hoist\.yml is written: run `hoist up` when you are ready\.$/);
+		expect(loadConfig(join(dir, 'hoist.yml')).config.server?.host).toBe('10.77.0.2');
+	});
+
 	it('settings that do not fit are refused and nothing is written', async () => {
 		const file = join(dir, 'bad.yml');
 		writeFileSync(file, 'dns:\n  resolvers: [not-an-address]\n');
