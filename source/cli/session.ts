@@ -65,9 +65,11 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	const files = stackFiles(dir);
 	if (config.aws) checkAwsEnvironment(io.env, config.aws);
 	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
+	const checked = (await options.before?.(config, plan)) ?? [];
+	// After the command's own questions: a token is not asked for a run the person has just declined.
 	const fromEnvironment = readSecrets(io.env);
 	const secrets = (await options.completeSecrets?.(config, fromEnvironment)) ?? fromEnvironment;
-	const warnings = [...secretWarnings(secrets), ...((await options.before?.(config, plan)) ?? [])];
+	const warnings = [...secretWarnings(secrets), ...checked];
 	if (signal.aborted) throw stoppedBefore(options.command, signal);
 	const redactor = new Redactor();
 	redactor.add(secrets.registryToken);
