@@ -1,6 +1,5 @@
 import type {Config} from '../config/schema.js';
 import type {Warning} from '../config/warnings.js';
-import {CancelledError, cancellationOf} from '../errors.js';
 import type {CommandLine} from './command.js';
 import type {CommandIo} from './io.js';
 
@@ -11,35 +10,18 @@ export async function canAsk(args: CommandLine, io: CommandIo): Promise<boolean>
 }
 
 /**
- * Asks a yes/no question on the terminal (default no). "n" is an answer, not an interruption: it returns false.
+ * Asks a yes/no question on the terminal (default no), through the terminal hand-off. "n" is an answer, not an interruption: it returns false.
  * Ctrl-C at the prompt, or SIGTERM/SIGHUP, is an interruption and throws CancelledError, with nothing changed.
  */
 export async function askYesNo(io: CommandIo, message: string): Promise<boolean> {
-	const {confirm} = await import('@inquirer/prompts');
-	let yes: boolean;
-	try {
-		yes = await confirm({message, default: false}, {input: io.stdin, output: io.stdout, signal: io.cancellation.signal});
-	} catch {
-		const stop = io.cancellation.signal.aborted ? cancellationOf(io.cancellation.signal) : new CancelledError();
-		throw new CancelledError(`${stop.message} Nothing was changed.`, [], stop.signal);
-	}
-	await handOverStdin(io);
-	return yes;
+	const {terminalAsk} = await import('./terminal.js');
+	return terminalAsk(io).confirm({message, default: false});
 }
 
 /** After "no": says that nothing changed, in the output's own form, and exits 0 (a decline is not a failure). */
 export function declined(json: boolean, stdout: NodeJS.WritableStream, message: string): number {
 	stdout.write(json ? `${JSON.stringify({type: 'declined', at: Date.now(), message})}\n` : `${message}\n`);
 	return 0;
-}
-
-/**
- * The prompt's readline closes stdin on the next tick and Ink's unmount unrefs it; mounting Ink in the same tick
- * would lose its keys (stack.md §6). Wait a tick and keep stdin referenced.
- */
-async function handOverStdin(io: CommandIo): Promise<void> {
-	await new Promise<void>((resolve) => setImmediate(resolve));
-	io.stdin.ref();
 }
 
 /** Thrown when the person answers no before anything was touched; the command exits 0 (see `declined`). */

@@ -1,6 +1,6 @@
 import {loadConfig} from '../config/load.js';
 import type {Config} from '../config/schema.js';
-import {readSecrets} from '../config/secrets.js';
+import {readSecrets, type Secrets} from '../config/secrets.js';
 import {secretWarnings, type Warning} from '../config/warnings.js';
 import {checkAwsEnvironment} from '../aws/environment.js';
 import {Journal, type JournalData} from '../engine/journal.js';
@@ -47,6 +47,11 @@ export interface SessionOptions {
 	before?: (config: Config, plan: Plan) => Promise<Warning[]>;
 	/** The steps to run instead of the wizard's (e.g. `hoist dns`: the DNS step alone), with its closing message. */
 	plan?: () => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
+	/**
+	 * Secrets the environment did not give, asked for before the screen starts (`hoist up`'s hidden token question).
+	 * What it returns flows on exactly as HOIST_REGISTRY_TOKEN would: to the redactor and the steps, nowhere else.
+	 */
+	completeSecrets?: (config: Config, secrets: Secrets) => Promise<Secrets>;
 }
 
 /**
@@ -58,10 +63,13 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	const {signal} = io.cancellation;
 	const {config, dir} = loadConfig(args.config);
 	const files = stackFiles(dir);
-	const secrets = readSecrets(io.env);
 	if (config.aws) checkAwsEnvironment(io.env, config.aws);
 	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
-	const warnings = [...secretWarnings(secrets), ...((await options.before?.(config, plan)) ?? [])];
+	const checked = (await options.before?.(config, plan)) ?? [];
+	// After the command's own questions: a token is not asked for a run the person has just declined.
+	const fromEnvironment = readSecrets(io.env);
+	const secrets = (await options.completeSecrets?.(config, fromEnvironment)) ?? fromEnvironment;
+	const warnings = [...secretWarnings(secrets), ...checked];
 	if (signal.aborted) throw stoppedBefore(options.command, signal);
 	const redactor = new Redactor();
 	redactor.add(secrets.registryToken);

@@ -3,6 +3,7 @@ import type {RunEnvironment} from '../engine/runner.js';
 import {runPlan, type RunOutcome} from '../engine/runner.js';
 import {errorView} from '../engine/events.js';
 import type {Config} from '../config/schema.js';
+import type {Secrets} from '../config/secrets.js';
 import type {Warning} from '../config/warnings.js';
 import type {Plan} from '../engine/step.js';
 import {UserError, asHoistError} from '../errors.js';
@@ -42,7 +43,11 @@ stopped therefore resumes at the first step that is not done.`,
 			await trustServerHostKey(config, stackFiles(dirname(resolve(args.config))), args, io);
 			return warnings;
 		};
-		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before}, async ({plan, env: firstEnv, renderer, journal, closingMessage, reload}) => {
+		const completeSecrets = async (config: Config, secrets: Secrets): Promise<Secrets> => {
+			const {askRegistryToken} = await import('../cli/registry-token.js');
+			return askRegistryToken(config, secrets, args, io);
+		};
+		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before, completeSecrets}, async ({plan, env: firstEnv, renderer, journal, closingMessage, reload}) => {
 			let start = from;
 			let env = firstEnv;
 			let outcome: RunOutcome;

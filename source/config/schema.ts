@@ -53,7 +53,7 @@ const domain = z
 	})
 	.transform((value) => value.replace(/\.$/, ''));
 
-function cidrProblem(value: string): string | undefined {
+export function cidrProblem(value: string): string | undefined {
 	const [address, prefix, extra] = value.split('/');
 	if (address === undefined || prefix === undefined || extra !== undefined || !/^\d{1,3}$/.test(prefix)) {
 		return 'expected an address range like "203.0.113.7/32"';
@@ -145,9 +145,31 @@ const caaIdentity = z
 	.string(expected('a CA\'s CAA domain like "letsencrypt.org"'))
 	.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, {error: 'expected a CA\'s CAA domain like "letsencrypt.org"'});
 
+const email = z.email({error: 'expected an email address'});
+
+const instanceType = z
+	.string(expected('an EC2 instance type like "t3.micro"'))
+	.regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {error: 'expected an EC2 instance type like "t3.micro"'});
+
+const awsRegion = z.string(expected('a region like "eu-west-1"')).regex(awsRegionPattern, {error: 'expected a region like "eu-west-1"'});
+
+const loginUser = z.string(expected('the login user')).regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, {error: 'expected a login name like "alpine"'});
+
+const hostName = z.string(expected('the address or name of the server'))
+	.min(1, notEmpty)
+	.max(253, {error: (issue) => `is ${String(issue.input).length} characters long; a host name has at most 253`});
+
+const registryServer = z
+	.string(expected('a registry host like "ghcr.io"'))
+	.regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, {error: 'expected a registry host like "ghcr.io", without https://'});
+
+const registryUser = z.string(expected('the registry user name')).min(1, notEmpty);
+
+const elasticIpId = awsId('eipalloc', 'eipalloc-0123456789abcdef0');
+
 const acmeSection = z
 	.strictObject({
-		email: z.email({error: 'expected an email address'}).optional(),
+		email: email.optional(),
 		directory: httpsUrl.optional(),
 		staging: z.boolean(expected('true or false')).default(false),
 		caRoot: z.string(expected('a path to a PEM file')).min(1, notEmpty).optional(),
@@ -184,15 +206,9 @@ export const configSchema = z.strictObject({
 			keepReleases: z.number(expected('a number of releases')).int({error: 'expected a whole number'}).min(1, {error: 'expected at least 1'}).max(50, {error: 'expected at most 50'}).default(3),
 		}, expected('a compose section with service and port')),
 	aws: z.strictObject({
-		region: z
-			.string(expected('a region like "eu-west-1"'))
-			.regex(awsRegionPattern, {error: 'expected a region like "eu-west-1"'})
-			.optional(),
+		region: awsRegion.optional(),
 		profile: z.string(expected('an AWS profile name')).min(1, notEmpty).optional(),
-		instanceType: z
-			.string(expected('an EC2 instance type like "t3.micro"'))
-			.regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {error: 'expected an EC2 instance type like "t3.micro"'})
-			.default('t3.micro'),
+		instanceType: instanceType.default('t3.micro'),
 		alpineRelease: alpineRelease.optional(),
 		volumeGiB: z
 			.number(expected('a size in GiB'))
@@ -201,15 +217,13 @@ export const configSchema = z.strictObject({
 			.max(16384, {error: 'expected at most 16384 GiB'})
 			.default(10),
 		sshCidr: cidr,
-		elasticIp: awsId('eipalloc', 'eipalloc-0123456789abcdef0').optional(),
+		elasticIp: elasticIpId.optional(),
 		subnet: awsId('subnet', 'subnet-0123456789abcdef0').optional(),
 	}, expected('an aws section with at least sshCidr')).optional(),
 	server: z
 		.strictObject({
-			host: z.string(expected('the address or name of the server'))
-				.min(1, notEmpty)
-				.max(253, {error: (issue) => `is ${String(issue.input).length} characters long; a host name has at most 253`}),
-			user: z.string(expected('the login user')).regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, {error: 'expected a login name like "alpine"'}).default('alpine'),
+			host: hostName,
+			user: loginUser.default('alpine'),
 			port: port.default(22),
 			hostKey: z
 				.string(expected('the server\'s public host key, e.g. "ssh-ed25519 AAAA…"'))
@@ -264,10 +278,8 @@ export const configSchema = z.strictObject({
 		.default({swapMb: 1024}),
 	registry: z
 		.strictObject({
-			server: z
-				.string(expected('a registry host like "ghcr.io"'))
-				.regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, {error: 'expected a registry host like "ghcr.io", without https://'}),
-			username: z.string(expected('the registry user name')).min(1, notEmpty),
+			server: registryServer,
+			username: registryUser,
 		}, expected('a registry section with server and username'))
 		.optional(),
 }).superRefine((config, ctx) => {
@@ -321,3 +333,30 @@ export const secretKeys: Record<string, string> = {
 	secretAccessKey: 'the AWS credential chain (AWS_PROFILE, aws configure, aws sso login)',
 	accessKeyId: 'the AWS credential chain (AWS_PROFILE, aws configure, aws sso login)',
 };
+
+/** The first problem a schema finds with one value, in the words hoist.yml's errors use; undefined when it passes. */
+function problemOf(schema: z.ZodType): (value: unknown) => string | undefined {
+	return (value) => {
+		const result = schema.safeParse(value);
+		return result.success ? undefined : result.error.issues[0]?.message;
+	};
+}
+
+/**
+ * The checks of single hoist.yml fields, for the guided setup's questions: the same rules and messages as the file's
+ * own validation, so an answer the setup accepts is one hoist.yml accepts.
+ */
+export const fieldProblems = {
+	stack: problemOf(stackName),
+	domain: problemOf(domain),
+	email: problemOf(email),
+	port: problemOf(port),
+	region: problemOf(awsRegion),
+	instanceType: problemOf(instanceType),
+	sshCidr: problemOf(cidr),
+	elasticIp: problemOf(elasticIpId),
+	serverHost: problemOf(hostName),
+	serverUser: problemOf(loginUser),
+	registryServer: problemOf(registryServer),
+	registryUser: problemOf(registryUser),
+} as const;
