@@ -172,15 +172,17 @@ fi
 if [[ -n $keep ]]; then
 	cat <<TXT
 
-[demo] Left up (--keep). From $demo, with the sandbox's environment:
-  cd $demo && . $DIR/env.sh && export HOIST_REGISTRY_TOKEN=\$HOIST_SANDBOX_REGISTRY_PASSWORD
-  node $cli status
-  node $cli logs web
-  node $cli ssh -- uptime
-  WEB_TAG=v2 node $cli deploy      # the fixture's second release, swapped with no failed request
+[demo] Left up (--keep). To look around, in a shell with the sandbox's environment:
+  cd $demo
+  . $DIR/env.sh; export HOIST_REGISTRY_TOKEN=\$HOIST_SANDBOX_REGISTRY_PASSWORD
+  hoist() { node $cli "\$@"; }
+  hoist status
+  hoist logs web
+  hoist ssh -- uptime
+  WEB_TAG=v2 hoist deploy          # the fixture's second release, swapped in with no failed request
   curl --cacert $HOIST_SANDBOX_ACME_ROOT --resolve $HOIST_SANDBOX_DOMAIN:443:$HOIST_SANDBOX_HOST https://$HOIST_SANDBOX_DOMAIN/
-  node $cli destroy --yes
-  $SANDBOX_SRC/down.sh            # stops the sandbox
+  hoist destroy --yes
+  $SANDBOX_SRC/down.sh             # stops the sandbox
 TXT
 fi
 exit "$status"
