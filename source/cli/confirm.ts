@@ -27,6 +27,30 @@ export async function askYesNo(io: CommandIo, message: string): Promise<boolean>
 	return yes;
 }
 
+/** One choice of a question asked with askChoice: what the person reads, and what the caller gets back. */
+export interface Choice<Value extends string> {
+	value: Value;
+	name: string;
+	description?: string;
+}
+
+/**
+ * Asks the person to pick one of `choices` (arrow keys, Enter). Ctrl-C, SIGTERM or SIGHUP at the prompt is an
+ * interruption, with nothing changed, as for askYesNo.
+ */
+export async function askChoice<Value extends string>(io: CommandIo, message: string, choices: ReadonlyArray<Choice<Value>>, preselected?: Value): Promise<Value> {
+	const {select} = await import('@inquirer/prompts');
+	let value: Value;
+	try {
+		value = await select<Value>({message, choices: [...choices], loop: false, ...(preselected === undefined ? {} : {default: preselected})}, {input: io.stdin, output: io.stdout, signal: io.cancellation.signal});
+	} catch {
+		const stop = io.cancellation.signal.aborted ? cancellationOf(io.cancellation.signal) : new CancelledError();
+		throw new CancelledError(`${stop.message} Nothing was changed.`, [], stop.signal);
+	}
+	await handOverStdin(io);
+	return value;
+}
+
 /** After "no": says that nothing changed, in the output's own form, and exits 0 (a decline is not a failure). */
 export function declined(json: boolean, stdout: NodeJS.WritableStream, message: string): number {
 	stdout.write(json ? `${JSON.stringify({type: 'declined', at: Date.now(), message})}\n` : `${message}\n`);
@@ -37,7 +61,7 @@ export function declined(json: boolean, stdout: NodeJS.WritableStream, message: 
  * The prompt's readline closes stdin on the next tick and Ink's unmount unrefs it; mounting Ink in the same tick
  * would lose its keys (stack.md §6). Wait a tick and keep stdin referenced.
  */
-async function handOverStdin(io: CommandIo): Promise<void> {
+export async function handOverStdin(io: CommandIo): Promise<void> {
 	await new Promise<void>((resolve) => setImmediate(resolve));
 	io.stdin.ref();
 }

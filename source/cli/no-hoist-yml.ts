@@ -1,0 +1,16 @@
+import {UserError} from '../errors.js';
+import {printable} from '../text/printable.js';
+import type {CommandLine} from './command.js';
+import type {CommandIo} from './io.js';
+
+/**
+ * Bare `hoist` where there is no hoist.yml. This is the one place the guided setup (`hoist init`) plugs into: until
+ * it does, hoist says how to make the file and exits 2 (there is nothing to work on).
+ */
+export async function noHoistYml(args: CommandLine, _io: CommandIo): Promise<number> {
+	const what = args.config === 'hoist.yml' ? 'hoist.yml here' : printable(args.config);
+	throw new UserError(`No ${what}: run \`hoist init\` to create one.`, {
+		code: 'NO_CONFIG',
+		nextSteps: ['Run `hoist init` in the folder of your docker-compose.yml: it asks a few questions and writes hoist.yml.', 'Or give another file with --config PATH.'],
+	});
+}
