@@ -64,7 +64,7 @@ export function resumeWhen(view: ResumeView): string {
 export function resumeErrorLines(view: ResumeView): string[] {
 	if (view.run.error) return formatError(view.run.error);
 	return view.run.outcome === 'interrupted'
-		? ['It was stopped (Ctrl-C, a signal, or the process was killed) before it could finish; the journal is saved.']
+		? ['Stopped (Ctrl-C, a signal, or a kill) before it finished; the journal is saved.']
 		: [];
 }
 

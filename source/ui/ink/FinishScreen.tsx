@@ -37,7 +37,6 @@ export function FinishScreen({facts}: {facts: FinishFacts}) {
 					<Row label="Certificate">
 						{printable(certificate.issuer)}
 						{certificate.notAfter ? `, valid until ${day(certificate.notAfter)}` : ''}
-						{certificate.staging ? <Text color="yellow"> (staging: browsers will warn; set acme.staging: false)</Text> : null}
 					</Row>
 				) : facts.noHttps && 'reason' in facts.noHttps ? (
 					<Row label="No HTTPS">{printable(facts.noHttps.reason)}</Row>
@@ -49,6 +48,7 @@ export function FinishScreen({facts}: {facts: FinishFacts}) {
 				<Row label={server.instanceId ? 'Instance' : 'Server'}>
 					{server.instanceId ? `${printable(server.instanceId)} at ${printable(server.address)} (${printable(server.login)})` : `${printable(server.login)} (your own machine)`}
 				</Row>
+				{certificate?.staging ? <Text color="yellow">Staging: browsers will warn; set acme.staging: false and run `hoist up` for a trusted one.</Text> : null}
 				{facts.httpsAfterMs === undefined ? null : <Row label="Time to HTTPS">{formatDuration(facts.httpsAfterMs)}</Row>}
 				{facts.bootCommand ? <Row label="After a reboot">{printable(facts.bootCommand)} (no service manager)</Row> : null}
 			</Box>
