@@ -18,19 +18,14 @@ import type {ReadOnlyStack} from './read-only.js';
  */
 export async function runBare(args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
 	const terminal = await canAsk(args, io);
-	if (!existsSync(resolve(args.config))) {
-		bareRoute({configFound: false, situation: {state: 'none'}, terminal});
+	const configFound = existsSync(resolve(args.config));
+	const stack = configFound ? (await import('./read-only.js')).openReadOnly(args.config) : undefined;
+	const route = bareRoute({configFound, situation: situationOf(stack?.journal?.data, stack?.running), terminal});
+	if (route.kind === 'setup' || stack === undefined) {
 		const {noHoistYml} = await import('./no-hoist-yml.js');
 		return noHoistYml(args, io);
 	}
-	const {openReadOnly} = await import('./read-only.js');
-	const stack = openReadOnly(args.config);
-	const route = bareRoute({configFound: true, situation: situationOf(stack.journal?.data, stack.running), terminal});
 	switch (route.kind) {
-		case 'setup': {
-			const {noHoistYml} = await import('./no-hoist-yml.js');
-			return noHoistYml(args, io);
-		}
 		case 'status':
 			return runCommand(table, 'status', {}, args, io);
 		case 'first-run':
