@@ -5,13 +5,17 @@ import {printable} from '../../text/printable.js';
 import {day} from '../finish-lines.js';
 import {formatDuration} from '../format-duration.js';
 
-/** One labelled row; the labels line up. */
+/** One labelled row; the labels line up, and a long value wraps under its own column. */
 function Row({label, children}: {label: string; children: ReactNode}) {
 	return (
-		<Text>
-			<Text dimColor>{label.padEnd(15)}</Text>
-			{children}
-		</Text>
+		<Box>
+			<Box width={16} flexShrink={0}>
+				<Text dimColor>{label}</Text>
+			</Box>
+			<Box flexShrink={1}>
+				<Text>{children}</Text>
+			</Box>
+		</Box>
 	);
 }
 
