@@ -39,6 +39,8 @@ function terminal(args: string[], env: NodeJS.ProcessEnv) {
 			await new Promise((resolve) => setTimeout(resolve, 150));
 		},
 		keys: (keys: string) => child.stdin.write(keys),
+		/** Ends on its own, with the keyboard still open. */
+		exited,
 		async exit(): Promise<number | null> {
 			child.stdin.end();
 			return exited;
@@ -121,5 +123,28 @@ describe.runIf(hasScript)('bare `hoist` on a terminal', () => {
 		await screen.waitFor(/All steps done\./);
 		expect(await screen.exit()).toBe(0);
 		expect(existsSync(stack.journal)).toBe(true);
+	}, 30_000);
+
+	it('`up --yes` on a terminal asks nothing, not even retry: a failed step ends the run (exit 2) with no key pressed', async () => {
+		stack = makeTempStack();
+		writeFileSync(envOf().FIXTURE_FAIL_FLAG, '');
+		const screen = terminal(['up', '--yes'], envOf());
+		const code = await Promise.race([screen.exited, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 8000))]);
+		expect(code).toBe(2);
+		expect(screen.text()).toContain('Fixture step beta failed');
+		expect(screen.text()).not.toContain('r retry');
+		await screen.exit();
+	}, 20_000);
+
+	it('Ctrl-C at the resume question is an interruption: exit 130, nothing changed', async () => {
+		stack = makeTempStack();
+		await failedUp();
+		const before = readFileSync(stack.journal, 'utf8');
+		const screen = terminal([], envOf());
+		await screen.waitFor(/What now\?/);
+		screen.keys('\u0003');
+		await screen.waitFor(/Nothing was changed\./);
+		expect(await screen.exit()).toBe(130);
+		expect(readFileSync(stack.journal, 'utf8')).toBe(before);
 	}, 30_000);
 });
