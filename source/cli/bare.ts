@@ -105,11 +105,15 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 	}
 }
 
-/** The plan's steps (id and title) for "restart from a step"; none after a destroy, or when hoist.yml does not load. */
+/**
+ * The plan's steps (id and title) for "restart from a step"; none after a destroy, or when hoist.yml does not load.
+ * From the plan's outline: loading the steps themselves (the AWS SDK) would hold up the screen for a list.
+ */
 async function planSteps(stack: ReadOnlyStack, run: UnfinishedRun, io: CommandIo): Promise<Array<{id: string; title: string}>> {
 	if (run.command !== 'up' || !stack.config) return [];
-	const plan = io.plan ?? (await (await import('../../steps/plan.js')).buildPlan(stack.config));
-	return plan.map((step) => ({id: step.id, title: step.title}));
+	if (io.plan) return io.plan.map((step) => ({id: step.id, title: step.title}));
+	const {planOutline} = await import('../../steps/outline.js');
+	return planOutline(stack.config);
 }
 
 function loadedConfig(stack: ReadOnlyStack): Config {

@@ -5,6 +5,7 @@ import type {Target} from '../../source/remote/target.js';
 import type {JournalData} from '../../source/engine/journal.js';
 import {buildPlan, dnsClosingMessage, dnsOnlyPlan} from '../../steps/plan.js';
 import {finishFacts} from '../../steps/finish.js';
+import {planOutline} from '../../steps/outline.js';
 import {finishLines} from '../../source/ui/finish-lines.js';
 import {sshReady} from '../../steps/ssh-ready.js';
 import {serverTarget} from '../../steps/target.js';
@@ -18,6 +19,16 @@ describe('the plan is built from hoist.yml', () => {
 		expect(plan.map((step) => step.id)).toEqual([
 			'compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy', 'dns', 'certificate',
 		]);
+	});
+
+	it('the outline (ids and titles, no step loaded) is the plan, for every kind of target, with and without a registry', async () => {
+		const registry = {server: 'ghcr.io', username: 'octocat'};
+		for (const target of [{aws: {sshCidr: '203.0.113.7/32'}}, {server: {host: 'vm.example.test'}}]) {
+			for (const extra of [{}, {registry}]) {
+				const config = configSchema.parse({...common, ...target, ...extra});
+				expect(planOutline(config)).toEqual((await buildPlan(config)).map((step) => ({id: step.id, title: step.title})));
+			}
+		}
 	});
 
 	it('logs in to a registry only when hoist.yml names one', async () => {
