@@ -37,14 +37,19 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
 		if (version && command === undefined) return printVersion(io, args.json);
-		if (help || command === undefined) {
+		if (help) {
 			const {helpText, helpJson} = await import('./cli/help.js');
 			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
-			return help || argv.length === 0 ? 0 : exitCodes.user;
+			return 0;
 		}
 		process.env['NODE_ENV'] ??= 'production';
 		// The SDK's notice about future Node versions would land in the middle of the screen; hoist's engines say what it needs.
 		process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+		if (command === undefined) {
+			// `hoist` alone: the resume screen, the status, or the way to start, as the stack's journal says.
+			const {runBare} = await import('./cli/bare.js');
+			return await runBare(args, io, table);
+		}
 		const {stackAccess} = await import('./cli/stack-access.js');
 		return await command.run({args, io, stack: stackAccess(command.needs, args, io)});
 	} catch (error) {

@@ -31,34 +31,6 @@ export function withRelease(plan: Plan, release: AnyStep): Plan {
 	return plan.map((step) => (step.id === 'deploy' ? release : step));
 }
 
-/** What the user does after a successful `hoist up`. */
-export function closingMessage(journal: JournalData, config: Config): string[] {
-	const target = stepOutputs(journal, 'target');
-	if (!target) return [];
-	const upload = stepOutputs(journal, 'upload');
-	const dns = stepOutputs(journal, 'dns');
-	const certificate = stepOutputs(journal, 'certificate');
-	const lines: string[] = [];
-	if (certificate?.status === 'issued') {
-		const until = certificate.notAfter ? `, valid until ${certificate.notAfter.slice(0, 10)}` : '';
-		lines.push(`Your stack answers at https://${config.domain}/ (Caddy in front of ${config.compose.service}; certificate from ${certificate.issuer ?? 'the CA'}${until}).`);
-		const redirects = certificate.names.filter((name) => name !== config.domain);
-		if (redirects.length > 0) lines.push(`${redirects.join(', ')} ${redirects.length === 1 ? 'redirects' : 'redirect'} there.`);
-		if (certificate.staging) {
-			lines.push('staging certificate: browsers will warn. Set acme.staging: false and run `hoist up` for a trusted one (only the certificate step runs again).');
-		}
-	} else {
-		lines.push(`Your stack answers at http://${target.publicAddress}/ (Caddy in front of ${config.compose.service}).`);
-		if (dns?.status === 'skipped') lines.push(`No HTTPS: ${dns.reason ?? 'the DNS step was skipped'}.`);
-		else lines.push(`Next: at your DNS provider, create an A record ${config.domain} → ${target.publicAddress}.`);
-	}
-	return [
-		...lines,
-		...(upload?.boot === 'none' ? [`This server has no service manager: after a reboot, run ${upload.dir}/hoist-boot.sh start.`] : []),
-		'`hoist status` shows what was created; `hoist destroy` removes it all.',
-	];
-}
-
 /**
  * `hoist dns`: the DNS watcher alone, for a stack that has a server. The server's address comes from the journal (no
  * SSH, no AWS call); the watch is recorded like the wizard's own DNS step.

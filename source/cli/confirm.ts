@@ -2,6 +2,7 @@ import type {Config} from '../config/schema.js';
 import type {Warning} from '../config/warnings.js';
 import type {CommandLine} from './command.js';
 import type {CommandIo} from './io.js';
+import type {Choice} from './terminal.js';
 
 /** Whether a person can answer a question: a terminal on both ends, and the screen (not --json, CI or a pipe). */
 export async function canAsk(args: CommandLine, io: CommandIo): Promise<boolean> {
@@ -16,6 +17,15 @@ export async function canAsk(args: CommandLine, io: CommandIo): Promise<boolean>
 export async function askYesNo(io: CommandIo, message: string): Promise<boolean> {
 	const {terminalAsk} = await import('./terminal.js');
 	return terminalAsk(io).confirm({message, default: false});
+}
+
+/**
+ * Asks the person to pick one of `choices` (arrow keys, Enter). Ctrl-C, SIGTERM or SIGHUP at the prompt is an
+ * interruption, with nothing changed, as for askYesNo.
+ */
+export async function askChoice<Value extends string>(io: CommandIo, message: string, choices: ReadonlyArray<Choice<Value>>, preselected?: Value): Promise<Value> {
+	const {terminalAsk} = await import('./terminal.js');
+	return terminalAsk(io).select<Value>({message, choices: [...choices], ...(preselected === undefined ? {} : {default: preselected})});
 }
 
 /** After "no": says that nothing changed, in the output's own form, and exits 0 (a decline is not a failure). */

@@ -15,6 +15,8 @@ export function helpText(table: readonly CommandSpec[], command: CommandSpec | u
 	return `hoist — from a docker-compose.yml and a domain to https://your-domain on your own AWS account or server.
 
 Usage: hoist <command> [options]
+       hoist             picks up where the stack is: the resume screen after a failed or stopped run,
+                         the status after a finished one, or how to start
 
 Commands:
 ${list}

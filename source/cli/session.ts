@@ -25,7 +25,7 @@ export interface Session {
 	journal: Journal;
 	renderer: Renderer;
 	plan: Plan;
-	/** Lines shown after a successful `up`: what the user does next. */
+	/** Lines shown after a successful run of a plan of its own (`hoist dns`): what the user does next. */
 	closingMessage: (journal: JournalData, config: Config) => string[];
 	env: RunEnvironment;
 	/**
@@ -126,7 +126,8 @@ function stoppedBefore(command: string, signal: AbortSignal): CancelledError {
 }
 
 async function wizardPlan(config: Config): Promise<{plan: Plan; closingMessage: Session['closingMessage']}> {
-	const {buildPlan, closingMessage} = await import('../../steps/plan.js');
-	return {plan: await buildPlan(config), closingMessage};
+	const {buildPlan} = await import('../../steps/plan.js');
+	// `hoist up` ends on the finish facts (steps/finish.ts), not on closing lines.
+	return {plan: await buildPlan(config), closingMessage: () => []};
 }
 

@@ -20,7 +20,7 @@ stopped therefore resumes at the first step that is not done.`,
 	flags: {
 		from: {type: 'string', value: 'STEP', description: 'Run STEP and every step after it again, even if they look done'},
 		restart: {type: 'boolean', description: 'Start over with a new run; the record of created resources is kept'},
-		yes: {type: 'boolean', short: 'y', description: 'Accept risky settings in hoist.yml (e.g. SSH open to all) without asking; never trusts an unknown host key'},
+		yes: {type: 'boolean', short: 'y', description: 'Ask nothing: accept risky settings in hoist.yml (e.g. SSH open to all); a missing answer (HOIST_REGISTRY_TOKEN) is an error; never trusts an unknown host key'},
 	},
 	needs: 'lock',
 	run: async ({args, io, stack}) => {
@@ -32,28 +32,39 @@ stopped therefore resumes at the first step that is not done.`,
 					nextSteps: [`Use one of: ${plan.map((step) => step.id).join(', ')}.`],
 				});
 			}
-			const [{confirmWarnings}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}] = await Promise.all([
+			const [{confirmWarnings, canAsk}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
 				import('../cli/confirm.js'),
 				import('../cli/host-key-trust.js'),
 				import('../engine/stack-files.js'),
 				import('node:path'),
+				import('../cli/answers.js'),
+				import('../remote/known-hosts.js'),
 			]);
+			const files = stackFiles(dirname(resolve(args.config)));
+			// With --yes or without a terminal nobody answers a question: what is missing stops the run now, all of it named.
+			if (args.flags['yes'] === true || !(await canAsk(args, io))) {
+				const serverKeyPinned = config.server !== undefined && pinFor(files.knownHosts, config.server.host) !== undefined;
+				const why = args.flags['yes'] === true ? '`hoist up --yes` asks nothing' : 'There is no terminal to ask on';
+				const refusal = missingAnswersError(missingAnswers(config, {env: io.env, serverKeyPinned}), why);
+				if (refusal) throw refusal;
+			}
 			const warnings = await confirmWarnings(config, args, io);
 			// Before the screen starts: the question about an existing server's host key is asked on the plain terminal.
-			await trustServerHostKey(config, stackFiles(dirname(resolve(args.config))), args, io);
+			await trustServerHostKey(config, files, args, io);
 			return warnings;
 		};
 		const completeSecrets = async (config: Config, secrets: Secrets): Promise<Secrets> => {
 			const {askRegistryToken} = await import('../cli/registry-token.js');
 			return askRegistryToken(config, secrets, args, io);
 		};
-		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before, completeSecrets}, async ({plan, env: firstEnv, renderer, journal, closingMessage, reload}) => {
+		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before, completeSecrets}, async ({plan, env: firstEnv, renderer, journal, reload}) => {
 			let start = from;
 			let env = firstEnv;
 			let outcome: RunOutcome;
 			for (;;) {
 				outcome = await runPlan(plan, env, {command: 'up', ...(start === undefined ? {} : {from: start})});
-				if (outcome.result !== 'failed') break;
+				// --yes asks nothing, not even "retry?": a failed run ends with its exit code.
+				if (outcome.result !== 'failed' || args.flags['yes'] === true) break;
 				const next = await retryWithFreshConfig(renderer, reload);
 				if (!next) break;
 				// A retry resumes like a new `hoist up`, with hoist.yml read again: checks skip what is done.
@@ -63,8 +74,10 @@ stopped therefore resumes at the first step that is not done.`,
 			if (outcome.result === 'ok') {
 				const {recordRelease} = await import('../cli/releases.js');
 				recordRelease(journal, 'up');
-				const lines = closingMessage(journal.data, env.config);
-				if (lines.length > 0) renderer.showMessage(lines);
+				// One source of the finish facts; each renderer shows them its own way (screen, lines, JSON event).
+				const {finishFacts} = await import('../../steps/finish.js');
+				const facts = finishFacts(journal.data, env.config);
+				if (facts) renderer.showFinish(facts);
 			}
 			return outcome.error?.exitCode ?? 0;
 		});

@@ -1,4 +1,5 @@
 import type {EngineEvent, ErrorView} from '../engine/events.js';
+import type {FinishFacts} from '../engine/finish.js';
 import type {Renderer} from './renderer.js';
 
 /** `--json`: one JSON object per line, the engine's events as they are; errors outside a run as type "error". */
@@ -24,6 +25,11 @@ export class JsonRenderer implements Renderer {
 
 	showMessage(lines: string[]): void {
 		this.#write({type: 'message', at: Date.now(), lines});
+	}
+
+	/** The finish facts as fields of one event, for scripts. */
+	showFinish(facts: FinishFacts): void {
+		this.#write({type: 'finish', at: Date.now(), ...facts});
 	}
 
 	async close(): Promise<void> {}

@@ -1,5 +1,7 @@
 import {detailKey} from '../engine/details.js';
 import type {EngineEvent, ErrorView} from '../engine/events.js';
+import type {FinishFacts} from '../engine/finish.js';
+import {finishLines} from './finish-lines.js';
 import {formatDuration} from './format-duration.js';
 import {formatError} from './format-error.js';
 import type {Renderer} from './renderer.js';
@@ -67,6 +69,10 @@ export class PlainRenderer implements Renderer {
 
 	showMessage(lines: string[]): void {
 		this.#out.write(`${lines.join('\n')}\n`);
+	}
+
+	showFinish(facts: FinishFacts): void {
+		this.showMessage(finishLines(facts));
 	}
 
 	async close(): Promise<void> {}

@@ -1,4 +1,5 @@
 import type {EngineEvent, ErrorView} from '../engine/events.js';
+import type {FinishFacts} from '../engine/finish.js';
 
 /**
  * Turns the engine's event stream into output. Three implementations share it: Ink on a terminal,
@@ -14,6 +15,8 @@ export interface Renderer {
 	showError(error: ErrorView): void;
 	/** A closing message after the run, e.g. next steps. */
 	showMessage(lines: string[]): void;
+	/** After a successful `hoist up`: the URL, certificate, server, time to HTTPS and the next commands. */
+	showFinish(facts: FinishFacts): void;
 	/** Flushes and restores the terminal. */
 	close(): Promise<void>;
 }

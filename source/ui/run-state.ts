@@ -1,6 +1,7 @@
 import {detailKey, type StepDetail} from '../engine/details.js';
 import type {EngineEvent, ErrorView, PlannedStep, RunResult} from '../engine/events.js';
 import type {StepStatus} from '../engine/step-status.js';
+import type {FinishFacts} from '../engine/finish.js';
 
 
 export interface StepProgress {
@@ -45,6 +46,8 @@ export interface RunState {
 	outsideError?: ErrorView;
 	/** Closing lines from the renderer, shown under the step list. */
 	messages: string[];
+	/** After a successful `hoist up`: the finish screen's facts. */
+	finish?: FinishFacts;
 }
 
 /** A chatty step (an image pull) must not grow memory without bound; the screen shows far fewer. */

@@ -130,8 +130,12 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		expect(await caddyStartedAt(sandbox, 'certs')).toBe(caddyStarted);
 		const done = result.events.find((event) => event['type'] === 'step-done' && event['stepId'] === 'certificate')!;
 		expect(String(done['summary'])).toMatch(new RegExp(`^Pebble Intermediate CA [0-9a-f]+ for ${domain.replaceAll('.', '\\.')}, www\\.`));
-		const message = result.events.find((event) => event['type'] === 'message') as {lines: string[]};
-		expect(message.lines[0]).toMatch(new RegExp(`^Your stack answers at https://${domain.replaceAll('.', '\\.')}/ \\(Caddy in front of web; certificate from Pebble Intermediate CA`));
+		// The finish facts as one JSON event: the URL, the issuer, and how long HTTPS took in this run.
+		const finish = result.events.find((event) => event['type'] === 'finish') as {url: string; https: boolean; certificate: {issuer: string}; httpsAfterMs: number};
+		expect(finish.url).toBe(`https://${domain}/`);
+		expect(finish.https).toBe(true);
+		expect(finish.certificate.issuer).toMatch(/^Pebble Intermediate CA/);
+		expect(finish.httpsAfterMs).toBeGreaterThan(0);
 		expect(readTrace(trace).filter((entry) => entry.type === 'connect')).toHaveLength(1);
 
 		const page = await browse(sandbox, domain);

@@ -154,7 +154,7 @@ describe('crashes and restarts of the server half', () => {
 		const sandbox = emulator.sandbox();
 		const stack = emulator.stack({stack: 'reboot'});
 		const result = await deployed(stack);
-		expect(result.events.find((event) => event['type'] === 'message')).toMatchObject({lines: expect.arrayContaining([expect.stringContaining('/srv/hoist/reboot/hoist-boot.sh start')])});
+		expect(result.events.find((event) => event['type'] === 'finish')).toMatchObject({bootCommand: '/srv/hoist/reboot/hoist-boot.sh start'});
 		expect((await instancePodman(sandbox, ['stop', '--all', '--time', '1'])).code).toBe(0);
 		await expect(httpGet(sandbox, '/health')).rejects.toThrow();
 		const boot = await sshAsStack(sandbox, stack.dir, 'doas sh /srv/hoist/reboot/hoist-boot.sh start');

@@ -8,6 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {cliPath} from '../helpers/run-cli.js';
+import {keepCapture} from '../screens/artifacts.js';
 import {authorizeKey, clearAuthorizedKeys, readSandboxEnv, resetMoto, wipeInstance, type SandboxEnv} from '../sandbox/sandbox.js';
 
 const socket = `hoist-e2e-${process.pid}`;
@@ -78,12 +79,28 @@ it('asks to trust the host key before the screen starts; yes pins it, and the sc
 	first.keys('C-c');
 	await first.waitFor(/EXIT=130/);
 	expect(readFileSync(knownHosts, 'utf8')).toContain(`10.77.0.2 ${hostKey} instance=server`);
+	keepCapture('tty-stopped-by-ctrl-c', first.screen());
 	first.close();
+	// Ctrl-C left a valid journal: it parses, and it says the run was cancelled.
+	const journal = JSON.parse(readFileSync(stack.journal, 'utf8')) as {runs: Array<{command: string; result?: string}>};
+	expect(journal.runs.at(-1)).toMatchObject({command: 'up', result: 'cancelled'});
 
-	const second = terminal('second', ['up']);
+	// Bare `hoist` then opens on the resume screen; Enter picks "Resume", which finishes the run on the finish screen.
+	const second = terminal('second', []);
+	await second.waitFor(/What now\?/);
+	keepCapture('tty-resume-screen', second.screen());
+	expect(second.screen()).toMatch(/The last `hoist up` of stack tty was interrupted/);
+	expect(second.screen()).toMatch(/❯ Resume/);
+	expect(second.screen()).toContain('Restart from a step you choose');
+	second.keys('Enter');
 	await second.waitFor(/EXIT=\d+/, 120_000);
+	keepCapture('tty-finish-screen', second.screen());
 	expect(second.screen()).not.toContain('Trust this key');
 	expect(second.screen()).toContain('EXIT=0');
+	expect(second.screen()).toContain('All steps done.');
+	expect(second.screen()).toMatch(/answers \(Caddy in front of web\)/);
+	expect(second.screen()).toMatch(/Server +alpine@10\.77\.0\.2 \(your own machine\)/);
+	for (const command of ['status', 'logs', 'ssh', 'deploy', 'rollback', 'destroy']) expect(second.screen()).toMatch(new RegExp(`hoist ${command} +\\S`));
 	second.close();
 });
 

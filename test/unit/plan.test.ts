@@ -3,7 +3,10 @@ import {configSchema} from '../../source/config/schema.js';
 import type {RemoteSession} from '../../source/remote/session.js';
 import type {Target} from '../../source/remote/target.js';
 import type {JournalData} from '../../source/engine/journal.js';
-import {buildPlan, closingMessage, dnsClosingMessage, dnsOnlyPlan} from '../../steps/plan.js';
+import {buildPlan, dnsClosingMessage, dnsOnlyPlan} from '../../steps/plan.js';
+import {finishFacts} from '../../steps/finish.js';
+import {planOutline} from '../../steps/outline.js';
+import {finishLines} from '../../source/ui/finish-lines.js';
 import {sshReady} from '../../steps/ssh-ready.js';
 import {serverTarget} from '../../steps/target.js';
 import {createHarness} from '../helpers/step-context.js';
@@ -16,6 +19,16 @@ describe('the plan is built from hoist.yml', () => {
 		expect(plan.map((step) => step.id)).toEqual([
 			'compose', 'preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy', 'dns', 'certificate',
 		]);
+	});
+
+	it('the outline (ids and titles, no step loaded) is the plan, for every kind of target, with and without a registry', async () => {
+		const registry = {server: 'ghcr.io', username: 'octocat'};
+		for (const target of [{aws: {sshCidr: '203.0.113.7/32'}}, {server: {host: 'vm.example.test'}}]) {
+			for (const extra of [{}, {registry}]) {
+				const config = configSchema.parse({...common, ...target, ...extra});
+				expect(planOutline(config)).toEqual((await buildPlan(config)).map((step) => ({id: step.id, title: step.title})));
+			}
+		}
 	});
 
 	it('logs in to a registry only when hoist.yml names one', async () => {
@@ -61,18 +74,23 @@ describe('the plan is built from hoist.yml', () => {
 describe('after the run', () => {
 	const config = configSchema.parse({...common, aliases: ['www.app.example.test'], aws: {sshCidr: '203.0.113.7/32'}});
 	const target: Target = {kind: 'aws', host: '44.192.0.10', port: 22, user: 'alpine', privateKeyPath: '/k', identity: 'i-1', publicAddress: '44.192.0.10'};
-	const journal = (steps: Record<string, object>) => ({steps: Object.fromEntries(Object.entries(steps).map(([id, outputs]) => [id, {status: 'done' as const, outputs}]))}) as unknown as JournalData;
+	const journal = (steps: Record<string, object>) => ({runs: [], steps: Object.fromEntries(Object.entries(steps).map(([id, outputs]) => [id, {status: 'done' as const, outputs}]))}) as unknown as JournalData;
+	// The plain rendering of the finish facts: what a CI log shows after `hoist up`.
+	const closingMessage = (data: JournalData, settings: typeof config) => finishLines(finishFacts(data, settings)!);
 	const issued = {
 		status: 'issued', names: ['app.example.test', 'www.app.example.test'], address: '44.192.0.10', staging: false, issuer: 'R11',
 		notAfter: '2026-04-01T00:00:00.000Z', acme: {directory: 'https://acme-v02.api.letsencrypt.org/directory', caRoot: false}, certificates: [],
 	};
 
 	it('names the HTTPS address, the issuer and the redirect once the certificate is confirmed', () => {
-		expect(closingMessage(journal({target, certificate: issued}), config)).toEqual([
+		const lines = closingMessage(journal({target, certificate: issued}), config);
+		expect(lines.slice(0, 4)).toEqual([
 			'Your stack answers at https://app.example.test/ (Caddy in front of web; certificate from R11, valid until 2026-04-01).',
 			'www.app.example.test redirects there.',
-			'`hoist status` shows what was created; `hoist destroy` removes it all.',
+			'Server: instance i-1 at 44.192.0.10 (alpine@44.192.0.10)',
+			'Next:',
 		]);
+		expect(lines.slice(4).map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(['hoist status', 'hoist logs', 'hoist ssh', 'hoist deploy', 'hoist rollback', 'hoist destroy']);
 	});
 
 	it('says when the certificate is a staging one, and how to get a trusted one', () => {

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {RunState} from '../run-state.js';
 import {FailureBanner} from './FailureBanner.js';
+import {FinishScreen} from './FinishScreen.js';
 import {LogTail} from './LogTail.js';
 import {StepList} from './StepList.js';
 
@@ -41,6 +42,7 @@ export function RunScreen({state, now, tick}: RunScreenProps) {
 			{state.messages.map((line, index) => (
 				<Text key={index}>{line}</Text>
 			))}
+			{state.finish === undefined ? null : <FinishScreen facts={state.finish} />}
 		</Box>
 	);
 }

@@ -62,6 +62,9 @@ export function createInkRenderer(options: RendererOptions, inkOptions: InkTestO
 		showMessage(lines) {
 			store.update((state) => ({...state, messages: [...state.messages, ...lines]}));
 		},
+		showFinish(facts) {
+			store.update((state) => ({...state, finish: facts}));
+		},
 		async close() {
 			// Before unmounting, so the frame left on screen does not offer keys that no longer work.
 			answerRetry('quit');

@@ -1,0 +1,123 @@
+import {existsSync} from 'node:fs';
+import {resolve} from 'node:path';
+import type {Config} from '../config/schema.js';
+import type {UnfinishedRun} from '../engine/situation.js';
+import {situationOf} from '../engine/situation.js';
+import {BugError} from '../errors.js';
+import {printable} from '../text/printable.js';
+import {bareExitCodes, bareRoute, type BareRoute} from './bare-route.js';
+import type {CommandLine, CommandSpec} from './command.js';
+import {askChoice, askYesNo, canAsk, Declined} from './confirm.js';
+import {handOverStdin} from './terminal.js';
+import type {CommandIo} from './io.js';
+import type {ReadOnlyStack} from './read-only.js';
+
+/**
+ * `hoist` without a command: picks up where the stack is (bare-route.ts decides). Every way on runs an existing
+ * command (up, up --from, destroy, status) through the command table, so nothing here duplicates their work.
+ * Without a terminal it never asks: it prints what it would offer, with the command for each.
+ */
+export async function runBare(args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
+	const terminal = await canAsk(args, io);
+	const configFound = existsSync(resolve(args.config));
+	const stack = configFound ? (await import('./read-only.js')).openReadOnly(args.config) : undefined;
+	const route = bareRoute({configFound, situation: situationOf(stack?.journal?.data, stack?.running), terminal});
+	if (route.kind === 'setup' || stack === undefined) {
+		const {noHoistYml} = await import('./no-hoist-yml.js');
+		return noHoistYml(args, io);
+	}
+	switch (route.kind) {
+		case 'status':
+			return runCommand(table, 'status', {}, args, io);
+		case 'first-run':
+			return firstRun(route, stack, args, io, table);
+		case 'resume':
+			return resume(route, stack, args, io, table);
+	}
+}
+
+/** Runs another command of the table as if it had been typed, with these flags. */
+async function runCommand(table: readonly CommandSpec[], name: string, flags: CommandLine['flags'], args: CommandLine, io: CommandIo): Promise<number> {
+	const command = table.find((candidate) => candidate.name === name);
+	if (!command) throw new BugError(`Bare \`hoist\` wanted the command "${name}", which the table does not have.`, {code: 'BUG_COMMAND_TABLE'});
+	const line: CommandLine = {config: args.config, json: args.json, flags, positionals: [], rest: []};
+	const {stackAccess} = await import('./stack-access.js');
+	return command.run({args: line, io, stack: stackAccess(command.needs, line, io)});
+}
+
+async function firstRun(route: Extract<BareRoute, {kind: 'first-run'}>, stack: ReadOnlyStack, args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
+	const config = loadedConfig(stack);
+	const head = route.destroyedAt
+		? `Stack ${config.stack} was destroyed at ${route.destroyedAt}.`
+		: `Nothing has run for stack ${config.stack} yet (no journal in ${stack.files.stateDir}).`;
+	if (args.json) {
+		io.stdout.write(`${JSON.stringify({type: 'first-run', stack: config.stack, ...(route.destroyedAt ? {destroyedAt: route.destroyedAt} : {}), next: 'hoist up'})}\n`);
+		return bareExitCodes.ok;
+	}
+	if (!route.ask) {
+		io.stdout.write(`${printable(head)}\nNext: run \`hoist up\` to create the server and deploy.\n`);
+		return bareExitCodes.ok;
+	}
+	io.stdout.write(`${printable(head)}\n`);
+	if (!(await askYesNo(io, `Run \`hoist up\` now (${config.aws ? 'a new EC2 instance' : `the server ${printable(config.server?.host ?? '')}`}, then ${printable(config.domain)})?`))) {
+		throw new Declined('Nothing was changed. Run `hoist up` when you are ready.');
+	}
+	return runCommand(table, 'up', {}, args, io);
+}
+
+async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOnlyStack, args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
+	const {resumeJson, resumeLines, resumeOffers} = await import('../ui/resume-view.js');
+	const steps = await planSteps(stack, route.run, io);
+	const offers = resumeOffers(route.run, steps);
+	const view = {stack: stack.journal?.data.stack ?? stack.config?.stack ?? '', run: route.run, steps, offers, now: Date.now()};
+	if (args.json) {
+		io.stdout.write(`${JSON.stringify(resumeJson(view))}\n`);
+		return bareExitCodes.unfinished;
+	}
+	if (!route.ask) {
+		io.stdout.write(`${resumeLines(view).join('\n')}\n`);
+		return bareExitCodes.unfinished;
+	}
+	if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') process.env['FORCE_COLOR'] = '0';
+	const [{showOnce}, {ResumeScreen}, {createElement}] = await Promise.all([import('../ui/ink/show-once.js'), import('../ui/ink/ResumeScreen.js'), import('react')]);
+	await showOnce(createElement(ResumeScreen, {view}), {stdout: io.stdout, stdin: io.stdin, stderr: io.stderr});
+	await handOverStdin(io);
+	const choice = await askChoice(io, 'What now?', [
+		...offers.map((offer) => ({value: offer.action, name: offer.label, description: offer.command})),
+		{value: 'quit' as const, name: 'Quit: leave everything as it is', description: 'Run `hoist` again later'},
+	]);
+	switch (choice) {
+		case 'resume':
+			return runCommand(table, route.run.command, {}, args, io);
+		case 'restart-from': {
+			const from = await askChoice(
+				io,
+				'Run again from which step? (it and every step after it run, even if they look done)',
+				steps.map((step) => ({value: step.id, name: `${step.id} — ${step.title}`, description: `hoist up --from ${step.id}`})),
+				route.run.stepId,
+			);
+			return runCommand(table, 'up', {from}, args, io);
+		}
+		case 'destroy':
+			// destroy asks its own question, naming what it removes.
+			return runCommand(table, 'destroy', {}, args, io);
+		case 'quit':
+			throw new Declined('Nothing was changed.');
+	}
+}
+
+/**
+ * The plan's steps (id and title) for "restart from a step"; none after a destroy, or when hoist.yml does not load.
+ * From the plan's outline: loading the steps themselves (the AWS SDK) would hold up the screen for a list.
+ */
+async function planSteps(stack: ReadOnlyStack, run: UnfinishedRun, io: CommandIo): Promise<Array<{id: string; title: string}>> {
+	if (run.command !== 'up' || !stack.config) return [];
+	if (io.plan) return io.plan.map((step) => ({id: step.id, title: step.title}));
+	const {planOutline} = await import('../../steps/outline.js');
+	return planOutline(stack.config);
+}
+
+function loadedConfig(stack: ReadOnlyStack): Config {
+	if (!stack.config) throw stack.configError ?? new BugError('hoist.yml neither loaded nor failed.', {code: 'BUG_CONFIG'});
+	return stack.config;
+}

@@ -1,0 +1,21 @@
+import {UserError} from '../errors.js';
+import {printable} from '../text/printable.js';
+import type {CommandLine} from './command.js';
+import {canAsk} from './confirm.js';
+import type {CommandIo} from './io.js';
+
+/**
+ * Bare `hoist` where there is no hoist.yml: on a terminal, the guided setup (`hoist init`); without one nobody can
+ * answer its questions, so hoist says how to make the file and exits 2 (there is nothing to work on).
+ */
+export async function noHoistYml(args: CommandLine, io: CommandIo): Promise<number> {
+	if (await canAsk(args, io)) {
+		const {runGuidedSetup} = await import('../setup/guided-setup.js');
+		return runGuidedSetup(io, args);
+	}
+	const what = args.config === 'hoist.yml' ? 'hoist.yml here' : printable(args.config);
+	throw new UserError(`No ${what}: run \`hoist init\` to create one.`, {
+		code: 'NO_CONFIG',
+		nextSteps: ['Run `hoist init` in the folder of your docker-compose.yml, on a terminal: it asks a few questions and writes hoist.yml.', 'Or give another file with --config PATH.'],
+	});
+}

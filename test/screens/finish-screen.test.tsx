@@ -1,0 +1,58 @@
+import {stripVTControlCharacters} from 'node:util';
+import {cleanup, render} from 'ink-testing-library';
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {FinishScreen} from '../../source/ui/ink/FinishScreen.js';
+import {finishFacts} from '../../steps/finish.js';
+import {keepCapture} from './artifacts.js';
+import {startInkRenderer} from './fake-terminal.js';
+import {awsTarget, finishConfig, finishedJournal, issuedCertificate} from './finish-facts.js';
+import {successfulRetry} from './run-events.js';
+
+afterEach(() => {
+	cleanup();
+});
+
+function frameOf(journal = finishedJournal()): string {
+	const {lastFrame} = render(<FinishScreen facts={finishFacts(journal, finishConfig)!} />);
+	return stripVTControlCharacters(lastFrame() ?? '');
+}
+
+describe('the finish screen', () => {
+	it('the URL, certificate issuer and expiry, instance and address, time to HTTPS, and the day-two commands', () => {
+		const frame = frameOf();
+		keepCapture('finish-https', frame);
+		expect(frame).toContain('https://app.example.test/ answers (Caddy in front of web)');
+		expect(frame).toContain('www.app.example.test redirects there');
+		expect(frame).toMatch(/Certificate +R11, valid until 2027-02-28/);
+		expect(frame).toMatch(/Instance +i-0abc123 at 44\.192\.0\.10 \(alpine@44\.192\.0\.10\)/);
+		expect(frame).toMatch(/Time to HTTPS +3m05s/);
+		for (const command of ['status', 'logs', 'ssh', 'deploy', 'rollback', 'destroy']) expect(frame).toMatch(new RegExp(`hoist ${command} +\\S`));
+		expect(frame).toMatch(/^╭─+╮$/m);
+	});
+
+	it('a staging certificate says browsers will warn', () => {
+		const frame = frameOf(finishedJournal({certificate: {...issuedCertificate, staging: true, issuer: '(STAGING) Ersatz Edamame E1'}}));
+		expect(frame).toContain('(STAGING) Ersatz Edamame E1');
+		expect(frame).toContain('Staging: browsers will warn; set acme.staging: false and run `hoist up` for a trusted one.');
+	});
+
+	it('no HTTPS yet: the http address and the A record to create; no time to HTTPS', () => {
+		const frame = frameOf(finishedJournal({certificate: {status: 'skipped', names: [], address: '44.192.0.10', staging: false, acme: {}, certificates: []}, target: awsTarget}));
+		keepCapture('finish-no-https', frame);
+		expect(frame).toContain('http://44.192.0.10/ answers');
+		expect(frame).toContain('at your DNS provider, create an A record app.example.test → 44.192.0.10');
+		expect(frame).not.toContain('Time to HTTPS');
+	});
+
+	it('ends the run screen of a successful `hoist up` (the Ink renderer shows it under the steps)', async () => {
+		const {renderer, stdout} = startInkRenderer({tty: true});
+		for (const event of successfulRetry()) renderer.onEvent(event);
+		renderer.showFinish(finishFacts(finishedJournal(), finishConfig)!);
+		await vi.waitFor(() => expect(stdout.lastFrame()).toContain('Time to HTTPS'));
+		const frame = stdout.lastFrame();
+		await renderer.close();
+		keepCapture('run-then-finish', frame);
+		expect(frame).toContain('All steps done.');
+		expect(frame.indexOf('All steps done.')).toBeLessThan(frame.indexOf('https://app.example.test/ answers'));
+	});
+});

@@ -1,0 +1,38 @@
+import {describe, expect, it} from 'vitest';
+import {missingAnswers, missingAnswersError} from '../../../source/cli/answers.js';
+import {configSchema} from '../../../source/config/schema.js';
+
+const base = {stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}};
+const registry = {server: 'ghcr.io', username: 'me'};
+
+describe('the answers `hoist up` needs when nobody can be asked', () => {
+	it('a registry section without HOIST_REGISTRY_TOKEN blocks; with it, nothing is missing', () => {
+		const config = configSchema.parse({...base, aws: {sshCidr: '10.77.0.1/32'}, registry});
+		const missing = missingAnswers(config, {env: {}, serverKeyPinned: false});
+		expect(missing).toEqual([{field: 'HOIST_REGISTRY_TOKEN', blocking: true, message: 'registry section present (ghcr.io, user me) but HOIST_REGISTRY_TOKEN is not set'}]);
+		expect(missingAnswers(config, {env: {HOIST_REGISTRY_TOKEN: 'ghp_x'}, serverKeyPinned: false})).toEqual([]);
+		// An empty variable is no token.
+		expect(missingAnswers(config, {env: {HOIST_REGISTRY_TOKEN: ''}, serverKeyPinned: false})).toHaveLength(1);
+	});
+
+	it('an existing server without server.hostKey and nothing pinned is named, but does not block on its own', () => {
+		const config = configSchema.parse({...base, server: {host: '10.77.0.2'}});
+		const missing = missingAnswers(config, {env: {}, serverKeyPinned: false});
+		expect(missing.map((answer) => [answer.field, answer.blocking])).toEqual([['server.hostKey', false]]);
+		expect(missingAnswersError(missing, 'x')).toBeUndefined();
+		expect(missingAnswers(config, {env: {}, serverKeyPinned: true})).toEqual([]);
+		const named = configSchema.parse({...base, server: {host: '10.77.0.2', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyFakeKeyFakeKeyFakeKeyFakeKeyFake'}});
+		expect(missingAnswers(named, {env: {}, serverKeyPinned: false})).toEqual([]);
+	});
+
+	it('one error names every missing answer at once, each with its way to answer', () => {
+		const config = configSchema.parse({...base, server: {host: '10.77.0.2'}, registry});
+		const error = missingAnswersError(missingAnswers(config, {env: {}, serverKeyPinned: false}), '`hoist up --yes` asks nothing');
+		expect(error?.exitCode).toBe(2);
+		expect(error?.code).toBe('ANSWERS_MISSING');
+		expect(error?.message).toBe('`hoist up --yes` asks nothing, and 2 answers are missing: HOIST_REGISTRY_TOKEN, server.hostKey.');
+		expect(error?.hint).toContain('registry section present (ghcr.io, user me) but HOIST_REGISTRY_TOKEN is not set');
+		expect(error?.hint).toContain('server.hostKey is not set and no key of 10.77.0.2 is pinned yet');
+		expect(error?.nextSteps).toHaveLength(2);
+	});
+});
