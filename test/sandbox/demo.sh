@@ -155,7 +155,7 @@ hoist up || status=$?
 stop_adder
 [[ -t 1 && -s $added_log ]] && say "$(cat "$added_log")"
 
-# Time to HTTPS, from the journal: from the start of this run to the certificate step's end (each step's share below).
+# The finish screen says the time to HTTPS; here is where it went, step by step, from the journal.
 if [[ $status == 0 ]] && jq -e '.steps.certificate.status == "done"' "$journal" >/dev/null 2>&1; then
 	jq -r '
 		def secs: sub("\\.[0-9]+Z$"; "Z") | fromdate;
@@ -163,7 +163,7 @@ if [[ $status == 0 ]] && jq -e '.steps.certificate.status == "done"' "$journal" 
 		def t: secs + ms;
 		(.runs[-1].startedAt | t) as $start
 		| ((.steps.certificate.finishedAt | t) - $start) as $total
-		| "Time to HTTPS: \($total * 10 | round / 10) s (from hoist up to a certificate from Pebble)",
+		| "Where the \($total * 10 | round / 10) s to HTTPS went (from hoist up to a certificate from Pebble):",
 		  (.steps | to_entries[] | select(.value.durationMs != null and .value.reused != true)
 		   | "  \(.key | . + " " * (16 - length)) \(.value.durationMs / 100 | round / 10) s")' "$journal" |
 		{ read -r headline; say "$headline"; cat; }
