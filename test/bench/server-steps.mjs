@@ -8,7 +8,7 @@
 // finds it at once and the certificate follows.
 // Needs a running sandbox, and changes it (resets the emulator and the instance), so hold its lock:
 //   flock /tmp/hoist-sandbox.lock node test/bench/server-steps.mjs [--json]       (npm run bench runs it for you)
-// Settings: BENCH_BUILD=bundle|tsc (default bundle: what bin ships).
+// Settings: BENCH_BUILD=bundle|tsc (default bundle: what bin ships); BENCH_TRACES=DIR keeps each run's events and SSH trace.
 import {execFileSync, spawn} from 'node:child_process';
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -75,6 +75,12 @@ function hoistJson(args) {
 		child.on('close', (code) => {
 			const wallMs = Date.now() - started;
 			if (code !== 0) return reject(new Error(`hoist ${args.join(' ')} exited ${code}:\n${stdout.slice(-3000)}\n${stderr}`));
+			if (process.env.BENCH_TRACES) {
+				// Kept for a closer look: the events and the SSH trace of each run.
+				const name = `${args[0]}-${Date.now()}`;
+				if (existsSync(trace)) cpSync(trace, join(process.env.BENCH_TRACES, `${name}.trace.jsonl`), {force: true});
+				writeFileSync(join(process.env.BENCH_TRACES, `${name}.events.jsonl`), stdout);
+			}
 			const events = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
 			const entries = existsSync(trace) ? readFileSync(trace, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
 			resolve({wallMs, rssKiB: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()), steps: perStep(events, entries), connects: entries.filter((e) => e.type === 'connect').length});
@@ -82,32 +88,29 @@ function hoistJson(args) {
 	});
 }
 
-/** Each step's wall time and its trace entries (by time window): round trips, and repeats of a line (polls) apart. */
+/**
+ * Each step's wall time and its trace entries (an entry belongs to the last step started before it): round trips,
+ * and repeats of a command line within the step (polls) apart.
+ */
 function perStep(events, entries) {
 	const steps = [];
 	for (const event of events) {
-		if (event.type === 'step-started') steps.push({id: event.stepId, from: event.at});
+		if (event.type === 'step-started') steps.push({id: event.stepId, from: event.at, roundTrips: 0, polls: 0, uploads: 0, seen: new Set()});
 		if (event.type === 'step-done' || event.type === 'step-failed') {
-			const step = steps.findLast((s) => s.id === event.stepId);
-			Object.assign(step, {to: event.at, ms: event.durationMs, reused: event.reused === true});
+			Object.assign(steps.findLast((s) => s.id === event.stepId), {ms: event.durationMs, reused: event.reused === true});
 		}
 	}
-	for (const step of steps) {
-		const mine = entries.filter((e) => e.at >= step.from && e.at <= step.to && (e.type === 'exec' || e.type === 'upload'));
-		const seen = new Set();
-		step.roundTrips = 0;
-		step.polls = 0;
-		step.uploads = mine.filter((e) => e.type === 'upload').length;
-		for (const entry of mine) {
-			const key = entry.type === 'exec' ? entry.line : `upload ${entry.path}`;
-			if (seen.has(key)) step.polls++;
-			else step.roundTrips++;
-			seen.add(key);
-		}
-		delete step.from;
-		delete step.to;
+	for (const entry of entries) {
+		if (entry.type !== 'exec' && entry.type !== 'upload') continue;
+		const step = steps.findLast((s) => s.from <= entry.at);
+		if (!step) continue;
+		const key = entry.type === 'exec' ? entry.line : `upload ${entry.path}`;
+		if (step.seen.has(key)) step.polls++;
+		else step.roundTrips++;
+		if (entry.type === 'upload') step.uploads++;
+		step.seen.add(key);
 	}
-	return steps;
+	return steps.map(({seen, from, ...step}) => step);
 }
 
 const serverSteps = ['bootstrap', 'registry-login', 'upload', 'deploy'];
