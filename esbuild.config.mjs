@@ -6,7 +6,10 @@
 //   build holds every EC2 command: about 20 MB more RSS).
 // - the banner gives CommonJS dependencies inside ES module chunks what they expect: require, __filename, __dirname.
 // - external: ssh2's optional native addons; it falls back to its JavaScript code without them.
+// - the shebang gives V8 a 4 MB young generation (semi-space) instead of its default 16 MB: the wizard's peak RSS
+//   drops by about 17 MB (measured with npm run bench; the flag has no effect when set from inside the program).
 // Files read at run time (templates/, package.json) are found by walking up from the chunk (source/files/package-root.ts).
+import {readFileSync, writeFileSync} from 'node:fs';
 import {build} from 'esbuild';
 
 await build({
@@ -32,3 +35,7 @@ await build({
 	},
 	logLevel: 'warning',
 });
+
+const entry = 'dist/bundle/hoist.js';
+const code = readFileSync(entry, 'utf8');
+writeFileSync(entry, code.replace(/^#!.*\n/, '#!/usr/bin/env -S node --max-semi-space-size=4\n'));

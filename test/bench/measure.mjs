@@ -7,38 +7,42 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The two builds: tsc's file tree (what the tests run) and esbuild's bundle (what package.json's bin points at). */
+/**
+ * The two builds as a command line: tsc's file tree run by node (what the tests run), and esbuild's bundle run by its
+ * shebang, as the `hoist` that package.json's bin installs is (the shebang carries a V8 flag).
+ */
 export const builds = {
-	tsc: join(repoRoot, 'dist/source/cli.js'),
-	bundle: join(repoRoot, 'dist/bundle/hoist.js'),
+	tsc: [process.execPath, join(repoRoot, 'dist/source/cli.js')],
+	bundle: [join(repoRoot, 'dist/bundle/hoist.js')],
 };
+export const node = [process.execPath];
 
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const quote = (word) => `'${String(word).replaceAll("'", `'\\''`)}'`;
 
-/** Median wall time (ms) of `node ...args`, after a few warm-up runs that fill the file cache. */
-export function medianWall(args, runs, options = {}) {
+/** Median wall time (ms) of a command line, after a few warm-up runs that fill the file cache. */
+export function medianWall([file, ...args], runs, options = {}) {
 	const times = [];
 	for (let index = 0; index < runs + 3; index++) {
 		const started = process.hrtime.bigint();
-		const result = spawnSync(process.execPath, args, {stdio: 'ignore', ...options});
+		const result = spawnSync(file, args, {stdio: 'ignore', ...options});
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
-		if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+		if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}`);
 		if (index >= 3) times.push(ms);
 	}
 	return median(times);
 }
 
 /**
- * Runs `node ...args` in a pseudo-terminal (util-linux `script`, 100×30) and resolves with the time from spawning to the
+ * Runs a command line in a pseudo-terminal (util-linux `script`, 100×30) and resolves with the time from spawning to the
  * first byte on the terminal (the first frame of a screen), the full output, and the peak RSS in KiB (GNU time, %M).
  * `until(output)` says when the run has shown enough; then `keys` are typed (e.g. "q") and the run may end by itself
  * within `graceMs`, else it gets SIGTERM (hoist stops cleanly on it).
  */
-export function inTerminal(args, {cwd, env, until = () => true, keys = '', graceMs = 3000, timeoutMs = 30_000}) {
+export function inTerminal(command, {cwd, env, until = () => true, keys = '', graceMs = 3000, timeoutMs = 30_000}) {
 	const dir = mkdtempSync(join(tmpdir(), 'hoist-bench-tty-'));
 	const rssFile = join(dir, 'rss');
-	const inner = `stty cols 100 rows 30; exec /usr/bin/time -q -o ${quote(rssFile)} -f %M ${[process.execPath, ...args].map(quote).join(' ')}`;
+	const inner = `stty cols 100 rows 30; exec /usr/bin/time -q -o ${quote(rssFile)} -f %M ${command.map(quote).join(' ')}`;
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
 		const child = spawn('script', ['-qfec', inner, '/dev/null'], {cwd, env: {TERM: 'xterm-256color', ...env}, stdio: ['pipe', 'pipe', 'pipe']});
@@ -47,7 +51,7 @@ export function inTerminal(args, {cwd, env, until = () => true, keys = '', grace
 		let asked = false;
 		const stopTimer = setTimeout(() => stop('SIGTERM'), timeoutMs);
 		const stop = (signal) => {
-			// script runs a shell that execs GNU time, which runs node: signal node itself, script's deepest descendant.
+			// script runs a shell that execs GNU time, which runs hoist: signal hoist itself, script's deepest descendant.
 			const node = deepestDescendant(child.pid);
 			try {
 				process.kill(node ?? child.pid, signal);
@@ -88,15 +92,6 @@ function deepestDescendant(pid) {
 		if (!next) return found;
 		current = found = next[0];
 	}
-}
-
-/** Peak RSS (KiB) and wall time (ms) of `node ...args` with its output discarded. */
-export function peakRss(args, options = {}) {
-	const started = process.hrtime.bigint();
-	const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], ...options});
-	const ms = Number(process.hrtime.bigint() - started) / 1e6;
-	const rssKiB = Number(result.stderr.trim().split('\n').pop());
-	return {ms, rssKiB, status: result.status, stderr: result.stderr};
 }
 
 /**

@@ -64,7 +64,7 @@ function hoistJson(args) {
 	const rssFile = join(dir, 'rss');
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn('/usr/bin/time', ['-q', '-o', rssFile, '-f', '%M', process.execPath, cli, ...args, '--json'], {
+		const child = spawn('/usr/bin/time', ['-q', '-o', rssFile, '-f', '%M', ...cli, ...args, '--json'], {
 			cwd: dir, env: {...env, CI: 'true', HOIST_SSH_TRACE: trace}, stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let stdout = '';
@@ -128,7 +128,7 @@ try {
 	say('hoist up again (nothing to do)…');
 	results.second = await hoistJson(['up']);
 	say('hoist up again in a terminal (the Ink screen)…');
-	const screen = await inTerminal([cli, 'up'], {cwd: dir, env, until: (output) => output.includes('Your stack answers at'), graceMs: 10_000, timeoutMs: 120_000});
+	const screen = await inTerminal([...cli, 'up'], {cwd: dir, env, until: (output) => output.includes('Your stack answers at'), graceMs: 10_000, timeoutMs: 120_000});
 	results.screen = {rssKiB: screen.rssKiB, firstByteMs: screen.firstByteMs, finished: screen.output.includes('Your stack answers at')};
 
 	// The floor's inputs: the files hoist put in the stack's directory on the server (the instance shares this filesystem).
