@@ -5,9 +5,10 @@
 // wizard's peak RSS up to a failing first AWS call (AWS at a closed loopback port). Each for tsc's build and the
 // bundle. With the sandbox running (test/sandbox/up.sh): test/bench/server-steps.mjs under the sandbox lock adds
 // time to HTTPS per step beside the floor (test/bench/floor.sh), SSH round trips, and peak RSS of whole runs.
-// A sandbox that is not running is not started: its rows say "skipped: sandbox not running".
+// A sandbox that is not running is not started (its rows say "skipped: sandbox not running") unless
+// BENCH_START_SANDBOX=1: then it is started, and stopped again afterwards, under the sandbox lock.
 // Settings: BENCH_RUNS (start-up runs per command, default 25), BENCH_FRAMES (first-frame runs, default 7),
-// BENCH_SANDBOX=0 (skip the sandbox part even when it runs).
+// BENCH_ROUNDS (rounds of the sandbox part, default 1), BENCH_SANDBOX=0 (skip the sandbox part even when it runs).
 import {execFileSync, spawnSync} from 'node:child_process';
 import {cpus} from 'node:os';
 import {join} from 'node:path';
@@ -57,34 +58,41 @@ try {
 }
 
 const sandboxUp = spawnSync(join(repoRoot, 'test/sandbox/status.sh'), ['--quiet'], {stdio: 'ignore'}).status === 0;
-if (process.env.BENCH_SANDBOX === '0' || !sandboxUp) {
+const startSandbox = !sandboxUp && process.env.BENCH_START_SANDBOX === '1';
+if (process.env.BENCH_SANDBOX === '0' || (!sandboxUp && !startSandbox)) {
 	const why = sandboxUp ? 'skipped: BENCH_SANDBOX=0' : 'skipped: sandbox not running';
 	for (const what of ['time to HTTPS, per step, vs floor', 'SSH round trips', 'peak RSS of hoist up', 'peak RSS of the wizard, whole run']) row(what, why, '', '', '');
 } else {
 	say('server steps against the sandbox (waits for the sandbox lock)…');
-	const out = execFileSync('flock', ['/tmp/hoist-sandbox.lock', process.execPath, join(repoRoot, 'test/bench/server-steps.mjs'), '--json'], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	// With BENCH_START_SANDBOX=1 a sandbox that was not running is started, and stopped again afterwards, under the lock.
+	const steps = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'test/bench/server-steps.mjs'))} --json`;
+	// The sandbox may have been stopped while this waited for the lock: asked again once the lock is held.
+	const start = process.env.BENCH_START_SANDBOX === '1' ? 'test/sandbox/up.sh >&2 || exit 1; started=1' : `echo '{"skipped":true}'; exit 0`;
+	const locked = `test/sandbox/status.sh --quiet || { ${start}; }; ${steps}; code=$?; [ -z "\${started:-}" ] || test/sandbox/down.sh >&2; exit $code`;
+	const out = execFileSync('flock', ['/tmp/hoist-sandbox.lock', 'sh', '-c', locked], {cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']});
 	const server = JSON.parse(out.trim().split('\n').pop());
-	const serverSteps = ['bootstrap', 'registry-login', 'upload', 'deploy'];
-	const total = server.first.steps.reduce((sum, step) => sum + step.ms, 0);
-	row(`time to HTTPS (hoist up from nothing, ${server.build})`, ms(total), '', '', '');
-	for (const step of server.first.steps) {
-		const floor = server.floor.find((s) => s.id === step.id);
-		const again = server.second.steps.find((s) => s.id === step.id);
-		const trips = `${step.roundTrips}${step.polls ? ` +${step.polls} polls` : ''} rt, again ${again?.roundTrips ?? '-'} rt`;
-		row(`  ${step.id}`, `${ms(step.ms)}, ${trips}`, floor ? `floor: ${ms(floor.ms)}, ${floor.roundTrips} rt` : '', floor ? times(step.ms, floor.ms) : '', floor ? '' : again && again.roundTrips > 1 ? '≤ 1 rt again' : '');
+	if (server.skipped) {
+		row('time to HTTPS, per step, vs floor', 'skipped: sandbox not running (stopped while waiting for its lock)', '', '', '');
+	} else {
+		const serverSteps = ['bootstrap', 'registry-login', 'upload', 'deploy'];
+		const total = server.first.steps.reduce((sum, step) => sum + step.ms, 0);
+		row(`time to HTTPS (hoist up from nothing, ${server.build}, median of ${server.rounds})`, ms(total), '', '', '');
+		for (const step of server.first.steps) {
+			const floor = server.floor.find((s) => s.id === step.id);
+			const again = server.second.steps.find((s) => s.id === step.id);
+			const trips = `${step.roundTrips}${step.polls ? ` +${step.polls} polls` : ''} rt, again ${again?.roundTrips ?? '-'} rt`;
+			row(`  ${step.id}`, `${ms(step.ms)}, ${trips}`, floor ? `floor: ${ms(floor.ms)}, ${floor.roundTrips} rt` : '', floor ? times(step.ms, floor.ms) : '', floor ? '' : again && again.roundTrips > 1 ? '≤ 1 rt again' : '');
+		}
+		const hoistServer = server.first.steps.filter((s) => serverSteps.includes(s.id)).reduce((sum, s) => sum + s.ms, 0);
+		const floorServer = server.floor.reduce((sum, s) => sum + s.ms, 0);
+		const trips = (steps) => steps.filter((s) => serverSteps.includes(s.id)).reduce((sum, s) => sum + s.roundTrips, 0);
+		row('bootstrap+login+upload+deploy', ms(hoistServer), `floor: ${ms(floorServer)}`, times(hoistServer, floorServer), '≤ 1.2×');
+		row('  their SSH round trips (+polls)', `${trips(server.first.steps)} +${server.first.steps.filter((s) => serverSteps.includes(s.id)).reduce((sum, s) => sum + s.polls, 0)}`, `floor: ${trips(server.floor)}`, '', '');
+		row('SSH connections, first hoist up', String(server.first.connects), '', '', '1');
+		row('second hoist up (nothing to do)', `${ms(server.second.wallMs)}, ${server.second.steps.reduce((sum, s) => sum + s.roundTrips + s.polls, 0)} rt`, '', '', '≤ 1 rt per step');
+		row('peak RSS of hoist up --json (first run)', mb(server.first.rssKiB), '', '', '≤ 130 MB');
+		row('peak RSS of the wizard (Ink, second up)', mb(server.screen.rssKiB), '', '', '≤ 130 MB');
 	}
-	const hoistServer = server.first.steps.filter((s) => serverSteps.includes(s.id)).reduce((sum, s) => sum + s.ms, 0);
-	const floorServer = server.floor.reduce((sum, s) => sum + s.ms, 0);
-	const trips = (steps) => steps.filter((s) => serverSteps.includes(s.id)).reduce((sum, s) => sum + s.roundTrips, 0);
-	row('bootstrap+login+upload+deploy', ms(hoistServer), `floor: ${ms(floorServer)}`, times(hoistServer, floorServer), '≤ 1.2×');
-	row('  their SSH round trips (+polls)', `${trips(server.first.steps)} +${server.first.steps.filter((s) => serverSteps.includes(s.id)).reduce((sum, s) => sum + s.polls, 0)}`, `floor: ${trips(server.floor)}`, '', '');
-	row('SSH connections, first hoist up', String(server.first.connects), '', '', '1');
-	row('second hoist up (nothing to do)', `${ms(server.second.wallMs)}, ${server.second.steps.reduce((sum, s) => sum + s.roundTrips + s.polls, 0)} rt`, '', '', '≤ 1 rt per step');
-	row('peak RSS of hoist up --json (first run)', mb(server.first.rssKiB), '', '', '≤ 130 MB');
-	row('peak RSS of the wizard (Ink, second up)', mb(server.screen.rssKiB), '', '', '≤ 130 MB');
 }
 
 const widths = [0, 1, 2, 3, 4].map((column) => Math.max(...[['measure', 'hoist', 'beside', 'ratio', 'goal'], ...rows].map((r) => r[column].length)));

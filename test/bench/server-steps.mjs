@@ -8,12 +8,13 @@
 // finds it at once and the certificate follows.
 // Needs a running sandbox, and changes it (resets the emulator and the instance), so hold its lock:
 //   flock /tmp/hoist-sandbox.lock node test/bench/server-steps.mjs [--json]       (npm run bench runs it for you)
-// Settings: BENCH_BUILD=bundle|tsc (default bundle: what bin ships); BENCH_TRACES=DIR keeps each run's events and SSH trace.
+// Settings: BENCH_ROUNDS (default 1; times are medians over the rounds, peak RSS the highest); BENCH_BUILD=bundle|tsc
+// (default bundle: what bin ships); BENCH_TRACES=DIR keeps each run's events and SSH trace.
 import {execFileSync, spawn} from 'node:child_process';
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {builds, inTerminal, repoRoot} from './measure.mjs';
+import {builds, inTerminal, median, repoRoot} from './measure.mjs';
 
 const sandboxDir = process.env.HOIST_SANDBOX_DIR ?? '/var/lib/hoist-sandbox';
 const cli = builds[process.env.BENCH_BUILD ?? 'bundle'];
@@ -116,46 +117,53 @@ function perStep(events, entries) {
 const serverSteps = ['bootstrap', 'registry-login', 'upload', 'deploy'];
 const results = {domain, build: process.env.BENCH_BUILD ?? 'bundle'};
 const key = join(dir, 'floor_ed25519');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+const floorEnv = (files) => ({
+	PATH: process.env.PATH, HOME: process.env.HOME,
+	FLOOR_HOST: host, FLOOR_USER: sandbox.HOIST_SANDBOX_SSH_USER, FLOOR_KEY: key, FLOOR_KNOWN_HOSTS: sandbox.HOIST_SANDBOX_KNOWN_HOSTS,
+	FLOOR_STACK: stackName, FLOOR_FILES: files, FLOOR_REGISTRY: sandbox.HOIST_SANDBOX_REGISTRY, FLOOR_REGISTRY_USER: sandbox.HOIST_SANDBOX_REGISTRY_USER,
+});
+/** The median of each step's time over the rounds; round trips as the first round counted them. */
+const medianSteps = (runs) => runs[0].map((step) => ({...step, ms: median(runs.map((steps) => steps.find((s) => s.id === step.id)?.ms ?? 0))}));
 try {
-	say(`server steps: sandbox reset, A record ${domain} → ${host}`);
-	quiet(script('moto-reset.sh'), []);
-	freshInstance();
+	say(`server steps: ${rounds} round(s); A record ${domain} → ${host}`);
 	quiet(script('dns-record.sh'), ['auth', 'set', domain, 'A', host, '60']);
 	quiet(script('dns-record.sh'), ['all', 'flush']);
-
-	say('hoist up (from nothing to the certificate)…');
-	results.first = await hoistJson(['up']);
-	say('hoist up again (nothing to do)…');
-	results.second = await hoistJson(['up']);
-	say('hoist up again in a terminal (the Ink screen)…');
-	const screen = await inTerminal([...cli, 'up'], {cwd: dir, env, until: (output) => output.includes('Your stack answers at'), graceMs: 10_000, timeoutMs: 120_000});
-	results.screen = {rssKiB: screen.rssKiB, firstByteMs: screen.firstByteMs, finished: screen.output.includes('Your stack answers at')};
-
-	// The floor's inputs: the files hoist put in the stack's directory on the server (the instance shares this filesystem).
-	const files = join(dir, 'floor-files');
-	cpSync(`/srv/hoist/${stackName}`, files, {recursive: true, filter: (path) => !path.includes('.hoist-docker')});
-	say('hoist destroy…');
-	await hoistJson(['destroy', '--yes']);
-	freshInstance();
-
-	say('floor: the same remote work with plain ssh…');
 	quiet('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'hoist-bench-floor']);
 	quiet(script('authorize-key.sh'), ['add', `${key}.pub`]);
-	const floorOut = execFileSync(join(repoRoot, 'test/bench/floor.sh'), [], {
-		encoding: 'utf8',
-		input: sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD,
-		stdio: ['pipe', 'pipe', 'pipe'],
-		env: {
-			PATH: process.env.PATH, HOME: process.env.HOME,
-			FLOOR_HOST: host, FLOOR_USER: sandbox.HOIST_SANDBOX_SSH_USER, FLOOR_KEY: key, FLOOR_KNOWN_HOSTS: sandbox.HOIST_SANDBOX_KNOWN_HOSTS,
-			FLOOR_STACK: stackName, FLOOR_FILES: files, FLOOR_REGISTRY: sandbox.HOIST_SANDBOX_REGISTRY, FLOOR_REGISTRY_USER: sandbox.HOIST_SANDBOX_REGISTRY_USER,
-		},
-	});
-	// floor.sh prints "step <name> <ms> <round trips>" per step.
-	results.floor = floorOut.split('\n').filter((line) => line.startsWith('step ')).map((line) => {
-		const [, id, ms, roundTrips] = line.split(' ');
-		return {id, ms: Number(ms), roundTrips: Number(roundTrips)};
-	});
+	const runs = {first: [], second: [], floor: []};
+	for (let round = 0; round < rounds; round++) {
+		quiet(script('moto-reset.sh'), []);
+		freshInstance();
+		rmSync(join(dir, '.hoist'), {recursive: true, force: true});
+		say(`round ${round + 1}: hoist up (from nothing to the certificate)…`);
+		runs.first.push(await hoistJson(['up']));
+		say(`round ${round + 1}: hoist up again (nothing to do)…`);
+		runs.second.push(await hoistJson(['up']));
+		if (round === 0) {
+			say('hoist up again in a terminal (the Ink screen)…');
+			const screen = await inTerminal([...cli, 'up'], {cwd: dir, env, until: (output) => output.includes('Your stack answers at'), graceMs: 10_000, timeoutMs: 120_000});
+			results.screen = {rssKiB: screen.rssKiB, firstByteMs: screen.firstByteMs, finished: screen.output.includes('Your stack answers at')};
+		}
+		// The floor's inputs: the files hoist put in the stack's directory on the server (the instance shares this filesystem).
+		const files = join(dir, 'floor-files');
+		rmSync(files, {recursive: true, force: true});
+		cpSync(`/srv/hoist/${stackName}`, files, {recursive: true, filter: (path) => !path.includes('.hoist-docker')});
+		say(`round ${round + 1}: hoist destroy…`);
+		await hoistJson(['destroy', '--yes']);
+		freshInstance();
+		say(`round ${round + 1}: floor, the same remote work with plain ssh…`);
+		const floorOut = execFileSync(join(repoRoot, 'test/bench/floor.sh'), [], {
+			encoding: 'utf8', input: sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD, stdio: ['pipe', 'pipe', 'pipe'], env: floorEnv(files),
+		});
+		// floor.sh prints "step <name> <ms> <round trips>" per step.
+		runs.floor.push(floorOut.split('\n').filter((line) => line.startsWith('step ')).map((line) => {
+			const [, id, ms, roundTrips] = line.split(' ');
+			return {id, ms: Number(ms), roundTrips: Number(roundTrips)};
+		}));
+	}
+	const whole = (list) => ({...list[0], wallMs: median(list.map((run) => run.wallMs)), rssKiB: Math.max(...list.map((run) => run.rssKiB)), steps: medianSteps(list.map((run) => run.steps))});
+	Object.assign(results, {rounds, first: whole(runs.first), second: whole(runs.second), floor: medianSteps(runs.floor)});
 } finally {
 	try {
 		if (existsSync(`${key}.pub`)) quiet(script('authorize-key.sh'), ['remove', `${key}.pub`]);
@@ -172,7 +180,7 @@ if (asJson) {
 	process.stdout.write(`${JSON.stringify(results)}\n`);
 } else {
 	const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
-	console.log(`server steps against the sandbox (${results.build} build), ${results.first.connects} SSH connection(s) in the first run`);
+	console.log(`server steps against the sandbox (${results.build} build, medians of ${results.rounds} round(s)), ${results.first.connects} SSH connection(s) in the first run`);
 	console.log('step              first up        round trips (+polls)   second up round trips   floor          floor round trips');
 	for (const step of results.first.steps) {
 		const again = results.second.steps.find((s) => s.id === step.id);
