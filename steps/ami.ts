@@ -1,8 +1,9 @@
-import {DescribeImagesCommand, type Image} from '@aws-sdk/client-ec2';
+import type {Image} from '@aws-sdk/client-ec2';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
+import {sdk} from '../source/aws/sdk.js';
 
 export interface AmiOutputs {
 	imageId: string;
@@ -47,7 +48,7 @@ export const ami = defineStep({
 		if (!previous || previous.architecture !== wanted.architecture || previous.firmware !== wanted.firmware) return undefined;
 		if (release !== undefined && !previous.release.startsWith(`${release}.`)) return undefined;
 		const result = await unlessAwsError(
-			ctx.services.aws().ec2(new DescribeImagesCommand({ImageIds: [previous.imageId]}), {signal: ctx.signal}),
+			ctx.services.aws().ec2(new (await sdk()).DescribeImagesCommand({ImageIds: [previous.imageId]}), {signal: ctx.signal}),
 			'InvalidAMIID.NotFound',
 			'InvalidAMIID.Unavailable',
 		);
@@ -67,7 +68,7 @@ export const ami = defineStep({
 		const pattern = `alpine-${release ? `${release}.` : ''}*-${nameArch}-${firmware}-tiny-r*`;
 		ctx.progress(`looking for ${pattern} published by ${alpineOwner}`);
 		const result = await ctx.services.aws().ec2(
-			new DescribeImagesCommand({
+			new (await sdk()).DescribeImagesCommand({
 				Owners: [alpineOwner],
 				Filters: [
 					{Name: 'name', Values: [pattern]},

@@ -1,11 +1,4 @@
-import {
-	AllocateAddressCommand,
-	AssociateAddressCommand,
-	DescribeAddressesCommand,
-	DisassociateAddressCommand,
-	ReleaseAddressCommand,
-	type Address,
-} from '@aws-sdk/client-ec2';
+import type {Address} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {describeInstance} from '../source/aws/instances.js';
@@ -13,6 +6,7 @@ import {hasStackTag, stackFilter, tagSpecification} from '../source/aws/tags.js'
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
+import {sdk} from '../source/aws/sdk.js';
 
 export interface ElasticIpOutputs {
 	allocationId: string;
@@ -60,7 +54,7 @@ export const elasticIp = defineStep({
 		}
 		if (!address) {
 			ctx.progress('allocating an Elastic IP');
-			const allocated = await aws.ec2(new AllocateAddressCommand({Domain: 'vpc', TagSpecifications: [tagSpecification('elastic-ip', stack)]}), {signal: ctx.signal});
+			const allocated = await aws.ec2(new (await sdk()).AllocateAddressCommand({Domain: 'vpc', TagSpecifications: [tagSpecification('elastic-ip', stack)]}), {signal: ctx.signal});
 			address = {AllocationId: allocated.AllocationId!, PublicIp: allocated.PublicIp!};
 			ctx.log(`allocated ${address.PublicIp} (${address.AllocationId})`);
 		}
@@ -69,7 +63,7 @@ export const elasticIp = defineStep({
 		if (address.InstanceId !== instanceId) {
 			await ensureFree(aws, address, stack, ctx.signal);
 			ctx.progress(`attaching ${address.PublicIp} to ${instanceId}`);
-			await aws.ec2(new AssociateAddressCommand({AllocationId: address.AllocationId!, InstanceId: instanceId, AllowReassociation: true}), {
+			await aws.ec2(new (await sdk()).AssociateAddressCommand({AllocationId: address.AllocationId!, InstanceId: instanceId, AllowReassociation: true}), {
 				signal: ctx.signal,
 				retryOn: ['InvalidInstanceID.NotFound', 'InvalidAllocationID.NotFound'],
 			});
@@ -81,7 +75,7 @@ export const elasticIp = defineStep({
 		const aws = ctx.services.aws();
 		const {stack} = ctx.config;
 		const settings = awsSettings(ctx.config);
-		const tagged = await aws.ec2(new DescribeAddressesCommand({Filters: [stackFilter(stack)]}), {signal: ctx.signal});
+		const tagged = await aws.ec2(new (await sdk()).DescribeAddressesCommand({Filters: [stackFilter(stack)]}), {signal: ctx.signal});
 		const addresses = [...(tagged.Addresses ?? [])];
 		const known = [settings.elasticIp, ctx.previous?.allocationId, ...[...ctx.resources.values()].filter((r) => r.type === 'elastic-ip').map((r) => r.id)];
 		for (const allocationId of new Set(known)) {
@@ -95,11 +89,11 @@ export const elasticIp = defineStep({
 			const ours = hasStackTag(address.Tags, stack);
 			if (address.AssociationId && (ours || (await instanceOfStack(aws, address.InstanceId, stack, ctx.signal)))) {
 				ctx.progress(`detaching ${address.PublicIp}`);
-				await unlessAwsError(aws.ec2(new DisassociateAddressCommand({AssociationId: address.AssociationId}), {signal: ctx.signal}), 'InvalidAssociationID.NotFound');
+				await unlessAwsError(aws.ec2(new (await sdk()).DisassociateAddressCommand({AssociationId: address.AssociationId}), {signal: ctx.signal}), 'InvalidAssociationID.NotFound');
 			}
 			if (ours) {
 				ctx.progress(`releasing ${address.PublicIp}`);
-				await unlessAwsError(aws.ec2(new ReleaseAddressCommand({AllocationId: address.AllocationId!}), {signal: ctx.signal}), 'InvalidAllocationID.NotFound');
+				await unlessAwsError(aws.ec2(new (await sdk()).ReleaseAddressCommand({AllocationId: address.AllocationId!}), {signal: ctx.signal}), 'InvalidAllocationID.NotFound');
 			} else {
 				ctx.log(`kept ${address.PublicIp} (${address.AllocationId}): it is yours, not hoist's`);
 			}
@@ -111,14 +105,14 @@ export const elasticIp = defineStep({
 
 /** After switching to the user's own address, the one hoist allocated earlier would only cost money: release it. */
 async function releaseReplaced(ctx: StepContext<'elastic-ip', 'launch-instance'>, aws: AwsApi, keep: string): Promise<void> {
-	const tagged = await aws.ec2(new DescribeAddressesCommand({Filters: [stackFilter(ctx.config.stack)]}), {signal: ctx.signal});
+	const tagged = await aws.ec2(new (await sdk()).DescribeAddressesCommand({Filters: [stackFilter(ctx.config.stack)]}), {signal: ctx.signal});
 	for (const old of tagged.Addresses ?? []) {
 		if (old.AllocationId === keep) continue;
 		ctx.log(`releasing ${old.PublicIp}, which hoist allocated before aws.elasticIp was set`);
 		if (old.AssociationId) {
-			await unlessAwsError(aws.ec2(new DisassociateAddressCommand({AssociationId: old.AssociationId}), {signal: ctx.signal}), 'InvalidAssociationID.NotFound');
+			await unlessAwsError(aws.ec2(new (await sdk()).DisassociateAddressCommand({AssociationId: old.AssociationId}), {signal: ctx.signal}), 'InvalidAssociationID.NotFound');
 		}
-		await unlessAwsError(aws.ec2(new ReleaseAddressCommand({AllocationId: old.AllocationId!}), {signal: ctx.signal}), 'InvalidAllocationID.NotFound');
+		await unlessAwsError(aws.ec2(new (await sdk()).ReleaseAddressCommand({AllocationId: old.AllocationId!}), {signal: ctx.signal}), 'InvalidAllocationID.NotFound');
 		await ctx.forgetResource('elastic-ip', old.AllocationId!);
 	}
 }
@@ -133,12 +127,12 @@ async function currentAddress(aws: AwsApi, allocationId: string | undefined, sta
 		const address = await describeAllocation(aws, allocationId, signal);
 		if (address) return address;
 	}
-	const tagged = await aws.ec2(new DescribeAddressesCommand({Filters: [stackFilter(stack)]}), {signal});
+	const tagged = await aws.ec2(new (await sdk()).DescribeAddressesCommand({Filters: [stackFilter(stack)]}), {signal});
 	return tagged.Addresses?.[0];
 }
 
 async function describeAllocation(aws: AwsApi, allocationId: string, signal: AbortSignal): Promise<Address | undefined> {
-	const result = await unlessAwsError(aws.ec2(new DescribeAddressesCommand({AllocationIds: [allocationId]}), {signal}), 'InvalidAllocationID.NotFound');
+	const result = await unlessAwsError(aws.ec2(new (await sdk()).DescribeAddressesCommand({AllocationIds: [allocationId]}), {signal}), 'InvalidAllocationID.NotFound');
 	return result?.Addresses?.[0];
 }
 

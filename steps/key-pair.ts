@@ -1,11 +1,12 @@
 import {rmSync} from 'node:fs';
-import {DeleteKeyPairCommand, DescribeKeyPairsCommand, ImportKeyPairCommand, type KeyPairInfo} from '@aws-sdk/client-ec2';
+import type {KeyPairInfo} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {hasStackTag, resourceName, tagSpecification} from '../source/aws/tags.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey, samePublicKey} from '../source/remote/local-key.js';
+import {sdk} from '../source/aws/sdk.js';
 
 export interface KeyPairOutputs {
 	keyName: string;
@@ -51,14 +52,14 @@ export const keyPair = defineStep({
 			}
 			// Ours, but for a local key that is gone: the new local key replaces it.
 			ctx.log(`replacing key pair ${keyName}: it holds a key this machine no longer has`);
-			await aws.ec2(new DeleteKeyPairCommand({KeyName: keyName}), {signal: ctx.signal});
+			await aws.ec2(new (await sdk()).DeleteKeyPairCommand({KeyName: keyName}), {signal: ctx.signal});
 			remote = undefined;
 		}
 		if (!remote) {
 			ctx.progress(`importing the public key as ${keyName}`);
 			await unlessAwsError(
 				aws.ec2(
-					new ImportKeyPairCommand({
+					new (await sdk()).ImportKeyPairCommand({
 						KeyName: keyName,
 						PublicKeyMaterial: new TextEncoder().encode(local.publicKey),
 						TagSpecifications: [tagSpecification('key-pair', stack)],
@@ -89,7 +90,7 @@ export const keyPair = defineStep({
 		const remote = await describeKeyPair(aws, keyName, ctx.signal);
 		if (remote && hasStackTag(remote.Tags, ctx.config.stack)) {
 			ctx.progress(`deleting key pair ${keyName}`);
-			await aws.ec2(new DeleteKeyPairCommand({KeyName: keyName}), {signal: ctx.signal});
+			await aws.ec2(new (await sdk()).DeleteKeyPairCommand({KeyName: keyName}), {signal: ctx.signal});
 		} else if (remote) {
 			ctx.log(`left key pair ${keyName} alone: it is not tagged for this stack`);
 		}
@@ -108,7 +109,7 @@ function outputs(remote: KeyPairInfo, privateKeyPath: string, generated: boolean
 
 async function describeKeyPair(aws: AwsApi, keyName: string, signal: AbortSignal, justCreated = false): Promise<KeyPairInfo | undefined> {
 	const result = await unlessAwsError(
-		aws.ec2(new DescribeKeyPairsCommand({KeyNames: [keyName], IncludePublicKey: true}), {
+		aws.ec2(new (await sdk()).DescribeKeyPairsCommand({KeyNames: [keyName], IncludePublicKey: true}), {
 			signal,
 			// Right after an import AWS may not show the key yet.
 			retryOn: justCreated ? ['InvalidKeyPair.NotFound'] : [],

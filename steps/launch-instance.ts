@@ -1,11 +1,5 @@
 import {createHash} from 'node:crypto';
-import {
-	RunInstancesCommand,
-	StartInstancesCommand,
-	TerminateInstancesCommand,
-	type _InstanceType,
-	type Instance,
-} from '@aws-sdk/client-ec2';
+import type {_InstanceType, Instance} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError} from '../source/aws/errors.js';
 import {describeInstance, findStackInstances} from '../source/aws/instances.js';
@@ -15,6 +9,7 @@ import {poll} from '../source/engine/poll.js';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
+import {sdk} from '../source/aws/sdk.js';
 
 export interface LaunchInstanceOutputs {
 	instanceId: string;
@@ -84,7 +79,7 @@ export const launchInstance = defineStep({
 			}
 			if (instance && instance.State?.Name !== 'terminated') {
 				ctx.progress(`terminating ${instanceId}`);
-				await aws.ec2(new TerminateInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});
+				await aws.ec2(new (await sdk()).TerminateInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});
 				await waitForState(ctx, aws, instanceId, ['terminated'], 'to terminate');
 			}
 			await ctx.forgetResource('instance', instanceId);
@@ -119,7 +114,7 @@ async function launch(ctx: LaunchContext, aws: AwsApi): Promise<Instance> {
 		let result;
 		try {
 			result = await aws.ec2(
-				new RunInstancesCommand({
+				new (await sdk()).RunInstancesCommand({
 					ClientToken: clientToken(stack, ctx.runId, round),
 					ImageId: ami.imageId,
 					InstanceType: preflight.instanceType as _InstanceType,
@@ -163,7 +158,7 @@ async function waitForRunning(ctx: LaunchContext, aws: AwsApi, instanceId: strin
 	let instance = await waitForState(ctx, aws, instanceId, ['running', 'stopped', 'terminated'], 'to start');
 	if (instance.State?.Name === 'stopped') {
 		ctx.progress(`starting the stopped instance ${instanceId}`);
-		await aws.ec2(new StartInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});
+		await aws.ec2(new (await sdk()).StartInstancesCommand({InstanceIds: [instanceId]}), {signal: ctx.signal});
 		instance = await waitForState(ctx, aws, instanceId, ['running', 'terminated'], 'to start');
 	}
 	if (instance.State?.Name !== 'running') {

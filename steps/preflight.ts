@@ -1,8 +1,7 @@
-import {DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand} from '@aws-sdk/client-ec2';
-import {GetCallerIdentityCommand} from '@aws-sdk/client-sts';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
+import {sdk} from '../source/aws/sdk.js';
 
 export interface PreflightOutputs {
 	accountId: string;
@@ -35,7 +34,7 @@ export const preflight = defineStep({
 		const {signal} = ctx;
 		const region = await aws.region();
 		ctx.progress(`asking AWS who these credentials belong to (region ${region})`);
-		const identity = await aws.sts(new GetCallerIdentityCommand({}), {signal});
+		const identity = await aws.sts(new (await sdk()).GetCallerIdentityCommand({}), {signal});
 		const accountId = identity.Account ?? 'unknown';
 		ctx.log(`account ${accountId} as ${identity.Arn ?? 'unknown'}`);
 
@@ -48,7 +47,7 @@ export const preflight = defineStep({
 			});
 		}
 
-		const regions = await aws.ec2(new DescribeRegionsCommand({}), {signal});
+		const regions = await aws.ec2(new (await sdk()).DescribeRegionsCommand({}), {signal});
 		if (!(regions.Regions ?? []).some((known) => known.RegionName === region)) {
 			throw new UserError(`The region "${region}" does not exist or is not enabled for account ${accountId}.`, {
 				code: 'AWS_UNKNOWN_REGION',
@@ -59,11 +58,11 @@ export const preflight = defineStep({
 		const instanceType = awsSettings(ctx.config).instanceType;
 		ctx.progress(`checking that ${instanceType} is offered in ${region}`);
 		const offerings = await aws.ec2(
-			new DescribeInstanceTypeOfferingsCommand({LocationType: 'region', Filters: [{Name: 'instance-type', Values: [instanceType]}]}),
+			new (await sdk()).DescribeInstanceTypeOfferingsCommand({LocationType: 'region', Filters: [{Name: 'instance-type', Values: [instanceType]}]}),
 			{signal},
 		);
 		if ((offerings.InstanceTypeOfferings ?? []).length === 0) throw notOffered(instanceType, region);
-		const types = await aws.ec2(new DescribeInstanceTypesCommand({InstanceTypes: [instanceType as never]}), {signal});
+		const types = await aws.ec2(new (await sdk()).DescribeInstanceTypesCommand({InstanceTypes: [instanceType as never]}), {signal});
 		const info = types.InstanceTypes?.[0];
 		if (!info) throw notOffered(instanceType, region);
 		return {

@@ -1,15 +1,5 @@
 import {isIPv6} from 'node:net';
-import {
-	AuthorizeSecurityGroupIngressCommand,
-	CreateSecurityGroupCommand,
-	DeleteSecurityGroupCommand,
-	DescribeSecurityGroupsCommand,
-	DescribeSubnetsCommand,
-	DescribeVpcsCommand,
-	RevokeSecurityGroupIngressCommand,
-	type IpPermission,
-	type SecurityGroup,
-} from '@aws-sdk/client-ec2';
+import type {IpPermission, SecurityGroup} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError, unlessAwsError} from '../source/aws/errors.js';
 import {hasStackTag, resourceName, stackFilter, tagSpecification} from '../source/aws/tags.js';
@@ -17,6 +7,7 @@ import {poll} from '../source/engine/poll.js';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type AnyStepContext, type AnyUndoContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
+import {sdk} from '../source/aws/sdk.js';
 
 export interface SecurityGroupOutputs {
 	groupId: string;
@@ -134,7 +125,7 @@ export const securityGroup = defineStep({
 			ctx.progress(`creating security group ${resourceName(stack)} in ${vpcId}`);
 			await unlessAwsError(
 				aws.ec2(
-					new CreateSecurityGroupCommand({
+					new (await sdk()).CreateSecurityGroupCommand({
 						GroupName: resourceName(stack),
 						Description: `hoist stack ${stack}: SSH, HTTP, HTTPS`,
 						VpcId: vpcId,
@@ -153,7 +144,7 @@ export const securityGroup = defineStep({
 		if (remove.length > 0) {
 			ctx.log(`SSH range changed: removing ${remove.map((rule) => rule.cidr).join(', ')}`);
 			await unlessAwsError(
-				aws.ec2(new RevokeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions(remove)}), {signal}),
+				aws.ec2(new (await sdk()).RevokeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions(remove)}), {signal}),
 				'InvalidPermission.NotFound',
 			);
 		}
@@ -179,13 +170,13 @@ export const securityGroup = defineStep({
 async function authorize(aws: AwsApi, groupId: string, rules: Rule[], signal: AbortSignal): Promise<void> {
 	try {
 		// Right after creation the group may not be visible yet.
-		await aws.ec2(new AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions(rules)}), {signal, retryOn: ['InvalidGroup.NotFound']});
+		await aws.ec2(new (await sdk()).AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions(rules)}), {signal, retryOn: ['InvalidGroup.NotFound']});
 	} catch (error) {
 		// One rule already there fails the whole call; then add them one by one, counting Duplicate as done.
 		if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
 		for (const rule of rules) {
 			await unlessAwsError(
-				aws.ec2(new AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions([rule])}), {signal}),
+				aws.ec2(new (await sdk()).AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: toPermissions([rule])}), {signal}),
 				'InvalidPermission.Duplicate',
 			);
 		}
@@ -213,7 +204,7 @@ async function deleteGroup(aws: AwsApi, groupId: string, ctx: Pick<AnyUndoContex
 	await poll({
 		attempt: async () => {
 			try {
-				await unlessAwsError(aws.ec2(new DeleteSecurityGroupCommand({GroupId: groupId}), {signal: ctx.signal}), 'InvalidGroup.NotFound');
+				await unlessAwsError(aws.ec2(new (await sdk()).DeleteSecurityGroupCommand({GroupId: groupId}), {signal: ctx.signal}), 'InvalidGroup.NotFound');
 				return {done: true, value: undefined};
 			} catch (error) {
 				if (!isAwsError(error, 'DependencyViolation')) throw error;
@@ -231,14 +222,14 @@ async function deleteGroup(aws: AwsApi, groupId: string, ctx: Pick<AnyUndoContex
 
 async function findVpc(aws: AwsApi, subnet: string | undefined, signal: AbortSignal): Promise<string> {
 	if (subnet) {
-		const result = await unlessAwsError(aws.ec2(new DescribeSubnetsCommand({SubnetIds: [subnet]}), {signal}), 'InvalidSubnetID.NotFound');
+		const result = await unlessAwsError(aws.ec2(new (await sdk()).DescribeSubnetsCommand({SubnetIds: [subnet]}), {signal}), 'InvalidSubnetID.NotFound');
 		const vpcId = result?.Subnets?.[0]?.VpcId;
 		if (!vpcId) {
 			throw new UserError(`The subnet ${subnet} does not exist in this region.`, {code: 'AWS_NO_SUBNET', nextSteps: ['Check aws.subnet and aws.region in hoist.yml.']});
 		}
 		return vpcId;
 	}
-	const result = await aws.ec2(new DescribeVpcsCommand({Filters: [{Name: 'is-default', Values: ['true']}]}), {signal});
+	const result = await aws.ec2(new (await sdk()).DescribeVpcsCommand({Filters: [{Name: 'is-default', Values: ['true']}]}), {signal});
 	const vpcId = result.Vpcs?.[0]?.VpcId;
 	if (!vpcId) {
 		throw new UserError('This region has no default VPC, so hoist does not know where to put the server.', {
@@ -252,7 +243,7 @@ async function findVpc(aws: AwsApi, subnet: string | undefined, signal: AbortSig
 
 async function findGroup(aws: AwsApi, stack: string, vpcId: string, signal: AbortSignal): Promise<SecurityGroup | undefined> {
 	const result = await aws.ec2(
-		new DescribeSecurityGroupsCommand({Filters: [{Name: 'vpc-id', Values: [vpcId]}, {Name: 'group-name', Values: [resourceName(stack)]}]}),
+		new (await sdk()).DescribeSecurityGroupsCommand({Filters: [{Name: 'vpc-id', Values: [vpcId]}, {Name: 'group-name', Values: [resourceName(stack)]}]}),
 		{signal},
 	);
 	const group = result.SecurityGroups?.[0];
@@ -267,6 +258,6 @@ async function findGroup(aws: AwsApi, stack: string, vpcId: string, signal: Abor
 }
 
 async function stackGroups(aws: AwsApi, stack: string, signal: AbortSignal): Promise<SecurityGroup[]> {
-	const result = await aws.ec2(new DescribeSecurityGroupsCommand({Filters: [stackFilter(stack)]}), {signal});
+	const result = await aws.ec2(new (await sdk()).DescribeSecurityGroupsCommand({Filters: [stackFilter(stack)]}), {signal});
 	return result.SecurityGroups ?? [];
 }

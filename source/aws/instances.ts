@@ -1,7 +1,8 @@
-import {DescribeInstancesCommand, type Instance, type InstanceStateName} from '@aws-sdk/client-ec2';
+import type {Instance, InstanceStateName} from '@aws-sdk/client-ec2';
 import type {AwsApi} from './api.js';
 import {unlessAwsError} from './errors.js';
 import {stackFilter} from './tags.js';
+import {sdk} from './sdk.js';
 
 /** States of an instance that still exists for the user (and still costs money). */
 export const liveStates: InstanceStateName[] = ['pending', 'running', 'stopping', 'stopped'];
@@ -12,7 +13,7 @@ export async function findStackInstances(aws: AwsApi, stack: string, signal?: Ab
 	let NextToken: string | undefined;
 	do {
 		const page = await aws.ec2(
-			new DescribeInstancesCommand({
+			new (await sdk()).DescribeInstancesCommand({
 				Filters: [stackFilter(stack), {Name: 'instance-state-name', Values: liveStates}],
 				...(NextToken ? {NextToken} : {}),
 			}),
@@ -27,7 +28,7 @@ export async function findStackInstances(aws: AwsApi, stack: string, signal?: Ab
 /** One instance by id, or undefined when AWS no longer knows it. */
 export async function describeInstance(aws: AwsApi, instanceId: string, signal?: AbortSignal): Promise<Instance | undefined> {
 	const result = await unlessAwsError(
-		aws.ec2(new DescribeInstancesCommand({InstanceIds: [instanceId]}), {signal}),
+		aws.ec2(new (await sdk()).DescribeInstancesCommand({InstanceIds: [instanceId]}), {signal}),
 		'InvalidInstanceID.NotFound',
 		'InvalidInstanceID.Malformed',
 	);

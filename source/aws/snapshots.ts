@@ -1,8 +1,9 @@
-import {CreateSnapshotCommand, DescribeSnapshotsCommand, type Instance, type Snapshot} from '@aws-sdk/client-ec2';
+import type {Instance, Snapshot} from '@aws-sdk/client-ec2';
 import {poll, type Clock} from '../engine/poll.js';
 import {ExternalError, UserError} from '../errors.js';
 import type {AwsApi} from './api.js';
 import {stackFilter, stackTags} from './tags.js';
+import {sdk} from './sdk.js';
 
 /** The tag that says which instance's disk a snapshot holds: a repeated destroy adopts it instead of taking another. */
 export const snapshotInstanceTag = 'hoist:instance';
@@ -39,7 +40,7 @@ export async function snapshotRootVolume(aws: AwsApi, instance: Instance, ctx: S
 		});
 	}
 	const found = await aws.ec2(
-		new DescribeSnapshotsCommand({OwnerIds: ['self'], Filters: [stackFilter(ctx.stack), {Name: 'volume-id', Values: [volumeId]}, {Name: `tag:${snapshotInstanceTag}`, Values: [instanceId]}]}),
+		new (await sdk()).DescribeSnapshotsCommand({OwnerIds: ['self'], Filters: [stackFilter(ctx.stack), {Name: 'volume-id', Values: [volumeId]}, {Name: `tag:${snapshotInstanceTag}`, Values: [instanceId]}]}),
 		{signal: ctx.signal},
 	);
 	let snapshot = found.Snapshots?.find((candidate) => candidate.State !== 'error');
@@ -48,7 +49,7 @@ export async function snapshotRootVolume(aws: AwsApi, instance: Instance, ctx: S
 	} else {
 		ctx.progress(`taking a snapshot of ${volumeId}`);
 		snapshot = await aws.ec2(
-			new CreateSnapshotCommand({
+			new (await sdk()).CreateSnapshotCommand({
 				VolumeId: volumeId,
 				Description: `hoist ${ctx.stack}: the root volume of ${instanceId}, kept by hoist destroy --snapshot`,
 				TagSpecifications: [{ResourceType: 'snapshot', Tags: [...stackTags(ctx.stack), {Key: snapshotInstanceTag, Value: instanceId}]}],
@@ -62,7 +63,7 @@ export async function snapshotRootVolume(aws: AwsApi, instance: Instance, ctx: S
 function waitForSnapshot(aws: AwsApi, snapshotId: string, ctx: SnapshotContext): Promise<Snapshot> {
 	return poll({
 		attempt: async () => {
-			const snapshot = (await aws.ec2(new DescribeSnapshotsCommand({SnapshotIds: [snapshotId]}), {signal: ctx.signal, retryOn: ['InvalidSnapshot.NotFound']})).Snapshots?.[0];
+			const snapshot = (await aws.ec2(new (await sdk()).DescribeSnapshotsCommand({SnapshotIds: [snapshotId]}), {signal: ctx.signal, retryOn: ['InvalidSnapshot.NotFound']})).Snapshots?.[0];
 			if (snapshot?.State === 'completed') return {done: true, value: snapshot};
 			if (snapshot?.State === 'error') {
 				throw new ExternalError(`The snapshot ${snapshotId} failed (${snapshot.StateMessage ?? 'no reason given'}).`, {

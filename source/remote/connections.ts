@@ -1,5 +1,4 @@
 import type {Redactor} from '../engine/redactor.js';
-import {connectTarget} from './connect.js';
 import type {RemoteSession} from './session.js';
 import type {Target} from './target.js';
 import type {Trace} from './trace.js';
@@ -36,14 +35,15 @@ export class RemoteConnections {
 		}
 		await this.close();
 		this.opened++;
-		const session = connectTarget(target, {
+		// ssh2 loads with the first connection, not with the command: the screen is drawn before anything needs it.
+		const session = import('./connect.js').then(({connectTarget}) => connectTarget(target, {
 			knownHosts: this.#knownHosts,
 			trustNewHost: options.trustNewHost === true,
 			redactor: this.#redactor,
 			trace: this.#trace,
 			...(options.readyTimeoutMs === undefined ? {} : {readyTimeoutMs: options.readyTimeoutMs}),
 			...(options.signal === undefined ? {} : {signal: options.signal}),
-		});
+		}));
 		this.#current = {key, session};
 		return session;
 	}

@@ -1,10 +1,12 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {assertSandboxEndpoints} from '../sandbox/sandbox.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const cliPath = `${repoRoot}dist/source/cli.js`;
+/** tsc's build by default; HOIST_TEST_CLI=dist/bundle/hoist.js runs the same tests against the bundle that bin ships. */
+export const cliPath = process.env['HOIST_TEST_CLI'] ? path.resolve(repoRoot, process.env['HOIST_TEST_CLI']) : `${repoRoot}dist/source/cli.js`;
 export const fixtureCliPath = `${repoRoot}test/fixtures/fixture-cli.mjs`;
 
 export interface CliResult {

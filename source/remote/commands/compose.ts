@@ -194,6 +194,8 @@ export const stateSections = {hashes: '@@hoist-hashes', containers: '@@hoist-con
 /**
  * Everything "is the stack as it should be?" needs, in one round trip: the configuration hash compose gives each
  * service now, the project's containers (labels, state, exit code), and per container its health and image digest.
+ * The hashes only matter beside containers to compare them with: without any (a first deploy) compose is not asked,
+ * which saves its start-up (about 0.6 s with docker-compose v1, measured by test/bench).
  */
 export function stackState(tool: ComposeTool, files: ComposeProjectFiles): RemoteCommand {
 	const filter = sh('--filter', `label=com.docker.compose.project=${composeProject(files.stack)}`);
@@ -202,7 +204,7 @@ export function stackState(tool: ComposeTool, files: ComposeProjectFiles): Remot
 		title: 'read the state of the stack',
 		line: [
 			`echo ${stateSections.hashes}`,
-			`(${composeLine(tool, files, ['config', '--hash=*'])}) 2>/dev/null || true`,
+			`if [ -n "$(podman ps --all --quiet ${filter})" ]; then (${composeLine(tool, files, ['config', '--hash=*'])}) 2>/dev/null || true; fi`,
 			`echo ${stateSections.containers}`,
 			`podman ps --all ${filter} --format json`,
 			`echo ${stateSections.details}`,
