@@ -31,7 +31,7 @@ fi
 
 say() { printf '\n\033[1m[demo]\033[0m %s\n' "$*"; }
 [[ -t 1 ]] || say() { printf '\n[demo] %s\n' "$*"; }
-cli=$REPO_ROOT/dist/source/cli.js
+cli=$REPO_ROOT/dist/bundle/hoist.js # what package.json's bin runs: the one-file bundle
 [[ -f $cli ]] || { echo "No build at $cli: run npm run build (npm run demo does)." >&2; exit 2; }
 
 # --- the sandbox ---------------------------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION
 export AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL_EC2 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export AWS_EC2_METADATA_DISABLED=true
 export HOIST_REGISTRY_TOKEN=$HOIST_SANDBOX_REGISTRY_PASSWORD
-hoist() { (cd "$demo" && node "$cli" "$@"); }
+hoist() { (cd "$demo" && "$cli" "$@"); }
 
 # --- DNS: the record is absent at the start, and added while the watcher waits -------------------------------------
 "$SANDBOX_SRC/dns-record.sh" all delete "$HOIST_SANDBOX_DOMAIN" A # "all": resolvers forget it (and its absence) too
@@ -175,7 +175,7 @@ if [[ -n $keep ]]; then
 [demo] Left up (--keep). To look around, in a shell with the sandbox's environment:
   cd $demo
   . $DIR/env.sh; export HOIST_REGISTRY_TOKEN=\$HOIST_SANDBOX_REGISTRY_PASSWORD
-  hoist() { node $cli "\$@"; }
+  hoist() { $cli "\$@"; }
   hoist status
   hoist logs web
   hoist ssh -- uptime
