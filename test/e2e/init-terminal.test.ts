@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {loadConfig} from '../../source/config/load.js';
-import {sandboxCaaIdentity} from '../helpers/e2e-stack.js';
+import {sandboxStandIns} from '../helpers/e2e-stack.js';
 import {cliPath, repoRoot, runCli} from '../helpers/run-cli.js';
 import {readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
 
@@ -76,16 +76,7 @@ beforeAll(async () => {
 	writeFileSync(join(dir, 'sandbox.yml'), [
 		'ssh:',
 		'  waitSeconds: 30',
-		'acme:',
-		`  directory: ${sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
-		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
-		`  trustRoots: [${sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
-		`  caaIdentities: [${sandboxCaaIdentity}]`,
-		'dns:',
-		`  resolvers: [${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}]`,
-		`  publicResolvers: [${sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',').join(', ')}]`,
-		'caddy:',
-		`  image: ${sandbox.HOIST_SANDBOX_IMAGE_CADDY}`,
+		...sandboxStandIns(sandbox),
 		'',
 	].join('\n'));
 });

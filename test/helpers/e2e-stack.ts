@@ -29,6 +29,23 @@ export interface E2eStackOptions {
 	acmeDirectory?: string;
 }
 
+/** hoist.yml's lines that point it at the sandbox's stand-ins for Let's Encrypt, public DNS resolvers and Docker Hub. */
+export function sandboxStandIns(sandbox: SandboxEnv, options: Pick<E2eStackOptions, 'acmeDirectory' | 'dns'> = {}): string[] {
+	return [
+		'acme:',
+		`  directory: ${options.acmeDirectory ?? sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
+		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
+		`  trustRoots: [${sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
+		`  caaIdentities: [${sandboxCaaIdentity}]`,
+		'dns:',
+		`  resolvers: [${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}]`,
+		`  publicResolvers: [${sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',').join(', ')}]`,
+		...(options.dns ?? []).map((line) => `  ${line}`),
+		'caddy:',
+		`  image: ${sandbox.HOIST_SANDBOX_IMAGE_CADDY}`,
+	];
+}
+
 /**
  * The CAA identity hoist.yml gives for Pebble. Pebble itself checks no CAA: hoist's own check is the one that uses it
  * (a record naming another CA blocks, one naming this allows).
@@ -97,18 +114,7 @@ function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): st
 				]),
 		'ssh:',
 		`  waitSeconds: ${options.waitSeconds ?? 30}`,
-		// The sandbox's stand-ins for Let's Encrypt, public DNS resolvers and Docker Hub: never the real ones.
-		'acme:',
-		`  directory: ${options.acmeDirectory ?? sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
-		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
-		`  trustRoots: [${sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
-		`  caaIdentities: [${sandboxCaaIdentity}]`,
-		'dns:',
-		`  resolvers: [${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}]`,
-		`  publicResolvers: [${sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',').join(', ')}]`,
-		...(options.dns ?? []).map((line) => `  ${line}`),
-		'caddy:',
-		`  image: ${sandbox.HOIST_SANDBOX_IMAGE_CADDY}`,
+		...sandboxStandIns(sandbox, options),
 		...(options.noRegistry ? [] : ['registry:', `  server: ${sandbox.HOIST_SANDBOX_REGISTRY}`, `  username: ${sandbox.HOIST_SANDBOX_REGISTRY_USER}`]),
 		...(options.extra ?? []),
 		'',

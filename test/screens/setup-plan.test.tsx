@@ -6,22 +6,14 @@ import {showScreen} from '../../source/cli/terminal.js';
 import type {SetupAnswers} from '../../source/setup/answers.js';
 import {setupPlan} from '../../source/setup/setup-plan.js';
 import {SetupPlanScreen} from '../../source/ui/ink/SetupPlanScreen.js';
+import {shopApiAnswers} from '../helpers/setup-answers.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 afterEach(() => {
 	cleanup();
 });
 
-const answers: SetupAnswers = {
-	stack: 'shop-api',
-	composeFile: 'docker-compose.yml',
-	service: 'web',
-	port: 8080,
-	domain: 'api.example.com',
-	staging: true,
-	target: {kind: 'aws', profile: 'work', region: 'eu-west-1', instanceType: 't3.micro', sshCidr: '203.0.113.7/32'},
-	registry: {server: 'ghcr.io', username: 'octocat'},
-};
+const {email: _, ...answers} = shopApiAnswers();
 
 function frameOf(plan: ReturnType<typeof setupPlan>): string {
 	const {lastFrame} = render(<SetupPlanScreen plan={plan} configFile="hoist.yml" exitAfterFrame={false} />);

@@ -1,5 +1,4 @@
-import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../../source/config/load.js';
@@ -7,24 +6,16 @@ import {UserError} from '../../../source/errors.js';
 import type {SetupAnswers} from '../../../source/setup/answers.js';
 import {mergedValue, mergeInto, readMergeSettings} from '../../../source/setup/merge-settings.js';
 import {renderConfig} from '../../../source/setup/render-config.js';
+import {folderWithFixtureCompose, shopApiAnswers} from '../../helpers/setup-answers.js';
 
 let dir: string;
 beforeEach(() => {
-	dir = mkdtempSync(join(tmpdir(), 'hoist-merge-'));
-	copyFileSync(join(import.meta.dirname, '../../fixtures/app/docker-compose.yml'), join(dir, 'docker-compose.yml'));
+	dir = folderWithFixtureCompose('hoist-merge-');
 });
 afterEach(() => rmSync(dir, {recursive: true, force: true}));
 
-const answers: SetupAnswers = {
-	stack: 'shop-api',
-	composeFile: 'docker-compose.yml',
-	service: 'web',
-	port: 8080,
-	domain: 'api.example.com',
-	email: 'me@example.com',
-	staging: false,
-	target: {kind: 'aws', region: 'us-east-1', instanceType: 't3.micro', sshCidr: '10.77.0.1/32'},
-};
+const {registry: _, ...withoutRegistry} = shopApiAnswers({staging: false, target: {kind: 'aws', region: 'us-east-1', instanceType: 't3.micro', sshCidr: '10.77.0.1/32'}});
+const answers: SetupAnswers = withoutRegistry;
 
 describe('hoist init --merge: settings the setup does not ask about', () => {
 	it('are set in the written hoist.yml, which keeps its comments and loads with them', () => {

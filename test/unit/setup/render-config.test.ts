@@ -1,29 +1,18 @@
-import {copyFileSync, mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../../source/config/load.js';
 import type {SetupAnswers} from '../../../source/setup/answers.js';
 import {keepSections, renderConfig, scalar} from '../../../source/setup/render-config.js';
+import {folderWithFixtureCompose, shopApiAnswers} from '../../helpers/setup-answers.js';
 
 let dir: string;
 beforeAll(() => {
-	dir = mkdtempSync(join(tmpdir(), 'hoist-render-'));
-	copyFileSync(join(import.meta.dirname, '../../fixtures/app/docker-compose.yml'), join(dir, 'docker-compose.yml'));
+	dir = folderWithFixtureCompose('hoist-render-');
 });
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-const aws: SetupAnswers = {
-	stack: 'shop-api',
-	composeFile: 'docker-compose.yml',
-	service: 'web',
-	port: 8080,
-	domain: 'api.example.com',
-	email: 'me@example.com',
-	staging: true,
-	target: {kind: 'aws', profile: 'work', region: 'eu-west-1', instanceType: 't4g.small', sshCidr: '203.0.113.7/32', elasticIp: 'eipalloc-0123456789abcdef0'},
-	registry: {server: 'ghcr.io', username: 'octocat'},
-};
+const aws = shopApiAnswers({target: {kind: 'aws', profile: 'work', region: 'eu-west-1', instanceType: 't4g.small', sshCidr: '203.0.113.7/32', elasticIp: 'eipalloc-0123456789abcdef0'}});
 const bare: SetupAnswers = {
 	stack: 'ab',
 	composeFile: 'docker-compose.yml',
