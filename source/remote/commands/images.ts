@@ -5,14 +5,16 @@ import {sh} from './quote.js';
 export const imageMarker = 'hoist-image';
 
 /**
- * Pulls every image in one round trip, reporting each as it goes: "pulling", then "pulled" (a new image id),
- * "up-to-date" (the same id as before) or "failed" with the registry's last words. Podman's own exit code is the
- * witness: compose v1's pull exits 0 even when a pull failed. Stops at the first failure.
+ * Pulls every image in one round trip, side by side (a pull mostly waits on the registry), reporting each as it goes:
+ * "pulling", then "pulled" (a new image id), "up-to-date" (the same id as before) or "failed" with the registry's last
+ * words. Podman's own exit code is the witness: compose v1's pull exits 0 even when a pull failed. Exits 1 when any
+ * pull failed, once all have ended (none is left running on the server).
  */
 export function pullImages(images: string[], authFile: string | undefined): RemoteCommand {
 	const auth = authFile === undefined ? [] : ['--authfile', authFile];
 	const each = images.map((image) =>
 		[
+			'(',
 			`img=${sh(image)}`,
 			`echo "${imageMarker} pulling $img"`,
 			'before=$(podman image inspect --format "{{.Id}}" "$img" 2>/dev/null || true)',
@@ -22,9 +24,11 @@ export function pullImages(images: string[], authFile: string | undefined): Remo
 			'else',
 			`  echo "${imageMarker} failed $img $(printf "%s" "$out" | tail -n 1)"; exit 1`,
 			'fi',
+			') & pids="$pids $!"',
 		].join('\n'),
 	);
-	return {root: true, title: `pull ${images.length === 1 ? images[0] : `${images.length} images`}`, line: each.join('\n')};
+	const waitAll = 'failed=0; for pid in $pids; do wait "$pid" || failed=1; done; exit "$failed"';
+	return {root: true, title: `pull ${images.length === 1 ? images[0] : `${images.length} images`}`, line: ['pids=', ...each, waitAll].join('\n')};
 }
 
 export interface ImageReport {
