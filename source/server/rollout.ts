@@ -159,7 +159,9 @@ export class Rollout {
 		const watcher = (async () => {
 			while (!signal.aborted) {
 				await this.#ctx.services.sleep(2_000, signal).catch(() => undefined);
-				if (!signal.aborted) await this.show(signal).catch(() => undefined);
+				// A look already under way finishes (a fraction of a second) rather than being stopped on the server,
+				// which costs a round trip and a grace period; only the run's own abort cuts it short.
+				if (!signal.aborted) await this.show(this.#ctx.signal).catch(() => undefined);
 			}
 		})();
 		try {
