@@ -184,7 +184,11 @@ export class RemoteSession {
 				exitCode = code ?? null;
 				exitSignal = signalName ?? null;
 			});
-			channel.on('close', () => {
+			channel.on('close', (code?: number | null, signalName?: string) => {
+				// ssh2 emits 'exit' as soon as it parses the exit status: for a quick command that can happen in the same
+				// read as the channel's opening, before this handler exists. 'close' carries the same status.
+				exitCode ??= code ?? null;
+				exitSignal ??= signalName ?? null;
 				options.signal?.removeEventListener('abort', onAbort);
 				out.end();
 				err.end();
@@ -246,7 +250,10 @@ export class RemoteSession {
 				exitCode = code ?? null;
 				exitSignal = signalName ?? null;
 			});
-			channel.on('close', () => {
+			channel.on('close', (code?: number | null, signalName?: string) => {
+				// As in run(): the exit status may have been parsed before the 'exit' handler existed.
+				exitCode ??= code ?? null;
+				exitSignal ??= signalName ?? null;
 				options.signal?.removeEventListener('abort', onAbort);
 				if (terminal) terminal.stream.off('resize', onResize);
 				options.stdin?.unpipe(channel);
