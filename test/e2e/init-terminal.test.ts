@@ -12,12 +12,14 @@ import {afterAll, beforeAll, expect, it} from 'vitest';
 import {loadConfig} from '../../source/config/load.js';
 import {sandboxStandIns} from '../helpers/e2e-stack.js';
 import {cliPath, repoRoot, runCli} from '../helpers/run-cli.js';
-import {readSandboxEnv, resetMoto, type SandboxEnv} from '../sandbox/sandbox.js';
+import {deleteDnsRecord, flushResolvers, readSandboxEnv, resetMoto, setDnsRecord, type SandboxEnv} from '../sandbox/sandbox.js';
 
 const socket = `hoist-init-${process.pid}`;
 const artifacts = join(repoRoot, 'test', 'artifacts', 'init-terminal');
 let sandbox: SandboxEnv;
 let dir: string;
+/** A name of the sandbox's zone for this run only: its A record is absent until the watcher is seen waiting. */
+const domain = `first-run-${process.pid}.example.test`;
 
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 
@@ -70,13 +72,15 @@ function terminal(name: string, args: string[]) {
 beforeAll(async () => {
 	await resetMoto();
 	sandbox = readSandboxEnv();
+	await deleteDnsRecord('all', domain, 'A');
 	dir = mkdtempSync(join(tmpdir(), 'hoist-init-e2e-'));
 	mkdirSync(artifacts, {recursive: true});
 	copyFileSync(sandbox.HOIST_SANDBOX_COMPOSE_FILE, join(dir, 'docker-compose.yml'));
 	writeFileSync(join(dir, 'sandbox.yml'), [
 		'ssh:',
 		'  waitSeconds: 30',
-		...sandboxStandIns(sandbox),
+		// The sandbox's address is private: name it as the one the A record must hold, so DNS and the certificate run.
+		...sandboxStandIns(sandbox, {dns: [`expectAddress: ${sandbox.HOIST_SANDBOX_HOST}`, 'timeoutMinutes: 3']}),
 		'',
 	].join('\n'));
 });
@@ -91,6 +95,8 @@ afterAll(async () => {
 		await runCli(['destroy', '--yes'], {cwd: dir, env: env()});
 		rmSync(dir, {recursive: true, force: true});
 	}
+	await deleteDnsRecord('all', domain, 'A');
+	await flushResolvers('all', domain);
 });
 
 it('hoist init: every question answered (bad answers refused in place), hoist.yml, the plan, yes, the hidden token, and hoist up to the end', {timeout: 400_000}, async () => {
@@ -108,7 +114,7 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	await init.waitFor(/\? Which domain should it answer on\?/);
 	init.keys('https://app', 'Enter');
 	await init.waitFor(/> expected a bare domain name, without "https:\/\/"/);
-	init.keys('C-u', sandbox.HOIST_SANDBOX_DOMAIN, 'Enter');
+	init.keys('C-u', domain, 'Enter');
 	await init.waitFor(/\? Email for Let's Encrypt's notices/);
 	init.keys('you@', 'Enter');
 	await init.waitFor(/> expected an email address/);
@@ -147,7 +153,7 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	const {config} = loadConfig(join(dir, 'hoist.yml'));
 	expect(config).toMatchObject({
 		stack: 'first-run',
-		domain: sandbox.HOIST_SANDBOX_DOMAIN,
+		domain,
 		compose: {file: 'docker-compose.yml', service: 'web', port: 8080},
 		aws: {region: sandbox.AWS_REGION, instanceType: 't3.micro', sshCidr: '10.77.0.1/32', elasticIp: sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID},
 		acme: {directory: sandbox.HOIST_SANDBOX_ACME_DIRECTORY, staging: false},
@@ -161,16 +167,39 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	init.keys(sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD, 'Enter');
 	await init.waitFor(/Launch|launch/, 60_000);
 	init.capture('3-steps.txt');
-	const end = await init.waitFor(/EXIT=\d+/, 300_000);
-	init.capture('4-end.txt');
+	// The DNS watcher: both authoritative servers say the name does not exist, until the record is made.
+	const waiting = await init.waitFor(/Still missing/, 240_000);
+	init.capture('4-dns-waiting.txt');
+	expect(waiting).toMatch(/NXDOMAIN/);
+	expect(waiting).toContain(domain);
+	await setDnsRecord('auth', domain, 'A', sandbox.HOIST_SANDBOX_HOST, 60);
+	await init.waitFor(/EXIT=\d+/, 300_000);
+	init.capture('5-finish.txt');
+	const end = init.screen();
 	expect(end).toContain('EXIT=0');
+	// The watcher was seen waiting, then ready; the finish screen: the https URL and the certificate Pebble issued.
+	expect(end).toMatch(/✔ Wait for DNS to point at the server .* on every authoritative server/);
+	expect(end).toContain(`https://${domain}/ answers (Caddy in front of web)`);
+	expect(end).toMatch(/Certificate +Pebble Intermediate CA/);
+	expect(end).toMatch(/Time to HTTPS +\d/);
 	expect(init.screen()).not.toContain(sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD);
 	const journal = readFileSync(join(dir, '.hoist', 'state.json'), 'utf8');
 	expect(journal).not.toContain(sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD);
 	const steps = (JSON.parse(journal) as {steps: Record<string, {status: string}>}).steps;
 	expect(steps['registry-login']?.status).toBe('done');
 	expect(steps['deploy']?.status).toBe('done');
+	expect(steps['dns']?.status).toBe('done');
+	expect(steps['certificate']?.status).toBe('done');
 	init.close();
+
+	// The next bare `hoist`, the run complete: the status, with the certificate.
+	const next = terminal('next', []);
+	const status = await next.waitFor(/EXIT=\d+/, 60_000);
+	next.capture('6-bare-hoist-status.txt');
+	expect(status).toContain('EXIT=0');
+	expect(status).toContain('Stack first-run');
+	expect(status).toMatch(/certificate from Pebble Intermediate/);
+	next.close();
 
 	// A second `hoist init` refuses: hoist.yml is there.
 	const again = await runCli(['init'], {cwd: dir, env: env()});
