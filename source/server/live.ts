@@ -40,7 +40,7 @@ export async function readLiveServer(journal: JournalData, files: StackFiles, no
 	try {
 		const session = await connections.open(target, {readyTimeoutMs: 5_000});
 		const state = parseStackState(
-			(await session.run(stackState({command: bootstrap.composeCommand, version: bootstrap.compose}, {stack: journal.stack, composeFile: compose.file}), {capture: true})).stdout,
+			(await session.run(stackState({command: bootstrap.composeCommand, version: bootstrap.compose}, {stack: journal.stack, composeFile: compose.file}, {hashes: false}), {capture: true})).stdout,
 		);
 		const containers = state.containers
 			.filter((container) => !container.oneOff)

@@ -78,8 +78,8 @@ export class Rollout {
 		this.#jobsSkipped = true;
 	}
 
-	async state(signal: AbortSignal = this.#ctx.signal): Promise<StackState> {
-		return parseStackState((await this.#session.run(stackState(this.tool, this.files), {capture: true, signal})).stdout);
+	async state(signal: AbortSignal = this.#ctx.signal, options: {hashes?: boolean} = {}): Promise<StackState> {
+		return parseStackState((await this.#session.run(stackState(this.tool, this.files, options), {capture: true, signal})).stdout);
 	}
 
 	async verdicts(): Promise<ServiceVerdict[]> {
@@ -172,9 +172,12 @@ export class Rollout {
 		}
 	}
 
-	/** One look at every service, a row each; a service waiting for its healthcheck shows what the check said last. */
+	/**
+	 * One look at every service, a row each; a service waiting for its healthcheck shows what the check said last.
+	 * Taken while compose works or after it is done: without the configuration hashes (compose replaced what changed).
+	 */
 	async show(signal: AbortSignal = this.#ctx.signal): Promise<ServiceVerdict[]> {
-		const state = await this.state(signal);
+		const state = await this.state(signal, {hashes: false});
 		const verdicts = this.expectations().map((expected) => judgeService(state, expected));
 		for (const verdict of verdicts) {
 			const container = verdict.container;

@@ -46,5 +46,8 @@ finish upload 1
 
 # deploy: compose up (it pulls what is missing; one-shot services finish before web starts).
 begin
-remote "doas sh -c 'cd $stack_dir && set -a && . ./hoist.env && set +a && DOCKER_HOST=unix:///run/podman/podman.sock DOCKER_CONFIG=$stack_dir/.hoist-docker docker-compose -p $FLOOR_STACK -f docker-compose.yml -f compose.hoist.yml up -d --remove-orphans'" >/dev/null 2>&1
+if ! out=$(remote "doas sh -c 'cd $stack_dir && set -a && . ./hoist.env && set +a && DOCKER_HOST=unix:///run/podman/podman.sock DOCKER_CONFIG=$stack_dir/.hoist-docker docker-compose -p $FLOOR_STACK -f docker-compose.yml -f compose.hoist.yml up -d --remove-orphans'" 2>&1); then
+	printf 'floor: compose up failed:\n%s\n' "$out" >&2
+	exit 1
+fi
 finish deploy 1

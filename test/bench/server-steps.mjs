@@ -142,8 +142,8 @@ try {
 		runs.second.push(await hoistJson(['up']));
 		if (round === 0) {
 			say('hoist up again in a terminal (the Ink screen)…');
-			const screen = await inTerminal([...cli, 'up'], {cwd: dir, env, until: (output) => output.includes('Your stack answers at'), graceMs: 10_000, timeoutMs: 120_000});
-			results.screen = {rssKiB: screen.rssKiB, firstByteMs: screen.firstByteMs, finished: screen.output.includes('Your stack answers at')};
+			const screen = await inTerminal([...cli, 'up'], {cwd: dir, env, until: (output) => output.includes('answers (Caddy in front of'), graceMs: 10_000, timeoutMs: 120_000});
+			results.screen = {rssKiB: screen.rssKiB, firstByteMs: screen.firstByteMs, finished: screen.output.includes('answers (Caddy in front of')};
 		}
 		// The floor's inputs: the files hoist put in the stack's directory on the server (the instance shares this filesystem).
 		const files = join(dir, 'floor-files');

@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
-import {composeUp, reloadCaddy} from '../../../source/remote/commands/compose.js';
+import {composeUp, reloadCaddy, stackState} from '../../../source/remote/commands/compose.js';
 import {fileHashes, parseHashes} from '../../../source/remote/commands/files.js';
 import {parseImageLine, pullImages} from '../../../source/remote/commands/images.js';
 import {registryLogin} from '../../../source/remote/commands/login.js';
@@ -14,6 +14,15 @@ describe('remote command builders', () => {
 			"cd /srv/hoist/shop && set -a && . /srv/hoist/shop/hoist.env && set +a && DOCKER_HOST=unix\\:///run/podman/podman.sock DOCKER_CONFIG=/srv/hoist/shop/.hoist-docker docker-compose -p shop -f 'docker compose.yml' -f compose.hoist.yml up -d --remove-orphans",
 		);
 		expect(composeUp({command: ['docker', 'compose'], version: 'v2'}, {stack: 'shop', composeFile: 'c.yml'}).line).toContain(' docker compose -p shop -f c.yml ');
+	});
+
+	it('the stack\'s state asks compose for its configuration hashes only when a look needs them', () => {
+		const tool = {command: ['docker-compose'], version: 'v1' as const};
+		const files = {stack: 'shop', composeFile: 'docker-compose.yml'};
+		expect(stackState(tool, files).line).toContain('docker-compose -p shop -f docker-compose.yml -f compose.hoist.yml config --hash\\=\\*');
+		const quick = stackState(tool, files, {hashes: false}).line;
+		expect(quick).not.toContain('config');
+		expect(quick).toContain('podman ps --all --filter label\\=com.docker.compose.project\\=shop --format json');
 	});
 
 	it('the registry login takes the token on stdin only', () => {
