@@ -150,8 +150,6 @@ export class RemoteSession {
 			const tail = new Tail();
 			let pid: number | undefined;
 			let stdout = '';
-			let exitCode: number | null = null;
-			let exitSignal: string | null = null;
 			// After an abort the command's last words (doas saying it kills its child) are nobody's business.
 			const live = () => !options.signal?.aborted;
 			const out = new LineStream((line) => {
@@ -180,15 +178,7 @@ export class RemoteSession {
 				}
 			});
 			channel.stderr.on('data', (chunk: Buffer) => err.write(chunk));
-			channel.on('exit', (code: number | null, signalName?: string) => {
-				exitCode = code ?? null;
-				exitSignal = signalName ?? null;
-			});
-			channel.on('close', (code?: number | null, signalName?: string) => {
-				// ssh2 emits 'exit' as soon as it parses the exit status: for a quick command that can happen in the same
-				// read as the channel's opening, before this handler exists. 'close' carries the same status.
-				exitCode ??= code ?? null;
-				exitSignal ??= signalName ?? null;
+			whenClosed(channel, ({exitCode, signal: exitSignal}) => {
 				options.signal?.removeEventListener('abort', onAbort);
 				out.end();
 				err.end();
@@ -228,8 +218,6 @@ export class RemoteSession {
 		);
 		return new Promise((resolve, reject) => {
 			let pid: number | undefined;
-			let exitCode: number | null = null;
-			let exitSignal: string | null = null;
 			// With a terminal, stderr is the terminal too: the pid line arrives on stdout.
 			const marked = new PidMarkerFilter((found) => (pid = found));
 			const onResize = () => channel.setWindow(terminal!.stream.rows, terminal!.stream.columns, 0, 0);
@@ -246,14 +234,7 @@ export class RemoteSession {
 				channel.pipe(options.stdout, {end: false});
 				channel.stderr.pipe(marked).pipe(options.stderr, {end: false});
 			}
-			channel.on('exit', (code: number | null, signalName?: string) => {
-				exitCode = code ?? null;
-				exitSignal = signalName ?? null;
-			});
-			channel.on('close', (code?: number | null, signalName?: string) => {
-				// As in run(): the exit status may have been parsed before the 'exit' handler existed.
-				exitCode ??= code ?? null;
-				exitSignal ??= signalName ?? null;
+			whenClosed(channel, ({exitCode, signal: exitSignal}) => {
 				options.signal?.removeEventListener('abort', onAbort);
 				if (terminal) terminal.stream.off('resize', onResize);
 				options.stdin?.unpipe(channel);
@@ -392,4 +373,19 @@ function capitalise(text: string): string {
 
 function uploadFailed(path: string, error: Error): SshConnectError {
 	return new SshConnectError('other', `Could not upload ${path} over SFTP (${error.message}).`);
+}
+
+/**
+ * Calls `done` once the channel has closed, with its command's exit status. ssh2 emits 'exit' as soon as it parses the
+ * status: for a quick command that can be in the same read as the channel's opening, before any handler of ours
+ * exists. 'close', which waits until the output was read, carries the same status and fills in what 'exit' missed.
+ */
+function whenClosed(channel: ClientChannel, done: (status: {exitCode: number | null; signal: string | null}) => void): void {
+	let exitCode: number | null = null;
+	let signal: string | null = null;
+	channel.on('exit', (code: number | null, signalName?: string) => {
+		exitCode = code ?? null;
+		signal = signalName ?? null;
+	});
+	channel.on('close', (code?: number | null, signalName?: string) => done({exitCode: exitCode ?? code ?? null, signal: signal ?? signalName ?? null}));
 }
