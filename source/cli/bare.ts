@@ -8,7 +8,7 @@ import {printable} from '../text/printable.js';
 import {bareExitCodes, bareRoute, type BareRoute} from './bare-route.js';
 import type {CommandLine, CommandSpec} from './command.js';
 import {askChoice, askYesNo, canAsk, Declined} from './confirm.js';
-import {handOverStdin} from './terminal.js';
+import {showScreen} from './terminal.js';
 import type {CommandIo} from './io.js';
 import type {ReadOnlyStack} from './read-only.js';
 
@@ -79,9 +79,8 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 		return bareExitCodes.unfinished;
 	}
 	if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') process.env['FORCE_COLOR'] = '0';
-	const [{showOnce}, {ResumeScreen}, {createElement}] = await Promise.all([import('../ui/ink/show-once.js'), import('../ui/ink/ResumeScreen.js'), import('react')]);
-	await showOnce(createElement(ResumeScreen, {view}), {stdout: io.stdout, stdin: io.stdin, stderr: io.stderr});
-	await handOverStdin(io);
+	const [{ResumeScreen}, {createElement}] = await Promise.all([import('../ui/ink/ResumeScreen.js'), import('react')]);
+	await showScreen(io, createElement(ResumeScreen, {view}));
 	const choice = await askChoice(io, 'What now?', [
 		...offers.map((offer) => ({value: offer.action, name: offer.label, description: offer.command})),
 		{value: 'quit' as const, name: 'Quit: leave everything as it is', description: 'Run `hoist` again later'},

@@ -59,12 +59,15 @@ export function terminalAsk(io: CommandIo): Ask {
 }
 
 /**
- * Shows an Ink screen on the command's terminal until it exits by itself (a static screen exits after its first
- * frame), then hands the terminal back for the next question.
+ * Draws a screen that takes no keys once, leaves it on the terminal, and hands the terminal back for the question
+ * that follows (the plan before "go on?", the resume screen before "what now?").
  */
 export async function showScreen(io: CommandIo, element: ReactElement): Promise<void> {
 	const {render} = await import('ink');
 	const instance = render(element, {stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false});
+	// React commits the first frame in a microtask; unmounting before it would leave nothing on screen.
+	await new Promise((resolve) => setImmediate(resolve));
+	instance.unmount();
 	await instance.waitUntilExit();
 	await handOverStdin(io);
 }

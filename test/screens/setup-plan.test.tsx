@@ -16,7 +16,7 @@ afterEach(() => {
 const {email: _, ...answers} = shopApiAnswers();
 
 function frameOf(plan: ReturnType<typeof setupPlan>): string {
-	const {lastFrame} = render(<SetupPlanScreen plan={plan} configFile="hoist.yml" exitAfterFrame={false} />);
+	const {lastFrame} = render(<SetupPlanScreen plan={plan} configFile="hoist.yml" />);
 	return stripVTControlCharacters(lastFrame() ?? '');
 }
 

@@ -1,21 +1,14 @@
-import {Box, Text, useApp} from 'ink';
-import {useEffect} from 'react';
+import {Box, Text} from 'ink';
 import {dollars, type SetupPlan} from '../../setup/setup-plan.js';
 
 interface SetupPlanScreenProps {
 	plan: SetupPlan;
 	/** Where hoist.yml was written. */
 	configFile: string;
-	/** Exit after the first frame: the question that follows is asked on the plain terminal. */
-	exitAfterFrame?: boolean;
 }
 
 /** What `hoist up` will make, where, and roughly what it costs a month (an estimate, dated). */
-export function SetupPlanScreen({plan, configFile, exitAfterFrame = true}: SetupPlanScreenProps) {
-	const {exit} = useApp();
-	useEffect(() => {
-		if (exitAfterFrame) exit();
-	}, [exitAfterFrame, exit]);
+export function SetupPlanScreen({plan, configFile}: SetupPlanScreenProps) {
 	const width = Math.max(...(plan.cost?.lines ?? []).map((line) => line.what.length), 0);
 	return (
 		<Box flexDirection="column" borderStyle="round" paddingX={1} marginY={1}>
