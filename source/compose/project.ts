@@ -1,6 +1,8 @@
-import {existsSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {UserError} from '../errors.js';
+import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
+import {readTextFile} from '../files/read-file.js';
 import {castTypes} from './cast.js';
 import {parseDotenv} from './dotenv.js';
 import {hoistSecrets, maskSecrets, secretsInImages, type KnownSecret} from './hoist-secrets.js';
@@ -183,11 +185,18 @@ export function longRunningServices(project: ComposeProject): string[] {
 		.map((service) => service.name);
 }
 
+/** hoist reads at most this much of the compose file and of .env: a compose file is kilobytes. */
+const maxComposeBytes = 8 << 20;
+
 function readText(file: string, name: string): string {
 	try {
-		return readFileSync(file, 'utf8');
+		return readTextFile(file, {what: 'The compose file', maxBytes: maxComposeBytes, nextSteps: ['Point compose.file in hoist.yml at your compose file.']});
 	} catch (error) {
-		throw new UserError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+		if (!isFileSystemError(error)) throw error;
+		if (error.code !== 'ENOENT') {
+			throw new UserError(`${name}: cannot read ${file}: ${fileSystemReason(error)}`, {code: 'COMPOSE_UNREADABLE', nextSteps: [`Check who owns ${file} and its permissions (\`ls -l ${file}\`), then run the command again.`]});
+		}
+		throw new UserError(`${name}: there is no file ${file}`, {
 			code: 'COMPOSE_MISSING',
 			hint: 'compose.file in hoist.yml names the compose file, relative to hoist.yml (default docker-compose.yml).',
 			nextSteps: ['Create the compose file, or point compose.file in hoist.yml at it.'],
@@ -201,9 +210,10 @@ function readDotenv(dir: string, environment: Lookup): {values: Map<string, stri
 	if (!existsSync(path) || !statSync(path).isFile()) return {values: new Map(), problems: []};
 	let text: string;
 	try {
-		text = readFileSync(path, 'utf8');
+		text = readTextFile(path, {what: 'The project .env', maxBytes: maxComposeBytes});
 	} catch (error) {
-		return {values: new Map(), problems: [{file: '.env', line: 1, col: 1, message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`}]};
+		const reason = isFileSystemError(error) ? fileSystemReason(error) : error instanceof Error ? error.message : String(error);
+		return {values: new Map(), problems: [{file: '.env', line: 1, col: 1, message: `cannot read ${path}: ${reason}`}]};
 	}
 	const dotenv = parseDotenv(text, environment);
 	return {values: dotenv.values, problems: dotenv.problems.map((problem) => ({file: '.env', ...problem}))};
