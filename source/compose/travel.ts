@@ -51,14 +51,11 @@ export function collectTravel(model: ComposeModel, composeFile: string, options:
 		outcome.dotenvProblems.push({file: '.env', line: 1, col: 1, message: places.refusal('.env', dotenv, 'the project .env')});
 	}
 
-	/** A path the file names, checked: where it really is, that it stays inside, that hoist may read it. */
-	const placeOf = (source: string, path: ModelPath, what: string): Inside | {kind: 'missing'} | undefined => {
+	/** A path the file names, checked: where it really is, and that it stays inside; undefined when refused. */
+	const placeOf = (source: string, path: ModelPath, what: string, fix: string): Inside | {kind: 'missing'} | undefined => {
 		const local = resolve(dir, source);
 		if (!places.insideLexically(local)) {
-			outcome.problems.push({
-				path,
-				message: `${source} is outside ${dir}; hoist copies ${what} to the server at the same path relative to the compose file: move it inside, bake it into the image, or use a named volume`,
-			});
+			outcome.problems.push({path, message: `${source} is outside ${dir}; hoist copies ${what} to the server at the same path relative to the compose file${fix}`});
 			return undefined;
 		}
 		const place = places.of(local);
@@ -66,13 +63,19 @@ export function collectTravel(model: ComposeModel, composeFile: string, options:
 		outcome.problems.push({path, message: places.refusal(source, place, what)});
 		return undefined;
 	};
+	/** A file that must travel: refused now if hoist may not read it, rather than when it uploads. */
+	const addReadable = (source: string, path: ModelPath, place: Inside, mode: number, secret: boolean) => {
+		const unreadable = readProblem(place.real);
+		if (unreadable) outcome.problems.push({path, message: `${source} cannot be read: ${unreadable}`});
+		else add(resolve(dir, source), place, mode, secret);
+	};
 
 	const hostPath = (source: string, path: ModelPath, what: string, secret: boolean, required: boolean) => {
 		if (source.startsWith('~') || isAbsolute(source)) {
 			outcome.warnings.push({path, message: `${source} is a path on the server: it must exist there (hoist copies only files inside ${dir})`});
 			return;
 		}
-		const place = placeOf(source, path, what);
+		const place = placeOf(source, path, what, ': move it inside, bake it into the image, or use a named volume');
 		if (place === undefined) return;
 		const local = resolve(dir, source);
 		if (place.kind === 'missing') {
@@ -81,9 +84,7 @@ export function collectTravel(model: ComposeModel, composeFile: string, options:
 			return;
 		}
 		if (place.stats.isFile()) {
-			const unreadable = readProblem(place.real);
-			if (unreadable) outcome.problems.push({path, message: `${source} cannot be read: ${unreadable}`});
-			else add(local, place, travelMode(place.stats), secret);
+			addReadable(source, path, place, travelMode(place.stats), secret);
 			return;
 		}
 		if (!place.stats.isDirectory()) {
@@ -99,24 +100,15 @@ export function collectTravel(model: ComposeModel, composeFile: string, options:
 	};
 
 	const envFile = (source: string, required: boolean, path: ModelPath) => {
-		const local = resolve(dir, source);
-		if (!places.insideLexically(local)) {
-			outcome.problems.push({path, message: `${source} is outside ${dir}; hoist copies env files to the server at the same path relative to the compose file, so move it inside`});
-			return;
-		}
-		const place = placeOf(source, path, 'env files');
+		const place = placeOf(source, path, 'env files', ', so move it inside');
 		if (place === undefined) return;
 		if (place.kind === 'missing') {
-			if (required) outcome.problems.push({path, message: `${source} does not exist (${local}); create it, or remove it from env_file`});
-			return;
-		}
-		if (!place.stats.isFile()) {
+			if (required) outcome.problems.push({path, message: `${source} does not exist (${resolve(dir, source)}); create it, or remove it from env_file`});
+		} else if (!place.stats.isFile()) {
 			outcome.problems.push({path, message: `${source} is ${kindOf(place.stats)}, not a file`});
-			return;
+		} else {
+			addReadable(source, path, place, 0o600, true);
 		}
-		const unreadable = readProblem(place.real);
-		if (unreadable) outcome.problems.push({path, message: `${source} cannot be read: ${unreadable}`});
-		else add(local, place, 0o600, true);
 	};
 
 	for (const [name, service] of Object.entries(model.services ?? {})) {

@@ -25,7 +25,9 @@ export function checkFiles(config: Config, doc: Document, dir: string, at: Posit
 		if (value === undefined) continue;
 		const absolute = resolvePath(dir, value);
 		const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
-		const problem = fileProblem(absolute, what, path[0] === 'compose' ? (missing) => composeFileHint(missing, dir) : undefined) ?? (path[0] === 'ssh' ? sshKeyProblem(absolute) : path[0] === 'acme' ? pemProblem(absolute, what) : undefined);
+		// Only the default is a guess worth correcting: a name the user wrote is what they meant.
+		const whenMissing = path[0] === 'compose' && node === undefined ? (missing: string) => composeFileHint(missing, dir) : undefined;
+		const problem = fileProblem(absolute, what, whenMissing) ?? (path[0] === 'ssh' ? sshKeyProblem(absolute) : path[0] === 'acme' ? pemProblem(absolute, what) : undefined);
 		if (problem === undefined) continue;
 		const defaulted = node === undefined ? ' (the default)' : '';
 		problems.push({...at(node?.range?.[0]), message: `${path.join('.')}: ${problem.replace(absolute, `${absolute}${defaulted}`)}`});
