@@ -80,6 +80,14 @@ export const composeCases: BadInput[] = [
 	compose('depends_on in a circle', `${composeWith('depends_on: [api]')}  api:\n    image: ghcr.io/acme/api:1\n    depends_on: [web]\n`, /docker-compose\.yml:8:18: services\.api\.depends_on\[0\]: depends_on goes round in a circle: web → api → web/),
 	compose('a named pipe as a bind source', composeWith('volumes: ["./pipe:/pipe"]'), /services\.web\.volumes\[0\]: \.\/pipe is a named pipe \(FIFO\); hoist copies only files and folders/, (dir) => mkfifo(join(dir, 'pipe'))),
 	compose('hoist deploy with a compose file that links out', composeWith('env_file: app.env'), /services\.web\.env_file: app\.env is a link to/, (dir) => symlinkSync(join(outside(dir), 'outside.env'), join(dir, 'app.env')), {args: ['deploy'], run: realUp(['deploy'])}),
+	// Not a refusal: destroy skips the local checks, so a broken compose file cannot keep a stack alive.
+	compose('hoist destroy is not stopped by a compose file that links out', composeWith('env_file: app.env'), /Could not reach AWS at 127\.0\.0\.1:9/, (dir) => symlinkSync(join(outside(dir), 'outside.env'), join(dir, 'app.env')), {
+		args: ['destroy', '--yes'],
+		exit: 1,
+		refused: false,
+		run: realUp(['destroy', '--yes']),
+		env: () => ({AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret'}),
+	}),
 	compose('a .env the user cannot read', composeWith(), /\.env:1:1: cannot read .*\/\.env: permission denied/, (dir) => (put(dir, '.env', 'A=1\n'), chmodSync(join(dir, '.env'), 0o000)), {asNobody: true, run: realUp(['up'], true)}),
 	compose('a bind-mounted folder the user cannot read', composeWith('volumes: ["./data:/data"]'), /services\.web\.volumes\[0\]: \.\/data cannot be read: permission denied/, (dir) => (put(dir, 'data/a', 'x'), chmodSync(join(dir, 'data'), 0o000)), {asNobody: true, run: realUp(['up'], true)}),
 	compose('a compose file the user cannot read', composeWith(), /hoist\.yml:1:1: compose\.file: the compose file .*docker-compose\.yml \(the default\) cannot be read: permission denied/, (dir) => chmodSync(join(dir, 'docker-compose.yml'), 0o000), {asNobody: true, run: realUp(['up'], true)}),
