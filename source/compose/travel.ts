@@ -1,4 +1,4 @@
-import {accessSync, constants, readdirSync, statSync, type Stats} from 'node:fs';
+import {accessSync, constants, readdirSync, realpathSync, statSync, type Stats} from 'node:fs';
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path';
 import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
 import {kindOf} from '../files/read-file.js';
@@ -44,7 +44,8 @@ export function collectTravel(model: ComposeModel, composeFile: string, options:
 		if (known) files.set(remote, {...known, mode: known.mode & mode, secret: known.secret || secret});
 		else files.set(remote, {local: place.real, remote, mode, secret});
 	};
-	add(composeFile, {kind: 'inside', real: composeFile, stats: statSync(composeFile)}, 0o644, false);
+	// The compose file travels as the file hoist read, wherever a link to it leads (it was checked, not just copied).
+	add(composeFile, {kind: 'inside', real: realpathSync(composeFile), stats: statSync(composeFile)}, 0o644, false);
 	const dotenv = places.of(join(dir, '.env'));
 	if (dotenv.kind === 'inside' && dotenv.stats.isFile()) add(join(dir, '.env'), dotenv, 0o600, true);
 	else if (dotenv.kind !== 'missing' && dotenv.kind !== 'inside') {

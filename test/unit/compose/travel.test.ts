@@ -1,9 +1,10 @@
 import {execFileSync} from 'node:child_process';
-import {mkdirSync, readFileSync, symlinkSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {loadComposeProject, type ComposeProject} from '../../../source/compose/project.js';
 import {HoistError} from '../../../source/errors.js';
+import {readProjectFile} from '../../../source/server/project-file.js';
 import {load, problems, projectDir, webWith, type Files} from './project-dir.js';
 
 // Rules 8 and 10: what travels to the server beside the compose file, with which mode, and what cannot.
@@ -186,5 +187,17 @@ describe('links and .hoist/ (issue 17)', () => {
 	it('a named pipe as a bind source says what it is (not "ENOTDIR")', () => {
 		const found = loadArranged(webWith('volumes: ["./pipe:/pipe"]'), {}, (dir) => execFileSync('mkfifo', [join(dir, 'pipe')]));
 		expect(found).toEqual(['docker-compose.yml:5:15: services.web.volumes[0]: ./pipe is a named pipe (FIFO); hoist copies only files and folders to the server']);
+	});
+});
+
+describe('a compose file that is a link (issue 17)', () => {
+	it('travels under its own name as the file it points at, which the upload reads without following a link', () => {
+		const project = loadArranged('', {'deploy/prod.yml': webWith()}, (dir) => {
+			rmSync(join(dir, 'docker-compose.yml'));
+			symlinkSync('deploy/prod.yml', join(dir, 'docker-compose.yml'));
+		});
+		if (Array.isArray(project)) throw new Error(project.join('\n'));
+		expect(project.files[0]).toMatchObject({remote: 'docker-compose.yml', local: join(project.dir, 'deploy/prod.yml')});
+		expect(readProjectFile(project.files[0]!.local).toString()).toBe(webWith());
 	});
 });
