@@ -27,7 +27,7 @@ networks, /srv/hoist/<stack> and its boot service, never the machine; the named 
 			checkOptions(config, options);
 			return [];
 		};
-		return context.stack.withSession({command: 'destroy', before}, async ({plan, env}) => {
+		return context.stack.withSession({command: 'destroy', before, undoes: true}, async ({plan, env}) => {
 			const outcome = await undoPlan(plan, env, options);
 			return outcome.error?.exitCode ?? 0;
 		});
