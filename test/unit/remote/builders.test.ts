@@ -1,4 +1,8 @@
 import {execFileSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
 import {composeUp, reloadCaddy, stackState} from '../../../source/remote/commands/compose.js';
@@ -72,8 +76,15 @@ describe('remote command builders', () => {
 	});
 
 	it('file hashes list only files that exist', () => {
-		const output = execFileSync('sh', ['-c', fileHashes(['/etc/hostname', '/nonexistent/x']).line], {encoding: 'utf8'});
-		expect([...parseHashes(output).keys()]).toEqual(['/etc/hostname']);
+		const dir = mkdtempSync(join(tmpdir(), 'hoist-hashes-'));
+		try {
+			const file = join(dir, 'present');
+			writeFileSync(file, 'hello\n');
+			const output = execFileSync('sh', ['-c', fileHashes([file, join(dir, 'absent')]).line], {encoding: 'utf8'});
+			expect(parseHashes(output)).toEqual(new Map([[file, createHash('sha256').update('hello\n').digest('hex')]]));
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 
 	it('Caddy is reloaded in its container, and only when it runs', () => {
