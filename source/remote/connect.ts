@@ -5,7 +5,7 @@ import type {HoistError} from '../errors.js';
 import type {Redactor} from '../engine/redactor.js';
 import {fingerprint, HostKeyChangedError, SshConnectError} from './errors.js';
 import {keyTypeOf, pinFor, pinHostKey} from './known-hosts.js';
-import {RemoteSession} from './session.js';
+import {SshSession} from './session.js';
 import type {Target} from './target.js';
 import type {Trace} from './trace.js';
 
@@ -24,7 +24,7 @@ export interface ConnectOptions {
  * Opens the SSH connection to the target with the host key checked against `.hoist/known_hosts` (and against
  * server.hostKey when hoist.yml names one). A changed key always refuses the connection.
  */
-export async function connectTarget(target: Target, options: ConnectOptions): Promise<RemoteSession> {
+export async function connectTarget(target: Target, options: ConnectOptions): Promise<SshSession> {
 	options.signal?.throwIfAborted();
 	const privateKey = readFileSync(target.privateKeyPath, 'utf8');
 	options.redactor.add(privateKey);
@@ -69,7 +69,7 @@ export async function connectTarget(target: Target, options: ConnectOptions): Pr
 	// Many small requests and answers (commands, SFTP packets) follow one another: without TCP_NODELAY each small write
 	// can wait for the server's delayed ACK (about 40 ms), which was most of an upload's time (measured: test/bench).
 	ssh.connection?.setNoDelay(true);
-	return new RemoteSession(ssh, {hostKeyFingerprint: fingerprint(seenKey ?? ''), redactor: options.redactor, trace: options.trace});
+	return new SshSession(ssh, {hostKeyFingerprint: fingerprint(seenKey ?? ''), redactor: options.redactor, trace: options.trace});
 }
 
 export interface PresentedKey {

@@ -50,6 +50,29 @@ export interface AttachOptions {
 	signal?: AbortSignal;
 }
 
+/** How an attached command ended; the caller passes it on as its own exit status. */
+export interface ExitStatus {
+	exitCode: number | null;
+	signal: string | null;
+}
+
+/**
+ * What steps and commands use of the run's SSH connection. SshSession is the one over SSH; unit tests of steps pass
+ * a recording fake (test/helpers/fake-session.ts).
+ */
+export interface RemoteSession {
+	/** The server's host key, as this connection saw it. */
+	readonly hostKeyFingerprint: string;
+	/** Who we are on the server and how we become root. */
+	facts(signal?: AbortSignal): Promise<HostFacts>;
+	/** Runs a command to its end; a non-zero exit (outside `okExitCodes`) throws RemoteCommandError. */
+	run(command: RemoteCommand | string, options?: RunOptions): Promise<RunResult>;
+	/** Runs a command with its bytes passed straight through; resolves with its exit status, whatever it is. */
+	attach(command: RemoteCommand, options: AttachOptions): Promise<ExitStatus>;
+	/** Writes files on the server, each with its mode and owner. */
+	upload(files: UploadFile[], options?: {signal?: AbortSignal}): Promise<void>;
+}
+
 /**
  * Drops the pid line `wireLine` writes before the command starts (the first line, `@hoist-pid=N`, with `\r\n` on a
  * terminal) and passes every other byte on untouched.
@@ -100,7 +123,7 @@ const STOP_GRACE_MS = 500;
  * Built on node-ssh: it connects (ssh2 options, host-key verification and keepalives pass through) and opens SFTP;
  * commands go through its ssh2 connection directly, because node-ssh's execCommand keeps all output in memory.
  */
-export class RemoteSession {
+export class SshSession implements RemoteSession {
 	readonly hostKeyFingerprint: string;
 	readonly #ssh: NodeSSH;
 	readonly #redactor: Redactor;
@@ -207,7 +230,7 @@ export class RemoteSession {
 	 * follows the local window). Resolves with the command's exit status whatever it is: the caller passes it on.
 	 * Aborting stops the command's process group on the server, as `run` does.
 	 */
-	async attach(command: RemoteCommand, options: AttachOptions): Promise<{exitCode: number | null; signal: string | null}> {
+	async attach(command: RemoteCommand, options: AttachOptions): Promise<ExitStatus> {
 		options.signal?.throwIfAborted();
 		if (this.#closing) throw new SshConnectError('closed', 'The SSH connection is closing.');
 		const escalation = command.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
@@ -380,7 +403,7 @@ function uploadFailed(path: string, error: Error): SshConnectError {
  * status: for a quick command that can be in the same read as the channel's opening, before any handler of ours
  * exists. 'close', which waits until the output was read, carries the same status and fills in what 'exit' missed.
  */
-function whenClosed(channel: ClientChannel, done: (status: {exitCode: number | null; signal: string | null}) => void): void {
+function whenClosed(channel: ClientChannel, done: (status: ExitStatus) => void): void {
 	let exitCode: number | null = null;
 	let signal: string | null = null;
 	channel.on('exit', (code: number | null, signalName?: string) => {
