@@ -128,7 +128,7 @@ export async function runScript(name: string, args: string[] = [], env: NodeJS.P
 		return await execFileAsync(path.join(sandboxScripts, name), args, {env, maxBuffer: 16 * 1024 * 1024});
 	} catch (error) {
 		const e = error as {stderr?: string; message: string};
-		throw new Error(`${name} ${args.join(' ')} failed: ${e.stderr ?? ''}\n${e.message}`);
+		throw new Error(`${name} ${args.join(' ')} failed: ${e.stderr ?? ''}\n${e.message}`, {cause: error});
 	}
 }
 
