@@ -2,15 +2,14 @@
 // service gets a new container, and the order of the web service's swap — start beside, wait until it answers,
 // point Caddy at it, drain, retire the old one, point Caddy back.
 import {describe, expect, it} from 'vitest';
-import type {RemoteCommand} from '../../../source/remote/commands/command.js';
-import {stateSections} from '../../../source/remote/commands/compose.js';
 import {stackPaths} from '../../../source/server/layout.js';
 import type {Target} from '../../../source/remote/target.js';
 import type {BootstrapOutputs} from '../../../steps/bootstrap.js';
 import type {ComposeOutputs} from '../../../steps/compose.js';
 import {releaseStep} from '../../../steps/release.js';
 import type {UploadOutputs} from '../../../steps/upload.js';
-import {FakeSession, type FakeAnswer} from '../../helpers/fake-session.js';
+import {FakeSession} from '../../helpers/fake-session.js';
+import {FakeStack, hash} from '../../helpers/fake-stack.js';
 import {harnessPerTest} from '../../helpers/step-context.js';
 
 const setup = harnessPerTest();
@@ -26,72 +25,6 @@ const compose: ComposeOutputs = {
 	namedVolumes: [],
 };
 const uploaded: UploadOutputs = {dir: '/srv/hoist/demo', files: {}, boot: 'openrc'};
-const hash = (text: string) => text.repeat(64).slice(0, 64);
-
-interface Container {
-	id: string;
-	service: string;
-	configHash: string;
-	image: string;
-	imageId: string;
-}
-
-/**
- * compose and Podman as the release sees them: the containers, the configuration hash compose gives each service now,
- * and the image id each tag names. `compose up` recreates what it is told to, `--scale` starts one more beside.
- */
-class FakeStack {
-	readonly containers: Container[] = [
-		{id: 'web-old', service: 'web', configHash: hash('a'), image: 'registry.test/web:v2', imageId: 'sha256:web1'},
-		{id: 'db-1', service: 'db', configHash: hash('b'), image: 'postgres:16', imageId: 'sha256:pg1'},
-		{id: 'caddy-1', service: 'hoist-caddy', configHash: hash('c'), image: 'caddy:2', imageId: 'sha256:caddy1'},
-	];
-	readonly hashes = new Map([['web', hash('a')], ['db', hash('b')], ['hoist-caddy', hash('c')]]);
-	readonly imageIds = new Map([['registry.test/web:v2', 'sha256:web1'], ['postgres:16', 'sha256:pg1'], ['caddy:2', 'sha256:caddy1']]);
-	/** How many probes of the new container fail before it answers (Infinity: it never does). */
-	failingProbes = 0;
-	#started = 0;
-
-	readonly answer = (command: RemoteCommand): FakeAnswer | undefined => {
-		const title = command.title ?? '';
-		if (title === 'read the state of the stack') return this.#state();
-		if (title === 'read image ids') return [...this.imageIds].map(([image, id]) => `${image} ${id}`).join('\n');
-		if (title === 'find the new container\'s address') return '10.89.0.7 \n';
-		if (title.startsWith('ask http://')) return {exitCode: this.failingProbes-- > 0 ? 7 : 0};
-		if (title.startsWith('compose up ')) return this.#up(command.line);
-		if (title.startsWith('retire ')) {
-			const retired = command.line.split(/\s+/);
-			this.containers.splice(0, Infinity, ...this.containers.filter((c) => !retired.includes(c.id)));
-		}
-		return undefined;
-	};
-
-	#up(line: string): undefined {
-		const words = line.slice(line.indexOf('--no-deps')).replaceAll('\\', '').split(' ');
-		const scale = words.includes('--scale') ? words[words.indexOf('--scale') + 1]!.split('=')[0] : undefined;
-		const services = words.filter((word, index) => !word.startsWith('--') && words[index - 1] !== '--scale');
-		for (const service of services) {
-			const image = this.containers.find((c) => c.service === service)!.image;
-			const fresh = {id: `${service}-${++this.#started}`, service, configHash: this.hashes.get(service)!, image, imageId: this.imageIds.get(image)!};
-			if (scale !== service) this.containers.splice(this.containers.findIndex((c) => c.service === service), 1);
-			this.containers.push(fresh);
-		}
-		return undefined;
-	}
-
-	#state(): string {
-		const ps = this.containers.map((c) => ({
-			Id: c.id, Names: [`demo_${c.id}`], State: 'running', ExitCode: 0, Image: c.image, ImageID: c.imageId,
-			Labels: {'com.docker.compose.service': c.service, 'com.docker.compose.config-hash': c.configHash},
-		}));
-		return [
-			stateSections.hashes, ...[...this.hashes].map(([service, value]) => `${service} ${value}`),
-			stateSections.containers, JSON.stringify(ps),
-			stateSections.details, ...this.containers.map((c) => `${c.id} - sha256:${c.imageId.slice(7)}${'0'.repeat(60)} 0 1700000000`),
-			'',
-		].join('\n');
-	}
-}
 
 function release(stack = new FakeStack(), options: {service?: string} = {}) {
 	const session = new FakeSession({answer: stack.answer});
