@@ -10,8 +10,9 @@ const safeEnv = {
 };
 
 // The tests in groups by what they need, one project each (`npm run test:<group>`; `npm test` runs them all):
-// unit needs nothing but Node and sh, cli the build (dist/), scripts the tools install-packages.sh installs
-// (shellcheck, busybox, caddy; no root once they are there), e2e the sandbox (root).
+// unit needs Node and three common tools (sh, openssl, ssh-keygen; its global setup checks), cli the build (dist/),
+// scripts the tools install-packages.sh installs (shellcheck, busybox, caddy; no root once they are there), e2e the
+// sandbox (root).
 export default defineConfig({
 	test: {
 		projects: [
@@ -20,6 +21,7 @@ export default defineConfig({
 					name: 'unit',
 					include: ['test/unit/**/*.test.{ts,tsx}', 'test/screens/**/*.test.{ts,tsx}'],
 					env: safeEnv,
+					globalSetup: ['test/unit/global-setup.ts'],
 				},
 			},
 			{
