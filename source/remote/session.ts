@@ -10,7 +10,7 @@ import {RemoteCommandError, SshConnectError} from './errors.js';
 import {LineStream, Tail} from './line-stream.js';
 import type {Trace} from './trace.js';
 
-export interface CommandOptions {
+export interface RemoteCommandOptions {
 	/** Sent on the command's stdin: the only way a secret reaches the server (never on the command line). */
 	stdin?: string | Buffer | Readable;
 	signal?: AbortSignal;
@@ -22,7 +22,7 @@ export interface CommandOptions {
 	capture?: boolean;
 }
 
-export interface CommandResult {
+export interface RemoteCommandResult {
 	exitCode: number | null;
 	signal: string | null;
 	/** The whole stdout when `capture` was asked for, else ''. */
@@ -66,7 +66,7 @@ export interface RemoteSession {
 	/** Who we are on the server and how we become root. */
 	facts(signal?: AbortSignal): Promise<HostFacts>;
 	/** Runs a command to its end; a non-zero exit (outside `okExitCodes`) throws RemoteCommandError. */
-	run(command: RemoteCommand | string, options?: CommandOptions): Promise<CommandResult>;
+	run(command: RemoteCommand | string, options?: RemoteCommandOptions): Promise<RemoteCommandResult>;
 	/** Runs a command with its bytes passed straight through; resolves with its exit status, whatever it is. */
 	attach(command: RemoteCommand, options: AttachOptions): Promise<ExitStatus>;
 	/** Writes files on the server, each with its mode and owner. */
@@ -163,13 +163,13 @@ export class SshSession implements RemoteSession {
 		return this.#facts;
 	}
 
-	async run(command: RemoteCommand | string, options: CommandOptions = {}): Promise<CommandResult> {
+	async run(command: RemoteCommand | string, options: RemoteCommandOptions = {}): Promise<RemoteCommandResult> {
 		options.signal?.throwIfAborted();
 		if (this.#closing) throw new SshConnectError('closed', 'The SSH connection is closing.');
 		const spec: RemoteCommand = typeof command === 'string' ? {line: command} : command;
 		const escalation = spec.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
 		const channel = await this.#exec(wireLine(spec.line, spec.root === true, escalation));
-		return new Promise<CommandResult>((resolve, reject) => {
+		return new Promise<RemoteCommandResult>((resolve, reject) => {
 			const tail = new Tail();
 			let pid: number | undefined;
 			let stdout = '';
@@ -376,7 +376,7 @@ export class SshSession implements RemoteSession {
 		return this.#redactor.redact(spec.line);
 	}
 
-	#failure(spec: RemoteCommand, result: CommandResult): RemoteCommandError {
+	#failure(spec: RemoteCommand, result: RemoteCommandResult): RemoteCommandError {
 		const how = result.exitCode === null ? `was stopped${result.signal ? ` by SIG${result.signal}` : ''}` : `failed with exit code ${result.exitCode}`;
 		const lastLines = result.tail.slice(-30).map((line) => this.#redactor.redact(line));
 		return new RemoteCommandError(`${spec.title ? capitalise(spec.title) : 'A command'} ${how} on the server.`, {

@@ -5,7 +5,7 @@
 import type {RemoteCommand} from '../../source/remote/commands/command.js';
 import type {HostFacts} from '../../source/remote/commands/system.js';
 import {RemoteCommandError} from '../../source/remote/errors.js';
-import type {AttachOptions, ExitStatus, RemoteSession, CommandOptions, CommandResult, UploadFile} from '../../source/remote/session.js';
+import type {AttachOptions, ExitStatus, RemoteSession, RemoteCommandOptions, RemoteCommandResult, UploadFile} from '../../source/remote/session.js';
 
 /** What the fake server says to one command: its stdout, or its output lines and exit code too. */
 export type FakeAnswer = string | {stdout?: string; lines?: string[]; exitCode?: number};
@@ -52,7 +52,7 @@ export class FakeSession implements RemoteSession {
 		return this.#facts;
 	}
 
-	async run(command: RemoteCommand | string, options: CommandOptions = {}): Promise<CommandResult> {
+	async run(command: RemoteCommand | string, options: RemoteCommandOptions = {}): Promise<RemoteCommandResult> {
 		options.signal?.throwIfAborted();
 		const spec: RemoteCommand = typeof command === 'string' ? {line: command} : command;
 		const stdin = typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin) ? options.stdin.toString() : undefined;
