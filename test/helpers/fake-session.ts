@@ -22,7 +22,7 @@ export interface FakeSessionOptions {
 	hostKeyFingerprint?: string;
 }
 
-export const alpineFacts: HostFacts = {escalation: 'doas', user: 'alpine', osId: 'alpine', osVersion: '3.20.3', osName: 'Alpine Linux v3.20'};
+const alpineFacts: HostFacts = {escalation: 'doas', user: 'alpine', osId: 'alpine', osVersion: '3.20.3', osName: 'Alpine Linux v3.20'};
 
 export class FakeSession implements RemoteSession {
 	readonly hostKeyFingerprint: string;

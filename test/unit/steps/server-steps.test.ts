@@ -1,5 +1,6 @@
 // The steps that prepare the server and put the stack there, on a FakeSession: bootstrap (its sub-steps, its
-// failures, when it runs again), upload (what travels, when the boot service is enabled) and the compose check.
+// failures, when it runs again), upload (what travels, when the boot service is enabled), the registry login (the
+// token on stdin only) and the compose check.
 import {createHash} from 'node:crypto';
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -9,9 +10,10 @@ import type {Target} from '../../../source/remote/target.js';
 import {bootstrapDir, stackPaths} from '../../../source/server/layout.js';
 import {bootstrap, type BootstrapOutputs} from '../../../steps/bootstrap.js';
 import {compose} from '../../../steps/compose.js';
+import {registryLoginStep} from '../../../steps/registry-login.js';
 import {upload} from '../../../steps/upload.js';
 import {FakeSession, type FakeAnswer} from '../../helpers/fake-session.js';
-import {harnessPerTest, type HarnessOptions} from '../../helpers/step-context.js';
+import {harnessPerTest, parseConfig, type HarnessOptions} from '../../helpers/step-context.js';
 
 const setup = harnessPerTest();
 const awsTarget: Target = {kind: 'aws', host: '198.51.100.7', port: 22, user: 'alpine', privateKeyPath: '/k', identity: 'i-0abc', publicAddress: '198.51.100.7'};
@@ -119,6 +121,37 @@ describe('upload', () => {
 		expect(changed.session.uploaded.map((file) => file.path)).toEqual([`${paths.dir}/docker-compose.yml`]);
 		expect(changed.session.script).not.toContain('enable hoist-demo at boot');
 		expect(changed.h.resources.size).toBe(0); // on AWS the instance takes the directory along
+	});
+});
+
+describe('registry-login', () => {
+	const token = 'ghp_0123456789abcdef';
+	const authFile = '/srv/hoist/demo/.hoist-docker/config.json';
+
+	function loggingIn(answer?: (command: RemoteCommand) => FakeAnswer | undefined) {
+		const {h, session} = onServer(answer, {config: {...parseConfig(), registry: {server: 'ghcr.io', username: 'octocat'}}});
+		Object.assign(h.services.secrets, {registryToken: token});
+		return {h, session, ctx: h.context(registryLoginStep, {outputs: {target: awsTarget}})};
+	}
+
+	it('the token reaches the server on stdin only, never on a command line, and is masked from then on', async () => {
+		const {h, session, ctx} = loggingIn();
+		expect(await registryLoginStep.run(ctx)).toEqual({server: 'ghcr.io', username: 'octocat', authFile});
+		expect(session.calls).toEqual([{kind: 'run', command: expect.objectContaining({title: 'log in to ghcr.io as octocat'}), stdin: `${token}\n`}]);
+		expect(session.ran.every((command) => !command.line.includes(token))).toBe(true);
+		expect(h.services.redactor.redact(`said ${token}`)).not.toContain(token);
+	});
+
+	it('a refused login says the token is wrong, with how to make one', async () => {
+		const {ctx} = loggingIn((command) => (command.title?.startsWith('log in') ? {lines: ['Error: logging into "ghcr.io": invalid username/password'], exitCode: 125} : undefined));
+		await expect(registryLoginStep.run(ctx)).rejects.toMatchObject({code: 'REGISTRY_LOGIN_REFUSED', nextSteps: [expect.stringContaining('read:packages')]});
+	});
+
+	it('is done when the auth file on the server holds exactly this login', async () => {
+		const holding = (credential: string) => (command: RemoteCommand) =>
+			command.title === 'read the registry login' ? JSON.stringify({auths: {'ghcr.io': {auth: Buffer.from(credential).toString('base64')}}}) : undefined;
+		expect(await registryLoginStep.check(loggingIn(holding(`octocat:${token}`)).ctx)).toEqual({server: 'ghcr.io', username: 'octocat', authFile});
+		expect(await registryLoginStep.check(loggingIn(holding('octocat:an-older-token')).ctx)).toBeUndefined();
 	});
 });
 
