@@ -33,10 +33,11 @@ function freshStack(): FakeStack {
 	return stack;
 }
 
-function deployOn(stack: FakeStack) {
-	const session = new FakeSession({answer: stack.answer});
+function deployOn(stack: FakeStack, options: {manager?: BootstrapOutputs['manager']; scheduler?: string; services?: ComposeOutputs['services']} = {}) {
+	const session = new FakeSession({answer: (command) => (command.title === 'start the health scheduler' ? options.scheduler ?? '' : stack.answer(command))});
 	const h = setup({remote: async () => session});
-	const ctx = h.context(deploy, {outputs: {target, bootstrap, compose, upload: uploaded}});
+	const outputs = {target, bootstrap: {...bootstrap, manager: options.manager ?? bootstrap.manager}, compose: {...compose, services: options.services ?? compose.services}, upload: uploaded};
+	const ctx = h.context(deploy, {outputs});
 	return {h, session, ctx};
 }
 
@@ -59,6 +60,20 @@ describe('deploy', () => {
 		expect(await deploy.check({...again.ctx, previous})).toBe(previous);
 		stack.hashes.set('web', hash('d'));
 		expect(await deploy.check({...deployOn(stack).ctx, previous})).toBeUndefined();
+	});
+
+	it('on a host without a service manager, the health scheduler is started before compose up (podman runs healthchecks only through one)', async () => {
+		const {h, session, ctx} = deployOn(freshStack(), {manager: 'none', scheduler: 'hoist-health started\n'});
+		await deploy.run(ctx);
+		expect(session.script.filter((line) => line !== 'read the state of the stack')).toEqual(['pull 3 images', 'start the health scheduler', 'compose up']);
+		expect(h.logs).toContain('started the health scheduler (this host has no service manager to run it)');
+	});
+
+	it('a scheduler that cannot start stops the deploy when a service waits for another to be healthy: it would wait forever', async () => {
+		const gated = {...compose.services, migrate: {...compose.services['migrate']!, healthGate: true}};
+		const {session, ctx} = deployOn(freshStack(), {manager: 'none', scheduler: '', services: gated});
+		await expect(deploy.run(ctx)).rejects.toMatchObject({code: 'HEALTHCHECKS_CANNOT_RUN', message: expect.stringContaining('migrate must be healthy')});
+		expect(session.script).not.toContain('compose up');
 	});
 
 	it('a one-shot service that fails under compose up is named, with its exit code and its logs', async () => {
