@@ -3,7 +3,19 @@
 // as compose would change them.
 import type {RemoteCommand} from '../../source/remote/commands/command.js';
 import {stateSections} from '../../source/remote/commands/compose.js';
+import type {Target} from '../../source/remote/target.js';
+import type {BootstrapOutputs} from '../../steps/bootstrap.js';
+import type {ComposeOutputs} from '../../steps/compose.js';
+import type {UploadOutputs} from '../../steps/upload.js';
 import type {FakeAnswer} from './fake-session.js';
+
+/** What the steps before deploy and release recorded: the stack `demo` of these services, bootstrapped with `manager`. */
+export function recordedBefore(target: Target, services: ComposeOutputs['services'], manager: BootstrapOutputs['manager'] = 'openrc') {
+	const bootstrap: BootstrapOutputs = {os: 'alpine', version: '3.20.3', manager, compose: 'v2', installed: [], composeCommand: ['docker', 'compose'], hash: 'h'};
+	const compose: ComposeOutputs = {file: 'docker-compose.yml', services, webNetworks: ['default'], namedVolumes: []};
+	const upload: UploadOutputs = {dir: '/srv/hoist/demo', files: {}, boot: manager};
+	return {target, bootstrap, compose, upload};
+}
 
 /** A configuration hash that reads as its letter (a hex digit, as compose's hashes are). */
 export const hash = (letter: string) => letter.repeat(64).slice(0, 64);

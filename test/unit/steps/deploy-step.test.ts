@@ -5,24 +5,16 @@ import type {Target} from '../../../source/remote/target.js';
 import type {BootstrapOutputs} from '../../../steps/bootstrap.js';
 import type {ComposeOutputs} from '../../../steps/compose.js';
 import {deploy} from '../../../steps/deploy.js';
-import type {UploadOutputs} from '../../../steps/upload.js';
 import {FakeSession} from '../../helpers/fake-session.js';
-import {FakeStack, hash} from '../../helpers/fake-stack.js';
+import {FakeStack, hash, recordedBefore} from '../../helpers/fake-stack.js';
 import {harnessPerTest} from '../../helpers/step-context.js';
 
 const setup = harnessPerTest();
 const target: Target = {kind: 'server', host: '192.168.64.5', port: 22, user: 'alpine', privateKeyPath: '/k', identity: 'server', publicAddress: '192.168.64.5'};
-const bootstrap: BootstrapOutputs = {os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: [], composeCommand: ['docker', 'compose'], hash: 'h'};
-const compose: ComposeOutputs = {
-	file: 'docker-compose.yml',
-	services: {
-		migrate: {image: 'registry.test/migrate:v1', oneShot: true, healthcheck: false, healthGate: false},
-		web: {image: 'registry.test/web:v1', oneShot: false, healthcheck: false, healthGate: false},
-	},
-	webNetworks: ['default'],
-	namedVolumes: [],
+const services: ComposeOutputs['services'] = {
+	migrate: {image: 'registry.test/migrate:v1', oneShot: true, healthcheck: false, healthGate: false},
+	web: {image: 'registry.test/web:v1', oneShot: false, healthcheck: false, healthGate: false},
 };
-const uploaded: UploadOutputs = {dir: '/srv/hoist/demo', files: {}, boot: 'openrc'};
 
 /** A server where nothing of the stack runs yet. */
 function freshStack(): FakeStack {
@@ -36,8 +28,7 @@ function freshStack(): FakeStack {
 function deployOn(stack: FakeStack, options: {manager?: BootstrapOutputs['manager']; scheduler?: string; services?: ComposeOutputs['services']} = {}) {
 	const session = new FakeSession({answer: (command) => (command.title === 'start the health scheduler' ? options.scheduler ?? '' : stack.answer(command))});
 	const h = setup({remote: async () => session});
-	const outputs = {target, bootstrap: {...bootstrap, manager: options.manager ?? bootstrap.manager}, compose: {...compose, services: options.services ?? compose.services}, upload: uploaded};
-	const ctx = h.context(deploy, {outputs});
+	const ctx = h.context(deploy, {outputs: recordedBefore(target, options.services ?? services, options.manager)});
 	return {h, session, ctx};
 }
 
@@ -70,7 +61,7 @@ describe('deploy', () => {
 	});
 
 	it('a scheduler that cannot start stops the deploy when a service waits for another to be healthy: it would wait forever', async () => {
-		const gated = {...compose.services, migrate: {...compose.services['migrate']!, healthGate: true}};
+		const gated = {...services, migrate: {...services['migrate']!, healthGate: true}};
 		const {session, ctx} = deployOn(freshStack(), {manager: 'none', scheduler: '', services: gated});
 		await expect(deploy.run(ctx)).rejects.toMatchObject({code: 'HEALTHCHECKS_CANNOT_RUN', message: expect.stringContaining('migrate must be healthy')});
 		expect(session.script).not.toContain('compose up');

@@ -4,33 +4,23 @@
 import {describe, expect, it} from 'vitest';
 import {stackPaths} from '../../../source/server/layout.js';
 import type {Target} from '../../../source/remote/target.js';
-import type {BootstrapOutputs} from '../../../steps/bootstrap.js';
-import type {ComposeOutputs} from '../../../steps/compose.js';
 import {releaseStep} from '../../../steps/release.js';
-import type {UploadOutputs} from '../../../steps/upload.js';
 import {FakeSession} from '../../helpers/fake-session.js';
-import {FakeStack, hash} from '../../helpers/fake-stack.js';
+import {FakeStack, hash, recordedBefore} from '../../helpers/fake-stack.js';
 import {harnessPerTest} from '../../helpers/step-context.js';
 
 const setup = harnessPerTest();
 const target: Target = {kind: 'aws', host: '198.51.100.7', port: 22, user: 'alpine', privateKeyPath: '/k', identity: 'i-0abc', publicAddress: '198.51.100.7'};
-const bootstrap: BootstrapOutputs = {os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: [], composeCommand: ['docker', 'compose'], hash: 'h'};
-const compose: ComposeOutputs = {
-	file: 'docker-compose.yml',
-	services: {
-		web: {image: 'registry.test/web:v2', oneShot: false, healthcheck: false, healthGate: false},
-		db: {image: 'postgres:16', oneShot: false, healthcheck: false, healthGate: false},
-	},
-	webNetworks: ['default'],
-	namedVolumes: [],
-};
-const uploaded: UploadOutputs = {dir: '/srv/hoist/demo', files: {}, boot: 'openrc'};
+const outputs = recordedBefore(target, {
+	web: {image: 'registry.test/web:v2', oneShot: false, healthcheck: false, healthGate: false},
+	db: {image: 'postgres:16', oneShot: false, healthcheck: false, healthGate: false},
+});
 
 function release(stack = new FakeStack(), options: {service?: string} = {}) {
 	const session = new FakeSession({answer: stack.answer});
 	const h = setup({remote: async () => session, onSleep: (ms) => session.script.push(`sleep ${ms}`)});
 	const step = releaseStep({withJobs: false, title: 'Release', ...options});
-	const ctx = h.context(step, {outputs: {target, bootstrap, compose, upload: uploaded}});
+	const ctx = h.context(step, {outputs});
 	return {h, stack, session, run: () => step.run(ctx)};
 }
 
