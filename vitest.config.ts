@@ -9,20 +9,40 @@ const safeEnv = {
 	AWS_EC2_METADATA_DISABLED: 'true',
 };
 
+// The tests in groups by what they need, one project each (`npm run test:<group>`; `npm test` runs them all):
+// unit needs Node and three common tools (sh, openssl, ssh-keygen; its global setup checks), cli the build (dist/),
+// scripts the tools install-packages.sh installs (shellcheck, busybox, caddy; no root once they are there), e2e the
+// sandbox (root).
 export default defineConfig({
 	test: {
 		projects: [
 			{
 				test: {
 					name: 'unit',
-					include: ['test/unit/**/*.test.{ts,tsx}', 'test/screens/**/*.test.{ts,tsx}', 'test/cli/**/*.test.{ts,tsx}'],
+					include: ['test/unit/**/*.test.{ts,tsx}', 'test/screens/**/*.test.{ts,tsx}'],
+					env: safeEnv,
+					globalSetup: ['test/unit/global-setup.ts'],
+				},
+			},
+			{
+				test: {
+					name: 'cli',
+					include: ['test/cli/**/*.test.{ts,tsx}'],
 					env: safeEnv,
 				},
 			},
 			{
 				test: {
+					name: 'scripts',
+					include: ['test/scripts/**/*.test.{ts,tsx}'],
+					env: safeEnv,
+					globalSetup: ['test/scripts/global-setup.ts'],
+				},
+			},
+			{
+				test: {
 					name: 'e2e',
-					include: ['test/e2e/**/*.test.{ts,tsx}', 'test/sandbox/**/*.test.{ts,tsx}', 'test/scripts/**/*.test.{ts,tsx}'],
+					include: ['test/e2e/**/*.test.{ts,tsx}', 'test/sandbox/**/*.test.{ts,tsx}'],
 					env: safeEnv,
 					globalSetup: ['test/sandbox/global-setup.ts'],
 					setupFiles: ['test/sandbox/settle-instance.ts'],

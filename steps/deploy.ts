@@ -23,12 +23,12 @@ declare module '../source/engine/step.js' {
 
 type DeployContext = StepContext<'deploy', 'target' | 'bootstrap' | 'compose' | 'upload'>;
 
-function rollout(ctx: DeployContext, session: RemoteSession): Rollout {
+function rolloutFor(ctx: DeployContext, session: RemoteSession): Rollout {
 	const pins = pinnedImages(ctx.releases, ctx.pinnedRelease);
-	const stack = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins}, session);
+	const rollout = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins}, session);
 	// Rolled back: the one-shot services keep their last run (a migration is not undone by running it again).
-	if (pins) stack.skipJobs();
-	return stack;
+	if (pins) rollout.skipJobs();
+	return rollout;
 }
 
 /**
@@ -41,8 +41,8 @@ export const deploy = defineStep({
 	title: 'Start the stack',
 	needs: ['target', 'bootstrap', 'compose', 'upload'],
 	async check(ctx) {
-		const stack = rollout(ctx, await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal}));
-		const verdicts = await stack.verdicts();
+		const rollout = rolloutFor(ctx, await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal}));
+		const verdicts = await rollout.verdicts();
 		if (!verdicts.every((verdict) => verdict.status === 'ok')) return undefined;
 		const services = releasedServices(verdicts);
 		// The same release as recorded keeps its time: nothing was deployed.
@@ -50,22 +50,22 @@ export const deploy = defineStep({
 	},
 	async run(ctx) {
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
-		const stack = rollout(ctx, session);
-		await stack.pull();
-		await stack.ensureHealthchecks();
+		const rollout = rolloutFor(ctx, session);
+		await rollout.pull();
+		await rollout.ensureHealthchecks();
 		// On a machine that outlives the stack, destroy must know to remove its containers and networks.
 		const {target} = ctx.outputs;
 		if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});
 		ctx.progress('compose up: one-shot services first, then the rest');
 		// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
 		try {
-			await stack.watching(() => session.run(composeUp(stack.tool, stack.files), {signal: ctx.signal, onLine: ctx.log}));
+			await rollout.watching(() => session.run(composeUp(rollout.tool, rollout.files), {signal: ctx.signal, onLine: ctx.log}));
 		} catch (error) {
 			if (!(error instanceof RemoteCommandError)) throw error;
 			// compose stops when a one-shot service fails or a dependency turns unhealthy: name it and show what it said.
-			throw (await stack.failedService()) ?? error;
+			throw (await rollout.failedService()) ?? error;
 		}
-		return {release: {at: new Date().toISOString(), services: releasedServices(await stack.settle())}};
+		return {release: {at: new Date().toISOString(), services: releasedServices(await rollout.settle())}};
 	},
 	undoTitle: 'Stop and remove the stack\'s containers',
 	/**

@@ -63,41 +63,41 @@ export function releaseStep(options: ReleaseOptions): Step<'release', 'target' |
 		check: async () => undefined,
 		async run(ctx) {
 			const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
-			const stack = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins: pinnedImages(ctx.releases, ctx.pinnedRelease)}, session);
+			const rollout = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins: pinnedImages(ctx.releases, ctx.pinnedRelease)}, session);
 			const services = ctx.outputs.compose.services;
 			const chosen = options.service === undefined ? Object.keys(services) : [options.service];
 			const unknown = chosen.find((name) => !(name in services));
 			if (unknown !== undefined) {
 				throw new UserError(`The compose file has no service "${unknown}".`, {code: 'USAGE', nextSteps: [`Use one of: ${Object.keys(services).join(', ')}.`]});
 			}
-			await stack.pull();
-			await stack.ensureHealthchecks();
+			await rollout.pull();
+			await rollout.ensureHealthchecks();
 
 			if (options.withJobs) {
-				for (const job of chosen.filter((name) => services[name]!.oneShot)) await runJob(ctx, session, stack, job);
+				for (const job of chosen.filter((name) => services[name]!.oneShot)) await runJob(ctx, session, rollout, job);
 			} else {
-				stack.skipJobs();
+				rollout.skipJobs();
 				if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
 			}
 
 			const web = ctx.config.compose.service;
-			const before = await stack.state();
-			const ids = await currentImageIds(session, stack.images(), ctx.signal);
+			const before = await rollout.state();
+			const ids = await currentImageIds(session, rollout.images(), ctx.signal);
 			const changed = (name: string) => needsNewContainer(before.containers.filter((c) => c.service === name && !c.oneOff), before.hashes.get(name), ids);
 			const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
 			const replaced: string[] = [];
 			if (others.length > 0) {
 				ctx.progress(`recreating ${others.join(', ')}`);
-				await stack.watching(() => session.run(composeUpServices(stack.tool, stack.files, others), {signal: ctx.signal, onLine: ctx.log}));
+				await rollout.watching(() => session.run(composeUpServices(rollout.tool, rollout.files, others), {signal: ctx.signal, onLine: ctx.log}));
 				replaced.push(...others);
 			}
 			if (chosen.includes(web) && changed(web)) {
-				await swapWeb(ctx, session, stack, before.containers.filter((c) => c.service === web && !c.oneOff));
+				await swapWeb(ctx, session, rollout, before.containers.filter((c) => c.service === web && !c.oneOff));
 				replaced.push(web);
 			} else if (chosen.includes(web)) {
 				ctx.log(`${web} runs this image and configuration already: left as it is`);
 			}
-			const verdicts = await stack.settle();
+			const verdicts = await rollout.settle();
 			await prune(ctx, session);
 			return {at: new Date().toISOString(), services: releasedServices(verdicts), replaced};
 		},
@@ -120,13 +120,13 @@ async function currentImageIds(session: RemoteSession, images: string[], signal:
 }
 
 /** Runs a one-shot service again (a migration) and waits for it to finish with exit 0. */
-async function runJob(ctx: ReleaseContext, session: RemoteSession, stack: Rollout, job: string): Promise<void> {
+async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, job: string): Promise<void> {
 	ctx.progress(`running ${job}`);
-	await session.run(composeUpServices(stack.tool, stack.files, [job]), {signal: ctx.signal, onLine: ctx.log});
+	await session.run(composeUpServices(rollout.tool, rollout.files, [job]), {signal: ctx.signal, onLine: ctx.log});
 	await poll({
 		attempt: async () => {
-			const verdict = (await stack.show()).find((candidate) => candidate.service === job);
-			if (verdict?.status === 'failed') throw await stack.failure(verdict);
+			const verdict = (await rollout.show()).find((candidate) => candidate.service === job);
+			if (verdict?.status === 'failed') throw await rollout.failure(verdict);
 			return verdict?.status === 'ok' ? {done: true, value: undefined} : {done: false, status: `${job} ${verdict?.status === 'waiting' ? verdict.why : ''}`};
 		},
 		interval: 1_000,
@@ -143,21 +143,21 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, stack: Rollou
  * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
  * a reload, the old container drains and is removed, and Caddy goes back to the service's name.
  */
-async function swapWeb(ctx: ReleaseContext, session: RemoteSession, stack: Rollout, old: ContainerState[]): Promise<void> {
+async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, old: ContainerState[]): Promise<void> {
 	const {service: web, port, healthPath} = ctx.config.compose;
 	const oldIds = new Set(old.map((container) => container.id));
 	ctx.progress(`starting a new ${web} beside the running one`);
 	try {
-		await session.run(composeUpServices(stack.tool, stack.files, [web], {noRecreate: true, scale: {service: web, count: old.length + 1}}), {signal: ctx.signal, onLine: ctx.log});
+		await session.run(composeUpServices(rollout.tool, rollout.files, [web], {noRecreate: true, scale: {service: web, count: old.length + 1}}), {signal: ctx.signal, onLine: ctx.log});
 	} catch (error) {
 		if (!(error instanceof RemoteCommandError)) throw error;
-		throw (await stack.failedService()) ?? error;
+		throw (await rollout.failedService()) ?? error;
 	}
-	const fresh = (await stack.state()).containers.find((container) => container.service === web && !container.oneOff && !oldIds.has(container.id));
+	const fresh = (await rollout.state()).containers.find((container) => container.service === web && !container.oneOff && !oldIds.has(container.id));
 	if (!fresh) throw new ExternalError(`compose did not start a new ${web} container.`, {code: 'SWAP_NO_CONTAINER', command: `compose up --scale ${web}=2`, nextSteps: ['Run the command again.']});
 	const address = (await session.run(containerAddress(fresh.id), {capture: true, signal: ctx.signal})).stdout.trim().split(' ')[0] ?? '';
 	try {
-		await answering(ctx, session, stack, fresh, address, port, healthPath);
+		await answering(ctx, session, rollout, fresh, address, port, healthPath);
 	} catch (error) {
 		// The old container still serves: take the new one away and say why.
 		await session.run(retireContainers([fresh.id], 0), {signal: ctx.signal}).catch(() => undefined);
@@ -173,22 +173,22 @@ async function swapWeb(ctx: ReleaseContext, session: RemoteSession, stack: Rollo
 }
 
 /** Waits until the new container answers its health path (or, with a healthcheck, is healthy). */
-async function answering(ctx: ReleaseContext, session: RemoteSession, stack: Rollout, fresh: ContainerState, address: string, port: number, healthPath: string): Promise<void> {
+async function answering(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, fresh: ContainerState, address: string, port: number, healthPath: string): Promise<void> {
 	const withHealthcheck = ctx.outputs.compose.services[fresh.service]?.healthcheck === true;
 	await poll({
 		attempt: async () => {
 			if (withHealthcheck) {
-				const container = (await stack.state()).containers.find((candidate) => candidate.id === fresh.id);
+				const container = (await rollout.state()).containers.find((candidate) => candidate.id === fresh.id);
 				if (container?.health === 'unhealthy' || (container && container.state !== 'running')) {
-					throw await stack.failure({service: fresh.service, status: 'failed', why: container.health === 'unhealthy' ? 'is unhealthy' : `stopped with exit code ${container.exitCode}`, container});
+					throw await rollout.failure({service: fresh.service, status: 'failed', why: container.health === 'unhealthy' ? 'is unhealthy' : `stopped with exit code ${container.exitCode}`, container});
 				}
 				return container?.health === 'healthy' ? {done: true, value: undefined} : {done: false, status: 'its healthcheck has not passed yet'};
 			}
 			const answer = await session.run(probeHttp(address, port, healthPath), {signal: ctx.signal, okExitCodes: [1, 4, 5, 6, 7, 8, 22, 28]});
 			if (answer.exitCode === 0) return {done: true, value: undefined};
-			const container = (await stack.state()).containers.find((candidate) => candidate.id === fresh.id);
+			const container = (await rollout.state()).containers.find((candidate) => candidate.id === fresh.id);
 			if (container && container.state !== 'running') {
-				throw await stack.failure({service: fresh.service, status: 'failed', why: `stopped with exit code ${container.exitCode}`, container});
+				throw await rollout.failure({service: fresh.service, status: 'failed', why: `stopped with exit code ${container.exitCode}`, container});
 			}
 			return {done: false, status: `http://${address}:${port}${healthPath} does not answer yet`};
 		},

@@ -25,8 +25,6 @@ declare module '../source/engine/step.js' {
 	}
 }
 
-type SshContext = StepContext<'ssh-ready', 'target'>;
-
 /**
  * Waits, visibly and for a bounded time, until the target answers SSH with hoist's key. The connection it opens
  * is the run's one connection: every later step reuses it. A new instance's host key is pinned on first contact
@@ -79,6 +77,8 @@ export const sshReady = defineStep({
 	},
 	summary: (out) => `${out.user}@${out.host} (${out.os}, root through ${out.escalation})`,
 });
+
+type SshContext = StepContext<'ssh-ready', 'target'>;
 
 /** One round trip: who we are there, how we become root, which system it is. */
 async function login(ctx: SshContext, session: RemoteSession): Promise<SshReadyOutputs> {

@@ -22,7 +22,7 @@ export interface CallOptions {
 	retryOn?: readonly string[];
 }
 
-export interface AwsSettings {
+export interface AwsApiOptions {
 	region?: string | undefined;
 	profile?: string | undefined;
 	/** Waits between retries; injectable so tests don't sleep. */
@@ -47,7 +47,7 @@ export class AwsApi {
 	readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	readonly #attempts: number;
 
-	constructor(settings: AwsSettings = {}) {
+	constructor(settings: AwsApiOptions = {}) {
 		const common = {
 			...(settings.region ? {region: settings.region} : {}),
 			...(settings.profile ? {profile: settings.profile} : {}),

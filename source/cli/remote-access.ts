@@ -23,7 +23,7 @@ export interface DeployedStack {
 }
 
 /** The server the journal records (`hoist ssh` needs no more), or a user error saying what to run first. */
-export function recordedTarget(stack: ReadOnlyStack, command: string): Target {
+export function loggedInTarget(stack: ReadOnlyStack, command: string): Target {
 	return loggedIn(stack, command).target;
 }
 

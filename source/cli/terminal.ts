@@ -4,8 +4,8 @@ import type {CommandIo} from './io.js';
 
 /**
  * The one place that hands the terminal between @inquirer/prompts (questions) and Ink (screens). Commands ask and
- * show through it and never touch stdin themselves: every switch waits a tick and keeps stdin referenced
- * (stack.md §6), and Ctrl-C at a question is the same clean stop everywhere.
+ * show through it and never touch stdin themselves: every switch waits a tick and keeps stdin referenced (see
+ * handOverStdin), and Ctrl-C at a question is the same clean stop everywhere.
  */
 
 type Prompts = typeof import('@inquirer/prompts');
@@ -74,7 +74,7 @@ export async function showScreen(io: CommandIo, element: ReactElement): Promise<
 
 /**
  * The prompt's readline closes stdin on the next tick and Ink's unmount unrefs it; mounting Ink in the same tick
- * would lose its keys, and a prompt after Ink would not keep the process alive (stack.md §6). Wait a tick and keep
+ * would lose its keys, and a prompt after Ink would not keep the process alive. Wait a tick and keep
  * stdin referenced.
  */
 export async function handOverStdin(io: CommandIo): Promise<void> {

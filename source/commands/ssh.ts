@@ -22,13 +22,13 @@ exit 255. Works while another hoist run holds the stack.`,
 				nextSteps: ['Run it without --json; `hoist exec SERVICE -- COMMAND --json` gives a command\'s output as JSON lines.'],
 			});
 		}
-		const [{recordedTarget}, {checkPinnedHostKey}, {opensshArgs}] = await Promise.all([
+		const [{loggedInTarget}, {checkPinnedHostKey}, {opensshArgs}] = await Promise.all([
 			import('../cli/remote-access.js'),
 			import('../remote/host-key-check.js'),
 			import('../remote/openssh.js'),
 		]);
 		const opened = await stack.readOnly();
-		const target = recordedTarget(opened, 'ssh');
+		const target = loggedInTarget(opened, 'ssh');
 		await checkPinnedHostKey(target, opened.files.knownHosts, io.cancellation.signal);
 		const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
 		return runSsh(opensshArgs(target, opened.files.knownHosts, args.rest, {terminal}), io.cancellation.signal);

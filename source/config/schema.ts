@@ -302,8 +302,6 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 export type AwsSettings = NonNullable<Config['aws']>;
 export type ServerSettings = NonNullable<Config['server']>;
-export type AcmeSettings = Config['acme'];
-export type DnsSettings = Config['dns'];
 
 /** The aws section, for the AWS steps: the plan only has them when hoist.yml has it. */
 export function awsSettings(config: Config): AwsSettings {

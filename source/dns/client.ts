@@ -8,6 +8,7 @@ import net from 'node:net';
 import {performance} from 'node:perf_hooks';
 import * as dnsPacket from 'dns-packet';
 import type {Answer, DecodedPacket, OptAnswer, Packet, RecordType} from 'dns-packet';
+import {settleOnce, type Settle} from '../engine/settle-once.js';
 import {ExternalError} from '../errors.js';
 import {sameName} from './names.js';
 
@@ -180,29 +181,19 @@ function timeoutError(options: QueryOptions, started: number, transport: string)
 	});
 }
 
+/** Until the deadline, the signal, or the answer: what both exchanges share. */
+function exchange(options: QueryOptions, deadline: number, started: number, transport: string, start: (settle: Settle<DnsResponse>) => () => void): Promise<DnsResponse> {
+	return settleOnce({signal: options.signal, timeoutMs: remaining(deadline), timedOut: () => timeoutError(options, started, transport)}, start);
+}
+
 function udpExchange(options: QueryOptions, socketType: 'udp4' | 'udp6', deadline: number, started: number): Promise<DnsResponse> {
-	return new Promise((resolve, reject) => {
+	return exchange(options, deadline, started, 'UDP', (settle) => {
 		const id = randomId();
 		const message = dnsPacket.encode(buildQuery(options, id));
 		const socket = dgram.createSocket(socketType);
 		const port = options.port ?? 53;
-		let done = false;
-		const timers: NodeJS.Timeout[] = [];
-		const finish = (error: unknown, response?: DnsResponse) => {
-			if (done) return;
-			done = true;
-			for (const timer of timers) clearTimeout(timer);
-			options.signal?.removeEventListener('abort', onAbort);
-			try {
-				socket.close();
-			} catch {
-				// already closed
-			}
-			if (response) resolve(response);
-			else reject(error);
-		};
-		const onAbort = () => finish(options.signal?.reason ?? new DOMException('aborted', 'AbortError'));
-		options.signal?.addEventListener('abort', onAbort, {once: true});
+		let retransmission: NodeJS.Timeout | undefined;
+		const finish = (error: unknown, response?: DnsResponse) => (response ? settle.resolve(response) : settle.reject(error));
 
 		socket.on('error', (error: NodeJS.ErrnoException) => {
 			finish(new DnsQueryError('network', networkMessage(error, options, 'UDP'), {
@@ -231,38 +222,30 @@ function udpExchange(options: QueryOptions, socketType: 'udp4' | 'udp6', deadlin
 		// connect() makes the kernel filter other sources and report ICMP "port unreachable" as ECONNREFUSED.
 		socket.connect(port, options.server, ((error?: Error) => {
 			if (error) return socket.emit('error', error);
-			if (done) return;
+			if (settle.done) return;
 			send();
 			// One retransmission half-way through, in case the first datagram was lost.
-			const total = remaining(deadline);
-			timers.push(setTimeout(() => {
-				if (!done) send();
-			}, total / 2));
-			timers.push(setTimeout(() => finish(timeoutError(options, started, 'UDP')), total));
+			retransmission = setTimeout(send, remaining(deadline) / 2);
 		}) as () => void);
+		return () => {
+			clearTimeout(retransmission);
+			try {
+				socket.close();
+			} catch {
+				// already closed
+			}
+		};
 	});
 }
 
 function tcpExchange(options: QueryOptions, deadline: number, started: number): Promise<DnsResponse> {
-	return new Promise((resolve, reject) => {
+	return exchange(options, deadline, started, 'TCP after a truncated UDP answer', (settle) => {
 		const id = randomId();
 		const frame = dnsPacket.streamEncode(buildQuery(options, id));
 		const port = options.port ?? 53;
 		let buffer = Buffer.alloc(0);
-		let done = false;
 		const socket = net.connect({host: options.server, port});
-		const finish = (error: unknown, response?: DnsResponse) => {
-			if (done) return;
-			done = true;
-			clearTimeout(timer);
-			options.signal?.removeEventListener('abort', onAbort);
-			socket.destroy();
-			if (response) resolve(response);
-			else reject(error);
-		};
-		const onAbort = () => finish(options.signal?.reason ?? new DOMException('aborted', 'AbortError'));
-		options.signal?.addEventListener('abort', onAbort, {once: true});
-		const timer = setTimeout(() => finish(timeoutError(options, started, 'TCP after a truncated UDP answer')), remaining(deadline));
+		const finish = (error: unknown, response?: DnsResponse) => (response ? settle.resolve(response) : settle.reject(error));
 
 		socket.on('connect', () => socket.write(frame));
 		socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -298,5 +281,6 @@ function tcpExchange(options: QueryOptions, deadline: number, started: number): 
 				`${formatServer(options.server, port)} closed the TCP connection ${buffer.length > 0 ? 'in the middle of an answer' : 'without answering'}`,
 				{options, elapsedMs: Math.round(performance.now() - started)}));
 		});
+		return () => socket.destroy();
 	});
 }

@@ -6,8 +6,6 @@
  */
 import {findRange, parseCidr, type Cidr} from './ip.js';
 
-export const cloudflareListDate = '2024-06';
-
 export const cloudflareIpv4 = [
 	'173.245.48.0/20',
 	'103.21.244.0/22',

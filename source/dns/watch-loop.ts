@@ -4,13 +4,16 @@
  * up. The zone of each name is found once (again on the next round when that failed: a new domain's delegation may
  * still be on its way). Time comes from the caller's clock, so tests run it instantly.
  */
-import {poll, type Clock} from '../engine/poll.js';
+import {backingOff, poll, type Clock} from '../engine/poll.js';
 import {HoistError, UserError} from '../errors.js';
 import type {QueryFn} from './client.js';
 import {discoverZone, type ZoneInfo} from './discovery.js';
 import type {Problem} from './readiness.js';
 import type {ServerAddress} from './records.js';
-import {nextInterval, watchRound, type WatchSnapshot} from './watch.js';
+import {watchRound, type WatchSnapshot} from './watch.js';
+
+/** The wait after each round: 2 s for the first five rounds (ten seconds of a change that is often quick), then ×1.5 up to 30 s. */
+export const roundInterval = backingOff(2000, 30_000, 1.5, 5);
 
 export interface WatchNamesOptions {
 	/** The domain first, then its aliases. */
@@ -133,8 +136,7 @@ export async function watchNames(options: WatchLoopOptions): Promise<WatchRound>
 			options.onRound?.(last);
 			return last.ready ? {done: true, value: last} : {done: false, status: notReadyText(last)};
 		},
-		// poll counts attempts from 1; nextInterval counts rounds from 0.
-		interval: (attempt) => nextInterval(attempt - 1),
+		interval: roundInterval,
 		timeoutMs: options.timeoutMs,
 		clock: options.clock,
 		...(options.signal === undefined ? {} : {signal: options.signal}),

@@ -1,7 +1,7 @@
 /**
  * One round of the DNS watcher: every authoritative server asked in parallel (A, AAAA, CAA with recursion off),
  * the CAA walk, the readiness verdict; then, only when the authoritative servers agree, the public resolvers.
- * The polling loop lives in the engine; it calls watchRound and waits nextInterval(attempt) between rounds.
+ * watch-loop.ts repeats rounds until every name is ready.
  */
 import {isIP} from 'node:net';
 import type {QueryFn} from './client.js';
@@ -68,13 +68,6 @@ export interface WatchSnapshot {
 }
 
 export const defaultSuggestedTtl = 300;
-
-/** Milliseconds to wait before round `attempt` + 1 (attempt counts from 0): 2 s for ten seconds, then ×1.5 up to 30 s. */
-export function nextInterval(attempt: number): number {
-	const n = Math.max(0, Math.floor(attempt));
-	if (n < 5) return 2000;
-	return Math.min(30_000, Math.round(2000 * 1.5 ** (n - 4)));
-}
 
 function pickAddress(addresses: string[]): string | undefined {
 	return addresses.find((address) => isIP(address) === 4) ?? addresses[0];

@@ -69,7 +69,10 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
 	}
 }
 
-/** Exponential steps from `firstMs`, doubling up to `maxMs`: 1 s, 2 s, 4 s … */
-export function backingOff(firstMs: number, maxMs: number, factor = 2): (attempt: number) => number {
-	return (attempt) => Math.min(maxMs, Math.round(firstMs * factor ** (attempt - 1)));
+/**
+ * The one backoff curve, by poll's attempt number (1, 2, …): `firstMs` for the first `steadyFor` attempts, then
+ * ×`factor` each attempt up to `maxMs`. backingOff(1000, 10_000): 1 s, 2 s, 4 s, 8 s, 10 s, 10 s …
+ */
+export function backingOff(firstMs: number, maxMs: number, factor = 2, steadyFor = 1): (attempt: number) => number {
+	return (attempt) => Math.min(maxMs, Math.round(firstMs * factor ** Math.max(0, attempt - steadyFor)));
 }

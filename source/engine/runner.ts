@@ -8,6 +8,7 @@ import type {Journal} from './journal.js';
 import {redactEvent, redactView, type Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
 import {stepOutputs} from './outputs.js';
+import {settleOnce} from './settle-once.js';
 import type {AnyStep, AnyStepContext, AnyUndoContext, DestroyOptions, Plan, ResourceRecord, StepId} from './step.js';
 
 export interface RunEnvironment {
@@ -169,21 +170,7 @@ function throwIfAborted(signal: AbortSignal): void {
 
 /** Stops waiting for a step that ignores the signal; the journal is saved and the process can exit. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-	if (signal.aborted) return Promise.reject(cancellationOf(signal));
-	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(cancellationOf(signal));
-		signal.addEventListener('abort', onAbort, {once: true});
-		work.then(
-			(value) => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(value);
-			},
-			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
-				reject(error);
-			},
-		);
-	});
+	return settleOnce<T>({signal, aborted: () => cancellationOf(signal)}, (settle) => void work.then(settle.resolve, settle.reject));
 }
 
 function redactingEmitter(env: RunEnvironment): EventListener {

@@ -11,7 +11,7 @@ import type {Release} from './journal.js';
  *
  * Outputs are written to the journal, so they are plain JSON and never hold a secret.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty here, filled by each step's declaration merging
 export interface StepOutputs {}
 
 export type StepId = keyof StepOutputs & string;

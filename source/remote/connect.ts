@@ -3,9 +3,10 @@ import {NodeSSH, type Config as NodeSshConfig} from 'node-ssh';
 import ssh2, {type ServerHostKeyAlgorithm} from 'ssh2';
 import type {HoistError} from '../errors.js';
 import type {Redactor} from '../engine/redactor.js';
+import {settleOnce} from '../engine/settle-once.js';
 import {fingerprint, HostKeyChangedError, SshConnectError} from './errors.js';
 import {keyTypeOf, pinFor, pinHostKey} from './known-hosts.js';
-import {RemoteSession} from './session.js';
+import {SshSession} from './session.js';
 import type {Target} from './target.js';
 import type {Trace} from './trace.js';
 
@@ -24,7 +25,7 @@ export interface ConnectOptions {
  * Opens the SSH connection to the target with the host key checked against `.hoist/known_hosts` (and against
  * server.hostKey when hoist.yml names one). A changed key always refuses the connection.
  */
-export async function connectTarget(target: Target, options: ConnectOptions): Promise<RemoteSession> {
+export async function connectTarget(target: Target, options: ConnectOptions): Promise<SshSession> {
 	options.signal?.throwIfAborted();
 	const privateKey = readFileSync(target.privateKeyPath, 'utf8');
 	options.redactor.add(privateKey);
@@ -69,7 +70,7 @@ export async function connectTarget(target: Target, options: ConnectOptions): Pr
 	// Many small requests and answers (commands, SFTP packets) follow one another: without TCP_NODELAY each small write
 	// can wait for the server's delayed ACK (about 40 ms), which was most of an upload's time (measured: test/bench).
 	ssh.connection?.setNoDelay(true);
-	return new RemoteSession(ssh, {hostKeyFingerprint: fingerprint(seenKey ?? ''), redactor: options.redactor, trace: options.trace});
+	return new SshSession(ssh, {hostKeyFingerprint: fingerprint(seenKey ?? ''), redactor: options.redactor, trace: options.trace});
 }
 
 export interface PresentedKey {
@@ -143,18 +144,11 @@ const hostKeyTypes: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp
  * on first contact with an existing server, and for checking the pin before `hoist ssh` hands over to OpenSSH.
  */
 export async function scanHostKey(host: string, port: number, options: {readyTimeoutMs?: number; signal?: AbortSignal; keyType?: string} = {}): Promise<PresentedKey> {
-	options.signal?.throwIfAborted();
-	const client = new ssh2.Client();
-	return new Promise<PresentedKey>((resolve, reject) => {
+	// ssh2's readyTimeout is the timeout; the signal and the first key seen end it too.
+	return settleOnce<PresentedKey>({signal: options.signal}, (settle) => {
+		const client = new ssh2.Client();
 		let presented: PresentedKey | undefined;
-		const finish = (error?: unknown) => {
-			options.signal?.removeEventListener('abort', onAbort);
-			client.end();
-			if (presented) resolve(presented);
-			else reject(options.signal?.aborted ? options.signal.reason : classify(error as Error & {level?: string; code?: string}));
-		};
-		const onAbort = () => finish();
-		options.signal?.addEventListener('abort', onAbort, {once: true});
+		const finish = (error?: unknown) => (presented ? settle.resolve(presented) : settle.reject(classify(error as Error & {level?: string; code?: string})));
 		client.on('error', finish);
 		client.on('ready', () => finish(new Error('the server let hoist in without a key')));
 		client.connect({
@@ -170,6 +164,7 @@ export async function scanHostKey(host: string, port: number, options: {readyTim
 			},
 			...hostKeyAlgorithms(options.keyType),
 		});
+		return () => client.end();
 	});
 }
 

@@ -1,5 +1,5 @@
 import type {Redactor} from '../engine/redactor.js';
-import type {RemoteSession} from './session.js';
+import type {SshSession} from './session.js';
 import type {Target} from './target.js';
 import type {Trace} from './trace.js';
 
@@ -19,7 +19,7 @@ export class RemoteConnections {
 	readonly #knownHosts: string;
 	readonly #redactor: Redactor;
 	readonly #trace: Trace | undefined;
-	#current: {key: string; session: Promise<RemoteSession>} | undefined;
+	#current: {key: string; session: Promise<SshSession>} | undefined;
 
 	constructor(options: {knownHosts: string; redactor: Redactor; trace?: Trace | undefined}) {
 		this.#knownHosts = options.knownHosts;
@@ -27,7 +27,7 @@ export class RemoteConnections {
 		this.#trace = options.trace;
 	}
 
-	async open(target: Target, options: OpenOptions = {}): Promise<RemoteSession> {
+	async open(target: Target, options: OpenOptions = {}): Promise<SshSession> {
 		const key = `${target.user}@${target.host}:${target.port}/${target.identity}/${target.privateKeyPath}`;
 		if (this.#current?.key === key) {
 			const session = await this.#current.session.catch(() => undefined);

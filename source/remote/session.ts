@@ -10,7 +10,7 @@ import {RemoteCommandError, SshConnectError} from './errors.js';
 import {LineStream, Tail} from './line-stream.js';
 import type {Trace} from './trace.js';
 
-export interface RunOptions {
+export interface RemoteCommandOptions {
 	/** Sent on the command's stdin: the only way a secret reaches the server (never on the command line). */
 	stdin?: string | Buffer | Readable;
 	signal?: AbortSignal;
@@ -22,7 +22,7 @@ export interface RunOptions {
 	capture?: boolean;
 }
 
-export interface RunResult {
+export interface RemoteCommandResult {
 	exitCode: number | null;
 	signal: string | null;
 	/** The whole stdout when `capture` was asked for, else ''. */
@@ -48,6 +48,29 @@ export interface AttachOptions {
 	/** The caller's own terminal: the command gets one of the same size and type on the server. */
 	terminal?: {stream: NodeJS.WriteStream; term: string};
 	signal?: AbortSignal;
+}
+
+/** How an attached command ended; the caller passes it on as its own exit status. */
+export interface ExitStatus {
+	exitCode: number | null;
+	signal: string | null;
+}
+
+/**
+ * What steps and commands use of the run's SSH connection. SshSession is the one over SSH; unit tests of steps pass
+ * a recording fake (test/helpers/fake-session.ts).
+ */
+export interface RemoteSession {
+	/** The server's host key, as this connection saw it. */
+	readonly hostKeyFingerprint: string;
+	/** Who we are on the server and how we become root. */
+	facts(signal?: AbortSignal): Promise<HostFacts>;
+	/** Runs a command to its end; a non-zero exit (outside `okExitCodes`) throws RemoteCommandError. */
+	run(command: RemoteCommand | string, options?: RemoteCommandOptions): Promise<RemoteCommandResult>;
+	/** Runs a command with its bytes passed straight through; resolves with its exit status, whatever it is. */
+	attach(command: RemoteCommand, options: AttachOptions): Promise<ExitStatus>;
+	/** Writes files on the server, each with its mode and owner. */
+	upload(files: UploadFile[], options?: {signal?: AbortSignal}): Promise<void>;
 }
 
 /**
@@ -100,7 +123,7 @@ const STOP_GRACE_MS = 500;
  * Built on node-ssh: it connects (ssh2 options, host-key verification and keepalives pass through) and opens SFTP;
  * commands go through its ssh2 connection directly, because node-ssh's execCommand keeps all output in memory.
  */
-export class RemoteSession {
+export class SshSession implements RemoteSession {
 	readonly hostKeyFingerprint: string;
 	readonly #ssh: NodeSSH;
 	readonly #redactor: Redactor;
@@ -140,13 +163,13 @@ export class RemoteSession {
 		return this.#facts;
 	}
 
-	async run(command: RemoteCommand | string, options: RunOptions = {}): Promise<RunResult> {
+	async run(command: RemoteCommand | string, options: RemoteCommandOptions = {}): Promise<RemoteCommandResult> {
 		options.signal?.throwIfAborted();
 		if (this.#closing) throw new SshConnectError('closed', 'The SSH connection is closing.');
 		const spec: RemoteCommand = typeof command === 'string' ? {line: command} : command;
 		const escalation = spec.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
 		const channel = await this.#exec(wireLine(spec.line, spec.root === true, escalation));
-		return new Promise<RunResult>((resolve, reject) => {
+		return new Promise<RemoteCommandResult>((resolve, reject) => {
 			const tail = new Tail();
 			let pid: number | undefined;
 			let stdout = '';
@@ -207,7 +230,7 @@ export class RemoteSession {
 	 * follows the local window). Resolves with the command's exit status whatever it is: the caller passes it on.
 	 * Aborting stops the command's process group on the server, as `run` does.
 	 */
-	async attach(command: RemoteCommand, options: AttachOptions): Promise<{exitCode: number | null; signal: string | null}> {
+	async attach(command: RemoteCommand, options: AttachOptions): Promise<ExitStatus> {
 		options.signal?.throwIfAborted();
 		if (this.#closing) throw new SshConnectError('closed', 'The SSH connection is closing.');
 		const escalation = command.root ? (await this.#rootFacts(options.signal)).escalation : 'none';
@@ -353,7 +376,7 @@ export class RemoteSession {
 		return this.#redactor.redact(spec.line);
 	}
 
-	#failure(spec: RemoteCommand, result: RunResult): RemoteCommandError {
+	#failure(spec: RemoteCommand, result: RemoteCommandResult): RemoteCommandError {
 		const how = result.exitCode === null ? `was stopped${result.signal ? ` by SIG${result.signal}` : ''}` : `failed with exit code ${result.exitCode}`;
 		const lastLines = result.tail.slice(-30).map((line) => this.#redactor.redact(line));
 		return new RemoteCommandError(`${spec.title ? capitalise(spec.title) : 'A command'} ${how} on the server.`, {
@@ -380,7 +403,7 @@ function uploadFailed(path: string, error: Error): SshConnectError {
  * status: for a quick command that can be in the same read as the channel's opening, before any handler of ours
  * exists. 'close', which waits until the output was read, carries the same status and fills in what 'exit' missed.
  */
-function whenClosed(channel: ClientChannel, done: (status: {exitCode: number | null; signal: string | null}) => void): void {
+function whenClosed(channel: ClientChannel, done: (status: ExitStatus) => void): void {
 	let exitCode: number | null = null;
 	let signal: string | null = null;
 	channel.on('exit', (code: number | null, signalName?: string) => {

@@ -66,7 +66,7 @@ export function parseStackState(output: string): StackState {
 			startedAt: Number.isFinite(started) && started > 0 ? started : undefined,
 		});
 	}
-	let entries: PodmanPsEntry[] = [];
+	let entries: PodmanPsEntry[];
 	try {
 		entries = JSON.parse(section(stateSections.containers, stateSections.details).trim() || '[]') as PodmanPsEntry[];
 	} catch {

@@ -8,6 +8,7 @@ import https from 'node:https';
 import net from 'node:net';
 import {performance} from 'node:perf_hooks';
 import tls from 'node:tls';
+import {settleOnce} from '../engine/settle-once.js';
 import {ExternalError} from '../errors.js';
 
 export interface TrustOptions {
@@ -157,10 +158,11 @@ export function probeCertificate(options: ProbeOptions): Promise<CertificateProb
 	const command = `tls ${where} sni=${options.servername}`;
 	const timeoutMs = options.timeoutMs ?? defaultTlsTimeoutMs;
 	const now = options.now ?? Date.now;
-	return new Promise((resolve, reject) => {
-		options.signal?.throwIfAborted();
+	const timedOut = () => new TlsProbeError('timeout', `No TLS handshake with ${where} within ${timeoutMs} ms`, {
+		command, hint: 'The address does not answer on that port (filtered), or answers without speaking TLS.',
+	});
+	return settleOnce<CertificateProbe>({signal: options.signal, timeoutMs, timedOut}, (settle) => {
 		const started = performance.now();
-		let done = false;
 		const socket = tls.connect({
 			host: options.address,
 			port,
@@ -170,22 +172,7 @@ export function probeCertificate(options: ProbeOptions): Promise<CertificateProb
 			checkServerIdentity: () => undefined,
 			ALPNProtocols: ['http/1.1'],
 		});
-		const finish = (error: unknown, result?: CertificateProbe) => {
-			if (done) return;
-			done = true;
-			clearTimeout(timer);
-			options.signal?.removeEventListener('abort', onAbort);
-			socket.destroy();
-			if (result) resolve(result);
-			else reject(error);
-		};
-		const onAbort = () => finish(options.signal?.reason ?? new DOMException('aborted', 'AbortError'));
-		options.signal?.addEventListener('abort', onAbort, {once: true});
-		const timer = setTimeout(() => {
-			finish(new TlsProbeError('timeout', `No TLS handshake with ${where} within ${timeoutMs} ms`, {
-				command, hint: 'The address does not answer on that port (filtered), or answers without speaking TLS.',
-			}));
-		}, timeoutMs);
+		const finish = (error: unknown, result?: CertificateProbe) => (result ? settle.resolve(result) : settle.reject(error));
 		socket.on('error', (error: NodeJS.ErrnoException) => finish(connectError(error, where, command, options.servername)));
 		socket.on('secureConnect', () => {
 			const leaf = socket.getPeerCertificate(true);
@@ -222,6 +209,7 @@ export function probeCertificate(options: ProbeOptions): Promise<CertificateProb
 				elapsedMs: Math.round(performance.now() - started),
 			});
 		});
+		return () => socket.destroy();
 	});
 }
 
@@ -254,10 +242,9 @@ export function httpsGet(address: string, servername: string, path: string, opti
 	const command = `https GET https://${servername}${path} via ${where}`;
 	const timeoutMs = options.timeoutMs ?? defaultTlsTimeoutMs;
 	const maxBytes = options.maxBytes ?? 64 * 1024;
-	return new Promise((resolve, reject) => {
-		options.signal?.throwIfAborted();
+	const timedOut = () => new TlsProbeError('timeout', `No HTTPS answer from ${where} for ${servername} within ${timeoutMs} ms`, {command});
+	return settleOnce<HttpsGetResult>({signal: options.signal, timeoutMs, timedOut}, (settle) => {
 		const started = performance.now();
-		let done = false;
 		const request = https.request({
 			host: address,
 			port,
@@ -270,20 +257,7 @@ export function httpsGet(address: string, servername: string, path: string, opti
 			checkServerIdentity: (_host, cert) => tls.checkServerIdentity(servername, cert),
 			agent: false,
 		});
-		const finish = (error: unknown, result?: HttpsGetResult) => {
-			if (done) return;
-			done = true;
-			clearTimeout(timer);
-			options.signal?.removeEventListener('abort', onAbort);
-			request.destroy();
-			if (result) resolve(result);
-			else reject(error);
-		};
-		const onAbort = () => finish(options.signal?.reason ?? new DOMException('aborted', 'AbortError'));
-		options.signal?.addEventListener('abort', onAbort, {once: true});
-		const timer = setTimeout(() => {
-			finish(new TlsProbeError('timeout', `No HTTPS answer from ${where} for ${servername} within ${timeoutMs} ms`, {command}));
-		}, timeoutMs);
+		const finish = (error: unknown, result?: HttpsGetResult) => (result ? settle.resolve(result) : settle.reject(error));
 		request.on('error', (error: NodeJS.ErrnoException) => {
 			const code = error.code ?? '';
 			if (/CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|DEPTH_ZERO/.test(code)) {
@@ -318,5 +292,6 @@ export function httpsGet(address: string, servername: string, path: string, opti
 			response.on('error', (error) => finish(connectError(error as NodeJS.ErrnoException, where, command, servername)));
 		});
 		request.end();
+		return () => request.destroy();
 	});
 }

@@ -4,8 +4,6 @@
  * (letsencrypt-stg-root-x1.pem, letsencrypt-stg-root-x2.pem); written here as of 2026-11, SHA-256 fingerprints
  * E7:05:70:A9:…:91:21:98 (X1, RSA, until 2035-06-04) and 9B:2A:33:9F:…:8D:A8:5D (X2, ECDSA, until 2040-09-17).
  */
-export const letsEncryptStagingRootsDate = '2026-11';
-
 /** (STAGING) Pretend Pear X1, RSA. */
 export const stagingRootX1 = `
 -----BEGIN CERTIFICATE-----

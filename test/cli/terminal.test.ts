@@ -36,6 +36,7 @@ describe.runIf(hasScript)('on a terminal', () => {
 	}, 15_000);
 
 	it('the Ink screen has colours, and none with NO_COLOR', async () => {
+		// eslint-disable-next-line no-control-regex -- an ANSI colour sequence starts with ESC
 		const colour = /\u001b\[3\dm/;
 		stack = makeTempStack();
 		const coloured = await onTerminal(['up'], '');

@@ -15,6 +15,7 @@ export class VirtualScreen {
 	#col = 0;
 
 	write(text: string): void {
+		// eslint-disable-next-line no-control-regex -- terminal escape sequences start with ESC
 		const pattern = /\u001b\[([0-9;?]*)([A-Za-z])|\u001b[^[]|([\s\S])/g;
 		for (const match of text.matchAll(pattern)) {
 			const [, params = '', command, char] = match;

@@ -70,9 +70,10 @@ export interface CliOptions {
 }
 
 export function startCli(args: string[], options: CliOptions): CliRun {
-	assertBuilt();
 	const env = cleanEnv(options.env);
+	// Before the build is looked for: a refusal must not depend on whether dist/ exists.
 	assertLocalAws(env);
+	assertBuilt();
 	const child = spawn(process.execPath, [options.fixture ? fixtureCliPath : cliPath, ...args], {
 		cwd: options.cwd,
 		env,

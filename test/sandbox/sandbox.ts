@@ -117,18 +117,18 @@ export function assertSandboxEndpoints(env: Record<string, string | undefined>):
 	}
 }
 
-export interface RunResult {
+export interface ScriptOutput {
 	stdout: string;
 	stderr: string;
 }
 
 /** Runs a sandbox script (e.g. `up.sh`); rejects with its stderr when it fails. */
-export async function runScript(name: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+export async function runScript(name: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ScriptOutput> {
 	try {
 		return await execFileAsync(path.join(sandboxScripts, name), args, {env, maxBuffer: 16 * 1024 * 1024});
 	} catch (error) {
 		const e = error as {stderr?: string; message: string};
-		throw new Error(`${name} ${args.join(' ')} failed: ${e.stderr ?? ''}\n${e.message}`);
+		throw new Error(`${name} ${args.join(' ')} failed: ${e.stderr ?? ''}\n${e.message}`, {cause: error});
 	}
 }
 

@@ -23,7 +23,6 @@ const presentedKey = hostKey.publicKey.split(' ')[1]!;
 let server: ssh2.Server;
 let port = 0;
 let dir: string;
-let files: StackFiles;
 
 beforeAll(async () => {
 	server = new ssh2.Server({hostKeys: [hostKey.privateKey]}, (client) => {
@@ -33,7 +32,6 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	port = (server.address() as AddressInfo).port;
 	dir = mkdtempSync(join(tmpdir(), 'hoist-trust-'));
-	files = stackFiles(dir);
 });
 
 afterAll(() => {

@@ -34,12 +34,16 @@ it('refuses while the holder is alive, naming it', () => {
 it('takes over a stale lock whose process is gone', () => {
 	const dead = spawnSync(process.execPath, ['-e', '0']).pid;
 	writeFileSync(lockPath, holder(dead));
-	acquireLock(lockPath, 'destroy').release();
+	const lock = acquireLock(lockPath, 'destroy');
+	expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({pid: process.pid, command: 'destroy'});
+	lock.release();
 });
 
 it('takes over a half-written lock', () => {
 	writeFileSync(lockPath, '{"pid": 12');
-	acquireLock(lockPath, 'up').release();
+	const lock = acquireLock(lockPath, 'up');
+	expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({pid: process.pid, command: 'up'});
+	lock.release();
 });
 
 it('never guesses about a lock held on another machine', () => {

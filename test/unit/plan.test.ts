@@ -1,6 +1,5 @@
 import {describe, expect, it} from 'vitest';
 import {configSchema} from '../../source/config/schema.js';
-import type {RemoteSession} from '../../source/remote/session.js';
 import type {Target} from '../../source/remote/target.js';
 import type {JournalData} from '../../source/engine/journal.js';
 import {buildPlan, dnsClosingMessage, dnsOnlyPlan} from '../../steps/plan.js';
@@ -9,6 +8,7 @@ import {planOutline} from '../../steps/outline.js';
 import {finishLines} from '../../source/ui/finish-lines.js';
 import {sshReady} from '../../steps/ssh-ready.js';
 import {serverTarget} from '../../steps/target.js';
+import {FakeSession} from '../helpers/fake-session.js';
 import {createHarness} from '../helpers/step-context.js';
 
 const common = {stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}};
@@ -46,7 +46,7 @@ describe('the plan is built from hoist.yml', () => {
 		const h = createHarness({
 			remote: async (target) => {
 				opened.push(target);
-				return {hostKeyFingerprint: 'SHA256:k', facts: async () => ({escalation: 'sudo', user: 'deploy', osId: 'debian', osVersion: '12', osName: 'Debian 12'})} as unknown as RemoteSession;
+				return new FakeSession({hostKeyFingerprint: 'SHA256:k', facts: {escalation: 'sudo', user: 'deploy', osId: 'debian', osVersion: '12', osName: 'Debian 12'}});
 			},
 		});
 		try {

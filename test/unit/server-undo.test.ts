@@ -3,12 +3,12 @@ import {describe, expect, it} from 'vitest';
 import {pinHostKey} from '../../source/remote/known-hosts.js';
 import {ensureLocalKey} from '../../source/remote/local-key.js';
 import type {RemoteCommand} from '../../source/remote/commands/command.js';
-import type {RemoteSession, RunOptions} from '../../source/remote/session.js';
 import type {Target} from '../../source/remote/target.js';
 import {deploy} from '../../steps/deploy.js';
 import {registryLoginStep} from '../../steps/registry-login.js';
 import {sshReady} from '../../steps/ssh-ready.js';
 import {upload} from '../../steps/upload.js';
+import {FakeSession} from '../helpers/fake-session.js';
 import {harnessPerTest, type Harness, type HarnessOptions} from '../helpers/step-context.js';
 
 const setup = harnessPerTest();
@@ -17,13 +17,7 @@ const server = {host: '192.168.64.5', user: 'alpine'};
 /** A harness for a stack on an existing server whose commands answer with `answer(line)`; every connection and command is kept. */
 function onServer(answer: (command: RemoteCommand) => string = () => '', options: HarnessOptions = {server}) {
 	const opened: Target[] = [];
-	const ran: RemoteCommand[] = [];
-	const session = {
-		run: async (command: RemoteCommand, _options?: RunOptions) => {
-			ran.push(command);
-			return {exitCode: 0, signal: null, stdout: answer(command), tail: []};
-		},
-	} as unknown as RemoteSession;
+	const session = new FakeSession({answer});
 	const h: Harness = setup({
 		...options,
 		remote: async (target) => {
@@ -32,7 +26,7 @@ function onServer(answer: (command: RemoteCommand) => string = () => '', options
 		},
 	});
 	if (options.server) ensureLocalKey(h.config, h.files);
-	return {h, opened, ran};
+	return {h, opened, ran: session.ran};
 }
 
 const record = (h: Harness, type: string, id: string, ownedByHoist = true) => h.resources.set(`${type}:${id}`, {type, id, ownedByHoist});

@@ -4,6 +4,7 @@ import {HostKeyChangedError, SshConnectError, type SshFailure} from '../../sourc
 import type {RemoteSession} from '../../source/remote/session.js';
 import type {Target} from '../../source/remote/target.js';
 import {sshReady} from '../../steps/ssh-ready.js';
+import {FakeSession} from '../helpers/fake-session.js';
 import {createHarness, type Harness, type HarnessOptions} from '../helpers/step-context.js';
 
 let harness: Harness | undefined;
@@ -23,7 +24,7 @@ const serverTarget: Target = {...awsTarget, kind: 'server', host: 'vm.local', pu
 const facts = {escalation: 'doas', user: 'alpine', osId: 'alpine', osVersion: '3.20.3', osName: 'Alpine Linux v3.20'} as const;
 
 function session(): RemoteSession {
-	return {hostKeyFingerprint: 'SHA256:abc', facts: async () => facts} as unknown as RemoteSession;
+	return new FakeSession({hostKeyFingerprint: 'SHA256:abc', facts});
 }
 
 /** Connection attempts answer in turn with these failures, then succeed (unless `never`). */

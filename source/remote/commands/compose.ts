@@ -47,15 +47,6 @@ export function composeUp(tool: ComposeTool, files: ComposeProjectFiles): Remote
 	return {root: true, title: 'compose up', line: composeLine(tool, files, ['up', '-d', '--remove-orphans'])};
 }
 
-export function composeStop(tool: ComposeTool, files: ComposeProjectFiles): RemoteCommand {
-	return {root: true, title: 'compose stop', line: composeLine(tool, files, ['stop'])};
-}
-
-/** The configuration hash compose would give each service now (`service hash` lines): what "up to date" means. */
-export function composeConfigHashes(tool: ComposeTool, files: ComposeProjectFiles): RemoteCommand {
-	return {root: true, title: 'compose config --hash', line: composeLine(tool, files, ['config', '--hash=*'])};
-}
-
 export function composeLogs(tool: ComposeTool, files: ComposeProjectFiles, service: string, lines: number): RemoteCommand {
 	return {root: true, title: `read the logs of ${service}`, line: composeLine(tool, files, ['logs', '--no-color', '--tail', String(lines), service])};
 }
@@ -133,15 +124,6 @@ export function composeExec(stack: string, service: string, command: string[], t
 	};
 }
 
-/** Every container of the stack's compose project, with labels, state and exit code, as Podman's JSON. */
-export function projectContainers(stack: string): RemoteCommand {
-	return {
-		root: true,
-		title: 'list the stack\'s containers',
-		line: sh('podman', 'ps', '--all', '--filter', `label=com.docker.compose.project=${composeProject(stack)}`, '--format', 'json'),
-	};
-}
-
 /** The boot script's start and stop lines, so the stack comes back after a reboot exactly as hoist starts it. */
 export function bootLines(tool: ComposeTool, files: ComposeProjectFiles): {up: string; stop: string} {
 	return {up: composeLine(tool, files, ['up', '-d']), stop: composeLine(tool, files, ['stop'])};
@@ -191,12 +173,6 @@ export function serverTime(): RemoteCommand {
 /** Section markers of `stackState`'s answer. */
 export const stateSections = {hashes: '@@hoist-hashes', containers: '@@hoist-containers', details: '@@hoist-details'} as const;
 
-/**
- * Everything "is the stack as it should be?" needs, in one round trip: the configuration hash compose gives each
- * service now, the project's containers (labels, state, exit code), and per container its health and image digest.
- * The hashes only matter beside containers to compare them with: without any (a first deploy) compose is not asked,
- * which saves its start-up (about 0.6 s with docker-compose v1, measured by test/bench).
- */
 /**
  * What runs for the stack: each container with its state, health, image digest, restarts and start, and (unless
  * `hashes` is false) the configuration hash compose gives each service now, which tells a container that must be

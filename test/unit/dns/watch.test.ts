@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {nextInterval, watchRound, type WatchTarget} from '../../../source/dns/watch.js';
+import {watchRound, type WatchTarget} from '../../../source/dns/watch.js';
+import {roundInterval} from '../../../source/dns/watch-loop.js';
 import {rr, startServersOnOnePort, zoneHandler, type FakeDnsServer, type ZoneRecord} from './fake-dns-server.js';
 
 const running: FakeDnsServer[] = [];
@@ -7,13 +8,12 @@ afterEach(async () => {
 	await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-describe('nextInterval', () => {
-	it('polls every 2 s for the first rounds, then backs off by half each round up to 30 s', () => {
-		const schedule = Array.from({length: 14}, (_, attempt) => nextInterval(attempt));
+describe('roundInterval', () => {
+	it('waits 2 s after each of the first five rounds, then backs off by half each round up to 30 s', () => {
+		const schedule = Array.from({length: 14}, (_, index) => roundInterval(index + 1));
 		expect(schedule).toEqual([2000, 2000, 2000, 2000, 2000, 3000, 4500, 6750, 10125, 15188, 22781, 30000, 30000, 30000]);
-		expect(nextInterval(1000)).toBe(30_000);
-		expect(nextInterval(-3)).toBe(2000);
-		for (let i = 1; i < 50; i++) expect(nextInterval(i)).toBeGreaterThanOrEqual(nextInterval(i - 1));
+		expect(roundInterval(1000)).toBe(30_000);
+		for (let attempt = 2; attempt < 50; attempt++) expect(roundInterval(attempt)).toBeGreaterThanOrEqual(roundInterval(attempt - 1));
 	});
 });
 

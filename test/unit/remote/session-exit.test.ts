@@ -3,7 +3,7 @@ import {PassThrough} from 'node:stream';
 import type {NodeSSH} from 'node-ssh';
 import {describe, expect, it} from 'vitest';
 import {Redactor} from '../../../source/engine/redactor.js';
-import {RemoteSession} from '../../../source/remote/session.js';
+import {SshSession} from '../../../source/remote/session.js';
 
 /**
  * ssh2 parses every packet of one read in one go: for a quick command the channel's opening, its output and its exit
@@ -25,12 +25,12 @@ function connectionWhereExitComesFirst(code: number): NodeSSH {
 
 describe('the remote session, when the exit status comes with the channel itself', () => {
 	it('a quick command that exits 0 succeeds (not "the server ended the session")', async () => {
-		const session = new RemoteSession(connectionWhereExitComesFirst(0), {hostKeyFingerprint: 'SHA256:x', redactor: new Redactor()});
+		const session = new SshSession(connectionWhereExitComesFirst(0), {hostKeyFingerprint: 'SHA256:x', redactor: new Redactor()});
 		await expect(session.run('true', {capture: true})).resolves.toMatchObject({exitCode: 0, stdout: 'done\n'});
 	});
 
 	it('an expected non-zero exit is still an answer', async () => {
-		const session = new RemoteSession(connectionWhereExitComesFirst(3), {hostKeyFingerprint: 'SHA256:x', redactor: new Redactor()});
+		const session = new SshSession(connectionWhereExitComesFirst(3), {hostKeyFingerprint: 'SHA256:x', redactor: new Redactor()});
 		await expect(session.run('exit 3', {okExitCodes: [3]})).resolves.toMatchObject({exitCode: 3});
 	});
 });

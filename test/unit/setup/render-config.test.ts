@@ -1,5 +1,4 @@
 import {rmSync} from 'node:fs';
-import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../../source/config/load.js';
 import type {SetupAnswers} from '../../../source/setup/answers.js';

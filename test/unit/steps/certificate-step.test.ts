@@ -1,13 +1,12 @@
 import {describe, expect, it} from 'vitest';
 import {configSchema, type Config} from '../../../source/config/schema.js';
-import type {RemoteCommand} from '../../../source/remote/commands/command.js';
-import type {RemoteSession, UploadFile} from '../../../source/remote/session.js';
 import type {Target} from '../../../source/remote/target.js';
 import type {CertificateProbe, HttpsGetResult, ProbeOptions} from '../../../source/tls/probe.js';
 import {TlsProbeError} from '../../../source/tls/probe.js';
 import {letsEncryptStagingRoots} from '../../../source/tls/staging-roots.js';
 import {certificate, certificateWaitMs, type CertificateOutputs} from '../../../steps/certificate.js';
 import type {DnsOutputs} from '../../../steps/dns.js';
+import {FakeSession} from '../../helpers/fake-session.js';
 import {harnessPerTest, type Harness} from '../../helpers/step-context.js';
 
 const setup = harnessPerTest();
@@ -23,20 +22,14 @@ function config(acme: Record<string, unknown> = {}): Config {
 
 /** A server whose stack directory holds nothing yet; Caddy's log is whatever the test says. */
 function fakeServer(log: () => string = () => '') {
-	const commands: string[] = [];
-	const uploads: UploadFile[] = [];
-	const session = {
-		run: async (command: RemoteCommand | string) => {
-			const line = typeof command === 'string' ? command : command.line;
-			commands.push(line);
-			const stdout = line === 'date +%s' ? '1700000000\n' : line.includes('podman logs') ? log() : '';
-			return {exitCode: 0, signal: null, stdout, tail: []};
+	const session = new FakeSession({answer: ({line}) => (line === 'date +%s' ? '1700000000\n' : line.includes('podman logs') ? log() : undefined)});
+	return {
+		session,
+		get commands() {
+			return session.ran.map((command) => command.line);
 		},
-		upload: async (files: UploadFile[]) => {
-			uploads.push(...files);
-		},
-	} as unknown as RemoteSession;
-	return {session, commands, uploads};
+		uploads: session.uploaded,
+	};
 }
 
 function probe(name: string, overrides: Partial<CertificateProbe> = {}): CertificateProbe {

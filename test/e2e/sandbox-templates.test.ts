@@ -10,7 +10,7 @@ import {chmodSync, cpSync, existsSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest';
 import {instancePodman, readSandboxEnv, run, type SandboxEnv} from '../sandbox/sandbox.js';
-import {busybox, instanceCommand, readOr, removeDir, schedulerScript, tempDir, templates} from './harness.js';
+import {busybox, instanceCommand, readOr, removeDir, schedulerScript, tempDir, templates} from '../scripts/harness.js';
 
 const env: SandboxEnv = inject('sandbox');
 const tmp = tempDir('sandbox-templates');

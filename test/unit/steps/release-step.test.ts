@@ -1,0 +1,123 @@
+// The release's decisions on a simulated stack (a FakeSession answering like compose and Podman would): which
+// service gets a new container, and the order of the web service's swap — start beside, wait until it answers,
+// point Caddy at it, drain, retire the old one, point Caddy back.
+import {describe, expect, it} from 'vitest';
+import {stackPaths} from '../../../source/server/layout.js';
+import type {Target} from '../../../source/remote/target.js';
+import {releaseStep} from '../../../steps/release.js';
+import {FakeSession} from '../../helpers/fake-session.js';
+import {FakeStack, hash, recordedBefore} from '../../helpers/fake-stack.js';
+import {harnessPerTest} from '../../helpers/step-context.js';
+
+const setup = harnessPerTest();
+const target: Target = {kind: 'aws', host: '198.51.100.7', port: 22, user: 'alpine', privateKeyPath: '/k', identity: 'i-0abc', publicAddress: '198.51.100.7'};
+const outputs = recordedBefore(target, {
+	web: {image: 'registry.test/web:v2', oneShot: false, healthcheck: false, healthGate: false},
+	db: {image: 'postgres:16', oneShot: false, healthcheck: false, healthGate: false},
+});
+
+function release(stack = new FakeStack(), options: {service?: string} = {}) {
+	const session = new FakeSession({answer: stack.answer});
+	const h = setup({remote: async () => session, onSleep: (ms) => session.script.push(`sleep ${ms}`)});
+	const step = releaseStep({withJobs: false, title: 'Release', ...options});
+	const ctx = h.context(step, {outputs});
+	return {h, stack, session, run: () => step.run(ctx)};
+}
+
+/**
+ * What the release did, without the looks at the stack in between (and without the sleeps, unless the test is about
+ * them: showing the services while compose works sleeps too).
+ */
+function changes(script: string[], options: {sleeps?: boolean} = {}): string[] {
+	const looks = ['read the state of the stack', 'read image ids'];
+	return script.filter((line) => !looks.includes(line) && !line.startsWith('pull ') && (options.sleeps || !line.startsWith('sleep ')));
+}
+
+describe('release: which service gets a new container', () => {
+	it('nothing changed: no compose up at all, the web service left as it is', async () => {
+		const {h, session, run} = release();
+		const out = await run();
+		expect(out.replaced).toEqual([]);
+		expect(changes(session.script)).toEqual(['remove images no recent release uses']);
+		expect(h.logs).toContain('web runs this image and configuration already: left as it is');
+	});
+
+	it('a service whose configuration hash changed is recreated by compose, alone; the web service keeps its container', async () => {
+		const stack = new FakeStack();
+		stack.hashes.set('db', hash('d'));
+		const {session, run} = release(stack);
+		const out = await run();
+		expect(out.replaced).toEqual(['db']);
+		expect(changes(session.script)).toEqual(['compose up db', 'remove images no recent release uses']);
+		expect(stack.containers.find((c) => c.service === 'web')?.id).toBe('web-old');
+	});
+
+	it('a tag that names another image now (pulled since) counts as a change, even with the same configuration', async () => {
+		const stack = new FakeStack();
+		stack.imageIds.set('caddy:2', 'sha256:caddy2');
+		const {run} = release(stack);
+		expect((await run()).replaced).toEqual(['hoist-caddy']);
+	});
+
+	it('--service web looks at web alone: a newer Caddy image waits for a release of its own', async () => {
+		const stack = new FakeStack();
+		stack.imageIds.set('caddy:2', 'sha256:caddy2');
+		const {run} = release(stack, {service: 'web'});
+		expect((await run()).replaced).toEqual([]);
+	});
+
+	it('a service with two containers (a swap cut short) is put right', async () => {
+		const stack = new FakeStack();
+		stack.containers.push({...stack.containers[0]!, id: 'web-9'});
+		const {session, run} = release(stack);
+		expect((await run()).replaced).toEqual(['web']);
+		expect(session.script).toContain('retire 2 old containers');
+	});
+});
+
+describe('release: the web service swapped without a failed request', () => {
+	it('starts the new container beside the old, waits until it answers, points Caddy at it, drains, retires the old, points Caddy back', async () => {
+		const stack = new FakeStack();
+		stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+		stack.failingProbes = 2;
+		const {session, run} = release(stack);
+		const out = await run();
+		expect(out.replaced).toEqual(['web']);
+		const caddyfile = stackPaths('demo').caddyfile;
+		expect(changes(session.script, {sleeps: true})).toEqual([
+			'compose up web',
+			'find the new container\'s address',
+			'ask http://10.89.0.7:8080/',
+			'sleep 500',
+			'ask http://10.89.0.7:8080/',
+			'sleep 500',
+			'ask http://10.89.0.7:8080/',
+			`upload ${caddyfile}`,
+			'reload Caddy',
+			'sleep 2000',
+			'retire 1 old container',
+			`upload ${caddyfile}`,
+			'reload Caddy',
+			'remove images no recent release uses',
+		]);
+		const [start] = session.ran.filter((command) => command.title === 'compose up web');
+		expect(start!.line).toMatch(/ up -d --no-deps --no-recreate --scale web\\=2 web$/);
+		const retire = session.ran.find((command) => command.title === 'retire 1 old container')!;
+		expect(retire.line).toBe('podman stop --time 10 web-old >/dev/null && podman rm web-old >/dev/null');
+		const [towardNew, back] = session.uploaded.map((file) => file.content.toString());
+		expect(towardNew).toContain('reverse_proxy 10.89.0.7:8080');
+		expect(back).toContain('reverse_proxy web:8080');
+		expect(stack.containers.filter((c) => c.service === 'web').map((c) => c.id)).toEqual(['web-1']);
+	});
+
+	it('a new container that never answers is taken away after two minutes; Caddy was never pointed at it, the old one still serves', async () => {
+		const stack = new FakeStack();
+		stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+		stack.failingProbes = Infinity;
+		const {session, run} = release(stack);
+		await expect(run()).rejects.toMatchObject({code: 'RELEASE_NOT_ANSWERING', message: expect.stringContaining('the old one keeps serving')});
+		expect(session.uploaded).toEqual([]);
+		expect(session.ran.at(-1)).toMatchObject({title: 'retire 1 old container', line: 'podman stop --time 0 web-1 >/dev/null && podman rm web-1 >/dev/null'});
+		expect(stack.containers.filter((c) => c.service === 'web').map((c) => c.id)).toEqual(['web-old']);
+	});
+});
