@@ -8,6 +8,27 @@ const key = generateEd25519('test@hoist');
 const withKey = (path: string) => withConfig({append: `ssh:\n  publicKey: ${path}\n`});
 const aliasBomb = ['x: &a ["l","l","l","l","l","l","l","l","l"]', 'y: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'z: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'w: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', ''].join('\n');
 
+/** A hoist.yml for an existing server: the aws section replaced by these server lines. */
+const withServer = (lines: string) => withConfig({replace: ['aws:\n  sshCidr: 10.77.0.1/32\n', `server:\n${lines}`]});
+
+/** server.host is one host name or IP address: what people write around it is sent to its own setting. */
+function badServerHosts(): BadInput[] {
+	const host = (name: string, value: string, names: RegExp) => bad(`server.host ${name}`, withServer(`  host: ${value}\n`), names);
+	const at = 'hoist\\.yml:7:9: server\\.host: ';
+	return [
+		host('with a space', '"vm example.com"', new RegExp(`${at}expected one host name or IP address, without spaces, line breaks or other control characters`)),
+		host('with a newline', '"vm.example.com\\nProxyCommand x"', new RegExp(`${at}expected one host name or IP address, without spaces, line breaks or other control characters, got "vm\\.example\\.com\\\\nProxyCommand x"`)),
+		host('as an ssh option', '-oProxyCommand=touch-pwned', new RegExp(`${at}a host name cannot start with "-" \\(ssh would read it as an option\\)`)),
+		host('as an ssh:// URL', 'ssh://deploy@vm.example.com:2222', new RegExp(`${at}expected a host name or IP address, without ssh://; write host: vm\\.example\\.com, user: deploy, port: 2222 under server:`)),
+		host('as user@host', 'deploy@vm.example.com', new RegExp(`${at}expected the host alone: write the user as server\\.user \\(user: deploy\\) and host: vm\\.example\\.com`)),
+		host('with a port', 'vm.example.com:2222', new RegExp(`${at}write the port as server\\.port \\(port: 2222\\) and host: vm\\.example\\.com`)),
+		host('as a bracketed IPv6 address', '"[2001:db8::7]"', new RegExp(`${at}write an IPv6 address without brackets \\(host: "2001:db8::7"\\)`)),
+		host('as an IPv4 address out of range', '203.0.113.256', new RegExp(`${at}expected an IPv4 address like "203\\.0\\.113\\.7"`)),
+		host('with an escape sequence', '"vm\\e[2J.example.com"', new RegExp(`${at}expected one host name or IP address, without spaces, line breaks or other control characters, got "vm\\\\u001b\\[2J\\.example\\.com"`)),
+		host('with a right-to-left override', '"vm\\u202Emoc.example.com"', new RegExp(`${at}expected a host name in ASCII.*got "vm\\\\u202emoc\\.example\\.com"`)),
+	];
+}
+
 /** hoist.yml mistakes: each answered with file:line:col, the field and what is expected. */
 export const configCases: BadInput[] = [
 	bad('an alias without its anchor', withConfig({replace: ['stack: demo', 'stack: *nope']}), /hoist\.yml:1:8: \*nope refers to no anchor/),
@@ -48,6 +69,10 @@ export const configCases: BadInput[] = [
 	bad('both aws and server', withConfig({append: 'server:\n  host: 203.0.113.7\n'}), /hoist\.yml:8:1: server: aws and server are two different targets/),
 	bad('neither aws nor server', 'stack: demo\ndomain: app.example.test\ncompose:\n  service: web\n  port: 8080\n', /hoist\.yml:1:1: say where to deploy/),
 	bad('an escape sequence in a key', withConfig({append: '"\\e[31mred": 1\n'}), /hoist\.yml:8:1: \\x1b\[31mred: unknown setting/),
+	...badServerHosts(),
+	bad('server.hostKey whose key is cut short', withServer('  host: 203.0.113.7\n  hostKey: ssh-ed25519 AAAA\n'), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key like "ssh-ed25519 AAAAC3Nza…"/),
+	bad('server.hostKey of another type than its key', withServer(`  host: 203.0.113.7\n  hostKey: ecdsa-sha2-nistp256 ${key.publicKey.split(' ')[1]}\n`), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key/),
+	bad('sshCidr with leading zeros in the prefix', withConfig({replace: ['10.77.0.1/32', '10.0.0.1/032']}), /hoist\.yml:7:12: aws\.sshCidr: write the prefix length without leading zeros: 10\.0\.0\.1\/32/),
 	{...bad('ssh.publicKey names a private key', withKey('id_test'), /hoist\.yml:9:14: ssh\.publicKey: .*id_test is a private key; ssh\.publicKey names the public half/), setup: (dir) => put(dir, 'id_test', key.privateKey)},
 	{...bad('ssh.publicKey names a folder', withKey('keys'), /hoist\.yml:9:14: ssh\.publicKey: the public key .*keys is a folder, not a file/), setup: (dir) => mkdirSync(join(dir, 'keys'))},
 	{...bad('ssh.publicKey holds garbage', withKey('id_test.pub'), /hoist\.yml:9:14: ssh\.publicKey: .*id_test\.pub is not an OpenSSH public key/), setup: (dir) => put(dir, 'id_test.pub', 'hello world\n')},
