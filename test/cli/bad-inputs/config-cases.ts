@@ -1,5 +1,6 @@
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
+import {expect} from 'vitest';
 import {generateEd25519} from '../../../source/remote/openssh-key.js';
 import {put, withConfig, type BadInput} from './case.js';
 
@@ -7,6 +8,23 @@ const bad = (name: string, config: string, names: RegExp): BadInput => ({name, a
 const key = generateEd25519('test@hoist');
 const withKey = (path: string) => withConfig({append: `ssh:\n  publicKey: ${path}\n`});
 const aliasBomb = ['x: &a ["l","l","l","l","l","l","l","l","l"]', 'y: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'z: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'w: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', ''].join('\n');
+
+/** A registry token pasted into the wrong fields: the errors quote the fields, with the token masked as in a step's errors. */
+function tokenPastedIntoFields(): BadInput[] {
+	const token = 'canary-Q7_xTz4mK9vR2w';
+	const config = withConfig({replace: ['stack: demo\ndomain: app.example.test', `stack: ${token}\ndomain: ${token}`]});
+	const pasted = (name: string, args: string[], names: RegExp): BadInput => ({
+		...bad(name, config, names),
+		args,
+		env: () => ({HOIST_REGISTRY_TOKEN: token}),
+		after: (_dir, result) => expect(`${result.stdout}${result.stderr}`).not.toContain(token),
+	});
+	return [
+		// The first problem is the message, the second is in the hint: both masked.
+		pasted('the registry token pasted into stack and domain', ['up'], /hoist\.yml:1:8: stack: expected 2–32 lowercase.*got "\*\*\*"[\s\S]*hoist\.yml:2:9: domain: .*got "\*\*\*"/),
+		pasted('the registry token pasted into stack and domain, --json', ['up', '--json'], /"message":"hoist\.yml:1:8: stack: .*got \\"\*\*\*\\""/),
+	];
+}
 
 /** A hoist.yml for an existing server: the aws section replaced by these server lines. */
 const withServer = (lines: string) => withConfig({replace: ['aws:\n  sshCidr: 10.77.0.1/32\n', `server:\n${lines}`]});
@@ -69,6 +87,7 @@ export const configCases: BadInput[] = [
 	bad('both aws and server', withConfig({append: 'server:\n  host: 203.0.113.7\n'}), /hoist\.yml:8:1: server: aws and server are two different targets/),
 	bad('neither aws nor server', 'stack: demo\ndomain: app.example.test\ncompose:\n  service: web\n  port: 8080\n', /hoist\.yml:1:1: say where to deploy/),
 	bad('an escape sequence in a key', withConfig({append: '"\\e[31mred": 1\n'}), /hoist\.yml:8:1: \\x1b\[31mred: unknown setting/),
+	...tokenPastedIntoFields(),
 	...badServerHosts(),
 	bad('server.hostKey whose key is cut short', withServer('  host: 203.0.113.7\n  hostKey: ssh-ed25519 AAAA\n'), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key like "ssh-ed25519 AAAAC3Nza…"/),
 	bad('server.hostKey of another type than its key', withServer(`  host: 203.0.113.7\n  hostKey: ecdsa-sha2-nistp256 ${key.publicKey.split(' ')[1]}\n`), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key/),
