@@ -40,6 +40,8 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['duplicate key', base + '\nstack: other\n', /^hoist\.yml:\d+:1: "stack" is set twice in the same mapping \(first at line 1\); keep one$/],
 	['empty file', '', /^hoist\.yml:1:1: the file is empty/],
 	['a list instead of a mapping', '- stack: demo\n', /^hoist\.yml:1:1: expected a mapping/],
+	['settings nested 32 deep: read, then refused as a setting', base + `x: ${'{a: '.repeat(31)}1${'}'.repeat(31)}\n`, /^hoist\.yml:8:1: x: unknown setting/],
+	['settings nested 33 deep', base + `x: ${'{a: '.repeat(32)}1${'}'.repeat(32)}\n`, /^hoist\.yml:8:\d+: the values here are nested more than 32 levels deep/],
 	['missing stack', replace('stack: demo\n', ''), /^hoist\.yml:1:1: stack: is required/],
 	['stack with capitals', replace('stack: demo', 'stack: Demo'), /^hoist\.yml:1:8: stack: expected 2–32 lowercase letters.*got "Demo"$/],
 	['stack as a number', replace('stack: demo', 'stack: 42'), /^hoist\.yml:1:8: stack: expected a name like "shop-api", got 42$/],

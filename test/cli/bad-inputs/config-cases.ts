@@ -7,6 +7,8 @@ import {put, withConfig, type BadInput} from './case.js';
 const bad = (name: string, config: string, names: RegExp): BadInput => ({name, args: ['up'], config, exit: 2, names});
 const key = generateEd25519('test@hoist');
 const withKey = (path: string) => withConfig({append: `ssh:\n  publicKey: ${path}\n`});
+/** `levels` mappings, each inside the one before, under an unknown key after a valid file. */
+const nestedMappings = (levels: number) => withConfig({append: `x:\n${Array.from({length: levels}, (_, level) => `${'  '.repeat(level + 1)}k:\n`).join('')}`});
 const aliasBomb = ['x: &a ["l","l","l","l","l","l","l","l","l"]', 'y: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'z: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'w: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', ''].join('\n');
 
 /** A registry token pasted into the wrong fields: the errors quote the fields, with the token masked as in a step's errors. */
@@ -56,6 +58,8 @@ export const configCases: BadInput[] = [
 	bad('a key named toString', withConfig({append: 'toString: yes\n'}), /hoist\.yml:8:1: toString: unknown setting/),
 	bad('a key named constructor in a section', withConfig({append: '  constructor: 1\n'}), /hoist\.yml:8:3: aws\.constructor: unknown setting/),
 	bad('a merge key: read like Compose does', withConfig({replace: ['  sshCidr: 10.77.0.1/32', '  <<: {sshCidr: 10.77.0.1/32}\n  regoin: eu-west-1']}), /hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)/),
+	bad('1000 nested mappings', nestedMappings(1000), /hoist\.yml:40:65: the values here are nested more than 32 levels deep; hoist\.yml's settings go at most 3 levels deep/),
+	bad('1000 nested flow sequences', withConfig({append: `x: ${'['.repeat(1000)}${']'.repeat(1000)}\n`}), /hoist\.yml:8:35: the values here are nested more than 32 levels deep/),
 	bad('two YAML documents', withConfig({append: '---\nstack: other\n'}), /hoist\.yml:8:1: a second YAML document starts here/),
 	bad('an unclosed double quote', withConfig({replace: ['domain: app.example.test', 'domain: "app.example.test']}), /hoist\.yml:2:9: this value opens a " quote that is never closed/),
 	bad('an unclosed single quote', withConfig({replace: ['  service: web', "  service: 'web"]}), /hoist\.yml:4:12: this value opens a ' quote that is never closed/),
