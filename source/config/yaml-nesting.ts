@@ -2,8 +2,9 @@ import {Parser, type CST} from 'yaml';
 
 /**
  * Where YAML collections first nest deeper than `maxDepth` (the top mapping is depth 1), as a text offset; undefined
- * when they do not (`onNewLine` counts lines on the way, for the position). Read from the parser's token tree, which is built without recursion: the YAML library's
- * document builder, and every recursive walk after it, would run out of stack on a file nested a thousand deep.
+ * when they do not. `onNewLine` counts lines on the way, for the position. Read from the parser's token tree, which
+ * is built without recursion: the YAML library's document builder, and every recursive walk after it, would run out
+ * of stack on a file nested a thousand deep.
  */
 export function deepNestingOffset(text: string, maxDepth: number, onNewLine?: (offset: number) => void): number | undefined {
 	for (const token of new Parser(onNewLine).parse(text)) {
