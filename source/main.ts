@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
 import {exitCodes, asHoistError} from './errors.js';
+import type {ErrorView} from './engine/events.js';
 import type {Plan} from './engine/step.js';
 import {cancelOnSignals} from './cli/cancellation.js';
 
@@ -57,7 +58,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		if (error instanceof Declined) return declined(json, io.stdout, error.message);
 		const failure = asHoistError(error);
 		const {errorView} = await import('./engine/events.js');
-		const view = errorView(failure);
+		const view = await redactedView(errorView(failure), io.env);
 		if (json) {
 			io.stdout.write(`${JSON.stringify({type: 'error', at: Date.now(), error: view})}\n`);
 		} else {
@@ -68,6 +69,17 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 	} finally {
 		cancellation.dispose();
 	}
+}
+
+/**
+ * An error that reached the top, with the registry token masked the way a step's errors are: a hoist.yml or an
+ * argument that quotes it (pasted into the wrong field) must not print it.
+ */
+async function redactedView(view: ErrorView, env: NodeJS.ProcessEnv): Promise<ErrorView> {
+	const [{Redactor, redactView}, {readSecrets}] = await Promise.all([import('./engine/redactor.js'), import('./config/secrets.js')]);
+	const redactor = new Redactor();
+	redactor.add(readSecrets(env).registryToken);
+	return redactView(view, redactor);
 }
 
 async function printVersion(io: CommandIo, json: boolean): Promise<number> {

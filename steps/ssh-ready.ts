@@ -55,7 +55,9 @@ export const sshReady = defineStep({
 				} catch (error) {
 					if (!(error instanceof SshConnectError) || error.reason === 'host-key') throw error;
 					// A new instance may refuse the key until cloud-init installed it; an existing server's answer is final.
-					if (error.reason === 'auth' && target.kind === 'server') throw refusedKey(ctx, error);
+					if (error.reason === 'auth' && target.kind === 'server') throw finalAnswer(ctx, error, 'SSH_KEY_REFUSED');
+					// A name that does not resolve will not start to in the next minutes: say so now, not after waitSeconds.
+					if (error.reason === 'not-found') throw finalAnswer(ctx, error, 'SSH_HOST_NOT_FOUND');
 					return {done: false, status: error.message, error};
 				}
 			},
@@ -138,6 +140,20 @@ const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: 
 					],
 				},
 	'host-key': () => ({hint: 'The host key could not be checked.', nextSteps: ['Run `hoist up` again.']}),
+	'not-found': (target) => ({
+		hint: `No DNS server knows the name ${target.host}: it is misspelt, or its record is not there (yet).`,
+		nextSteps: [
+			`Check server.host in hoist.yml: \`getent hosts ${target.host}\` shows what this machine resolves, or write the server's IP address instead.`,
+			'Then run `hoist up` again: it resumes here.',
+		],
+	}),
+	lookup: (target) => ({
+		hint: `This machine's DNS resolver did not answer for ${target.host} while hoist waited.`,
+		nextSteps: [
+			`Check your network connection and DNS (\`getent hosts ${target.host}\`), or write the server's IP address as server.host in hoist.yml.`,
+			'Then run `hoist up` again: it resumes here.',
+		],
+	}),
 	closed: () => ({
 		hint: 'The server closed the connection during the handshake, which sshd does while it is still starting.',
 		nextSteps: ['Run `hoist up` again in a minute: it resumes here.'],
@@ -155,10 +171,11 @@ function publicKeyLine(target: Target): string {
 	}
 }
 
-function refusedKey(ctx: SshContext, error: SshConnectError): UserError {
+/** An answer that waiting will not change (a refused key, a name that does not resolve): stop at once and say why. */
+function finalAnswer(ctx: SshContext, error: SshConnectError, code: string): UserError {
 	const {target} = ctx.outputs;
-	const {hint, nextSteps} = diagnoses.auth(target, ctx);
-	return new UserError(`SSH to ${describeTarget(target)}: ${error.message}.`, {code: 'SSH_KEY_REFUSED', hint, nextSteps});
+	const {hint, nextSteps} = diagnoses[error.reason](target, ctx);
+	return new UserError(`SSH to ${describeTarget(target)}: ${error.message}.`, {code, hint, nextSteps});
 }
 
 function diagnose(ctx: SshContext, last: SshConnectError | undefined): UserError {

@@ -1,6 +1,7 @@
 import {isMap, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError} from 'yaml';
 import {aliasProblem, duplicateKeyText, maxAliasCount} from '../compose/read-yaml.js';
 import {positionOf} from '../compose/locate.js';
+import {deepNestingOffset} from './yaml-nesting.js';
 
 export interface Problem {
 	line: number;
@@ -17,6 +18,9 @@ export type ConfigYaml = {ok: true; doc: Document; data: unknown; at: Position} 
  * the compose reader's handling of aliases and duplicate keys, and like Compose reads `<<: *anchor` merge keys.
  */
 export function readConfigYaml(text: string): ConfigYaml {
+	const lines = new LineCounter();
+	const deep = deepNestingOffset(text, maxNesting, lines.addNewLine);
+	if (deep !== undefined) return {ok: false, problems: [{...positionOf(lines, text)(deep), message: nestingMessage}]};
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, merge: true});
 	const at = positionOf(lineCounter, text);
@@ -31,6 +35,10 @@ export function readConfigYaml(text: string): ConfigYaml {
 		return {ok: false, problems: [{line, col, message}]};
 	}
 }
+
+/** hoist.yml's settings go 3 levels deep (acme.trustRoots.0); far deeper is another file, or a file made to crash a reader. */
+const maxNesting = 32;
+const nestingMessage = `the values here are nested more than ${maxNesting} levels deep; hoist.yml's settings go at most 3 levels deep (e.g. acme.trustRoots)`;
 
 function yamlProblem(doc: Document, error: YAMLError, at: Position): Problem {
 	const offset = error.pos[0];

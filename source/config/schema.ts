@@ -1,6 +1,8 @@
 import {isIP} from 'node:net';
 import {z} from 'zod';
 import {BugError} from '../errors.js';
+import {serverHostProblem} from './server-host.js';
+import {hostKeyTypes, isPublicKeyLine} from './ssh-key-line.js';
 
 /**
  * hoist.yml. Every field a step reads is here, with the message a user sees when it is wrong.
@@ -58,6 +60,8 @@ export function cidrProblem(value: string): string | undefined {
 	if (address === undefined || prefix === undefined || extra !== undefined || !/^\d{1,3}$/.test(prefix)) {
 		return 'expected an address range like "203.0.113.7/32"';
 	}
+	// AWS and most tools read 032 as 32, some as octal: the range must mean one thing.
+	if (/^0\d/.test(prefix)) return `write the prefix length without leading zeros: ${address}/${Number(prefix)}`;
 	const family = isIP(address);
 	const bits = Number(prefix);
 	if (family === 0) return 'expected an IPv4 or IPv6 address before the "/"';
@@ -156,8 +160,12 @@ const awsRegion = z.string(expected('a region like "eu-west-1"')).regex(awsRegio
 const loginUser = z.string(expected('the login user')).regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, {error: 'expected a login name like "alpine"'});
 
 const hostName = z.string(expected('the address or name of the server'))
-	.min(1, notEmpty)
-	.max(253, {error: (issue) => `is ${String(issue.input).length} characters long; a host name has at most 253`});
+	.min(1, {...notEmpty, abort: true})
+	.max(253, {abort: true, error: (issue) => `is ${String(issue.input).length} characters long; a host name has at most 253`})
+	.superRefine((value, ctx) => {
+		const problem = serverHostProblem(value);
+		if (problem) ctx.addIssue({code: 'custom', message: problem});
+	});
 
 const registryServer = z
 	.string(expected('a registry host like "ghcr.io"'))
@@ -227,8 +235,9 @@ export const configSchema = z.strictObject({
 			port: port.default(22),
 			hostKey: z
 				.string(expected('the server\'s public host key, e.g. "ssh-ed25519 AAAA…"'))
-				.regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+=*( .*)?$/, {
-					error: 'expected a public host key like "ssh-ed25519 AAAA…" (ssh-keyscan prints it)',
+				// eslint-disable-next-line no-control-regex
+				.refine((value) => !/[\u0000-\u001f\u007f]/.test(value) && isPublicKeyLine(value, hostKeyTypes), {
+					error: 'expected a whole public host key like "ssh-ed25519 AAAAC3Nza…" (ssh-keyscan prints it)',
 				})
 				.optional(),
 		}, expected('a server section with at least host'))

@@ -1,8 +1,7 @@
 import {statSync} from 'node:fs';
 import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
 import {readTextFile} from '../files/read-file.js';
-
-const keyTypes = ['ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ssh-ed25519@openssh.com', 'sk-ecdsa-sha2-nistp256@openssh.com'];
+import {isPublicKeyLine} from './ssh-key-line.js';
 
 /**
  * What is wrong with ssh.publicKey, checked from the files alone (no AWS call yet): it must be an OpenSSH public
@@ -56,12 +55,3 @@ function hasPassphrase(text: string): boolean {
 	return bytes.subarray(magic + 4, magic + 4 + length).toString('latin1') !== 'none';
 }
 
-/** "type base64 [comment]", where the base64 blob starts with the same type name, as OpenSSH writes it. */
-function isPublicKeyLine(line: string): boolean {
-	const [type, blob] = line.trim().split(/\s+/);
-	if (type === undefined || blob === undefined || !keyTypes.includes(type) || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return false;
-	const bytes = Buffer.from(blob, 'base64');
-	if (bytes.length < 4) return false;
-	const length = bytes.readUInt32BE(0);
-	return bytes.subarray(4, 4 + length).toString('latin1') === type;
-}

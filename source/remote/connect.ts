@@ -63,7 +63,7 @@ export async function connectTarget(target: Target, options: ConnectOptions): Pr
 	} catch (error) {
 		ssh.dispose();
 		if (options.signal?.aborted) throw options.signal.reason;
-		throw refusal ?? classify(error as Error & {level?: string; code?: string});
+		throw refusal ?? classifyConnectError(error as ConnectFailure, target.host);
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 	}
@@ -148,7 +148,7 @@ export async function scanHostKey(host: string, port: number, options: {readyTim
 	return settleOnce<PresentedKey>({signal: options.signal}, (settle) => {
 		const client = new ssh2.Client();
 		let presented: PresentedKey | undefined;
-		const finish = (error?: unknown) => (presented ? settle.resolve(presented) : settle.reject(classify(error as Error & {level?: string; code?: string})));
+		const finish = (error?: unknown) => (presented ? settle.resolve(presented) : settle.reject(classifyConnectError(error as ConnectFailure, host)));
 		client.on('error', finish);
 		client.on('ready', () => finish(new Error('the server let hoist in without a key')));
 		client.connect({
@@ -168,8 +168,19 @@ export async function scanHostKey(host: string, port: number, options: {readyTim
 	});
 }
 
-function classify(error: Error & {level?: string; code?: string}): SshConnectError {
+type ConnectFailure = Error & {level?: string; code?: string};
+
+/** Why a connection to `host` failed, in the reasons ssh-ready and the day-2 commands act on. */
+export function classifyConnectError(error: ConnectFailure, host: string): SshConnectError {
 	if (error.code === 'ECONNREFUSED') return new SshConnectError('refused', 'the port is closed (connection refused)');
+	// The resolver's final answer: no such name. Waiting does not make a misspelt name appear.
+	if (error.code === 'ENOTFOUND') {
+		return new SshConnectError('not-found', `the name ${host} does not resolve (no DNS record has it)`, {
+			nextSteps: [`Check the spelling of server.host in hoist.yml, or write the server's IP address there; \`getent hosts ${host}\` shows what this machine resolves.`],
+		});
+	}
+	// The resolver did not answer in time: worth another try.
+	if (error.code === 'EAI_AGAIN') return new SshConnectError('lookup', `looking up the name ${host} failed for now (the DNS resolver did not answer)`);
 	if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return new SshConnectError('unreachable', `no route to the host (${error.code})`);
 	if (error.code === 'ETIMEDOUT' || error.level === 'client-timeout') return new SshConnectError('timeout', 'no answer in time');
 	if (error.level === 'client-authentication') return new SshConnectError('auth', 'the server refused the key');

@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto';
 import {ExternalError, HoistError, UserError, type ErrorDetails, type ErrorKind} from '../errors.js';
 
-export type SshFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'host-key' | 'closed' | 'other';
+/** `not-found`: the host name does not resolve; `lookup`: the resolver did not answer (temporary). */
+export type SshFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'host-key' | 'not-found' | 'lookup' | 'closed' | 'other';
 
 /**
  * SSH could not connect. The reason drives ssh-ready's diagnosis; a refused key or host key is the user's to fix,
@@ -20,7 +21,7 @@ export class SshConnectError extends HoistError {
 	}
 
 	get kind(): ErrorKind {
-		return this.reason === 'auth' || this.reason === 'host-key' ? 'user' : 'external';
+		return this.reason === 'auth' || this.reason === 'host-key' || this.reason === 'not-found' ? 'user' : 'external';
 	}
 }
 

@@ -4,6 +4,7 @@ import type {FinishFacts} from '../engine/finish.js';
 import {finishLines} from './finish-lines.js';
 import {formatDuration} from './format-duration.js';
 import {formatError} from './format-error.js';
+import {printableEvent} from './printable-event.js';
 import type {Renderer} from './renderer.js';
 
 /** Timestamped lines for CI logs and pipes: one line per step transition, no cursor movement, no colour. */
@@ -20,7 +21,8 @@ export class PlainRenderer implements Renderer {
 		this.#err = err;
 	}
 
-	onEvent(event: EngineEvent): void {
+	onEvent(raw: EngineEvent): void {
+		const event = printableEvent(raw);
 		const title = 'stepId' in event ? (this.#titles.get(event.stepId) ?? event.stepId) : '';
 		switch (event.type) {
 			case 'run-started':

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {Renderer} from '../../source/ui/renderer.js';
 import {FakeStdin, startInkRenderer} from './fake-terminal.js';
-import {capacityError, failedRun, successfulRetry, until} from './run-events.js';
+import {capacityError, failedRun, hostileShown, hostileText, hostileTextRun, successfulRetry, until} from './run-events.js';
 
 const open: Renderer[] = [];
 
@@ -32,6 +32,21 @@ describe('the Ink run screen', () => {
 		expect(frame).toContain('○ Wait for SSH');
 		expect(frame).toContain('launch log 3');
 		expect(frame).not.toContain('launch log 2');
+	});
+
+	it('shows what hoist.yml or the server wrote on a step line, detail row or summary as printable text', async () => {
+		const {renderer, stdout} = start(true);
+		const events = hostileTextRun();
+		// While the step runs: its progress, log and detail row; once done: its summary.
+		for (const event of events.slice(0, -1)) renderer.onEvent(event);
+		await vi.waitFor(() => expect(stdout.lastFrame()).toContain(`service ${hostileShown}: running`));
+		expect(stdout.lastFrame()).toContain(`connecting to ${hostileShown}`);
+		expect(stdout.lastFrame()).toContain(`log ${hostileShown}`);
+		renderer.onEvent(events.at(-1)!);
+		await vi.waitFor(() => expect(stdout.lastFrame()).toContain(`— deploy@${hostileShown}`));
+		const written = stdout.frames.join('');
+		expect(written).not.toContain(hostileText.slice(2, 6));
+		expect(written).not.toMatch(/[\r\u202e]/);
 	});
 
 	it('animates the spinner while a step runs', async () => {

@@ -71,3 +71,21 @@ export function detailedRun(runId = 'run-1'): EngineEvent[] {
 		detail(T0 + 70, {kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'done'}),
 	];
 }
+
+/** What hoist.yml or a server may put into a step's lines: an escape sequence, CR, a newline, a right-to-left override. */
+export const hostileText = 'vm\u001b[2J\r\nX\u202Eevil';
+/** The same text as a terminal must show it. */
+export const hostileShown = 'vm\\x1b[2J\\x0d\\x0aX\\u202eevil';
+
+/** A run whose progress, log, detail row and summary each quote `hostileText`. */
+export function hostileTextRun(): EngineEvent[] {
+	const detail: StepDetail = {kind: 'service', service: hostileText, state: 'running'};
+	return [
+		{type: 'run-started', at: T0, runId: 'run-1', command: 'up', steps: plan},
+		{type: 'step-started', at: T0 + 10, stepId: 'launch'},
+		{type: 'step-progress', at: T0 + 20, stepId: 'launch', message: `connecting to ${hostileText}`},
+		{type: 'step-log', at: T0 + 30, stepId: 'launch', line: `log ${hostileText}`},
+		{type: 'step-detail', at: T0 + 40, stepId: 'launch', detail, line: detailLine(detail)},
+		{type: 'step-done', at: T0 + 50, stepId: 'launch', durationMs: 40, reused: false, summary: `deploy@${hostileText}`},
+	];
+}

@@ -1,7 +1,9 @@
 import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../source/config/load.js';
+import {fieldProblems} from '../../source/config/schema.js';
 import {readSecrets} from '../../source/config/secrets.js';
+import {generateEd25519} from '../../source/remote/openssh-key.js';
 import {main} from '../../source/main.js';
 import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
 
@@ -38,6 +40,8 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['duplicate key', base + '\nstack: other\n', /^hoist\.yml:\d+:1: "stack" is set twice in the same mapping \(first at line 1\); keep one$/],
 	['empty file', '', /^hoist\.yml:1:1: the file is empty/],
 	['a list instead of a mapping', '- stack: demo\n', /^hoist\.yml:1:1: expected a mapping/],
+	['settings nested 32 deep: read, then refused as a setting', base + `x: ${'{a: '.repeat(31)}1${'}'.repeat(31)}\n`, /^hoist\.yml:8:1: x: unknown setting/],
+	['settings nested 33 deep', base + `x: ${'{a: '.repeat(32)}1${'}'.repeat(32)}\n`, /^hoist\.yml:8:\d+: the values here are nested more than 32 levels deep/],
 	['missing stack', replace('stack: demo\n', ''), /^hoist\.yml:1:1: stack: is required/],
 	['stack with capitals', replace('stack: demo', 'stack: Demo'), /^hoist\.yml:1:8: stack: expected 2–32 lowercase letters.*got "Demo"$/],
 	['stack as a number', replace('stack: demo', 'stack: 42'), /^hoist\.yml:1:8: stack: expected a name like "shop-api", got 42$/],
@@ -131,6 +135,28 @@ describe('good hoist.yml', () => {
 		].join('\n')}), 'hoist.yml', stack.dir);
 		expect(config.aliases).toEqual(['www.example.test']);
 		expect(config.dns).toEqual({resolvers: ['127.0.0.7'], publicResolvers: ['127.0.0.4', '127.0.0.5'], timeoutMinutes: 0.5, expectAddress: '10.77.0.2'});
+	});
+
+	it('server.host: a host name, an IPv4 or an IPv6 address (as ssh writes them), nothing else', () => {
+		for (const host of ['vm', 'localhost', 'vm.example.com', 'VM-1.Example.com.', '10.77.0.2', '2001:db8::7', '::1', '::ffff:10.77.0.2']) {
+			expect(fieldProblems.serverHost(host), host).toBeUndefined();
+		}
+		for (const host of ['vm example.com', 'vm\tx', '-p22', 'deploy@vm', 'ssh://vm', '[::1]', '[::1]:22', 'vm:22', 'fe80::1%eth0', '10.0.0.256', '010.0.0.1', 'vm_1.example.com', '-vm.example.com', 'vm.-x.com', 'bücher.example', 'vm\u202E.com', '']) {
+			expect(fieldProblems.serverHost(host), host).toBeDefined();
+		}
+	});
+
+	it('server.hostKey: a whole key blob of its type; sshCidr: a prefix length without leading zeros', () => {
+		stack = makeTempStack();
+		const withServer = (lines: string) => minimalConfig().replace('aws:\n  sshCidr: 10.77.0.1/32\n', `server:\n  host: vm.example.com\n${lines}`);
+		const key = generateEd25519('host').publicKey;
+		expect(parseConfig(withServer(`  hostKey: ${key}\n`), 'hoist.yml', stack.dir).server?.hostKey).toBe(key);
+		for (const bad of ['ssh-ed25519 AAAA', `ssh-ed25519 ${key.split(' ')[1]!.slice(0, -4)}`, `ssh-rsa ${key.split(' ')[1]}`, 'ssh-ed25519']) {
+			expect(() => parseConfig(withServer(`  hostKey: ${bad}\n`), 'hoist.yml', stack!.dir), bad).toThrow(/hoist\.yml:8:12: server\.hostKey: expected a whole public host key/);
+		}
+		expect(fieldProblems.sshCidr('10.0.0.1/032')).toBe('write the prefix length without leading zeros: 10.0.0.1/32');
+		expect(fieldProblems.sshCidr('10.0.0.0/08')).toBe('write the prefix length without leading zeros: 10.0.0.0/8');
+		expect(fieldProblems.sshCidr('0.0.0.0/0')).toBeUndefined();
 	});
 
 	it('reads secrets from the environment only', () => {

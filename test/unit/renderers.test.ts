@@ -4,7 +4,7 @@ import {detailLine, type DnsServerDetail, type DnsSummaryDetail} from '../../sou
 import type {EngineEvent, ErrorView} from '../../source/engine/events.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
 import {PlainRenderer} from '../../source/ui/plain-renderer.js';
-import {capacityError, detailedRun, failedRun, successfulRetry, T0} from '../screens/run-events.js';
+import {capacityError, detailedRun, failedRun, hostileShown, hostileTextRun, successfulRetry, T0} from '../screens/run-events.js';
 
 class Collector extends Writable {
 	text = '';
@@ -86,6 +86,17 @@ describe('PlainRenderer', () => {
 		const {renderer, out} = plainRun([...failedRun(), ...successfulRetry()]);
 		renderer.showMessage(['Open https://example.com']);
 		expect(out.text).not.toContain('\u001B');
+	});
+
+	it('shows what hoist.yml or the server wrote on a step line, detail row or summary as printable text', () => {
+		const {out} = plainRun(hostileTextRun());
+		expect(out.text).not.toMatch(/[\u001b\r\u202e]/);
+		expect(out.lines().map((line) => line.slice(9)).slice(2)).toEqual([
+			`  … connecting to ${hostileShown}`,
+			`  │ log ${hostileShown}`,
+			`  · service ${hostileShown}: running`,
+			`✔ Launch instance (40ms) — deploy@${hostileShown}`,
+		]);
 	});
 
 	it('never asks to retry', async () => {

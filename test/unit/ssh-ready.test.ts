@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {UserError} from '../../source/errors.js';
+import {classifyConnectError} from '../../source/remote/connect.js';
 import {HostKeyChangedError, SshConnectError, type SshFailure} from '../../source/remote/errors.js';
 import type {RemoteSession} from '../../source/remote/session.js';
 import type {Target} from '../../source/remote/target.js';
@@ -83,6 +84,36 @@ describe('ssh-ready run', () => {
 		expect(error.hint).toMatch(/vm\.local refused the key \/keys\/id_ed25519 for deploy/);
 		expect(error.nextSteps[0]).toMatch(/add hoist's public key \(\/keys\/id_ed25519\.pub\) to ~deploy\/\.ssh\/authorized_keys/);
 		expect(attempts).toHaveLength(1);
+	});
+
+	it('a server.host that does not resolve: stops at once, saying so and what to check, without waiting out waitSeconds', async () => {
+		const {h, attempts, ctx} = setup([classifyConnectError(Object.assign(new Error('getaddrinfo ENOTFOUND vm.local'), {code: 'ENOTFOUND'}), 'vm.local')]);
+		const error = (await sshReady.run(ctx(serverTarget)).catch((thrown: unknown) => thrown)) as UserError;
+		expect(error).toBeInstanceOf(UserError);
+		expect(error.exitCode).toBe(2);
+		expect(error.code).toBe('SSH_HOST_NOT_FOUND');
+		expect(error.message).toBe('SSH to deploy@vm.local:2222: the name vm.local does not resolve (no DNS record has it).');
+		expect(error.hint).toBe('No DNS server knows the name vm.local: it is misspelt, or its record is not there (yet).');
+		expect(error.nextSteps[0]).toMatch(/Check server\.host in hoist\.yml: `getent hosts vm\.local`.*or write the server's IP address instead/);
+		expect(attempts).toHaveLength(1);
+		expect(h.sleeps).toEqual([]);
+	});
+
+	it('a lookup the resolver did not answer (EAI_AGAIN) is tried again', async () => {
+		const lookup = () => classifyConnectError(Object.assign(new Error('getaddrinfo EAI_AGAIN vm.local'), {code: 'EAI_AGAIN'}), 'vm.local');
+		const {h, attempts, ctx} = setup([lookup(), lookup()]);
+		await expect(sshReady.run(ctx(serverTarget))).resolves.toMatchObject({host: 'vm.local'});
+		expect(attempts).toHaveLength(3);
+		expect(h.progress[0]).toMatch(/^attempt 1: looking up the name vm\.local failed for now \(the DNS resolver did not answer\); trying again/);
+	});
+
+	it('a resolver that never answers: after the bounded wait, the diagnosis names DNS', async () => {
+		const lookup = () => classifyConnectError(Object.assign(new Error('getaddrinfo EAI_AGAIN vm.local'), {code: 'EAI_AGAIN'}), 'vm.local');
+		const {ctx} = setup(Array.from({length: 500}, lookup), {ssh: {waitSeconds: 20}});
+		const error = (await sshReady.run(ctx(serverTarget)).catch((thrown: unknown) => thrown)) as UserError;
+		expect(error.code).toBe('SSH_NOT_READY');
+		expect(error.hint).toBe('This machine\'s DNS resolver did not answer for vm.local while hoist waited.');
+		expect(error.nextSteps[0]).toMatch(/Check your network connection and DNS/);
 	});
 
 	it('stops at once on a changed host key, without retrying', async () => {

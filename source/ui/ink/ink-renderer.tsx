@@ -1,4 +1,5 @@
 import {render, type RenderOptions} from 'ink';
+import {printableEvent} from '../printable-event.js';
 import {reduceRun} from '../run-state.js';
 import type {Renderer, RendererOptions} from '../renderer.js';
 import {RunApp, type RetryAnswer} from './RunApp.js';
@@ -47,7 +48,7 @@ export function createInkRenderer(options: RendererOptions, inkOptions: InkTestO
 	return {
 		interactive,
 		onEvent(event) {
-			store.update((state) => reduceRun(state, event));
+			store.update((state) => reduceRun(state, printableEvent(event)));
 		},
 		askRetry() {
 			if (!interactive || gone) return Promise.resolve('quit');

@@ -1,12 +1,53 @@
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
+import {expect} from 'vitest';
 import {generateEd25519} from '../../../source/remote/openssh-key.js';
 import {put, withConfig, type BadInput} from './case.js';
 
 const bad = (name: string, config: string, names: RegExp): BadInput => ({name, args: ['up'], config, exit: 2, names});
 const key = generateEd25519('test@hoist');
 const withKey = (path: string) => withConfig({append: `ssh:\n  publicKey: ${path}\n`});
+/** `levels` mappings, each inside the one before, under an unknown key after a valid file. */
+const nestedMappings = (levels: number) => withConfig({append: `x:\n${Array.from({length: levels}, (_, level) => `${'  '.repeat(level + 1)}k:\n`).join('')}`});
 const aliasBomb = ['x: &a ["l","l","l","l","l","l","l","l","l"]', 'y: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'z: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'w: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', ''].join('\n');
+
+/** A registry token pasted into the wrong fields: the errors quote the fields, with the token masked as in a step's errors. */
+function tokenPastedIntoFields(): BadInput[] {
+	const token = 'canary-Q7_xTz4mK9vR2w';
+	const config = withConfig({replace: ['stack: demo\ndomain: app.example.test', `stack: ${token}\ndomain: ${token}`]});
+	const pasted = (name: string, args: string[], names: RegExp): BadInput => ({
+		...bad(name, config, names),
+		args,
+		env: () => ({HOIST_REGISTRY_TOKEN: token}),
+		after: (_dir, result) => expect(`${result.stdout}${result.stderr}`).not.toContain(token),
+	});
+	return [
+		// The first problem is the message, the second is in the hint: both masked.
+		pasted('the registry token pasted into stack and domain', ['up'], /hoist\.yml:1:8: stack: expected 2–32 lowercase.*got "\*\*\*"[\s\S]*hoist\.yml:2:9: domain: .*got "\*\*\*"/),
+		pasted('the registry token pasted into stack and domain, --json', ['up', '--json'], /"message":"hoist\.yml:1:8: stack: .*got \\"\*\*\*\\""/),
+	];
+}
+
+/** A hoist.yml for an existing server: the aws section replaced by these server lines. */
+const withServer = (lines: string) => withConfig({replace: ['aws:\n  sshCidr: 10.77.0.1/32\n', `server:\n${lines}`]});
+
+/** server.host is one host name or IP address: what people write around it is sent to its own setting. */
+function badServerHosts(): BadInput[] {
+	const host = (name: string, value: string, names: RegExp) => bad(`server.host ${name}`, withServer(`  host: ${value}\n`), names);
+	const at = 'hoist\\.yml:7:9: server\\.host: ';
+	return [
+		host('with a space', '"vm example.com"', new RegExp(`${at}expected one host name or IP address, without spaces, line breaks or other control characters`)),
+		host('with a newline', '"vm.example.com\\nProxyCommand x"', new RegExp(`${at}expected one host name or IP address, without spaces, line breaks or other control characters, got "vm\\.example\\.com\\\\nProxyCommand x"`)),
+		host('as an ssh option', '-oProxyCommand=touch-pwned', new RegExp(`${at}a host name cannot start with "-" \\(ssh would read it as an option\\)`)),
+		host('as an ssh:// URL', 'ssh://deploy@vm.example.com:2222', new RegExp(`${at}expected a host name or IP address, without ssh://; write host: vm\\.example\\.com, user: deploy, port: 2222 under server:`)),
+		host('as user@host', 'deploy@vm.example.com', new RegExp(`${at}expected the host alone: write the user as server\\.user \\(user: deploy\\) and host: vm\\.example\\.com`)),
+		host('with a port', 'vm.example.com:2222', new RegExp(`${at}write the port as server\\.port \\(port: 2222\\) and host: vm\\.example\\.com`)),
+		host('as a bracketed IPv6 address', '"[2001:db8::7]"', new RegExp(`${at}write an IPv6 address without brackets \\(host: "2001:db8::7"\\)`)),
+		host('as an IPv4 address out of range', '203.0.113.256', new RegExp(`${at}expected an IPv4 address like "203\\.0\\.113\\.7"`)),
+		host('with an escape sequence', '"vm\\e[2J.example.com"', new RegExp(`${at}expected one host name or IP address, without spaces, line breaks or other control characters, got "vm\\\\u001b\\[2J\\.example\\.com"`)),
+		host('with a right-to-left override', '"vm\\u202Emoc.example.com"', new RegExp(`${at}expected a host name in ASCII.*got "vm\\\\u202emoc\\.example\\.com"`)),
+	];
+}
 
 /** hoist.yml mistakes: each answered with file:line:col, the field and what is expected. */
 export const configCases: BadInput[] = [
@@ -17,6 +58,8 @@ export const configCases: BadInput[] = [
 	bad('a key named toString', withConfig({append: 'toString: yes\n'}), /hoist\.yml:8:1: toString: unknown setting/),
 	bad('a key named constructor in a section', withConfig({append: '  constructor: 1\n'}), /hoist\.yml:8:3: aws\.constructor: unknown setting/),
 	bad('a merge key: read like Compose does', withConfig({replace: ['  sshCidr: 10.77.0.1/32', '  <<: {sshCidr: 10.77.0.1/32}\n  regoin: eu-west-1']}), /hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)/),
+	bad('1000 nested mappings', nestedMappings(1000), /hoist\.yml:40:65: the values here are nested more than 32 levels deep; hoist\.yml's settings go at most 3 levels deep/),
+	bad('1000 nested flow sequences', withConfig({append: `x: ${'['.repeat(1000)}${']'.repeat(1000)}\n`}), /hoist\.yml:8:35: the values here are nested more than 32 levels deep/),
 	bad('two YAML documents', withConfig({append: '---\nstack: other\n'}), /hoist\.yml:8:1: a second YAML document starts here/),
 	bad('an unclosed double quote', withConfig({replace: ['domain: app.example.test', 'domain: "app.example.test']}), /hoist\.yml:2:9: this value opens a " quote that is never closed/),
 	bad('an unclosed single quote', withConfig({replace: ['  service: web', "  service: 'web"]}), /hoist\.yml:4:12: this value opens a ' quote that is never closed/),
@@ -48,6 +91,11 @@ export const configCases: BadInput[] = [
 	bad('both aws and server', withConfig({append: 'server:\n  host: 203.0.113.7\n'}), /hoist\.yml:8:1: server: aws and server are two different targets/),
 	bad('neither aws nor server', 'stack: demo\ndomain: app.example.test\ncompose:\n  service: web\n  port: 8080\n', /hoist\.yml:1:1: say where to deploy/),
 	bad('an escape sequence in a key', withConfig({append: '"\\e[31mred": 1\n'}), /hoist\.yml:8:1: \\x1b\[31mred: unknown setting/),
+	...tokenPastedIntoFields(),
+	...badServerHosts(),
+	bad('server.hostKey whose key is cut short', withServer('  host: 203.0.113.7\n  hostKey: ssh-ed25519 AAAA\n'), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key like "ssh-ed25519 AAAAC3Nza…"/),
+	bad('server.hostKey of another type than its key', withServer(`  host: 203.0.113.7\n  hostKey: ecdsa-sha2-nistp256 ${key.publicKey.split(' ')[1]}\n`), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key/),
+	bad('sshCidr with leading zeros in the prefix', withConfig({replace: ['10.77.0.1/32', '10.0.0.1/032']}), /hoist\.yml:7:12: aws\.sshCidr: write the prefix length without leading zeros: 10\.0\.0\.1\/32/),
 	{...bad('ssh.publicKey names a private key', withKey('id_test'), /hoist\.yml:9:14: ssh\.publicKey: .*id_test is a private key; ssh\.publicKey names the public half/), setup: (dir) => put(dir, 'id_test', key.privateKey)},
 	{...bad('ssh.publicKey names a folder', withKey('keys'), /hoist\.yml:9:14: ssh\.publicKey: the public key .*keys is a folder, not a file/), setup: (dir) => mkdirSync(join(dir, 'keys'))},
 	{...bad('ssh.publicKey holds garbage', withKey('id_test.pub'), /hoist\.yml:9:14: ssh\.publicKey: .*id_test\.pub is not an OpenSSH public key/), setup: (dir) => put(dir, 'id_test.pub', 'hello world\n')},

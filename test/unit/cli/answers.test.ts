@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {missingAnswers, missingAnswersError} from '../../../source/cli/answers.js';
 import {configSchema} from '../../../source/config/schema.js';
+import {generateEd25519} from '../../../source/remote/openssh-key.js';
 
 const base = {stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}};
 const registry = {server: 'ghcr.io', username: 'me'};
@@ -21,7 +22,7 @@ describe('the answers `hoist up` needs when nobody can be asked', () => {
 		expect(missing.map((answer) => [answer.field, answer.blocking])).toEqual([['server.hostKey', false]]);
 		expect(missingAnswersError(missing, 'x')).toBeUndefined();
 		expect(missingAnswers(config, {env: {}, serverKeyPinned: true})).toEqual([]);
-		const named = configSchema.parse({...base, server: {host: '10.77.0.2', hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyFakeKeyFakeKeyFakeKeyFakeKeyFake'}});
+		const named = configSchema.parse({...base, server: {host: '10.77.0.2', hostKey: generateEd25519('host').publicKey}});
 		expect(missingAnswers(named, {env: {}, serverKeyPinned: false})).toEqual([]);
 	});
 
