@@ -12,6 +12,7 @@ import type {CommandIo} from './io.js';
  * replaces it with its error. It writes nothing to disk and asks nothing.
  */
 export function showFirstFrame(argv: string[], io: CommandIo): void {
+	// Only to find the command and --config: the values of --config and --from are not taken for the command.
 	const {values, positionals} = parseArgs({
 		args: argv,
 		options: {config: {type: 'string', short: 'c'}, from: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
