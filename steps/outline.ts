@@ -1,5 +1,3 @@
-import type {Config} from '../source/config/schema.js';
-
 export interface StepOutline {
 	id: string;
 	title: string;
@@ -8,9 +6,10 @@ export interface StepOutline {
 /**
  * The wizard's steps as `buildPlan` orders them, by id and title only, without loading a step module: the AWS steps
  * bring the AWS SDK (about 0.6 s and 70 MB), which a screen that only lists the steps (bare `hoist`'s resume screen)
- * must not wait for. test/unit/plan.test.ts keeps this equal to `buildPlan`.
+ * must not wait for, nor `hoist up`'s first frame, drawn before hoist.yml is validated (source/cli/first-frame.ts):
+ * only whether there is an aws and a registry section counts. test/unit/plan.test.ts keeps this equal to `buildPlan`.
  */
-export function planOutline(config: Config): StepOutline[] {
+export function planOutline(config: {aws?: unknown; registry?: unknown}): StepOutline[] {
 	const reach: StepOutline[] = config.aws
 		? [
 				{id: 'preflight', title: 'Check AWS account and region'},

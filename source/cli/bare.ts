@@ -20,7 +20,7 @@ import type {ReadOnlyStack} from './read-only.js';
 export async function runBare(args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
 	const terminal = await canAsk(args, io);
 	const configFound = existsSync(resolve(args.config));
-	const stack = configFound ? (await import('./read-only.js')).openReadOnly(args.config) : undefined;
+	const stack = configFound ? await (await import('./read-only.js')).openReadOnly(args.config) : undefined;
 	const route = bareRoute({configFound, situation: situationOf(stack?.journal?.data, stack?.running), terminal});
 	if (route.kind === 'setup' || stack === undefined) {
 		const {noHoistYml} = await import('./no-hoist-yml.js');

@@ -1,7 +1,8 @@
+import {existsSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import {loadConfig} from '../config/load.js';
+import {configMissing} from '../config/missing.js';
 import type {Config} from '../config/schema.js';
-import {Journal} from '../engine/journal.js';
+import type {Journal} from '../engine/journal.js';
 import {runningHolder, type LockHolder} from '../engine/lock.js';
 import {Redactor} from '../engine/redactor.js';
 import {stackFiles, type StackFiles} from '../engine/stack-files.js';
@@ -18,12 +19,18 @@ export interface ReadOnlyStack {
 	running: LockHolder | undefined;
 }
 
-/** The stack beside hoist.yml, read without the lock: works while another run is going, and with a broken hoist.yml. */
-export function openReadOnly(configPath: string): ReadOnlyStack {
+/**
+ * The stack beside hoist.yml, read without the lock: works while another run is going, and with a broken hoist.yml.
+ * The journal's and the config's readers (zod, the YAML parser) are loaded only for files that are there: `hoist
+ * status` in a folder without either answers at once.
+ */
+export async function openReadOnly(configPath: string): Promise<ReadOnlyStack> {
 	const files = stackFiles(dirname(resolve(configPath)));
-	const journal = Journal.read(files.journal, new Redactor());
+	const journal = existsSync(files.journal) ? (await import('../engine/journal.js')).Journal.read(files.journal, new Redactor()) : undefined;
 	const running = runningHolder(files.lock);
 	try {
+		if (!existsSync(resolve(configPath))) throw configMissing(resolve(configPath));
+		const {loadConfig} = await import('../config/load.js');
 		return {files, journal, running, config: loadConfig(configPath).config, configError: undefined};
 	} catch (error) {
 		return {files, journal, running, config: undefined, configError: asHoistError(error)};

@@ -32,14 +32,13 @@ function explain(errors: ErrorObject[], base: ModelPath, root: unknown): Finding
 }
 
 function explainOneOf(error: ErrorObject, path: ModelPath): Finding[] {
-	const {ajv} = composeValidator();
 	const branches = (error.schema as SchemaObject[]).map((branch) => ({branch, resolved: resolve(branch)}));
 	const fitting = branches.find(({resolved}) => typeFits(resolved, error.data));
 	if (!fitting) {
 		const expected = [...new Set(branches.flatMap(({resolved}) => typeWords(resolved)))].join(' or ');
 		return [{path, message: `expected ${expected}, got ${valueWords(error.data)}`}];
 	}
-	const validate = ajv.compile(fitting.branch);
+	const validate = composeValidator().branch(fitting.branch);
 	if (validate(error.data)) return [{path, message: `${valueWords(error.data)} fits more than one form here; write it in one unambiguous form`}];
 	return explain(validate.errors ?? [], path, error.data);
 }
@@ -105,8 +104,7 @@ function formatWords(format: string, value: unknown): string {
 function resolve(schema: SchemaObject): SchemaObject {
 	const ref = schema['$ref'];
 	if (typeof ref !== 'string') return schema;
-	const target = composeValidator().ajv.getSchema(ref)?.schema;
-	return typeof target === 'object' && target !== null ? target : schema;
+	return composeValidator().definition(ref) ?? schema;
 }
 
 function typeFits(schema: SchemaObject, value: unknown): boolean {

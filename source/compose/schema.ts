@@ -1,8 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
-import {isIP} from 'node:net';
-import {Ajv2019, type ValidateFunction} from 'ajv/dist/2019.js';
-import {exposeRange, parsePortSpec} from './ports.js';
+import {Ajv2019, type AnySchemaObject, type CodeOptions, type ValidateFunction} from 'ajv/dist/2019.js';
+import {composeFormats} from './schema-formats.js';
 
 /** The `$id` hoist gives the schema, so its parts can be compiled on their own (see schema-check.ts). */
 export const schemaId = 'compose-spec.json';
@@ -105,35 +104,47 @@ function stripIds(value: unknown): unknown {
 	return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, item]) => [key, stripIds(item)]));
 }
 
-let compiled: {ajv: Ajv2019; validate: ValidateFunction} | undefined;
+/** What schema-check.ts needs of the compiled schema; the bundle's standalone module gives the same (schema-standalone.ts). */
+export interface ComposeValidator {
+	/** The whole schema. */
+	validate: ValidateFunction;
+	/** One branch of a `oneOf`, validated on its own to explain why a value fails. */
+	branch(schema: AnySchemaObject): ValidateFunction;
+	/** The schema a `$ref` points at. */
+	definition(ref: string): AnySchemaObject | undefined;
+}
 
-/** The validator, built once: the schema's `$schema` is draft 2019-09, hence Ajv2019. */
-export function composeValidator(): {ajv: Ajv2019; validate: ValidateFunction} {
-	if (compiled) return compiled;
-	const ajv = new Ajv2019({allErrors: true, verbose: true, strict: true, allowUnionTypes: true});
-	// The schema's own formats (the ones Compose's validators define); none of them is a standard format.
-	ajv.addFormat('ports', {type: 'string', validate: (value) => typeof parsePortSpec(value) !== 'string'});
-	ajv.addFormat('ports-number', {type: 'number', validate: (value) => Number.isInteger(value) && value > 0 && value < 65536});
-	ajv.addFormat('expose', {type: 'string', validate: (value) => typeof exposeRange(value) !== 'string'});
-	ajv.addFormat('duration', {type: 'string', validate: (value) => durationPattern.test(value)});
-	ajv.addFormat('subnet_ip_address', {type: 'string', validate: isSubnet});
+/** The compose schema in an Ajv2019 instance (its `$schema` is draft 2019-09), with hoist's formats. */
+export function composeAjv(code?: CodeOptions): Ajv2019 {
+	const ajv = new Ajv2019({allErrors: true, verbose: true, strict: true, allowUnionTypes: true, ...(code ? {code} : {})});
+	for (const [name, format] of Object.entries(composeFormats)) ajv.addFormat(name, format);
 	const schema = composeSchema();
 	useNumberFormat(schema);
 	ajv.addSchema(schema);
-	const validate = ajv.getSchema(schemaId);
-	if (!validate) throw new Error('the compose schema did not compile');
-	compiled = {ajv, validate};
-	return compiled;
+	return ajv;
 }
 
-/** Go durations, as Compose parses them: "10s", "1m30s", "1.5h", "0". */
-const durationPattern = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+let compiled: ComposeValidator | undefined;
 
-function isSubnet(value: string): boolean {
-	const [address = '', prefix, extra] = value.split('/');
-	if (extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-	const version = isIP(address);
-	return version !== 0 && Number(prefix) <= (version === 4 ? 32 : 128);
+/**
+ * The validator, compiled by ajv once, at run time: for the tests and tsc's build. The bundle replaces this module
+ * with standalone code generated at build time (esbuild.config.mjs), so the package needs neither ajv's compiler
+ * nor the schema file.
+ */
+export function composeValidator(): ComposeValidator {
+	if (compiled) return compiled;
+	const ajv = composeAjv();
+	const validate = ajv.getSchema(schemaId);
+	if (!validate) throw new Error('the compose schema did not compile');
+	compiled = {
+		validate,
+		branch: (schema) => ajv.compile(schema),
+		definition: (ref) => {
+			const target = ajv.getSchema(ref)?.schema;
+			return typeof target === 'object' && target !== null ? target : undefined;
+		},
+	};
+	return compiled;
 }
 
 /** `{"type": "number", "format": "ports"}`: a format belongs to one type in ajv, so numbers get their own name. */

@@ -8,6 +8,7 @@ import {readTextFile} from '../files/read-file.js';
 import {printable} from '../text/printable.js';
 import {editDistance} from '../text/did-you-mean.js';
 import {checkFiles} from './file-checks.js';
+import {configMissing} from './missing.js';
 import {readConfigYaml, type Position, type Problem} from './read-config-yaml.js';
 import {configSchema, secretKeys, type Config} from './schema.js';
 
@@ -36,11 +37,7 @@ export function loadConfig(path: string): LoadedConfig {
 		});
 	} catch (error) {
 		if (!isFileSystemError(error) || error.code !== 'ENOENT') throw error;
-		throw new UserError(`${printable(name)}: there is no file ${printable(absolute)}.`, {
-			code: 'CONFIG_MISSING',
-			hint: 'hoist reads hoist.yml from the current directory, or the file given with --config.',
-			nextSteps: ['Run hoist in the directory that holds hoist.yml, or pass --config path/to/hoist.yml.'],
-		});
+		throw configMissing(absolute);
 	}
 	const dir = dirname(absolute);
 	const config = parseConfig(text, name, dir);

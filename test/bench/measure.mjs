@@ -34,12 +34,31 @@ export function medianWall([file, ...args], runs, options = {}) {
 }
 
 /**
- * Runs a command line in a pseudo-terminal (util-linux `script`, 100×30) and resolves with the time from spawning to the
- * first byte on the terminal (the first frame of a screen), the full output, and the peak RSS in KiB (GNU time, %M).
- * `until(output)` says when the run has shown enough; then `keys` are typed (e.g. "q") and the run may end by itself
- * within `graceMs`, else it gets SIGTERM (hoist stops cleanly on it).
+ * Median wall times (ms) of several command lines measured in turns (one run of each per round, after warm-up
+ * rounds), so that a machine busy with other work slows them alike and their ratios hold. `expect` gives a command's
+ * exit code when it is not 0.
  */
-export function inTerminal(command, {cwd, env, until = () => true, keys = '', graceMs = 3000, timeoutMs = 30_000}) {
+export function medianWalls(commands, runs, {expect = {}, ...options} = {}) {
+	const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+	for (let round = 0; round < runs + 3; round++) {
+		for (const [name, [file, ...args]] of Object.entries(commands)) {
+			const started = process.hrtime.bigint();
+			const result = spawnSync(file, args, {stdio: 'ignore', ...options});
+			const ms = Number(process.hrtime.bigint() - started) / 1e6;
+			if (result.status !== (expect[name] ?? 0)) throw new Error(`${file} ${args.join(' ')} exited ${result.status}`);
+			if (round >= 3) times[name].push(ms);
+		}
+	}
+	return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
+}
+
+/**
+ * Runs a command line in a pseudo-terminal (util-linux `script`, 100×30) and resolves with the time from spawning to the
+ * first byte on the terminal, to the moment `visible(output)` first holds (e.g. a step title: the first frame), the full
+ * output, and the peak RSS in KiB (GNU time, %M). `until(output)` says when the run has shown enough; then `keys` are
+ * typed (e.g. "q") and the run may end by itself within `graceMs`, else it gets SIGTERM (hoist stops cleanly on it).
+ */
+export function inTerminal(command, {cwd, env, visible = () => true, until = () => true, keys = '', graceMs = 3000, timeoutMs = 30_000}) {
 	const dir = mkdtempSync(join(tmpdir(), 'hoist-bench-tty-'));
 	const rssFile = join(dir, 'rss');
 	const inner = `stty cols 100 rows 30; exec /usr/bin/time -q -o ${quote(rssFile)} -f %M ${command.map(quote).join(' ')}`;
@@ -47,6 +66,7 @@ export function inTerminal(command, {cwd, env, until = () => true, keys = '', gr
 		const started = process.hrtime.bigint();
 		const child = spawn('script', ['-qfec', inner, '/dev/null'], {cwd, env: {TERM: 'xterm-256color', ...env}, stdio: ['pipe', 'pipe', 'pipe']});
 		let firstByteMs;
+		let visibleMs;
 		let output = '';
 		let asked = false;
 		const stopTimer = setTimeout(() => stop('SIGTERM'), timeoutMs);
@@ -60,8 +80,10 @@ export function inTerminal(command, {cwd, env, until = () => true, keys = '', gr
 			}
 		};
 		child.stdout.on('data', (chunk) => {
-			firstByteMs ??= Number(process.hrtime.bigint() - started) / 1e6;
+			const now = Number(process.hrtime.bigint() - started) / 1e6;
+			firstByteMs ??= now;
 			output += chunk.toString();
+			if (visibleMs === undefined && visible(output)) visibleMs = now;
 			if (!asked && until(output)) {
 				asked = true;
 				if (keys) child.stdin.write(keys);
@@ -78,7 +100,7 @@ export function inTerminal(command, {cwd, env, until = () => true, keys = '', gr
 				rssKiB = undefined;
 			}
 			rmSync(dir, {recursive: true, force: true});
-			resolve({firstByteMs, output, rssKiB});
+			resolve({firstByteMs, visibleMs, output, rssKiB});
 		});
 	});
 }

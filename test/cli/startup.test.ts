@@ -36,6 +36,11 @@ it('bare `hoist` where there is no hoist.yml loads no dependency either (it only
 	expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
 });
 
+it('`hoist status` where there is no hoist.yml and no journal loads no dependency (it only says that nothing has run)', () => {
+	const loaded = modulesLoadedBy(['status']);
+	expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+});
+
 it('bare `hoist` after a failed run on AWS shows the resume facts without loading the AWS SDK or the screen', () => {
 	const loaded = modulesLoadedBy([], 1, (dir) => {
 		writeFileSync(join(dir, 'hoist.yml'), minimalConfig());

@@ -64,6 +64,8 @@ export interface CliOptions {
 	cwd: string;
 	env?: NodeJS.ProcessEnv;
 	fixture?: boolean;
+	/** An executable to run instead of the checkout's build: an installed copy's `hoist` (test/helpers/installed-package.ts). */
+	executable?: string;
 	input?: string;
 	/** Run as another user (tests of file permissions, which root would not feel). */
 	user?: {uid: number; gid: number};
@@ -73,8 +75,9 @@ export function startCli(args: string[], options: CliOptions): CliRun {
 	const env = cleanEnv(options.env);
 	// Before the build is looked for: a refusal must not depend on whether dist/ exists.
 	assertLocalAws(env);
-	assertBuilt();
-	const child = spawn(process.execPath, [options.fixture ? fixtureCliPath : cliPath, ...args], {
+	if (!options.executable) assertBuilt();
+	const [command, ...argv] = options.executable ? [options.executable, ...args] : [process.execPath, options.fixture ? fixtureCliPath : cliPath, ...args];
+	const child = spawn(command!, argv, {
 		cwd: options.cwd,
 		env,
 		stdio: ['pipe', 'pipe', 'pipe'],
