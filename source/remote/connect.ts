@@ -1,10 +1,10 @@
-import {readFileSync} from 'node:fs';
 import {NodeSSH, type Config as NodeSshConfig} from 'node-ssh';
 import ssh2, {type ServerHostKeyAlgorithm} from 'ssh2';
 import type {HoistError} from '../errors.js';
 import type {Redactor} from '../engine/redactor.js';
 import {fingerprint, HostKeyChangedError, SshConnectError} from './errors.js';
 import {keyTypeOf, pinFor, pinHostKey} from './known-hosts.js';
+import {readPrivateKey} from './private-key-file.js';
 import {RemoteSession} from './session.js';
 import type {Target} from './target.js';
 import type {Trace} from './trace.js';
@@ -26,7 +26,7 @@ export interface ConnectOptions {
  */
 export async function connectTarget(target: Target, options: ConnectOptions): Promise<RemoteSession> {
 	options.signal?.throwIfAborted();
-	const privateKey = readFileSync(target.privateKeyPath, 'utf8');
+	const privateKey = readPrivateKey(target.privateKeyPath);
 	options.redactor.add(privateKey);
 	let seenKey: string | undefined;
 	let refusal: Error | undefined;
