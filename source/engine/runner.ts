@@ -7,7 +7,7 @@ import {errorView, type EngineEvent, type EventListener, type PlannedStep, type 
 import type {Journal} from './journal.js';
 import {redactEvent, redactView, type Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
-import {stepOutputs} from './outputs.js';
+import {soundStepOutputs} from './outputs.js';
 import type {AnyStep, AnyStepContext, AnyUndoContext, DestroyOptions, Plan, ResourceRecord, StepId} from './step.js';
 
 export interface RunEnvironment {
@@ -132,7 +132,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 		},
 		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
 		forgetResource: async (type: string, id: string) => journal.forgetResource(type, id),
-		recorded: <Id extends StepId>(id: Id) => stepOutputs(journal.data, id),
+		recorded: <Id extends StepId>(id: Id) => soundStepOutputs(journal.data, id),
 		get releases() {
 			return journal.data.releases;
 		},
