@@ -2,9 +2,10 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
-import {exitCodes, asHoistError} from './errors.js';
+import {exitCodes, asHoistError, stopSignals} from './errors.js';
 import type {Plan} from './engine/step.js';
 import {cancelOnSignals} from './cli/cancellation.js';
+import {watchOutputChannels} from './cli/output-channels.js';
 
 export interface MainOptions {
 	/** Replaces the wizard's steps: for tests that run the engine on fixture steps through the real CLI. */
@@ -29,7 +30,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		cancellation,
 		...(options.plan ? {plan: options.plan} : {}),
 	};
+	const outputs = watchOutputChannels([io.stdout, io.stderr], cancellation);
 	const json = argv.includes('--json');
+	const code = await run(argv, options, io, json);
+	// A command that ended well but could not say so (its reader left) exits as a stop; an error keeps its own code.
+	return code === 0 && outputs.closed ? stopSignals.SIGPIPE : code;
+}
+
+async function run(argv: string[], options: MainOptions, io: CommandIo, json: boolean): Promise<number> {
+	const {cancellation} = io;
 	try {
 		// The fastest path of all: nothing else is loaded for the version.
 		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);

@@ -36,7 +36,14 @@ export function acquireLock(path: string, command: string): Lock {
 			const fd = openSync(path, 'wx', 0o600);
 			writeSync(fd, `${JSON.stringify(me)}\n`);
 			closeSync(fd);
-			return {release: () => releaseIfMine(path), ...(note === undefined ? {} : {note})};
+			// A second Ctrl-C (or SIGTERM) exits at once through process.exit: the lock goes with the process all the same.
+			const onExit = () => releaseIfMine(path);
+			process.once('exit', onExit);
+			const release = () => {
+				process.off('exit', onExit);
+				releaseIfMine(path);
+			};
+			return {release, ...(note === undefined ? {} : {note})};
 		} catch (error) {
 			if (!isFileSystemError(error) || error.code !== 'EEXIST') throw error;
 		}

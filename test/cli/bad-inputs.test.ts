@@ -8,7 +8,7 @@ import {cliCases} from './bad-inputs/cli-cases.js';
 import {configCases} from './bad-inputs/config-cases.js';
 import {environmentCases} from './bad-inputs/environment-cases.js';
 import {fileSystemCases} from './bad-inputs/file-system-cases.js';
-import {signalCases} from './bad-inputs/signal-cases.js';
+import {outputCases, signalCases} from './bad-inputs/signal-cases.js';
 import {journalCases, lockCases} from './bad-inputs/state-cases.js';
 
 /**
@@ -25,6 +25,7 @@ const cases: Cases = {
 	environment: environmentCases,
 	'file system': fileSystemCases,
 	signals: signalCases,
+	output: outputCases,
 };
 
 const nobody = {uid: 65534, gid: 65534};
