@@ -1,8 +1,7 @@
-import type {z} from 'zod';
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {JournalData} from './journal.js';
-import {outputShapes} from './output-shapes.js';
+import {outputShapes, shapeIssue} from './output-shapes.js';
 import type {StepId, StepOutputs} from './step.js';
 
 type Steps = Pick<JournalData, 'steps'>;
@@ -14,10 +13,10 @@ type Steps = Pick<JournalData, 'steps'>;
  */
 export function stepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutputs[Id] | undefined {
 	const outputs = journal.steps[id]?.outputs;
-	const issue = outputs === undefined ? undefined : shapeIssue(id, outputs);
+	const issue = outputs === undefined ? undefined : issueOf(id, outputs);
 	if (issue) {
 		const where = ['steps', id, 'outputs', ...issue.path].join('.');
-		throw new UserError(printable(`.hoist/state.json is damaged: ${where} is not what the step records (${issue.message}).`), {
+		throw new UserError(printable(`.hoist/state.json is damaged: ${where} is not what the step records (expected ${issue.expected}).`), {
 			code: 'JOURNAL_UNREADABLE',
 			hint: 'hoist did not change it.',
 			nextSteps: [
@@ -32,10 +31,10 @@ export function stepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutp
 /** The same for a step's hint about another (`recorded`): outputs of the wrong shape count as none, never as proof. */
 export function soundStepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutputs[Id] | undefined {
 	const outputs = journal.steps[id]?.outputs;
-	return outputs === undefined || shapeIssue(id, outputs) ? undefined : (outputs as unknown as StepOutputs[Id]);
+	return outputs === undefined || issueOf(id, outputs) ? undefined : (outputs as unknown as StepOutputs[Id]);
 }
 
-function shapeIssue(id: string, outputs: unknown): z.ZodIssue | undefined {
-	const checked = outputShapes[id]?.safeParse(outputs);
-	return checked && !checked.success ? (checked.error.issues[0] ?? {code: 'custom', path: [], message: 'invalid'}) : undefined;
+function issueOf(id: string, outputs: unknown): ReturnType<typeof shapeIssue> {
+	const shape = outputShapes[id];
+	return shape === undefined ? undefined : shapeIssue(outputs, shape);
 }
