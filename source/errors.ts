@@ -62,8 +62,10 @@ export class BugError extends HoistError {
 	readonly kind = 'bug';
 }
 
-/** The signals hoist stops cleanly on; like a shell, it exits 128 + the signal's number. */
-/** SIGPIPE stands for an output that was closed or filled (`hoist up | head -1`, `> /dev/full`): 128 + 13, as for any tool. */
+/**
+ * The signals hoist stops cleanly on; like a shell, it exits 128 + the signal's number. SIGPIPE stands for an output
+ * that was closed or filled (`hoist up | head -1`, `> /dev/full`: cli/output-channels.ts), 141 as for any tool.
+ */
 export const stopSignals = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGPIPE: 141} as const;
 export type StopSignal = keyof typeof stopSignals;
 

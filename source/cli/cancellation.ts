@@ -17,7 +17,8 @@ export interface ProcessCancellation extends Cancellation {
  * SIGINT, SIGTERM and SIGHUP all stop hoist the same way: the running step is aborted, the engine puts it back to
  * pending in the journal, the lock is released, and hoist exits 128 + the signal's number (130, 143, 129).
  * Installed before the command starts, so a signal during start-up (config, imports) is a clean stop too.
- * A second signal exits at once: every journal write is already on disk, so nothing is lost.
+ * A second signal exits at once: every journal write is already on disk, so nothing is lost, and the lock goes with
+ * the process (engine/lock.ts).
  */
 export function cancelOnSignals(): ProcessCancellation {
 	const controller = new AbortController();
