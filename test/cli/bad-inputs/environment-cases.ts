@@ -56,6 +56,17 @@ export const environmentCases: BadInput[] = [
 		setup: (dir) => mkfifo(join(dir, 'credentials')),
 	},
 	{
+		name: 'status of a stack on AWS with AWS_CONFIG_FILE a FIFO says so (no hang)',
+		args: ['status'],
+		exit: 1,
+		names: /instance unknown \(The AWS config file .*aws-config is a named pipe \(FIFO\)/,
+		env: (dir) => ({AWS_CONFIG_FILE: join(dir, 'aws-config')}),
+		setup: (dir) => {
+			put(dir, stateFile, deployedJournal(dir, {target: {kind: 'aws', host: '127.0.0.1', port: 9, user: 'alpine', privateKeyPath: join(dir, '.hoist', 'id_ed25519'), identity: 'i-0abc', publicAddress: '127.0.0.1'}}));
+			mkfifo(join(dir, 'aws-config'));
+		},
+	},
+	{
 		name: 'HOIST_SSH_TRACE on a full disk warns once and the command goes on',
 		args: ['logs'],
 		exit: 1,
