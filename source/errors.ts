@@ -62,14 +62,18 @@ export class BugError extends HoistError {
 	readonly kind = 'bug';
 }
 
-/** The signals hoist stops cleanly on; like a shell, it exits 128 + the signal's number. */
-export const stopSignals = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
+/**
+ * The signals hoist stops cleanly on; like a shell, it exits 128 + the signal's number. SIGPIPE stands for an output
+ * that was closed or filled (`hoist up | head -1`, `> /dev/full`: cli/output-channels.ts), 141 as for any tool.
+ */
+export const stopSignals = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGPIPE: 141} as const;
 export type StopSignal = keyof typeof stopSignals;
 
 const stoppedBy: Record<StopSignal, string> = {
 	SIGINT: 'Cancelled.',
 	SIGTERM: 'SIGTERM received.',
 	SIGHUP: 'The terminal went away (SIGHUP).',
+	SIGPIPE: 'The output was closed (the program reading it stopped, or the disk is full).',
 };
 
 /**

@@ -1,11 +1,13 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {isatty} from 'node:tty';
 import type {CommandSpec} from './cli/command.js';
 import type {CommandIo} from './cli/io.js';
-import {exitCodes, asHoistError} from './errors.js';
+import {exitCodes, asHoistError, stopSignals} from './errors.js';
 import type {ErrorView} from './engine/events.js';
 import type {Plan} from './engine/step.js';
 import {cancelOnSignals} from './cli/cancellation.js';
+import {endAsHungUp, watchOutputChannels} from './cli/output-channels.js';
 
 export interface MainOptions {
 	/** Replaces the wizard's steps: for tests that run the engine on fixture steps through the real CLI. */
@@ -30,7 +32,17 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		cancellation,
 		...(options.plan ? {plan: options.plan} : {}),
 	};
+	// stdin only on a terminal (Ink leaving raw mode on a hung-up one fails there too); touching it otherwise costs start-up.
+	const outputs = watchOutputChannels([io.stdout, io.stderr, ...(isatty(0) ? [io.stdin] : [])], cancellation);
 	const json = argv.includes('--json');
+	const code = await run(argv, options, io, json);
+	if (outputs.hungUp) endAsHungUp();
+	// A command that ended well but could not say so (its reader left) exits as a stop; an error keeps its own code.
+	return code === 0 && outputs.closed ? stopSignals.SIGPIPE : code;
+}
+
+async function run(argv: string[], options: MainOptions, io: CommandIo, json: boolean): Promise<number> {
+	const {cancellation} = io;
 	try {
 		// The fastest path of all: nothing else is loaded for the version.
 		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);

@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-sts';
 import {systemClock} from '../engine/clock.js';
 import {poll} from '../engine/poll.js';
-import {UserError} from '../errors.js';
+import {showWait} from '../engine/step-scope.js';
+import {ExternalError, UserError} from '../errors.js';
+import {formatSeconds} from '../text/format-seconds.js';
 import {awsErrorCode, explainAwsError, isTransientNetworkFailure, isRetryable} from './errors.js';
 
 type Ec2Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = $Command<I, O, EC2ClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes>;
@@ -29,12 +31,20 @@ export interface AwsApiOptions {
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 	/** How many times a throttled or not-yet-visible call is tried in all. */
 	attempts?: number;
+	/** How long a connection may take, and how long an open request may go without a byte from AWS. */
+	timeouts?: {connectMs: number; silentMs: number};
 	/** The clients, for tests that mock them. */
 	ec2Client?: EC2Client;
 	stsClient?: STSClient;
 }
 
 const defaultAttempts = 8;
+/**
+ * An endpoint that accepts the connection and never answers would otherwise hold a call for ever (the SDK has no
+ * timeout of its own). A silent AWS is tried this many times in all, not `attempts`: each try already waited.
+ */
+const defaultTimeouts = {connectMs: 5_000, silentMs: 15_000};
+const silentAttempts = 3;
 
 /**
  * Every AWS call goes through here: errors become messages that name the call, throttling and eventual
@@ -46,13 +56,17 @@ export class AwsApi {
 	readonly stsClient: STSClient;
 	readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	readonly #attempts: number;
+	readonly #silentMs: number;
 
 	constructor(settings: AwsApiOptions = {}) {
+		const timeouts = settings.timeouts ?? defaultTimeouts;
 		const common = {
 			...(settings.region ? {region: settings.region} : {}),
 			...(settings.profile ? {profile: settings.profile} : {}),
 			maxAttempts: 1,
+			requestHandler: {connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.silentMs},
 		};
+		this.#silentMs = timeouts.silentMs;
 		this.ec2Client = settings.ec2Client ?? new EC2Client(common);
 		this.stsClient = settings.stsClient ?? new STSClient(common);
 		this.#sleep = settings.sleep ?? systemClock.sleep;
@@ -81,15 +95,19 @@ export class AwsApi {
 	}
 
 	#call<O>(call: string, send: (signal?: AbortSignal) => Promise<O>, options: CallOptions): Promise<O> {
+		let silences = 0;
 		return poll({
 			attempt: async () => {
 				try {
 					return {done: true, value: await send(options.signal)};
 				} catch (error) {
 					if (options.signal?.aborted) throw error;
+					const silent = awsErrorCode(error) === 'TimeoutError';
+					if (silent) silences++;
 					// A dropped connection is retried only for reads: a write may have happened before the line broke.
 					const waitable =
 						isRetryable(error) || (options.retryOn ?? []).includes(awsErrorCode(error)) || (isReadCall(call) && isTransientNetworkFailure(error));
+					if (silent && (!waitable || silences >= silentAttempts)) throw this.#silence(call, silences);
 					if (!waitable) throw explainAwsError(error, call);
 					return {done: false, status: awsErrorCode(error), error};
 				}
@@ -98,7 +116,24 @@ export class AwsApi {
 			maxAttempts: this.#attempts,
 			clock: {now: systemClock.now, sleep: this.#sleep},
 			...(options.signal ? {signal: options.signal} : {}),
+			onWait: ({status, nextInMs, attempt}) =>
+				showWait(status === 'TimeoutError' ? this.#waitLine(call, status, nextInMs, silences + 1, silentAttempts) : this.#waitLine(call, status, nextInMs, attempt + 1, this.#attempts)),
 			giveUp: (last) => explainAwsError(last.error, call),
+		});
+	}
+
+	/** "AWS has not answered sts:GetCallerIdentity for 15 s; asking again in 1 s (try 2 of 3)" */
+	#waitLine(call: string, status: string, nextInMs: number, next: number, of: number): string {
+		const why = status === 'TimeoutError' ? `AWS has not answered ${call} for ${formatSeconds(this.#silentMs / 1000)}` : `AWS answered ${call} with ${status}`;
+		return `${why}; asking again in ${formatSeconds(Math.max(1, nextInMs / 1000))} (try ${next} of ${of})`;
+	}
+
+	#silence(call: string, tries: number): ExternalError {
+		return new ExternalError(`AWS did not answer ${call}: nothing came back within ${formatSeconds(this.#silentMs / 1000)}${tries > 1 ? `, ${tries} tries` : ''}.`, {
+			code: 'AWS_UNREACHABLE',
+			command: call,
+			hint: 'The endpoint took the connection but sent nothing back: a proxy or firewall in the way, or an endpoint override (AWS_ENDPOINT_URL) that points at something that is not AWS.',
+			nextSteps: ['Check your connection (and AWS_ENDPOINT_URL, if set).'],
 		});
 	}
 }

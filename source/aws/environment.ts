@@ -22,17 +22,45 @@ export function checkAwsEnvironment(env: NodeJS.ProcessEnv, aws: AwsSettings): v
 		const value = env[name];
 		if (value !== undefined && value !== '' && value !== 'true' && value !== 'false') throw badVariable(name, value, '"true" or "false"', 'or unset it');
 	}
+	const files = awsFiles(env);
 	const profile = aws.profile ?? env['AWS_PROFILE'];
-	if (profile !== undefined && profile !== '') checkProfile(env, profile, aws.profile === undefined ? 'AWS_PROFILE' : 'aws.profile in hoist.yml');
+	if (profile !== undefined && profile !== '') checkProfile(files, profile, aws.profile === undefined ? 'AWS_PROFILE' : 'aws.profile in hoist.yml');
 }
 
-function checkProfile(env: NodeJS.ProcessEnv, profile: string, source: string): void {
-	const configFile = env['AWS_CONFIG_FILE'] || join(homedir(), '.aws', 'config');
-	const credentialsFile = env['AWS_SHARED_CREDENTIALS_FILE'] || join(homedir(), '.aws', 'credentials');
-	const sections = [...sectionNames(configFile), ...sectionNames(credentialsFile)];
+interface AwsFile {
+	path: string;
+	/** The text; empty for a missing or unreadable file (the SDK reads it the same way). */
+	text: string;
+}
+
+/**
+ * The AWS config and credentials files, read here through the guarded reader before the SDK reads them itself:
+ * a FIFO there would hold the SDK's read (and hoist with it) past Ctrl-C, a device or a folder would confuse it.
+ * Anything but a regular file is refused with its variable named; /dev/null is the usual way to say "none".
+ */
+function awsFiles(env: NodeJS.ProcessEnv): {config: AwsFile; credentials: AwsFile} {
+	return {
+		config: awsFile(env['AWS_CONFIG_FILE'] || join(homedir(), '.aws', 'config'), 'AWS_CONFIG_FILE'),
+		credentials: awsFile(env['AWS_SHARED_CREDENTIALS_FILE'] || join(homedir(), '.aws', 'credentials'), 'AWS_SHARED_CREDENTIALS_FILE'),
+	};
+}
+
+function awsFile(path: string, variable: string): AwsFile {
+	if (path === '/dev/null') return {path, text: ''};
+	const what = variable === 'AWS_CONFIG_FILE' ? 'The AWS config file' : 'The AWS credentials file';
+	try {
+		return {path, text: readTextFile(path, {what, maxBytes: 1 << 20, nextSteps: [printable(`Point ${variable} at a regular file (or at /dev/null for none), then run the command again.`)]})};
+	} catch (error) {
+		if (error instanceof UserError) throw error;
+		return {path, text: ''};
+	}
+}
+
+function checkProfile(files: {config: AwsFile; credentials: AwsFile}, profile: string, source: string): void {
+	const sections = [...sectionNames(files.config.text), ...sectionNames(files.credentials.text)];
 	const wanted = new Set([`profile ${profile}`, profile]);
 	if (sections.some((section) => wanted.has(section))) return;
-	throw new UserError(printable(`The AWS profile "${profile}" (from ${source}) is not in ${configFile} or ${credentialsFile}.`), {
+	throw new UserError(printable(`The AWS profile "${profile}" (from ${source}) is not in ${files.config.path} or ${files.credentials.path}.`), {
 		code: 'AWS_NO_PROFILE',
 		hint: 'hoist finds AWS profiles where the AWS CLI does.',
 		nextSteps: [
@@ -42,14 +70,8 @@ function checkProfile(env: NodeJS.ProcessEnv, profile: string, source: string): 
 	});
 }
 
-/** The [section] names of an AWS ini file; a missing or unreadable file has none (the SDK reads it the same way). */
-function sectionNames(path: string): string[] {
-	let text: string;
-	try {
-		text = readTextFile(path, {what: 'The AWS config file', maxBytes: 1 << 20});
-	} catch {
-		return [];
-	}
+/** The [section] names of an AWS ini file. */
+function sectionNames(text: string): string[] {
 	return [...text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]/gm)].map((match) => match[1]!.replace(/\s+/g, ' '));
 }
 

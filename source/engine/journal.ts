@@ -308,7 +308,7 @@ function readJournal(path: string): JournalData {
 	});
 	let raw: unknown;
 	try {
-		raw = JSON.parse(text);
+		raw = parseJson(text);
 	} catch (error) {
 		throw unreadable(name, path, error instanceof Error ? error.message : 'not JSON');
 	}
@@ -326,6 +326,11 @@ function readJournal(path: string): JournalData {
 		throw unreadable(name, path, `${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}`);
 	}
 	return parsed.data;
+}
+
+/** A journal saved by an editor that adds a UTF-8 byte order mark is still the same JSON (it is written back without). */
+function parseJson(text: string): unknown {
+	return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
 }
 
 /**
@@ -391,7 +396,7 @@ function refuseIfItHoldsResources(path: string, stack: string, damage: UserError
 
 function salvage(path: string): {stack?: unknown; resources?: Record<string, {type?: unknown; id?: unknown} | null>} {
 	try {
-		const raw: unknown = JSON.parse(readTextFile(path, {what: 'The journal', maxBytes: maxJournalBytes}));
+		const raw: unknown = parseJson(readTextFile(path, {what: 'The journal', maxBytes: maxJournalBytes}));
 		return raw !== null && typeof raw === 'object' ? (raw as ReturnType<typeof salvage>) : {};
 	} catch {
 		return {};

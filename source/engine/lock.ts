@@ -1,4 +1,4 @@
-import {closeSync, lstatSync, mkdirSync, openSync, rmSync, writeSync} from 'node:fs';
+import {chmodSync, closeSync, lstatSync, mkdirSync, openSync, rmSync, statSync, writeSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {dirname} from 'node:path';
 import {UserError} from '../errors.js';
@@ -29,26 +29,51 @@ type LockState = {kind: 'free'} | {kind: 'held'; holder: LockHolder} | {kind: 'g
 export function acquireLock(path: string, command: string): Lock {
 	mkdirSync(dirname(path), {recursive: true, mode: 0o700});
 	const me: LockHolder = {pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command};
-	let note: string | undefined;
+	const tightened = tightenStateDir(dirname(path));
+	let note: string | undefined = tightened;
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
 			const fd = openSync(path, 'wx', 0o600);
 			writeSync(fd, `${JSON.stringify(me)}\n`);
 			closeSync(fd);
-			return {release: () => releaseIfMine(path), ...(note === undefined ? {} : {note})};
+			// A second Ctrl-C (or SIGTERM) exits at once through process.exit: the lock goes with the process all the same.
+			const onExit = () => releaseIfMine(path);
+			process.once('exit', onExit);
+			const release = () => {
+				process.off('exit', onExit);
+				releaseIfMine(path);
+			};
+			return {release, ...(note === undefined ? {} : {note})};
 		} catch (error) {
 			if (!isFileSystemError(error) || error.code !== 'EEXIST') throw error;
 		}
 		const state = readLock(path);
 		if (state.kind === 'free') continue; // released between our attempt and the look
 		if (state.kind === 'held' && !isStale(state.holder)) throw held(path, state.holder);
-		note =
+		const takeover =
 			state.kind === 'held'
 				? `Took over ${printable(path)}: it was left by hoist ${printable(state.holder.command)} (pid ${state.holder.pid}), which is no longer running.`
 				: `Took over ${printable(path)}: ${state.why}.`;
+		note = tightened === undefined ? takeover : `${tightened} ${takeover}`;
 		rmSync(path, {force: true});
 	}
 	throw held(path, undefined);
+}
+
+/**
+ * `.hoist/` holds the private key and the journal: only its owner may list or enter it. hoist makes it 0700; one
+ * made by hand, or by a copy, is tightened with a note. A folder hoist may not chmod (another user's) is left to the
+ * lock's own open, which explains it.
+ */
+function tightenStateDir(dir: string): string | undefined {
+	try {
+		const mode = statSync(dir).mode & 0o777;
+		if ((mode & 0o077) === 0) return undefined;
+		chmodSync(dir, mode & 0o700);
+		return `Made ${printable(dir)} private (mode ${mode.toString(8).padStart(4, '0')} → 0700): it holds the private key and the journal.`;
+	} catch {
+		return undefined;
+	}
 }
 
 /** The live holder of the lock, for `hoist status` during a run; undefined when nobody (alive) holds it. */

@@ -1,10 +1,40 @@
+import {UserError} from '../errors.js';
+import {printable} from '../text/printable.js';
 import type {JournalData} from './journal.js';
+import {outputShapes, shapeIssue} from './output-shapes.js';
 import type {StepId, StepOutputs} from './step.js';
+
+type Steps = Pick<JournalData, 'steps'>;
 
 /**
  * Another step's recorded outputs, typed, for code outside that step (commands, closing messages). The journal
- * holds them as plain JSON; this is the one place that says which type they have.
+ * holds them as plain JSON; this is the one place that says which type they have, so it is also where outputs of
+ * the wrong shape are refused as a damaged journal (exit 2, the file untouched), not met later as a TypeError.
  */
-export function stepOutputs<Id extends StepId>(journal: Pick<JournalData, 'steps'>, id: Id): StepOutputs[Id] | undefined {
-	return journal.steps[id]?.outputs as StepOutputs[Id] | undefined;
+export function stepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutputs[Id] | undefined {
+	const outputs = journal.steps[id]?.outputs;
+	const issue = outputs === undefined ? undefined : issueOf(id, outputs);
+	if (issue) {
+		const where = ['steps', id, 'outputs', ...issue.path].join('.');
+		throw new UserError(printable(`.hoist/state.json is damaged: ${where} is not what the step records (expected ${issue.expected}).`), {
+			code: 'JOURNAL_UNREADABLE',
+			hint: 'hoist did not change it.',
+			nextSteps: [
+				'If you edited .hoist/state.json by hand, undo the edit; or',
+				`run \`hoist up\`: step ${id} looks at the server again and records what it finds.`,
+			].map(printable),
+		});
+	}
+	return outputs as unknown as StepOutputs[Id] | undefined;
+}
+
+/** The same for a step's hint about another (`recorded`): outputs of the wrong shape count as none, never as proof. */
+export function soundStepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutputs[Id] | undefined {
+	const outputs = journal.steps[id]?.outputs;
+	return outputs === undefined || issueOf(id, outputs) ? undefined : (outputs as unknown as StepOutputs[Id]);
+}
+
+function issueOf(id: string, outputs: unknown): ReturnType<typeof shapeIssue> {
+	const shape = outputShapes[id];
+	return shape === undefined ? undefined : shapeIssue(outputs, shape);
 }

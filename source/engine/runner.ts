@@ -7,8 +7,9 @@ import {errorView, type EngineEvent, type EventListener, type PlannedStep, type 
 import type {Journal} from './journal.js';
 import {redactEvent, redactView, type Redactor} from './redactor.js';
 import type {StackFiles} from './stack-files.js';
-import {stepOutputs} from './outputs.js';
+import {soundStepOutputs} from './outputs.js';
 import {settleOnce} from './settle-once.js';
+import {inStep} from './step-scope.js';
 import type {AnyStep, AnyStepContext, AnyUndoContext, DestroyOptions, Plan, ResourceRecord, StepId} from './step.js';
 
 export interface RunEnvironment {
@@ -54,11 +55,11 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 		const ctx = stepContext(step, env, emit, outputs);
 		try {
 			throwIfAborted(env.signal);
-			let result = forcing ? undefined : await untilAborted(step.check(ctx), env.signal);
+			let result = forcing ? undefined : await untilAborted(inStep(ctx.progress, () => step.check(ctx)), env.signal);
 			const reused = result !== undefined;
 			if (result === undefined) {
 				journal.startStep(step.id);
-				result = await untilAborted(step.run(ctx), env.signal);
+				result = await untilAborted(inStep(ctx.progress, () => step.run(ctx)), env.signal);
 			}
 			const summary = step.summary?.(result as never);
 			const durationMs = Date.now() - started;
@@ -90,7 +91,7 @@ export async function undoPlan(plan: Plan, env: RunEnvironment, options: Destroy
 		const ctx: AnyUndoContext = {...baseContext(step, env, emit), previous: journal.step(step.id)?.outputs, destroy: options};
 		try {
 			throwIfAborted(env.signal);
-			await untilAborted(step.undo!(ctx), env.signal);
+			await untilAborted(inStep(ctx.progress, () => step.undo!(ctx)), env.signal);
 			emit({type: 'step-done', at: Date.now(), stepId: step.id, durationMs: Date.now() - started, reused: false});
 		} catch (thrown) {
 			return finishWithFailure('destroy', step.id, thrown, started, env, emit);
@@ -133,7 +134,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 		},
 		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
 		forgetResource: async (type: string, id: string) => journal.forgetResource(type, id),
-		recorded: <Id extends StepId>(id: Id) => stepOutputs(journal.data, id),
+		recorded: <Id extends StepId>(id: Id) => soundStepOutputs(journal.data, id),
 		get releases() {
 			return journal.data.releases;
 		},

@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs';
 import {NodeSSH, type Config as NodeSshConfig} from 'node-ssh';
 import ssh2, {type ServerHostKeyAlgorithm} from 'ssh2';
 import type {HoistError} from '../errors.js';
@@ -6,6 +5,7 @@ import type {Redactor} from '../engine/redactor.js';
 import {settleOnce} from '../engine/settle-once.js';
 import {fingerprint, HostKeyChangedError, SshConnectError} from './errors.js';
 import {keyTypeOf, pinFor, pinHostKey} from './known-hosts.js';
+import {readPrivateKey} from './private-key-file.js';
 import {SshSession} from './session.js';
 import type {Target} from './target.js';
 import type {Trace} from './trace.js';
@@ -27,7 +27,7 @@ export interface ConnectOptions {
  */
 export async function connectTarget(target: Target, options: ConnectOptions): Promise<SshSession> {
 	options.signal?.throwIfAborted();
-	const privateKey = readFileSync(target.privateKeyPath, 'utf8');
+	const privateKey = readPrivateKey(target.privateKeyPath);
 	options.redactor.add(privateKey);
 	let seenKey: string | undefined;
 	let refusal: Error | undefined;

@@ -1,6 +1,7 @@
-import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {writeFileAtomic} from '../files/atomic-write.js';
+import {readTextFile} from '../files/read-file.js';
 
 /**
  * `.hoist/known_hosts`, in OpenSSH's format so `ssh -o UserKnownHostsFile=.hoist/known_hosts` works too.
@@ -16,7 +17,8 @@ export interface HostKeyPin {
 
 export function readPins(file: string): HostKeyPin[] {
 	if (!existsSync(file)) return [];
-	return readFileSync(file, 'utf8')
+	// Through the guarded reader: a FIFO here would block in open() beyond the reach of Ctrl-C, a folder is named.
+	return readTextFile(file, {what: 'The known hosts file', maxBytes: 1 << 20})
 		.split('\n')
 		.filter((line) => line.trim() !== '' && !line.startsWith('#'))
 		.flatMap((line) => {

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import ssh2 from 'ssh2';
 import {resolvePath} from '../config/load.js';
 import type {Config} from '../config/schema.js';
@@ -6,6 +6,7 @@ import {writeFileAtomic} from '../files/atomic-write.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {UserError} from '../errors.js';
 import {generateEd25519} from './openssh-key.js';
+import {readPrivateKey} from './private-key-file.js';
 
 export interface LocalKey {
 	privateKeyPath: string;
@@ -40,13 +41,13 @@ function localKey(config: Config, files: StackFiles, create: boolean): LocalKey 
 				nextSteps: ['Point ssh.publicKey at a .pub file whose private key sits beside it, or remove ssh.publicKey to let hoist make one.'],
 			});
 		}
-		return {privateKeyPath, publicKey: publicKeyOf(readFileSync(privateKeyPath, 'utf8'), privateKeyPath), generated: false};
+		return {privateKeyPath, publicKey: publicKeyOf(readPrivateKey(privateKeyPath), privateKeyPath), generated: false};
 	}
 	if (!existsSync(files.privateKey)) {
 		if (!create) return undefined;
 		writeFileAtomic(files.privateKey, generateEd25519(`hoist@${config.stack}`).privateKey, 0o600);
 	}
-	const publicKey = publicKeyOf(readFileSync(files.privateKey, 'utf8'), files.privateKey);
+	const publicKey = publicKeyOf(readPrivateKey(files.privateKey), files.privateKey);
 	// The .pub file is a convenience for the user (ssh-copy-id, ssh -i); the private key is the source of truth.
 	writeFileAtomic(files.publicKey, `${publicKey} hoist@${config.stack}\n`, 0o644);
 	return {privateKeyPath: files.privateKey, publicKey, generated: true};

@@ -69,7 +69,9 @@ export async function readInstanceState(journal: JournalData, config: Config | u
 	const target = stepOutputs(journal, 'target');
 	if (target?.kind !== 'aws' || !config?.aws || journal.destroyedAt) return undefined;
 	try {
-		const [{AwsApi}, {describeInstance}] = await Promise.all([import('../aws/api.js'), import('../aws/instances.js')]);
+		const [{AwsApi}, {describeInstance}, {checkAwsEnvironment}] = await Promise.all([import('../aws/api.js'), import('../aws/instances.js'), import('../aws/environment.js')]);
+		// Before the SDK reads the AWS config files itself: a FIFO there would hold `hoist status` for ever.
+		checkAwsEnvironment(process.env, config.aws);
 		const instance = await describeInstance(new AwsApi({region: config.aws.region, profile: config.aws.profile, attempts: 2}), target.identity);
 		return instance?.State?.Name ?? 'gone (AWS no longer knows it)';
 	} catch (error) {

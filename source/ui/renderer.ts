@@ -29,6 +29,8 @@ export interface RendererOptions {
 	env: NodeJS.ProcessEnv;
 	/** Called when the person presses Ctrl-C inside the Ink screen (raw mode swallows SIGINT). */
 	onCancel: () => void;
+	/** The command's stop (Ctrl-C, SIGTERM, SIGHUP, a closed terminal): a question on screen gives way to it. */
+	signal?: AbortSignal;
 }
 
 export type RendererKind = 'ink' | 'plain' | 'json';

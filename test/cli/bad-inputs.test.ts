@@ -9,7 +9,7 @@ import {composeCases} from './bad-inputs/compose-cases.js';
 import {configCases} from './bad-inputs/config-cases.js';
 import {environmentCases} from './bad-inputs/environment-cases.js';
 import {fileSystemCases} from './bad-inputs/file-system-cases.js';
-import {signalCases} from './bad-inputs/signal-cases.js';
+import {outputCases, signalCases} from './bad-inputs/signal-cases.js';
 import {journalCases, lockCases} from './bad-inputs/state-cases.js';
 
 /**
@@ -27,6 +27,7 @@ const cases: Cases = {
 	'file system': fileSystemCases,
 	signals: signalCases,
 	compose: composeCases,
+	output: outputCases,
 };
 
 const nobody = {uid: 65534, gid: 65534};

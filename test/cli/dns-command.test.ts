@@ -14,7 +14,7 @@ beforeEach(() => {
 afterEach(() => stack.cleanup());
 
 function recordTarget(publicAddress: string): void {
-	mkdirSync(`${stack.dir}/.hoist`, {recursive: true});
+	mkdirSync(`${stack.dir}/.hoist`, {recursive: true, mode: 0o700}); // as hoist makes it: no note about tightening it
 	const journal = Journal.open(stack.journal, 'demo', new Redactor());
 	journal.beginRun('up');
 	const target: Target = {kind: 'aws', host: publicAddress, port: 22, user: 'alpine', privateKeyPath: `${stack.dir}/.hoist/id_ed25519`, identity: 'i-0abc', publicAddress};

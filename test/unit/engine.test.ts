@@ -7,6 +7,7 @@ import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {runPlan, undoPlan, type RunEnvironment} from '../../source/engine/runner.js';
 import {stackFiles} from '../../source/engine/stack-files.js';
+import {showWait} from '../../source/engine/step-scope.js';
 import type {AnyStep} from '../../source/engine/step.js';
 import {BugError} from '../../source/errors.js';
 import type {Services} from '../../source/services.js';
@@ -45,6 +46,19 @@ const step = (id: string, behaviour: Partial<AnyStep> = {}): AnyStep => ({
 });
 
 describe('runPlan', () => {
+	it('shows an adapter\'s wait on the progress line of the step that is running (check, run and undo alike)', async () => {
+		const waiting = async () => (await new Promise((resolve) => setImmediate(resolve)), showWait('AWS has not answered; asking again'));
+		await runPlan([step('a', {check: async () => (await waiting(), undefined), run: async () => (await waiting(), {})})], env, {command: 'up'});
+		await undoPlan([step('a', {undo: waiting})], env);
+		showWait('outside any step');
+		const shown = events.filter((event) => event.type === 'step-progress').map((event) => [event.stepId, event.message]);
+		expect(shown).toEqual([
+			['a', 'AWS has not answered; asking again'],
+			['a', 'AWS has not answered; asking again'],
+			['a', 'AWS has not answered; asking again'],
+		]);
+	});
+
 	it('hands each step the outputs of the steps it needs, and nothing else', async () => {
 		let seen: unknown;
 		const plan = [

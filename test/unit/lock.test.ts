@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, expect, it} from 'vitest';
@@ -49,4 +49,21 @@ it('takes over a half-written lock', () => {
 it('never guesses about a lock held on another machine', () => {
 	writeFileSync(lockPath, holder(999_999, 'laptop-of-someone-else'));
 	expect(() => acquireLock(lockPath, 'up')).toThrow(/on laptop-of-someone-else/);
+});
+
+it('goes with a process that exits at once (a second Ctrl-C calls process.exit)', () => {
+	const lockModule = new URL('../../dist/source/engine/lock.js', import.meta.url).href;
+	const script = `const {acquireLock} = await import(${JSON.stringify(lockModule)}); acquireLock(${JSON.stringify(lockPath)}, 'up'); process.exit(143);`;
+	const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8'});
+	expect(child.status, child.stderr).toBe(143);
+	expect(existsSync(lockPath)).toBe(false);
+});
+
+it('tightens a .hoist/ others can enter to 0700, with a note', () => {
+	chmodSync(join(stack.dir, '.hoist'), 0o755);
+	const lock = acquireLock(lockPath, 'up');
+	expect(lock.note).toMatch(/^Made .*\.hoist private \(mode 0755 → 0700\): it holds the private key and the journal\.$/);
+	expect(statSync(join(stack.dir, '.hoist')).mode & 0o777).toBe(0o700);
+	lock.release();
+	expect(acquireLock(lockPath, 'up').note).toBeUndefined();
 });

@@ -1,4 +1,5 @@
 import {render, type RenderOptions} from 'ink';
+import {CancelledError, cancellationOf} from '../../errors.js';
 import {printableEvent} from '../printable-event.js';
 import {reduceRun} from '../run-state.js';
 import type {Renderer, RendererOptions} from '../renderer.js';
@@ -11,19 +12,24 @@ export type InkTestOptions = Pick<RenderOptions, 'debug'>;
 export function createInkRenderer(options: RendererOptions, inkOptions: InkTestOptions = {}): Renderer {
 	const store = new RunStore();
 	const interactive = options.stdin.isTTY === true;
-	let resolveRetry: ((answer: RetryAnswer) => void) | undefined;
+	let pending: {resolve: (answer: RetryAnswer) => void; reject: (stop: CancelledError) => void} | undefined;
 
-	const answerRetry = (answer: RetryAnswer): void => {
-		const resolve = resolveRetry;
-		if (resolve === undefined) return;
-		resolveRetry = undefined;
+	const settleRetry = (answer: RetryAnswer | CancelledError): void => {
+		const waiting = pending;
+		if (waiting === undefined) return;
+		pending = undefined;
 		store.update((state) => ({...state, awaitingRetry: false}));
-		resolve(answer);
+		if (answer instanceof CancelledError) waiting.reject(answer);
+		else waiting.resolve(answer);
 	};
+	const answerRetry = (answer: RetryAnswer): void => settleRetry(answer);
+	// A signal (or a closed terminal) while the banner waits for r/q ends the wait as the stop it is: exit 143, 129….
+	const {signal} = options;
+	signal?.addEventListener('abort', () => settleRetry(cancellationOf(signal)), {once: true});
 	const cancel = (): void => {
-		// Ctrl-C while the banner waits for r/q means "get me out", not "keep waiting".
-		answerRetry('quit');
+		// Ctrl-C while the banner waits for r/q means "get me out", not "keep waiting": the stop settles the wait.
 		options.onCancel();
+		answerRetry('quit');
 	};
 
 	const instance = render(<RunApp store={store} onRetryAnswer={answerRetry} onCancel={cancel} />, {
@@ -52,8 +58,9 @@ export function createInkRenderer(options: RendererOptions, inkOptions: InkTestO
 		},
 		askRetry() {
 			if (!interactive || gone) return Promise.resolve('quit');
-			return new Promise<RetryAnswer>((resolve) => {
-				resolveRetry = resolve;
+			if (signal?.aborted) return Promise.reject(cancellationOf(signal));
+			return new Promise<RetryAnswer>((resolve, reject) => {
+				pending = {resolve, reject};
 				store.update((state) => ({...state, awaitingRetry: true}));
 			});
 		},

@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path';
 import type {CliResult} from '../../helpers/run-cli.js';
 
 /** The classes of bad input issue 8 names; every class has cases, and more may be added to any of them. */
-export type InputClass = 'config' | 'cli' | 'journal' | 'lock' | 'environment' | 'file system' | 'signals' | 'compose';
+export type InputClass = 'config' | 'cli' | 'journal' | 'lock' | 'environment' | 'file system' | 'signals' | 'compose' | 'output';
 
 export interface BadInput {
 	name: string;
@@ -67,4 +67,24 @@ export const stateFile = '.hoist/state.json';
 /** A named pipe (node has no mkfifo; coreutils has, wherever these tests run). */
 export function mkfifo(path: string): void {
 	execFileSync('mkfifo', [path]);
+}
+
+/**
+ * A journal of a stack on a server at a closed loopback port, as `hoist logs` and `hoist exec` read it: they read
+ * the key and the pinned host key, then fail to connect. `steps` replaces or adds step outputs.
+ */
+export function deployedJournal(dir: string, steps: Record<string, object> = {}): string {
+	const at = '2026-01-01T00:00:00.000Z';
+	const done = (outputs: object) => ({status: 'done', outputs, startedAt: at, finishedAt: at, durationMs: 1, reused: false});
+	const outputs: Record<string, object> = {
+		target: {kind: 'server', host: '127.0.0.1', port: 9, user: 'alpine', privateKeyPath: join(dir, '.hoist', 'id_ed25519'), identity: 'server', publicAddress: '127.0.0.1'},
+		'ssh-ready': {host: '127.0.0.1', user: 'alpine', hostKeyFingerprint: 'SHA256:x', os: 'Alpine Linux', osId: 'alpine', osVersion: '3.20', escalation: 'doas'},
+		bootstrap: {os: 'alpine', version: '3.20', manager: 'openrc', compose: 'v2', installed: [], composeCommand: ['docker', 'compose'], hash: 'h'},
+		compose: {file: 'docker-compose.yml', services: {web: {image: 'busybox', oneShot: false, healthcheck: false, healthGate: false}}, webNetworks: ['default'], namedVolumes: []},
+		upload: {dir: '/srv/hoist/demo', files: {}, boot: 'openrc'},
+		...steps,
+	};
+	const journal = JSON.parse(journalBefore()) as {steps: Record<string, object>};
+	journal.steps = Object.fromEntries(Object.entries(outputs).map(([id, stepOutputs]) => [id, done(stepOutputs)]));
+	return `${JSON.stringify(journal, null, 2)}\n`;
 }

@@ -1,7 +1,8 @@
-import {readFileSync} from 'node:fs';
+import {chmodSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect} from 'vitest';
-import {put, stateFile, withConfig, type BadInput} from './case.js';
+import {generateEd25519} from '../../../source/remote/openssh-key.js';
+import {deployedJournal, mkfifo, put, stateFile, withConfig, type BadInput} from './case.js';
 
 const variable = (name: string, env: NodeJS.ProcessEnv, names: RegExp, args = ['up']): BadInput => ({name, args, exit: 2, names, env: () => env});
 /** A registry token that is also an ordinary word: hoist warns, works, and its output and journal stay intact. */
@@ -44,4 +45,38 @@ export const environmentCases: BadInput[] = [
 	weakToken('alpha'),
 	weakToken('up'),
 	weakToken('step'),
+	{
+		...variable('AWS_CONFIG_FILE is a FIFO (no hang)', {}, /The AWS config file .*aws-config is a named pipe \(FIFO\), not a regular file[\s\S]*Point AWS_CONFIG_FILE at a regular file/),
+		env: (dir) => ({AWS_CONFIG_FILE: join(dir, 'aws-config')}),
+		setup: (dir) => mkfifo(join(dir, 'aws-config')),
+	},
+	{
+		...variable('the AWS credentials file is a FIFO (no hang)', {}, /The AWS credentials file .*credentials is a named pipe \(FIFO\)[\s\S]*AWS_SHARED_CREDENTIALS_FILE/),
+		env: (dir) => ({AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials')}),
+		setup: (dir) => mkfifo(join(dir, 'credentials')),
+	},
+	{
+		name: 'status of a stack on AWS with AWS_CONFIG_FILE a FIFO says so (no hang)',
+		args: ['status'],
+		exit: 1,
+		names: /instance unknown \(The AWS config file .*aws-config is a named pipe \(FIFO\)/,
+		env: (dir) => ({AWS_CONFIG_FILE: join(dir, 'aws-config')}),
+		setup: (dir) => {
+			put(dir, stateFile, deployedJournal(dir, {target: {kind: 'aws', host: '127.0.0.1', port: 9, user: 'alpine', privateKeyPath: join(dir, '.hoist', 'id_ed25519'), identity: 'i-0abc', publicAddress: '127.0.0.1'}}));
+			mkfifo(join(dir, 'aws-config'));
+		},
+	},
+	{
+		name: 'HOIST_SSH_TRACE on a full disk warns once and the command goes on',
+		args: ['logs'],
+		exit: 1,
+		names: /Warning: HOIST_SSH_TRACE: cannot write to \/dev\/full \(the disk is full\); the run goes on without a trace\.\nError: the port is closed/,
+		env: () => ({HOIST_SSH_TRACE: '/dev/full'}),
+		setup: (dir) => {
+			put(dir, stateFile, deployedJournal(dir));
+			put(dir, '.hoist/id_ed25519', generateEd25519('hoist@demo').privateKey);
+			chmodSync(join(dir, '.hoist', 'id_ed25519'), 0o600);
+		},
+		after: (_dir, result) => expect(result.stderr.match(/HOIST_SSH_TRACE/g)).toHaveLength(1),
+	},
 ];

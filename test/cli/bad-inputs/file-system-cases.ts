@@ -1,8 +1,10 @@
 import {spawn} from 'node:child_process';
-import {chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {expect} from 'vitest';
+import {generateEd25519} from '../../../source/remote/openssh-key.js';
 import {cleanEnv, fixtureCliPath, type CliResult} from '../../helpers/run-cli.js';
-import {mkfifo, put, withConfig, type BadInput} from './case.js';
+import {deployedJournal, mkfifo, put, stateFile, withConfig, type BadInput} from './case.js';
 
 /** Runs hoist from a folder that is deleted just before it starts, as a shell left in a removed folder would. */
 function fromDeletedFolder(dir: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
@@ -15,6 +17,20 @@ function fromDeletedFolder(dir: string, env: NodeJS.ProcessEnv): Promise<CliResu
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	return new Promise((resolve) => child.on('close', (code, signal) => resolve({code, signal, stdout, stderr, events: []})));
 }
+
+const key = generateEd25519('hoist@demo').privateKey;
+/** A deployed stack whose key and known_hosts are as `arrange` leaves them; `hoist logs` reads both before it connects. */
+const deployedWith = (name: string, arrange: (hoist: string) => void, names: RegExp, args = ['logs']): BadInput => ({
+	name,
+	args,
+	exit: 2,
+	names,
+	setup: (dir) => {
+		put(dir, stateFile, deployedJournal(dir));
+		writeFileSync(join(dir, '.hoist', 'id_ed25519'), key, {mode: 0o600});
+		arrange(join(dir, '.hoist'));
+	},
+});
 
 /** What the file system can do to hoist: every error a sentence with the path and what to do, never an errno. */
 export const fileSystemCases: BadInput[] = [
@@ -48,5 +64,18 @@ export const fileSystemCases: BadInput[] = [
 	{name: 'the journal not readable by the user', args: ['status'], exit: 2, asNobody: true, names: /Cannot open .*\/\.hoist\/state\.json: permission denied/, setup: (dir) => chmodSync(join(dir, '.hoist', 'state.json'), 0o000)},
 	{name: 'a compose file that is a link to nowhere', args: ['up'], exit: 2, names: /compose\.file: the compose file .*docker-compose\.yml \(the default\) does not exist/, setup: (dir) => (rmSync(join(dir, 'docker-compose.yml')), symlinkSync('nowhere.yml', join(dir, 'docker-compose.yml')))},
 	{name: 'the public key not readable by the user', args: ['up'], exit: 2, asNobody: true, names: /ssh\.publicKey: the public key .*id\.pub cannot be read: permission denied/, config: withConfig({append: 'ssh:\n  publicKey: id.pub\n'}), setup: (dir) => (put(dir, 'id.pub', 'ssh-ed25519 AAAA\n'), chmodSync(join(dir, 'id.pub'), 0o000))},
+	deployedWith('the private key is a FIFO (no hang)', (hoist) => (rmSync(join(hoist, 'id_ed25519')), mkfifo(join(hoist, 'id_ed25519'))), /The private key .*\.hoist\/id_ed25519 is a named pipe \(FIFO\), not a regular file/),
+	deployedWith('known_hosts is a FIFO (no hang)', (hoist) => mkfifo(join(hoist, 'known_hosts')), /The known hosts file .*\.hoist\/known_hosts is a named pipe \(FIFO\), not a regular file/),
+	deployedWith('the private key is a folder', (hoist) => (rmSync(join(hoist, 'id_ed25519')), mkdirSync(join(hoist, 'id_ed25519'))), /The private key .*\.hoist\/id_ed25519 is a folder, not a regular file/),
+	deployedWith('known_hosts is a folder', (hoist) => mkdirSync(join(hoist, 'known_hosts')), /The known hosts file .*\.hoist\/known_hosts is a folder, not a regular file/),
+	deployedWith('the private key can be read by others', (hoist) => chmodSync(join(hoist, 'id_ed25519'), 0o644), /The private key .*\.hoist\/id_ed25519 can be read by others \(mode 0644\)[\s\S]*chmod 600/),
+	{
+		name: 'a .hoist/ others can enter is made private, with a note',
+		args: ['up'],
+		exit: 0,
+		refused: false,
+		names: /Made .*\.hoist private \(mode 0755 → 0700\)/,
+		setup: (dir) => chmodSync(join(dir, '.hoist'), 0o755),
+		after: (dir) => expect(statSync(join(dir, '.hoist')).mode & 0o777).toBe(0o700),
+	},
 ];
-

@@ -2,10 +2,17 @@ import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {hostname} from 'node:os';
 import {join} from 'node:path';
 import {expect} from 'vitest';
-import {journalBefore, mkfifo, put, stateFile, type BadInput} from './case.js';
+import {deployedJournal, journalBefore, mkfifo, put, stateFile, type BadInput} from './case.js';
 
 const lockFile = '.hoist/lock';
 const damaged = (name: string, content: string, args: string[], names: RegExp): BadInput => ({name, args, exit: 2, names, setup: (dir) => put(dir, stateFile, content)});
+const wrongOutputs = (command: string[], steps: Record<string, object>, names: RegExp): BadInput => ({
+	name: `hoist ${command[0]} on a journal with ${Object.keys(steps).join(', ')} outputs of the wrong shape`,
+	args: command,
+	exit: 2,
+	names,
+	setup: (dir) => put(dir, stateFile, deployedJournal(dir, steps)),
+});
 const journalIsAFolder = (dir: string) => (rmSync(join(dir, stateFile)), mkdirSync(join(dir, stateFile)));
 const holder = (fields: object) => `${JSON.stringify({host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', command: 'up', ...fields})}\n`;
 const lockedBy = (name: string, content: string, exit: number, names: RegExp, args = ['up']): BadInput => ({
@@ -40,6 +47,19 @@ export const journalCases: BadInput[] = [
 	{name: 'a journal that is a FIFO does not hang', args: ['up'], exit: 2, names: /\.hoist\/state\.json is a named pipe \(FIFO\)/, setup: (dir) => (rmSync(join(dir, stateFile)), mkfifo(join(dir, stateFile)))},
 	{name: 'a journal that links to a folder', args: ['up'], exit: 2, names: /\.hoist\/state\.json is a folder/, setup: (dir) => (rmSync(join(dir, stateFile)), mkdirSync(join(dir, '.hoist', 'elsewhere')), symlinkSync('elsewhere', join(dir, stateFile)))},
 	{name: 'a journal of 17 MiB', args: ['up'], exit: 2, names: /The journal .*state\.json is 17\.0 MiB; hoist reads at most 16\.0 MiB/, setup: (dir) => put(dir, stateFile, Buffer.alloc(17 << 20, 32))},
+	wrongOutputs(['logs'], {target: {}}, /\.hoist\/state\.json is damaged: steps\.target\.outputs\.kind is not what the step records[\s\S]*hoist up/),
+	wrongOutputs(['exec', 'web', '--', 'ls'], {target: {}}, /\.hoist\/state\.json is damaged: steps\.target\.outputs/),
+	wrongOutputs(['logs'], {compose: {file: 'docker-compose.yml', services: [], namedVolumes: []}}, /state\.json is damaged: steps\.compose\.outputs\.services/),
+	wrongOutputs(['status'], {target: {kind: 'server', host: 7}}, /state\.json is damaged: steps\.target\.outputs\.host/),
+	{
+		name: 'a journal saved with a byte order mark is read',
+		args: ['up'],
+		exit: 0,
+		refused: false,
+		names: /All steps done/,
+		setup: (dir) => put(dir, stateFile, `\uFEFF${journalBefore()}`),
+		after: (dir) => expect(JSON.parse(readFileSync(join(dir, stateFile), 'utf8'))).toMatchObject({steps: {alpha: {status: 'done'}}}),
+	},
 	{
 		name: '--restart on a damaged journal that records nothing keeps a numbered copy',
 		args: ['up', '--restart'],
