@@ -29,19 +29,22 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 		cancellation,
 		...(options.plan ? {plan: options.plan} : {}),
 	};
-	const json = argv.includes('--json');
+	// Only hoist's own options: after `--` the words belong to the remote command (`hoist exec web -- cli --json`).
+	const terminator = argv.indexOf('--');
+	const json = (terminator < 0 ? argv : argv.slice(0, terminator)).includes('--json');
 	try {
 		// The fastest path of all: nothing else is loaded for the version.
 		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);
 		const table = options.commands ?? (await import('./commands/index.js')).commandTable;
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
-		if (version && command === undefined) return printVersion(io, args.json);
+		// Anywhere before `--`, help and version answer and exit: `hoist destroy --yes --version` must never destroy.
 		if (help) {
 			const {helpText, helpJson} = await import('./cli/help.js');
 			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
 			return 0;
 		}
+		if (version) return printVersion(io, args.json);
 		process.env['NODE_ENV'] ??= 'production';
 		// The SDK's notice about future Node versions would land in the middle of the screen; hoist's engines say what it needs.
 		process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

@@ -4,6 +4,15 @@ import {expect} from 'vitest';
 import type {BadInput} from './case.js';
 
 const usage = (name: string, args: string[], names: RegExp): BadInput => ({name, args, exit: 2, names});
+/** `--version` or `--help` after a command: printed, and the command does not run (no effect, the journal as it was). */
+const printsOnly = (name: string, args: string[], names: RegExp): BadInput => ({
+	name,
+	args,
+	exit: 0,
+	names,
+	refused: true,
+	after: (dir) => expect(existsSync(join(dir, 'effects.log'))).toBe(false),
+});
 const json = (result: {stdout: string}) => result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** The command line: every mistake named, nothing echoed raw, JSON when JSON was asked for. */
@@ -29,6 +38,14 @@ export const cliCases: BadInput[] = [
 	usage('a command option before the command, with an unknown step', ['--from', 'zzz', 'up'], /There is no step "zzz"/),
 	usage('destroy without a terminal and without --yes', ['destroy'], /`hoist destroy` asks for confirmation, and there is no terminal[\s\S]*hoist destroy --yes/),
 	usage('--json destroy without a terminal', ['--json', 'destroy'], /"code":"CONFIRMATION_NEEDED"/),
+	printsOnly('destroy --yes --version prints the version and destroys nothing', ['destroy', '--yes', '--version'], /^\d+\.\d+\.\d+\n$/),
+	printsOnly('up --version prints the version and deploys nothing', ['up', '--version'], /^\d+\.\d+\.\d+\n$/),
+	printsOnly('up -v --json prints the version as JSON', ['up', '-v', '--json'], /"type":"version"/),
+	printsOnly('destroy --yes --help prints destroy\'s help and destroys nothing', ['destroy', '--yes', '--help'], /^Usage: hoist destroy /),
+	{
+		...usage('--json after `--` is not hoist\'s: its own error stays on the screen', ['exec', 'web', '--bogus', '--', 'cli', '--json'], /^Error: Unknown option '--bogus'/),
+		after: (_dir, result) => expect(result.stdout).toBe(''),
+	},
 	{
 		name: '--version --json is JSON',
 		args: ['--version', '--json'],
