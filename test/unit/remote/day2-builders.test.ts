@@ -121,7 +121,7 @@ describe('hoist ssh: the system ssh', () => {
 
 	it('hoist\'s key only, the pinned key only (strict, never updated), looked up by the plain host name', () => {
 		expect(opensshArgs(target, '/s/.hoist/known_hosts', [], {terminal: true})).toEqual([
-			'-i', '/k/id', '-o', 'IdentitiesOnly=yes', '-o', 'UserKnownHostsFile=/s/.hoist/known_hosts', '-o', 'GlobalKnownHostsFile=/dev/null',
+			'-o', 'IdentityFile="/k/id"', '-o', 'IdentitiesOnly=yes', '-o', 'UserKnownHostsFile="/s/.hoist/known_hosts"', '-o', 'GlobalKnownHostsFile=/dev/null',
 			'-o', 'StrictHostKeyChecking=yes', '-o', 'UpdateHostKeys=no', '-o', 'HostKeyAlias=vm.local', '-o', 'ConnectTimeout=10',
 			'-p', '2222', '-l', 'deploy', '--', 'vm.local',
 		]);
