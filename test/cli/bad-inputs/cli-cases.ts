@@ -22,6 +22,11 @@ export const cliCases: BadInput[] = [
 	usage('an unknown option', ['up', '--frm', 'ami'], /Unknown option '--frm'/),
 	usage('an unknown short option', ['up', '-x'], /Unknown option '-x'/),
 	usage('--from without a value', ['up', '--from'], /--from <value>' argument missing/),
+	{
+		...usage('--tail -5: one line that says how to give a value with a dash', ['logs', '--tail', '-5'], /^Error: --tail needs a value, and the word after it starts with a dash: to give that value, write --tail=-VALUE\.$/m),
+		after: (_dir, result) => expect(result.stderr).not.toContain('\\x0a'),
+	},
+	usage('--tail=-5 is not a number of lines', ['logs', '--tail=-5'], /--tail "-5" is not a number of lines/),
 	usage('an empty --config', ['up', '--config', ''], /--config needs a value/),
 	usage('an empty --from', ['up', '--from='], /--from needs a value/),
 	usage('an extra argument', ['status', 'extra'], /Unexpected argument "extra"/),
