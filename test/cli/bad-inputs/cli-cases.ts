@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect} from 'vitest';
 import type {BadInput} from './case.js';
@@ -27,7 +27,17 @@ export const cliCases: BadInput[] = [
 		after: (_dir, result) => expect(result.stderr).not.toContain('\\x0a'),
 	},
 	usage('--tail=-5 is not a number of lines', ['logs', '--tail=-5'], /--tail "-5" is not a number of lines/),
-	usage('an empty --config', ['up', '--config', ''], /--config needs a value/),
+	...['0x1', '1.0', '+1', '01', '1e0', '١'].map((typed) => usage(`rollback ${typed}: a release number is a plain positive integer`, ['rollback', typed], new RegExp(`"${typed.replace(/[.+]/g, '\\$&')}" is not a release number`))),
+	{
+		...usage('rollback on a stack that was never deployed: refused before .hoist/ exists', ['rollback'], /Nothing is deployed yet, so there is nothing to roll back/),
+		setup: (dir) => rmSync(join(dir, '.hoist'), {recursive: true}),
+		after: (dir) => expect(existsSync(join(dir, '.hoist'))).toBe(false),
+	},
+	{
+		...usage('deploy on a stack that was never deployed: refused, the journal and no lock left', ['deploy'], /Nothing is deployed yet, so there is nothing to deploy/),
+		after: (dir) => expect(readdirSync(join(dir, '.hoist'))).toEqual(['state.json']),
+	},
+		usage('an empty --config', ['up', '--config', ''], /--config needs a value/),
 	usage('an empty --from', ['up', '--from='], /--from needs a value/),
 	usage('an extra argument', ['status', 'extra'], /Unexpected argument "extra"/),
 	usage('an extra argument with an escape sequence', ['up', 'x\u001b]0;pwned\u0007'], /Unexpected argument "x\\x1b\]0;pwned\\x07"/),
