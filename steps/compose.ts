@@ -32,6 +32,8 @@ export const compose = defineStep({
 	title: 'Check the compose file',
 	needs: [],
 	check: async () => undefined,
+	// The whole check is local: run before the lock and the journal, a mistake leaves .hoist/ as it was.
+	localCheck: ({config, files, environment}) => void readProject(config, files, environment),
 	async run(ctx) {
 		const project = readProject(ctx.config, ctx.files, ctx.services.environment);
 		for (const warning of project.warnings) ctx.log(`note: ${warning}`);

@@ -55,6 +55,8 @@ export interface SessionOptions {
 	 * What it returns flows on exactly as HOIST_REGISTRY_TOKEN would: to the redactor and the steps, nowhere else.
 	 */
 	completeSecrets?: (config: Config, secrets: Secrets) => Promise<Secrets>;
+	/** Skip the steps' local checks: `hoist destroy` undoes the plan, and a broken compose file must not stop it. */
+	undoes?: boolean;
 }
 
 /**
@@ -68,6 +70,8 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	const files = stackFiles(dir);
 	if (config.aws) checkAwsEnvironment(io.env, config.aws);
 	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
+	// Before any question and before .hoist/ is touched: what this machine alone can tell (the compose file, its files).
+	if (options.undoes !== true) for (const step of plan) step.localCheck?.({config, files, environment: io.env});
 	const checked = (await options.before?.(config, plan, files)) ?? [];
 	// After the command's own questions: a token is not asked for a run the person has just declined.
 	const fromEnvironment = readSecrets(io.env);

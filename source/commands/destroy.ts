@@ -28,7 +28,7 @@ networks, /srv/hoist/<stack> and its boot service, never the machine; the named 
 			checkOptions(config, options);
 			return [];
 		};
-		return context.stack.withSession({command: 'destroy', before}, async ({plan, env, journal}) => {
+		return context.stack.withSession({command: 'destroy', before, undoes: true}, async ({plan, env, journal}) => {
 			const outcome = await undoPlan(plan, env, {...options, withoutJournal: !recordsAnyRun(journal.data)});
 			return outcome.error?.exitCode ?? 0;
 		});

@@ -11,6 +11,9 @@ export interface TemplateOutcome {
 	unset: string[];
 }
 
+/** How deep `${A:-${B:-…}}` may nest: real files use two or three levels; thousands would overflow the stack. */
+export const maxReferenceNesting = 32;
+
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*/;
 const bracedPattern = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-?+])?/;
 
@@ -23,7 +26,7 @@ const bracedPattern = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-?+])?/;
  */
 export function interpolate(text: string, lookup: Lookup, options: {lenient?: boolean} = {}): TemplateOutcome {
 	const outcome: TemplateOutcome = {value: '', errors: [], unset: []};
-	outcome.value = expand(text, 0, text.length, {lookup, lenient: options.lenient ?? false, outcome});
+	outcome.value = expand(text, 0, text.length, {lookup, lenient: options.lenient ?? false, outcome, depth: 0});
 	return outcome;
 }
 
@@ -35,6 +38,8 @@ interface Context {
 	lookup: Lookup;
 	lenient: boolean;
 	outcome: TemplateOutcome;
+	/** How many `${…}` enclose the text being expanded. */
+	depth: number;
 }
 
 function expand(text: string, from: number, to: number, context: Context): string {
@@ -50,6 +55,10 @@ function expand(text: string, from: number, to: number, context: Context): strin
 			out += '$';
 			index = dollar + 2;
 		} else if (dollar + 1 < to && next === '{') {
+			if (context.depth >= maxReferenceNesting) {
+				outcome.errors.push(`references nest more than ${maxReferenceNesting} levels deep (\${A:-\${B:-…}}); a few levels are enough`);
+				return out;
+			}
 			const close = closingBrace(text, dollar + 2, to);
 			if (close === -1) {
 				if (context.lenient) return out + text.slice(dollar, to);
@@ -102,7 +111,7 @@ function braced(text: string, from: number, to: number, context: Context): strin
 		outcome.errors.push(`"\${${inner}}" is not a valid reference: use \${NAME}, \${NAME:-default}, \${NAME:?message} or \${NAME:+alternative}`);
 		return '';
 	}
-	const argument = () => expand(text, from + match[0].length, to, context);
+	const argument = () => expand(text, from + match[0].length, to, {...context, depth: context.depth + 1});
 	const value = lookup(name);
 	const isSet = value !== undefined;
 	const isNonEmpty = isSet && value !== '';

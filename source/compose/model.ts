@@ -36,6 +36,12 @@ export interface LongVolume {
 	target?: string;
 }
 
+/** A service's long-syntax entry under secrets: or configs:, naming a top-level one. */
+export interface FileReference {
+	source?: string;
+	target?: string;
+}
+
 export interface LongEnvFile {
 	path: string;
 	required?: boolean;
@@ -55,6 +61,8 @@ export interface ServiceModel {
 	env_file?: string | Array<string | LongEnvFile>;
 	environment?: Record<string, string | number | boolean | null> | string[];
 	volumes?: Array<string | LongVolume>;
+	secrets?: Array<string | FileReference>;
+	configs?: Array<string | FileReference>;
 	develop?: unknown;
 	extends?: unknown;
 }

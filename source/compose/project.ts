@@ -1,8 +1,11 @@
-import {existsSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {UserError} from '../errors.js';
+import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
+import {readTextFile} from '../files/read-file.js';
 import {castTypes} from './cast.js';
 import {parseDotenv} from './dotenv.js';
+import {hoistSecrets, maskSecrets, secretsInImages, type KnownSecret} from './hoist-secrets.js';
 import {interpolateModel, type Lookup} from './interpolate.js';
 import {formatLocated, offsetFor, pathText, type Finding, type Located} from './locate.js';
 import type {ComposeModel, Condition} from './model.js';
@@ -19,6 +22,8 @@ import {findV2Features} from './v2-only.js';
 export interface ComposeCheckOptions {
 	/** Absolute path of the compose file. */
 	file: string;
+	/** hoist's own folder (.hoist/ beside hoist.yml): nothing in it goes to the server, whatever link leads there. */
+	stateDir?: string;
 	/** The process environment used for interpolation. */
 	env: Record<string, string | undefined>;
 	/** compose.service / compose.port from hoist.yml. */
@@ -94,8 +99,9 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 	const file = resolve(options.file);
 	const dir = dirname(file);
 	const name = basename(file);
+	const secrets = hoistSecrets(options.env);
 	const yaml = readYaml(readText(file, name), name);
-	if (!yaml.ok) fail(name, yaml.problems);
+	if (!yaml.ok) fail(name, yaml.problems, secrets);
 	const locate = (finding: Finding): Located => {
 		const where = pathText(finding.path);
 		return {file: name, ...yaml.at(offsetFor(yaml.doc, finding)), message: where ? `${where}: ${finding.message}` : finding.message};
@@ -117,7 +123,7 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 		locate({path, message: `${variable} is set neither in the environment nor in .env, so it becomes an empty string`}),
 	);
 	const schemaFindings = checkSchema(data);
-	if (schemaFindings.length > 0) fail(name, [...problems, ...schemaFindings.map(locate)]);
+	if (schemaFindings.length > 0) fail(name, [...problems, ...schemaFindings.map(locate)], secrets);
 
 	const model = data as ComposeModel;
 	const services = summarize(model);
@@ -126,11 +132,12 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 		serviceSetting: options.settings?.service ?? 'compose.service in hoist.yml',
 		portSetting: options.settings?.port ?? 'compose.port in hoist.yml',
 	});
-	const travel = collectTravel(model, file);
+	const travel = collectTravel(model, file, options.stateDir === undefined ? {} : {stateDir: options.stateDir});
+	const leaks = secretsInImages(yaml.data, model, secrets);
 	// A value whose interpolation failed is already reported; what the rules say about its stand-in ("") is noise.
-	const failed = new Set(interpolation.problems.map((problem) => pathText(problem.path)));
+	const failed = new Set([...interpolation.problems, ...leaks].map((problem) => pathText(problem.path)));
 	const fresh = (finding: Finding) => !failed.has(pathText(finding.path));
-	problems.push(...[...rules.problems, ...checkReferences(model), ...travel.problems].filter(fresh).map(locate));
+	problems.push(...travel.dotenvProblems, ...leaks.map(locate), ...[...rules.problems, ...checkReferences(model), ...travel.problems].filter(fresh).map(locate));
 	warnings.push(...[...rules.warnings, ...travel.warnings].map(locate));
 	for (const {name: variable, path} of passThroughVariables(model)) {
 		if (lookup(variable) !== undefined) continue;
@@ -149,7 +156,7 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 			);
 		}
 	}
-	if (problems.length > 0) fail(name, problems);
+	if (problems.length > 0) fail(name, problems, secrets);
 
 	return {
 		file,
@@ -159,7 +166,7 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 		webNetworks: services[options.web.service]?.networks ?? [],
 		files: travel.files,
 		fromEnvironment,
-		warnings: sortLocated(warnings, name).map(formatLocated),
+		warnings: sortLocated(warnings, name).map((warning) => maskSecrets(formatLocated(warning), secrets)),
 		v2Only: v2Only.map(({feature, where}) => ({feature, where})),
 	};
 }
@@ -178,11 +185,18 @@ export function longRunningServices(project: ComposeProject): string[] {
 		.map((service) => service.name);
 }
 
+/** hoist reads at most this much of the compose file and of .env: a compose file is kilobytes. */
+const maxComposeBytes = 8 << 20;
+
 function readText(file: string, name: string): string {
 	try {
-		return readFileSync(file, 'utf8');
+		return readTextFile(file, {what: 'The compose file', maxBytes: maxComposeBytes, nextSteps: ['Point compose.file in hoist.yml at your compose file.']});
 	} catch (error) {
-		throw new UserError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+		if (!isFileSystemError(error)) throw error;
+		if (error.code !== 'ENOENT') {
+			throw new UserError(`${name}: cannot read ${file}: ${fileSystemReason(error)}`, {code: 'COMPOSE_UNREADABLE', nextSteps: [`Check who owns ${file} and its permissions (\`ls -l ${file}\`), then run the command again.`]});
+		}
+		throw new UserError(`${name}: there is no file ${file}`, {
 			code: 'COMPOSE_MISSING',
 			hint: 'compose.file in hoist.yml names the compose file, relative to hoist.yml (default docker-compose.yml).',
 			nextSteps: ['Create the compose file, or point compose.file in hoist.yml at it.'],
@@ -196,9 +210,10 @@ function readDotenv(dir: string, environment: Lookup): {values: Map<string, stri
 	if (!existsSync(path) || !statSync(path).isFile()) return {values: new Map(), problems: []};
 	let text: string;
 	try {
-		text = readFileSync(path, 'utf8');
+		text = readTextFile(path, {what: 'The project .env', maxBytes: maxComposeBytes});
 	} catch (error) {
-		return {values: new Map(), problems: [{file: '.env', line: 1, col: 1, message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`}]};
+		const reason = isFileSystemError(error) ? fileSystemReason(error) : error instanceof Error ? error.message : String(error);
+		return {values: new Map(), problems: [{file: '.env', line: 1, col: 1, message: `cannot read ${path}: ${reason}`}]};
 	}
 	const dotenv = parseDotenv(text, environment);
 	return {values: dotenv.values, problems: dotenv.problems.map((problem) => ({file: '.env', ...problem}))};
@@ -209,8 +224,10 @@ function sortLocated(located: Located[], composeName: string): Located[] {
 	return [...located].sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.col - b.col);
 }
 
-function fail(composeName: string, problems: Located[]): never {
-	const unique = [...new Map(problems.map((problem) => [formatLocated(problem), problem])).values()];
+/** Refuses the file with its problems, the values of hoist's secrets masked (this error is shown before any redactor). */
+function fail(composeName: string, problems: Located[], secrets: readonly KnownSecret[]): never {
+	const masked = problems.map((problem) => ({...problem, message: maskSecrets(problem.message, secrets)}));
+	const unique = [...new Map(masked.map((problem) => [formatLocated(problem), problem])).values()];
 	const [first, ...rest] = sortLocated(unique, composeName);
 	throw new UserError(formatLocated(first!), {
 		code: 'COMPOSE_INVALID',

@@ -1,5 +1,5 @@
-import {isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type YAMLError} from 'yaml';
-import {positionOf, type Located} from './locate.js';
+import {isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type YAMLError} from 'yaml';
+import {offsetFor, positionOf, type Located, type ModelPath} from './locate.js';
 
 /**
  * Alias expansions allowed while building the model. yaml's default (100) counts every use of an anchor, so a
@@ -7,6 +7,14 @@ import {positionOf, type Located} from './locate.js';
  * file and still stops a "billion laughs" file, whose expansions multiply.
  */
 export const maxAliasCount = 1000;
+
+/**
+ * How deep mappings and lists may nest. A compose file needs a handful of levels (services.web.deploy.resources.limits
+ * is five); every reader after the parser walks the model by recursion, and a thousand levels overflow the stack.
+ */
+export const maxNesting = 64;
+
+const nestingText = `mappings and lists nest more than ${maxNesting} levels deep here; a compose file needs a handful: flatten this part`;
 
 export type YamlRead =
 	| {ok: true; doc: Document; data: Record<string, unknown>; at: (offset: number | undefined) => {line: number; col: number}}
@@ -16,15 +24,23 @@ export type YamlRead =
 export function readYaml(text: string, file: string): YamlRead {
 	const lineCounter = new LineCounter();
 	// merge: Compose files use `<<: *anchor` (YAML 1.1 merge keys), which yaml's default 1.2 schema leaves off.
-	const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, merge: true});
+	// uniqueKeys: yaml compares each key with every earlier one of its mapping (thousands of services make that slow);
+	// duplicateKeys below does the same check with a set per mapping.
+	const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false, merge: true});
 	const at = positionOf(lineCounter, text);
 	const locate = (offset: number | undefined, message: string): Located => ({file, ...at(offset), message});
 
+	// Past the parser's own stack, yaml reports the same exhaustion at several places: one says it.
+	const exhausted = doc.errors.find((error) => error.code === 'RESOURCE_EXHAUSTION');
+	if (exhausted) return {ok: false, problems: [locate(exhausted.pos[0], nestingText)]};
 	if (doc.errors.length > 0) return {ok: false, problems: doc.errors.slice(0, 5).map((error) => locate(error.pos[0], yamlErrorText(doc, error, at)))};
 	if (doc.contents === null) return {ok: false, problems: [locate(undefined, 'the file is empty; it needs a services: section')]};
 	if (!isMap(doc.contents)) {
 		return {ok: false, problems: [locate(doc.contents.range?.[0], 'expected a mapping with a services: section at the top level')]};
 	}
+
+	const duplicates = duplicateKeys(doc);
+	if (duplicates.length > 0) return {ok: false, problems: duplicates.slice(0, 5).map((offset) => locate(offset, duplicateKeyText(doc, offset, at)))};
 
 	let data: unknown;
 	try {
@@ -32,6 +48,9 @@ export function readYaml(text: string, file: string): YamlRead {
 	} catch (error) {
 		return {ok: false, problems: [aliasProblem(doc, error, locate)]};
 	}
+	// Aliases can nest deeper than the text does, so the depth is measured on the model they build.
+	const deep = tooDeep(data);
+	if (deep) return {ok: false, problems: [locate(offsetFor(doc, {path: deep, message: ''}), nestingText)]};
 	return {ok: true, doc, data: data as Record<string, unknown>, at};
 }
 
@@ -43,12 +62,49 @@ function yamlErrorText(doc: Document, error: YAMLError, at: (offset: number) => 
 			return 'a second YAML document starts here (after ---); Compose reads one document per file: merge them into one, or remove the ---';
 		case 'TAB_AS_INDENT':
 			return 'a tab is used for indentation; YAML indents with spaces only';
+		case 'RESOURCE_EXHAUSTION':
+			return nestingText;
 		default: {
 			// Errors we have no words for still get a place; the first line is the library's description, without its own position.
 			const firstLine = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
 			return `invalid YAML: ${firstLine}`;
 		}
 	}
+}
+
+/**
+ * The offsets of keys set a second time in their mapping, as yaml's uniqueKeys would report them (scalar keys with
+ * the same value), found with a set per mapping. Aliases are not followed: their anchor is checked where it is.
+ */
+function duplicateKeys(doc: Document): number[] {
+	const found: number[] = [];
+	const pending: unknown[] = [doc.contents];
+	while (pending.length > 0) {
+		const node = pending.pop();
+		if (isSeq(node)) pending.push(...node.items);
+		if (!isMap(node)) continue;
+		const seen = new Set<unknown>();
+		for (const pair of node.items) {
+			pending.push(pair.key, pair.value);
+			if (!isScalar(pair.key)) continue;
+			if (seen.has(pair.key.value) && pair.key.range) found.push(pair.key.range[0]);
+			seen.add(pair.key.value);
+		}
+	}
+	return found.sort((a, b) => a - b);
+}
+
+/** The path to the first value nested deeper than maxNesting, walked without recursion; undefined when none is. */
+function tooDeep(data: unknown): ModelPath | undefined {
+	const pending: Array<{value: unknown; path: Array<string | number>}> = [{value: data, path: []}];
+	while (pending.length > 0) {
+		const {value, path} = pending.pop()!;
+		if (value === null || typeof value !== 'object') continue;
+		if (path.length > maxNesting) return path;
+		const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+		for (const [key, item] of entries) pending.push({value: item, path: [...path, key]});
+	}
+	return undefined;
 }
 
 export function duplicateKeyText(doc: Document, offset: number, at: (offset: number) => {line: number; col: number}): string {

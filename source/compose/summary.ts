@@ -1,4 +1,4 @@
-import {dependencies, type ComposeModel, type ServiceModel} from './model.js';
+import {dependencies, type ComposeModel, type Condition, type ServiceModel} from './model.js';
 import {exposeRange, portMapping, portsOf} from './ports.js';
 import type {ServiceSummary} from './project.js';
 
@@ -6,8 +6,17 @@ import type {ServiceSummary} from './project.js';
 export function summarize(model: ComposeModel): Record<string, ServiceSummary> {
 	const services = model.services ?? {};
 	const dependsOn = Object.fromEntries(Object.entries(services).map(([name, service]) => [name, dependencies(service)]));
-	const awaited = (name: string, condition: string) =>
-		Object.entries(dependsOn).some(([other, deps]) => other !== name && deps[name] === condition);
+	// Who waits for whom, gathered in one pass: asking every service about every other grows with the square of their number.
+	const awaitedWith = new Map<string, Set<Condition>>();
+	for (const [other, deps] of Object.entries(dependsOn)) {
+		for (const [name, condition] of Object.entries(deps)) {
+			if (name === other) continue;
+			const conditions = awaitedWith.get(name) ?? new Set<Condition>();
+			conditions.add(condition);
+			awaitedWith.set(name, conditions);
+		}
+	}
+	const awaited = (name: string, condition: Condition) => awaitedWith.get(name)?.has(condition) ?? false;
 	return Object.fromEntries(
 		Object.entries(services).map(([name, service]): [string, ServiceSummary] => {
 			const summary: ServiceSummary = {

@@ -1,86 +1,119 @@
-import {existsSync, readdirSync, statSync, type Stats} from 'node:fs';
+import {accessSync, constants, readdirSync, realpathSync, statSync, type Stats} from 'node:fs';
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path';
-import type {Finding, ModelPath} from './locate.js';
+import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
+import {kindOf} from '../files/read-file.js';
+import type {Finding, Located, ModelPath} from './locate.js';
 import type {ComposeModel, FileSource, LongEnvFile} from './model.js';
 import {parseMount} from './mounts.js';
 import type {TravelFile} from './project.js';
+import {projectPlaces, type Inside, type ProjectPlaces} from './places.js';
 
 /** A bind-mounted folder travels only up to this size; bigger ones belong in the image or a named volume. */
 export const folderLimits = {files: 200, bytes: 10 * 1024 * 1024};
 
-/**
- * Folders never copied out of a bind-mounted folder: `.hoist` holds hoist's journal and the SSH private key.
- */
-const neverCopied = new Set(['.hoist']);
-
 export interface TravelOutcome {
 	files: TravelFile[];
 	problems: Finding[];
+	/** Problems of the project `.env`, which the compose file does not name: placed in `.env` itself. */
+	dotenvProblems: Located[];
 	warnings: Finding[];
+}
+
+export interface TravelOptions {
+	/** hoist's own folder (`.hoist/` beside hoist.yml): nothing in it travels, whatever path or link leads there. */
+	stateDir?: string;
 }
 
 /**
  * The files that must be on the server beside the compose file, at the same relative paths: the compose file
  * itself, the project `.env`, env_files, and bind-mounted files, configs and secrets inside its directory.
  * Env files (which hold secrets) get 0600; other files keep their own permissions without group and world write
- * (a script stays executable, a key stays private).
+ * (a script stays executable, a key stays private). Every path is followed through its links first: what travels
+ * is what the link points at, so a link that leaves the directory, or leads into `.hoist/`, is refused.
  */
-export function collectTravel(model: ComposeModel, composeFile: string): TravelOutcome {
+export function collectTravel(model: ComposeModel, composeFile: string, options: TravelOptions = {}): TravelOutcome {
 	const dir = dirname(composeFile);
-	const outcome: TravelOutcome = {files: [], problems: [], warnings: []};
+	const places = projectPlaces(dir, options.stateDir);
+	const outcome: TravelOutcome = {files: [], problems: [], dotenvProblems: [], warnings: []};
+	// By the path on the server: two links to one file are two files there.
 	const files = new Map<string, TravelFile>();
-	const add = (local: string, mode: number, secret: boolean) => {
-		const known = files.get(local);
+	const add = (path: string, place: Inside, mode: number, secret: boolean) => {
+		const remote = relative(dir, path).split(sep).join('/');
+		const known = files.get(remote);
 		// The same file in two roles: the stricter mode and the secret flag win.
-		if (known) files.set(local, {...known, mode: known.mode & mode, secret: known.secret || secret});
-		else files.set(local, {local, remote: relative(dir, local).split(sep).join('/'), mode, secret});
+		if (known) files.set(remote, {...known, mode: known.mode & mode, secret: known.secret || secret});
+		else files.set(remote, {local: place.real, remote, mode, secret});
 	};
-	add(composeFile, 0o644, false);
-	const dotenv = join(dir, '.env');
-	if (isFile(dotenv)) add(dotenv, 0o600, true);
+	// The compose file travels as the file hoist read, wherever a link to it leads (it was checked, not just copied).
+	add(composeFile, {kind: 'inside', real: realpathSync(composeFile), stats: statSync(composeFile)}, 0o644, false);
+	const dotenv = places.of(join(dir, '.env'));
+	if (dotenv.kind === 'inside' && dotenv.stats.isFile()) add(join(dir, '.env'), dotenv, 0o600, true);
+	else if (dotenv.kind !== 'missing' && dotenv.kind !== 'inside') {
+		outcome.dotenvProblems.push({file: '.env', line: 1, col: 1, message: places.refusal('.env', dotenv, 'the project .env')});
+	}
+
+	/** A path the file names, checked: where it really is, and that it stays inside; undefined when refused. */
+	const placeOf = (source: string, path: ModelPath, what: string, fix: string): Inside | {kind: 'missing'} | undefined => {
+		const local = resolve(dir, source);
+		if (!places.insideLexically(local)) {
+			outcome.problems.push({path, message: `${source} is outside ${dir}; hoist copies ${what} to the server at the same path relative to the compose file${fix}`});
+			return undefined;
+		}
+		const place = places.of(local);
+		if (place.kind === 'inside' || place.kind === 'missing') return place;
+		outcome.problems.push({path, message: places.refusal(source, place, what)});
+		return undefined;
+	};
+	/** A file that must travel: refused now if hoist may not read it, rather than when it uploads. */
+	const addReadable = (source: string, path: ModelPath, place: Inside, mode: number, secret: boolean) => {
+		const unreadable = readProblem(place.real);
+		if (unreadable) outcome.problems.push({path, message: `${source} cannot be read: ${unreadable}`});
+		else add(resolve(dir, source), place, mode, secret);
+	};
 
 	const hostPath = (source: string, path: ModelPath, what: string, secret: boolean, required: boolean) => {
 		if (source.startsWith('~') || isAbsolute(source)) {
 			outcome.warnings.push({path, message: `${source} is a path on the server: it must exist there (hoist copies only files inside ${dir})`});
 			return;
 		}
+		const place = placeOf(source, path, what, ': move it inside, bake it into the image, or use a named volume');
+		if (place === undefined) return;
 		const local = resolve(dir, source);
-		if (!inside(dir, local)) {
-			outcome.problems.push({
-				path,
-				message: `${source} is outside ${dir}; hoist copies ${what} to the server at the same path relative to the compose file: move it inside, bake it into the image, or use a named volume`,
-			});
-			return;
-		}
-		const stats = statOrUndefined(local);
-		if (!stats) {
+		if (place.kind === 'missing') {
 			if (required) outcome.problems.push({path, message: `${source} does not exist (${local})`});
 			else outcome.warnings.push({path, message: `${source} does not exist here (${local}); Compose will create an empty folder there on the server`});
 			return;
 		}
-		if (stats.isFile()) {
-			add(local, travelMode(stats), secret);
+		if (place.stats.isFile()) {
+			addReadable(source, path, place, travelMode(place.stats), secret);
 			return;
 		}
-		let folder: ReturnType<typeof walkFolder>;
-		try {
-			folder = walkFolder(local);
-		} catch (error) {
-			outcome.problems.push({path, message: `${source} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`});
+		if (!place.stats.isDirectory()) {
+			outcome.problems.push({path, message: `${source} is ${kindOf(place.stats)}; hoist copies only files and folders to the server`});
 			return;
 		}
+		const folder = walkFolder(local, places);
 		if (typeof folder === 'string') {
-			outcome.problems.push({path, message: `${source} ${folder}; hoist copies folders to the server only up to ${folderLimits.files} files and 10 MiB: bake it into the image or use a named volume`});
+			outcome.problems.push({path, message: `${source} ${folder}`});
 			return;
 		}
-		for (const file of folder) add(file.path, travelMode(file.stats), secret);
+		for (const file of folder) add(file.path, file.place, travelMode(file.place.stats), secret);
+	};
+
+	const envFile = (source: string, required: boolean, path: ModelPath) => {
+		const place = placeOf(source, path, 'env files', ', so move it inside');
+		if (place === undefined) return;
+		if (place.kind === 'missing') {
+			if (required) outcome.problems.push({path, message: `${source} does not exist (${resolve(dir, source)}); create it, or remove it from env_file`});
+		} else if (!place.stats.isFile()) {
+			outcome.problems.push({path, message: `${source} is ${kindOf(place.stats)}, not a file`});
+		} else {
+			addReadable(source, path, place, 0o600, true);
+		}
 	};
 
 	for (const [name, service] of Object.entries(model.services ?? {})) {
-		for (const entry of envFiles(service.env_file)) {
-			const path: ModelPath = ['services', name, 'env_file', ...entry.segment];
-			envFile(dir, entry.path, entry.required, path, outcome, add);
-		}
+		for (const entry of envFiles(service.env_file)) envFile(entry.path, entry.required, ['services', name, 'env_file', ...entry.segment]);
 		(service.volumes ?? []).forEach((volume, index) => {
 			const mount = parseMount(volume);
 			if (mount.kind === 'bind') hostPath(mount.source, ['services', name, 'volumes', index], 'bind-mounted files', false, false);
@@ -103,34 +136,6 @@ export function collectTravel(model: ComposeModel, composeFile: string): TravelO
 	return outcome;
 }
 
-function envFile(
-	dir: string,
-	source: string,
-	required: boolean,
-	path: ModelPath,
-	outcome: TravelOutcome,
-	add: (local: string, mode: number, secret: boolean) => void,
-): void {
-	const local = resolve(dir, source);
-	if (!inside(dir, local)) {
-		outcome.problems.push({
-			path,
-			message: `${source} is outside ${dir}; hoist copies env files to the server at the same path relative to the compose file, so move it inside`,
-		});
-		return;
-	}
-	const stats = statOrUndefined(local);
-	if (!stats) {
-		if (required) outcome.problems.push({path, message: `${source} does not exist (${local}); create it, or remove it from env_file`});
-		return;
-	}
-	if (!stats.isFile()) {
-		outcome.problems.push({path, message: `${source} is not a file`});
-		return;
-	}
-	add(local, 0o600, true);
-}
-
 function envFiles(envFile: string | Array<string | LongEnvFile> | undefined): Array<{path: string; required: boolean; segment: number[]}> {
 	if (envFile === undefined) return [];
 	if (typeof envFile === 'string') return [{path: envFile, required: true, segment: []}];
@@ -144,43 +149,53 @@ function travelMode(stats: Stats): number {
 	return stats.mode & 0o755;
 }
 
-/** The regular files under a folder, or why it is too big to copy. Symbolic links to folders are not followed. */
-function walkFolder(root: string): Array<{path: string; stats: Stats}> | string {
-	const found: Array<{path: string; stats: Stats}> = [];
+/** Why hoist could not read the file later, when it uploads it; undefined when it can. */
+function readProblem(path: string): string | undefined {
+	try {
+		accessSync(path, constants.R_OK);
+		return undefined;
+	} catch (error) {
+		return isFileSystemError(error) ? fileSystemReason(error) : 'the file system refused';
+	}
+}
+
+const tooBig = `hoist copies folders to the server only up to ${folderLimits.files} files and 10 MiB: bake it into the image or use a named volume`;
+
+/**
+ * The regular files under a folder (each followed through its links), or what is wrong with it, in words after the
+ * folder's name. `.hoist` folders are left out; links to folders are not followed; a link that leaves the project or
+ * leads into `.hoist/` is refused.
+ */
+function walkFolder(root: string, places: ProjectPlaces): Array<{path: string; place: Inside}> | string {
+	const found: Array<{path: string; place: Inside}> = [];
 	let bytes = 0;
 	const pending = [root];
 	while (pending.length > 0) {
 		const folder = pending.pop()!;
-		for (const entry of readdirSync(folder, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+		let entries;
+		try {
+			entries = readdirSync(folder, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1));
+		} catch (error) {
+			const where = folder === root ? '' : ` (in ${relative(root, folder)})`;
+			return `cannot be read${where}: ${isFileSystemError(error) ? fileSystemReason(error) : 'the file system refused'}`;
+		}
+		for (const entry of entries) {
 			const path = join(folder, entry.name);
 			if (entry.isDirectory()) {
-				if (!neverCopied.has(entry.name)) pending.push(path);
+				if (entry.name !== '.hoist') pending.push(path);
 				continue;
 			}
-			const stats = statOrUndefined(path);
-			if (!stats?.isFile()) continue;
-			found.push({path, stats});
-			bytes += stats.size;
-			if (found.length > folderLimits.files) return `holds more than ${folderLimits.files} files`;
-			if (bytes > folderLimits.bytes) return 'holds more than 10 MiB';
+			const place = places.of(path);
+			const name = relative(dirname(root), path);
+			if (place.kind !== 'inside' && place.kind !== 'missing') return `holds ${places.refusal(`${name}, which`, place, 'bind-mounted files')}`;
+			if (place.kind === 'missing' || !place.stats.isFile()) continue;
+			const unreadable = readProblem(place.real);
+			if (unreadable) return `holds ${name}, which cannot be read: ${unreadable}`;
+			found.push({path, place});
+			bytes += place.stats.size;
+			if (found.length > folderLimits.files) return `holds more than ${folderLimits.files} files; ${tooBig}`;
+			if (bytes > folderLimits.bytes) return `holds more than 10 MiB; ${tooBig}`;
 		}
 	}
 	return found;
-}
-
-function inside(dir: string, path: string): boolean {
-	const rel = relative(dir, path);
-	return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
-function isFile(path: string): boolean {
-	return existsSync(path) && statSync(path).isFile();
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-	try {
-		return statSync(path);
-	} catch {
-		return undefined;
-	}
 }

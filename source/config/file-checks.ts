@@ -1,4 +1,5 @@
-import {statSync} from 'node:fs';
+import {accessSync, constants, existsSync, statSync} from 'node:fs';
+import {basename, dirname, join, relative} from 'node:path';
 import type {Document} from 'yaml';
 import {fileSystemReason, isFileSystemError} from '../files/fs-errors.js';
 import {kindOf, readTextFile} from '../files/read-file.js';
@@ -24,7 +25,9 @@ export function checkFiles(config: Config, doc: Document, dir: string, at: Posit
 		if (value === undefined) continue;
 		const absolute = resolvePath(dir, value);
 		const node = doc.getIn(path, true) as {range?: [number, number, number]} | undefined;
-		const problem = fileProblem(absolute, what) ?? (path[0] === 'ssh' ? sshKeyProblem(absolute) : path[0] === 'acme' ? pemProblem(absolute, what) : undefined);
+		// Only the default is a guess worth correcting: a name the user wrote is what they meant.
+		const whenMissing = path[0] === 'compose' && node === undefined ? (missing: string) => composeFileHint(missing, dir) : undefined;
+		const problem = fileProblem(absolute, what, whenMissing) ?? (path[0] === 'ssh' ? sshKeyProblem(absolute) : path[0] === 'acme' ? pemProblem(absolute, what) : undefined);
 		if (problem === undefined) continue;
 		const defaulted = node === undefined ? ' (the default)' : '';
 		problems.push({...at(node?.range?.[0]), message: `${path.join('.')}: ${problem.replace(absolute, `${absolute}${defaulted}`)}`});
@@ -41,12 +44,24 @@ function pemProblem(path: string, what: string): string | undefined {
 	}
 }
 
-function fileProblem(path: string, what: string): string | undefined {
+function fileProblem(path: string, what: string, whenMissing?: (path: string) => string): string | undefined {
 	try {
 		const stats = statSync(path);
-		return stats.isFile() ? undefined : `${what} ${path} is ${kindOf(stats)}, not a file`;
+		if (!stats.isFile()) return `${what} ${path} is ${kindOf(stats)}, not a file`;
+		// Read later, after .hoist/ exists: a file hoist may not read is refused now, like one that is missing.
+		accessSync(path, constants.R_OK);
+		return undefined;
 	} catch (error) {
-		if (!isFileSystemError(error) || error.code === 'ENOENT' || error.code === 'ENOTDIR') return `${what} ${path} does not exist`;
+		if (!isFileSystemError(error) || error.code === 'ENOENT' || error.code === 'ENOTDIR') return `${what} ${path} does not exist${whenMissing?.(path) ?? ''}`;
 		return `${what} ${path} cannot be read: ${fileSystemReason(error)}`;
 	}
+}
+
+/** The names Compose itself looks for, in its order of preference. */
+const composeNames = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/** When compose.file names nothing, the compose file Compose would pick in that folder, if there is one. */
+function composeFileHint(missing: string, configDir: string): string {
+	const found = composeNames.map((name) => join(dirname(missing), name)).find((candidate) => candidate !== missing && existsSync(candidate));
+	return found === undefined ? '' : `, but ${basename(found)} does: set compose.file: ${relative(configDir, found)} in hoist.yml`;
 }

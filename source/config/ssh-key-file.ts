@@ -31,7 +31,29 @@ export function sshKeyProblem(publicKeyPath: string): string | undefined {
 		const reason = isFileSystemError(error) && error.code !== 'ENOENT' ? fileSystemReason(error) : 'it does not exist';
 		return `hoist needs the private key beside the public key, at ${privateKeyPath}: ${reason}`;
 	}
+	let privateKey: string;
+	try {
+		privateKey = readTextFile(privateKeyPath, {what: 'The private key', maxBytes: 64 * 1024});
+	} catch (error) {
+		return `the private key beside the public key, ${privateKeyPath}, cannot be read: ${isFileSystemError(error) ? fileSystemReason(error) : 'it is too large for a key'}`;
+	}
+	if (hasPassphrase(privateKey)) {
+		return `the private key ${privateKeyPath} is protected by a passphrase, and hoist logs in without asking for one; name a key without a passphrase, or remove ssh.publicKey to let hoist make its own`;
+	}
 	return undefined;
+}
+
+/** A private key that needs a passphrase: OpenSSH's own format with a cipher, or an encrypted PEM key. */
+function hasPassphrase(text: string): boolean {
+	if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) return true;
+	const body = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text)?.[1];
+	if (body === undefined) return false;
+	// "openssh-key-v1\0", then the cipher's name as an SSH string: "none" for a key without a passphrase.
+	const bytes = Buffer.from(body.replace(/\s+/g, ''), 'base64');
+	const magic = 'openssh-key-v1\0'.length;
+	if (bytes.length < magic + 4) return false;
+	const length = bytes.readUInt32BE(magic);
+	return bytes.subarray(magic + 4, magic + 4 + length).toString('latin1') !== 'none';
 }
 
 /** "type base64 [comment]", where the base64 blob starts with the same type name, as OpenSSH writes it. */

@@ -83,6 +83,13 @@ export interface UndoContext<Id extends StepId = StepId> extends BaseContext {
 	readonly destroy: DestroyOptions;
 }
 
+/** What a step's local check may look at: this machine only, before `.hoist/` exists or is touched. */
+export interface LocalCheckContext {
+	readonly config: Config;
+	readonly files: StackFiles;
+	readonly environment: Readonly<Record<string, string | undefined>>;
+}
+
 /**
  * The contract of one wizard step. Steps never import UI code; they report through the context.
  * `check` looks at the world (not just the journal): it returns the outputs if the work is really done.
@@ -95,6 +102,11 @@ export interface Step<Id extends StepId = StepId, Needs extends StepId = never> 
 	readonly needs: readonly Needs[];
 	check(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id] | undefined>;
 	run(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id]>;
+	/**
+	 * What can be checked on this machine alone, before the command takes the lock or opens the journal: a mistake
+	 * found here (a UserError) refuses the command with `.hoist/` exactly as it was. Commands that undo skip it.
+	 */
+	localCheck?(ctx: LocalCheckContext): void;
 	undo?(ctx: UndoContext<Id>): Promise<void>;
 	/** What `hoist destroy` shows while undo runs, e.g. "Terminate the instance". */
 	readonly undoTitle?: string;
@@ -115,6 +127,7 @@ export interface AnyStep {
 	readonly needs: readonly string[];
 	check(ctx: AnyStepContext): Promise<object | undefined>;
 	run(ctx: AnyStepContext): Promise<object>;
+	localCheck?(ctx: LocalCheckContext): void;
 	undo?(ctx: AnyUndoContext): Promise<void>;
 	readonly undoTitle?: string;
 	summary?(outputs: never): string;

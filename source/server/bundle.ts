@@ -17,6 +17,7 @@ import type {Release} from '../engine/journal.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import type {Target} from '../remote/target.js';
 import {pinnedImages} from './pins.js';
+import {readProjectFile} from './project-file.js';
 import {readProject} from './project.js';
 
 export interface ServerFile {
@@ -80,7 +81,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 	const paths = stackPaths(config.stack);
 	const files: Array<Omit<ServerFile, 'sha256'>> = project.files.map((file) => ({
 		path: `${paths.dir}/${file.remote}`,
-		content: readFileSync(file.local),
+		content: readProjectFile(file.local),
 		mode: file.mode,
 		secret: file.secret,
 	}));

@@ -10,6 +10,7 @@ import type {StackFiles} from '../engine/stack-files.js';
 export function readProject(config: Config, files: StackFiles, environment: Readonly<Record<string, string | undefined>>, engine?: 'v1' | 'v2'): ComposeProject {
 	return loadComposeProject({
 		file: resolvePath(files.dir, config.compose.file),
+		stateDir: files.stateDir,
 		env: environment,
 		web: {service: config.compose.service, port: config.compose.port},
 		...(engine === undefined ? {} : {engine}),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: hoist's figures in one table, each beside what it is measured against and the goal (issue 13).
-// Without the sandbox: start-up (`hoist --version` vs `node -e 0`), the wizard's first frame (the first byte the
+// Without the sandbox: start-up (`hoist --version` vs `node -e 0`), the compose check of 1,000 and 5,000 services
+// (test/bench/compose-scale.mjs), the wizard's first frame (the first byte the
 // Ink run screen writes to a pseudo-terminal, beside `node` writing one byte to the same kind of terminal), and the
 // wizard's peak RSS up to a failing first AWS call (AWS at a closed loopback port). Each for tsc's build and the
 // bundle. With the sandbox running (test/sandbox/up.sh): test/bench/server-steps.mjs under the sandbox lock adds
@@ -31,6 +32,11 @@ for (const [build, cli] of Object.entries(builds)) {
 }
 const help = medianWall([...builds.bundle, '--help'], runs);
 row('hoist --help (bundle)', ms(help), `node -e 0: ${ms(bare)}`, times(help, bare), '');
+
+say('the compose check at scale…');
+const composeScale = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'test/bench/compose-scale.mjs')], {encoding: 'utf8'}).trim());
+const [fewer, more] = Object.keys(composeScale).map(Number);
+row(`compose check, ${more} services`, ms(composeScale[more]), `${fewer} services: ${ms(composeScale[fewer])}`, times(composeScale[more], composeScale[fewer]), `≈ ${more / fewer}× (linear)`);
 
 say('first frame and peak RSS of the wizard…');
 const offline = offlineStack();

@@ -5,6 +5,7 @@ import {runCli} from '../helpers/run-cli.js';
 import {makeTempStack} from '../helpers/temp-stack.js';
 import {journalBefore, put, stateFile, withConfig, type BadInput, type Cases} from './bad-inputs/case.js';
 import {cliCases} from './bad-inputs/cli-cases.js';
+import {composeCases} from './bad-inputs/compose-cases.js';
 import {configCases} from './bad-inputs/config-cases.js';
 import {environmentCases} from './bad-inputs/environment-cases.js';
 import {fileSystemCases} from './bad-inputs/file-system-cases.js';
@@ -25,6 +26,7 @@ const cases: Cases = {
 	environment: environmentCases,
 	'file system': fileSystemCases,
 	signals: signalCases,
+	compose: composeCases,
 };
 
 const nobody = {uid: 65534, gid: 65534};

@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path';
 import type {CliResult} from '../../helpers/run-cli.js';
 
 /** The classes of bad input issue 8 names; every class has cases, and more may be added to any of them. */
-export type InputClass = 'config' | 'cli' | 'journal' | 'lock' | 'environment' | 'file system' | 'signals';
+export type InputClass = 'config' | 'cli' | 'journal' | 'lock' | 'environment' | 'file system' | 'signals' | 'compose';
 
 export interface BadInput {
 	name: string;

@@ -46,4 +46,23 @@ describe('images', () => {
 			expect(load(withService(`image: "${image}"`)).services['api']?.image).toBe(image);
 		},
 	);
+
+	describe('the registry token in an image name is a config error, its value never shown (issue 17)', () => {
+		const token = 'canary-9f3b27d1c4e8';
+		const refused = 'services.api.image: the image name holds HOIST_REGISTRY_TOKEN, a secret: hoist shows and records image names, so it would leak; write the image name out (hoist logs in to the registry with the registry: section of hoist.yml and HOIST_REGISTRY_TOKEN)';
+
+		it.each(['ghcr.io/acme/api:${HOIST_REGISTRY_TOKEN}', 'ghcr.io/acme/$HOIST_REGISTRY_TOKEN', 'ghcr.io/acme/api:${HOIST_REGISTRY_TOKEN:-1}'])('%s', (image) => {
+			const found = problems(withService(`image: "${image}"`), {env: {HOIST_REGISTRY_TOKEN: token}});
+			expect(found).toEqual([`docker-compose.yml:6:12: ${refused}`]);
+		});
+
+		it('also when the token is not set, or comes through another variable; masked wherever a message quotes it', () => {
+			expect(problems(withService('image: "ghcr.io/acme/api:${HOIST_REGISTRY_TOKEN}"'))).toEqual([`docker-compose.yml:6:12: ${refused}`]);
+			const through = problems(withService('image: "ghcr.io/acme/api:${TAG}"'), {env: {HOIST_REGISTRY_TOKEN: token}, files: {'.env': 'TAG=${HOIST_REGISTRY_TOKEN}\n'}});
+			expect(through).toEqual([`docker-compose.yml:6:12: ${refused}`]);
+			const mixed = problems(withService(`image: "ghcr.io/acme/api:${token}"\n    ports: ["${token}"]`), {env: {HOIST_REGISTRY_TOKEN: token}});
+			expect(mixed.join('\n')).not.toContain(token);
+			expect(mixed.join('\n')).toContain('***');
+		});
+	});
 });

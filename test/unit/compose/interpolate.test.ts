@@ -63,6 +63,15 @@ describe('interpolation as the Compose specification defines it', () => {
 		expect(value(text).errors).toEqual([error]);
 	});
 
+	it('defaults nested thousands deep are refused in words, not with a stack overflow (issue 17)', () => {
+		const nested = (levels: number) => `${'${MISSING:-'.repeat(levels)}x${'}'.repeat(levels)}`;
+		expect(value(nested(30))).toEqual({value: 'x', errors: [], unset: []});
+		for (const levels of [40, 2000, 20000]) {
+			expect(value(nested(levels)).errors).toEqual(['references nest more than 32 levels deep (${A:-${B:-…}}); a few levels are enough']);
+			expect(interpolate(nested(levels), lookup, {lenient: true}).errors).toHaveLength(1);
+		}
+	});
+
 	it('lenient mode (.env files) keeps a stray $ as it is', () => {
 		expect(interpolate('pa$1word ${NAME} ${open', lookup, {lenient: true})).toEqual({value: 'pa$1word web ${open', errors: [], unset: []});
 	});

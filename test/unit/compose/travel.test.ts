@@ -1,7 +1,11 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
+import {dirname, join, relative} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {load, problems, webWith} from './project-dir.js';
+import {loadComposeProject, type ComposeProject} from '../../../source/compose/project.js';
+import {HoistError} from '../../../source/errors.js';
+import {readProjectFile} from '../../../source/server/project-file.js';
+import {load, problems, projectDir, webWith, type Files} from './project-dir.js';
 
 // Rules 8 and 10: what travels to the server beside the compose file, with which mode, and what cannot.
 describe('files that travel', () => {
@@ -115,5 +119,85 @@ describe('files that travel', () => {
 		expect(lines).toHaveLength(2);
 		expect(lines[0]).toMatch(/^docker-compose\.yml:6:17: secrets\.token\.file: \.\/token\.txt does not exist \(\/.*\/project\/token\.txt\)$/);
 		expect(lines[1]).toMatch(/^docker-compose\.yml:8:16: configs\.conf\.file: \.\.\/conf\.toml is outside \/.*\/project; hoist copies configs to the server/);
+	});
+});
+
+/** Loads docker-compose.yml from a project made of `files`, after `arrange` added links and pipes to it. */
+function loadArranged(compose: string, files: Files, arrange: (dir: string) => void, stateDir?: string): ComposeProject | string[] {
+	const dir = projectDir({'docker-compose.yml': compose, ...files});
+	arrange(dir);
+	try {
+		return loadComposeProject({file: join(dir, 'docker-compose.yml'), env: {}, web: {service: 'web', port: 8080}, ...(stateDir ? {stateDir: join(dir, stateDir)} : {})});
+	} catch (error) {
+		if (!(error instanceof HoistError) || error.code !== 'COMPOSE_INVALID') throw error;
+		return [error.message, ...(error.hint ?? '').split('\n').filter((line) => /^\S+:\d+:\d+: /.test(line))].map((line) => line.split(dirname(dir)).join('<root>'));
+	}
+}
+
+describe('links and .hoist/ (issue 17)', () => {
+	const outsideFiles = {'../outside.env': 'AWS_SECRET=canary\n', '../outside/creds': 'canary'};
+
+	it.each([
+		['an env_file', webWith('env_file: app.env'), (dir: string) => symlinkSync('../outside.env', join(dir, 'app.env')), 'docker-compose.yml:5:15: services.web.env_file: app.env is a link to <root>/outside.env, outside <root>/project; hoist copies env files to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link'],
+		['a bind-mounted file', webWith('volumes: ["./conf.env:/conf.env"]'), (dir: string) => symlinkSync(join(dir, '../outside.env'), join(dir, 'conf.env')), 'docker-compose.yml:5:15: services.web.volumes[0]: ./conf.env is a link to <root>/outside.env, outside <root>/project; hoist copies bind-mounted files to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link'],
+		['a bind-mounted folder', webWith('volumes: ["./data:/data"]'), (dir: string) => symlinkSync('../outside', join(dir, 'data')), 'docker-compose.yml:5:15: services.web.volumes[0]: ./data is a link to <root>/outside, outside <root>/project; hoist copies bind-mounted files to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link'],
+		['a file through a linked folder', webWith('env_file: conf/app.env'), (dir: string) => (symlinkSync('../outside', join(dir, 'conf')), symlinkSync('creds', join(dir, '../outside/app.env'))), 'docker-compose.yml:5:15: services.web.env_file: conf/app.env is a link to <root>/outside/creds, outside <root>/project; hoist copies env files to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link'],
+		['a link inside a mounted folder', webWith('volumes: ["./data:/data"]'), (dir: string) => (mkdirSync(join(dir, 'data')), symlinkSync('../../outside/creds', join(dir, 'data/creds'))), 'docker-compose.yml:5:15: services.web.volumes[0]: ./data holds data/creds, which is a link to <root>/outside/creds, outside <root>/project; hoist copies bind-mounted files to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link'],
+		['a secret', `${webWith()}secrets:\n  key: {file: ./key.txt}\n`, (dir: string) => symlinkSync('../outside/creds', join(dir, 'key.txt')), 'docker-compose.yml:6:15: secrets.key.file: ./key.txt is a link to <root>/outside/creds, outside <root>/project; hoist copies secrets to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link'],
+	])('%s that leads out of the project is refused, naming the link and its target', (_, compose, arrange, message) => {
+		expect(loadArranged(compose, outsideFiles, arrange)).toEqual([message]);
+	});
+
+	it('the project .env that leads out of the project is refused at .env', () => {
+		expect(loadArranged(webWith(), outsideFiles, (dir) => symlinkSync('../outside.env', join(dir, '.env')))).toEqual([
+			'.env:1:1: .env is a link to <root>/outside.env, outside <root>/project; hoist copies the project .env to the server, so it would send a file from elsewhere on this machine: copy it into the project, or remove the link',
+		]);
+	});
+
+	it.each([
+		['mounted directly', webWith('volumes: ["./.hoist:/state"]'), () => undefined, 'docker-compose.yml:5:15: services.web.volumes[0]: ./.hoist is in .hoist/, hoist\'s own folder (its journal and SSH key), which never goes to the server; name another path'],
+		['a subfolder mounted', webWith('volumes: ["./.hoist/keys:/keys"]'), () => undefined, 'docker-compose.yml:5:15: services.web.volumes[0]: ./.hoist/keys is in .hoist/, hoist\'s own folder (its journal and SSH key), which never goes to the server; name another path'],
+		['an env_file in it', webWith('env_file: .hoist/state.json'), () => undefined, 'docker-compose.yml:5:15: services.web.env_file: .hoist/state.json is in .hoist/, hoist\'s own folder (its journal and SSH key), which never goes to the server; name another path'],
+		['mounted through a link', webWith('volumes: ["./state:/state"]'), (dir: string) => symlinkSync('.hoist', join(dir, 'state')), 'docker-compose.yml:5:15: services.web.volumes[0]: ./state is a link to <root>/project/.hoist, in .hoist/, hoist\'s own folder (its journal and SSH key), which never goes to the server; name another path'],
+		['reached by a link in a mounted folder', webWith('volumes: ["./data:/data"]'), (dir: string) => (mkdirSync(join(dir, 'data')), symlinkSync('../.hoist/id_ed25519', join(dir, 'data/key'))), 'docker-compose.yml:5:15: services.web.volumes[0]: ./data holds data/key, which is a link to <root>/project/.hoist/id_ed25519, in .hoist/, hoist\'s own folder (its journal and SSH key), which never goes to the server; name another path'],
+	])('.hoist/ %s is refused', (_, compose, arrange, message) => {
+		expect(loadArranged(compose, {'.hoist/id_ed25519': 'PRIVATE', '.hoist/state.json': '{}', '.hoist/keys/a': 'x'}, arrange)).toEqual([message]);
+	});
+
+	it('hoist\'s folder is refused by where it really is, also when .hoist is a link to a folder of another name', () => {
+		const found = loadArranged(webWith('volumes: ["./state:/state"]'), {'state/id_ed25519': 'PRIVATE'}, (dir) => symlinkSync('state', join(dir, '.hoist')), '.hoist');
+		expect(found).toEqual(['docker-compose.yml:5:15: services.web.volumes[0]: ./state is in .hoist/, hoist\'s own folder (its journal and SSH key), which never goes to the server; name another path']);
+	});
+
+	it('links that stay inside travel as the files they point at, under their own names', () => {
+		const project = loadArranged(webWith('env_file: [app.env, shared/link.env]', 'volumes: ["./data:/data"]'), {'real.env': 'A=1\n', 'data/a.txt': 'a', 'shared/.keep': ''}, (dir) => {
+			symlinkSync('real.env', join(dir, 'app.env'));
+			symlinkSync('../real.env', join(dir, 'shared/link.env'));
+			symlinkSync('a.txt', join(dir, 'data/b.txt'));
+		});
+		if (Array.isArray(project)) throw new Error(project.join('\n'));
+		expect(project.files.slice(1).map(({local, remote}) => [remote, relative(project.dir, local)])).toEqual([
+			['app.env', 'real.env'],
+			['data/a.txt', 'data/a.txt'],
+			['data/b.txt', 'data/a.txt'],
+			['shared/link.env', 'real.env'],
+		]);
+	});
+
+	it('a named pipe as a bind source says what it is (not "ENOTDIR")', () => {
+		const found = loadArranged(webWith('volumes: ["./pipe:/pipe"]'), {}, (dir) => execFileSync('mkfifo', [join(dir, 'pipe')]));
+		expect(found).toEqual(['docker-compose.yml:5:15: services.web.volumes[0]: ./pipe is a named pipe (FIFO); hoist copies only files and folders to the server']);
+	});
+});
+
+describe('a compose file that is a link (issue 17)', () => {
+	it('travels under its own name as the file it points at, which the upload reads without following a link', () => {
+		const project = loadArranged('', {'deploy/prod.yml': webWith()}, (dir) => {
+			rmSync(join(dir, 'docker-compose.yml'));
+			symlinkSync('deploy/prod.yml', join(dir, 'docker-compose.yml'));
+		});
+		if (Array.isArray(project)) throw new Error(project.join('\n'));
+		expect(project.files[0]).toMatchObject({remote: 'docker-compose.yml', local: join(project.dir, 'deploy/prod.yml')});
+		expect(readProjectFile(project.files[0]!.local).toString()).toBe(webWith());
 	});
 });

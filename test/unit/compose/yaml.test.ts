@@ -84,4 +84,37 @@ describe('YAML errors', () => {
 			'docker-compose.yml:2:12: services.web.restart: expected a string, got a list',
 		]);
 	});
+
+	describe('nesting past what a compose file needs is refused in words, with its place (issue 17)', () => {
+		const deep = (levels: number) => {
+			const lines = [webWith().trimEnd(), 'x-deep:'];
+			for (let level = 1; level <= levels; level++) lines.push(`${'  '.repeat(level)}a:`);
+			lines.push(`${'  '.repeat(levels + 1)}b: 1`, '');
+			return lines.join('\n');
+		};
+		const nesting = /^docker-compose\.yml:\d+:\d+: mappings and lists nest more than 64 levels deep here; a compose file needs a handful: flatten this part$/;
+
+		it.each([100, 1000, 2000])('%i nested mappings', (levels) => {
+			const found = problems(deep(levels));
+			expect(found).toHaveLength(1);
+			expect(found[0]).toMatch(nesting);
+		});
+
+		it('1000 nested flow lists, and 63 levels that are still fine', () => {
+			expect(problems(`${webWith()}x-deep: ${'['.repeat(1000)}1${']'.repeat(1000)}\n`)[0]).toMatch(nesting);
+			expect(Object.keys(load(deep(62)).services)).toEqual(['web']);
+		});
+
+		it('an alias that makes the model deeper than the text', () => {
+			const anchor = `x-anchor: &deep ${'['.repeat(10)}1${']'.repeat(10)}\n`;
+			expect(problems(anchor + deep(60).replace('b: 1', 'b: *deep'))[0]).toMatch(nesting);
+			expect(Object.keys(load(anchor + deep(40).replace('b: 1', 'b: *deep')).services)).toEqual(['web']);
+		});
+	});
+
+	it('a key set twice among thousands of services is still found, at the second one', () => {
+		const services = Array.from({length: 3000}, (_, index) => `  s${index}: {image: busybox}`);
+		const text = ['services:', '  web: {image: ghcr.io/acme/web:1, expose: ["8080"]}', ...services, '  s7: {image: busybox}', ''].join('\n');
+		expect(problems(text)).toEqual(['docker-compose.yml:3003:3: "s7" is set twice in the same mapping (first at line 10); keep one']);
+	});
 });
