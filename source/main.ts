@@ -34,7 +34,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 	};
 	// stdin only on a terminal (Ink leaving raw mode on a hung-up one fails there too); touching it otherwise costs start-up.
 	const outputs = watchOutputChannels([io.stdout, io.stderr, ...(isatty(0) ? [io.stdin] : [])], cancellation);
-	const json = argv.includes('--json');
+	// Only hoist's own options: after `--` the words belong to the remote command (`hoist exec web -- cli --json`).
+	const terminator = argv.indexOf('--');
+	const json = (terminator < 0 ? argv : argv.slice(0, terminator)).includes('--json');
 	const code = await run(argv, options, io, json);
 	if (outputs.hungUp) endAsHungUp();
 	// A command that ended well but could not say so (its reader left) exits as a stop; an error keeps its own code.
@@ -51,12 +53,13 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		const table = options.commands ?? (await import('./commands/index.js')).commandTable;
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
-		if (version && command === undefined) return printVersion(io, args.json);
+		// Anywhere before `--`, help and version answer and exit: `hoist destroy --yes --version` must never destroy.
 		if (help) {
 			const {helpText, helpJson} = await import('./cli/help.js');
 			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
 			return 0;
 		}
+		if (version) return printVersion(io, args.json);
 		process.env['NODE_ENV'] ??= 'production';
 		// The SDK's notice about future Node versions would land in the middle of the screen; hoist's engines say what it needs.
 		process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

@@ -1,14 +1,15 @@
 import {isDeepStrictEqual} from 'node:util';
+import {serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
 import {asHoistError} from '../source/errors.js';
 import {composeUp} from '../source/remote/commands/compose.js';
-import {parseVolumes, removeProject, stopProject} from '../source/remote/commands/teardown.js';
+import {parseRemoved, parseVolumes, removeProject, stopProject} from '../source/remote/commands/teardown.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
 import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {serverRecords, serverSession} from './server-side.js';
+import {serverRecords, serverSession, visitServer} from './server-side.js';
 
 export interface DeployOutputs {
 	/** When the stack reached this state, and what runs in each service. */
@@ -85,21 +86,24 @@ export const deploy = defineStep({
 
 async function removeFromServer(ctx: UndoContext<'deploy'>): Promise<void> {
 	const records = serverRecords(ctx, serverResource.project, serverResource.volume);
-	if (records.length === 0) return;
+	if (!visitServer(ctx, records)) return;
 	const session = await serverSession(ctx, records);
-	const host = records[0]!.host;
+	const host = serverSettings(ctx.config).host;
 	const {volumes} = ctx.destroy;
 	ctx.progress(`removing the containers and networks${volumes ? ' and volumes' : ''} of ${ctx.config.stack}`);
-	const kept = parseVolumes((await session.run(removeProject(ctx.config.stack, {volumes}), {capture: true, signal: ctx.signal})).stdout);
+	const said = (await session.run(removeProject(ctx.config.stack, {volumes}), {capture: true, signal: ctx.signal})).stdout;
+	const kept = parseVolumes(said);
+	const removed = parseRemoved(said);
 	for (const record of records) {
 		if (record.type === serverResource.project || !kept.includes(record.what)) await ctx.forgetResource(record.type, record.id);
 	}
 	for (const name of kept) await ctx.recordResource({type: serverResource.volume, id: serverResourceId(name, host), ownedByHoist: false});
-	ctx.log(
-		kept.length > 0
-			? `kept the named volumes ${kept.join(', ')} (your data; \`hoist destroy --volumes\` removes them)`
-			: `removed the containers and networks${volumes ? ' and the named volumes' : ''}`,
-	);
+	ctx.log(`removed ${count(removed.containers, 'container')} and ${count(removed.networks, 'network')} of ${ctx.config.stack}${volumes ? ', and its named volumes' : ''}`);
+	if (kept.length > 0) ctx.log(`kept the named volumes ${kept.join(', ')} (your data; \`hoist destroy --volumes\` removes them)`);
+}
+
+function count(n: number, noun: string): string {
+	return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Best effort: a server that does not answer is snapshotted as it runs (a crash-consistent copy). */

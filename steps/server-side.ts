@@ -22,6 +22,15 @@ export function serverRecords(ctx: Pick<ServerContext, 'resources'>, ...types: S
 }
 
 /**
+ * Whether an undo goes to the server: for what the journal records there or, without a journal (a lost .hoist/, a
+ * fresh checkout), to look for the stack by its name there, as AWS resources are found by tag. A journal that
+ * records nothing there means nothing got there: no connection, so a server that never took hoist's key is no obstacle.
+ */
+export function visitServer(ctx: Pick<AnyUndoContext, 'destroy'>, records: ServerRecord[]): boolean {
+	return records.length > 0 || ctx.destroy.withoutJournal === true;
+}
+
+/**
  * The run's connection to the server hoist.yml names (its pinned key only), for an undo that has records there.
  * Records on another host (server.host was changed since) are refused rather than looked for in the wrong place.
  */

@@ -178,11 +178,16 @@ function finalAnswer(ctx: SshContext, error: SshConnectError, code: string): Use
 	return new UserError(`SSH to ${describeTarget(target)}: ${error.message}.`, {code, hint, nextSteps});
 }
 
-function diagnose(ctx: SshContext, last: SshConnectError | undefined): UserError {
+/**
+ * Its kind follows the last failure's reason, as for every SSH connection (logs, exec, status): a server that does not
+ * answer is an outside condition (exit 1: it may answer later with nothing changed here, and the address in hoist.yml
+ * did work for whatever the stack had before); a refused key or host key is the user's to fix (exit 2).
+ */
+function diagnose(ctx: SshContext, last: SshConnectError | undefined): SshConnectError {
 	const {target} = ctx.outputs;
 	const reason = last?.reason ?? 'timeout';
 	const {hint, nextSteps} = diagnoses[reason](target, ctx);
-	return new UserError(`SSH to ${describeTarget(target)} did not work within ${ctx.config.ssh.waitSeconds}s (last: ${last?.message ?? 'no attempt'}).`, {
+	return new SshConnectError(reason, `SSH to ${describeTarget(target)} did not work within ${ctx.config.ssh.waitSeconds}s (last: ${last?.message ?? 'no attempt'}).`, {
 		code: 'SSH_NOT_READY',
 		hint,
 		nextSteps,

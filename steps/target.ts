@@ -89,10 +89,15 @@ export const recordedTarget = defineStep({
 	check: async (ctx) => ctx.previous,
 	async run(ctx) {
 		if (ctx.previous) return ctx.previous;
-		throw new UserError('This stack has no server yet: nothing to point DNS at.', {
-			code: 'NO_TARGET',
-			nextSteps: ['Run `hoist up` first: it creates the server and watches DNS itself.'],
-		});
+		throw noServerYet();
 	},
 	summary,
 });
+
+/** `hoist dns` before `hoist up` made a server (the command refuses it before .hoist/ is touched; the step if it raced). */
+export function noServerYet(): UserError {
+	return new UserError('This stack has no server yet: nothing to point DNS at.', {
+		code: 'NO_TARGET',
+		nextSteps: ['Run `hoist up` first: it creates the server and watches DNS itself.'],
+	});
+}

@@ -1,7 +1,7 @@
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {bootServicePath, enableBootService, removeBootService} from '../source/remote/commands/boot.js';
+import {bootServicePath, enableBootService, removeBootService, removeFoundBootService} from '../source/remote/commands/boot.js';
 import {privateDirectory} from '../source/remote/commands/files.js';
-import {removeStackDir} from '../source/remote/commands/teardown.js';
+import {parseRemovedDir, removeStackDir} from '../source/remote/commands/teardown.js';
 import type {Target} from '../source/remote/target.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';
 import {bootServiceName, stackPaths} from '../source/server/layout.js';
@@ -9,7 +9,7 @@ import {serverResource, serverResourceId} from '../source/server/server-resource
 import {confirmedSites, type CaddySites} from '../source/server/sites.js';
 import {changedFiles, syncFiles} from '../source/server/sync.js';
 import {dnsPlan} from './dns.js';
-import {serverRecords, serverSession} from './server-side.js';
+import {serverRecords, serverSession, visitServer} from './server-side.js';
 
 export interface UploadOutputs {
 	dir: string;
@@ -80,14 +80,19 @@ export const upload = defineStep({
 	/** On an existing server: the boot service and /srv/hoist/<stack>. On AWS the instance takes them along. */
 	async undo(ctx) {
 		const records = serverRecords(ctx, serverResource.stackDir);
-		if (records.length === 0) return;
+		if (!visitServer(ctx, records)) return;
 		const session = await serverSession(ctx, records);
-		const manager = ctx.previous?.boot ?? ctx.recorded('bootstrap')?.manager ?? 'none';
-		const bootService = removeBootService(manager, ctx.config.stack);
+		const {stack} = ctx.config;
+		const manager = ctx.previous?.boot ?? ctx.recorded('bootstrap')?.manager;
+		// Without a record of the init system (no journal), the boot service is looked for under both.
+		const bootService = manager === undefined ? removeFoundBootService(stack) : removeBootService(manager, stack);
 		if (bootService) await session.run(bootService, {signal: ctx.signal, onLine: ctx.log});
-		await session.run(removeStackDir(ctx.config.stack), {signal: ctx.signal, onLine: ctx.log});
+		const removed = parseRemovedDir((await session.run(removeStackDir(stack), {capture: true, signal: ctx.signal})).stdout);
 		for (const record of records) await ctx.forgetResource(record.type, record.id);
-		ctx.log(`removed ${stackPaths(ctx.config.stack).dir}${bootService ? ` and the ${manager} service ${bootServiceName(ctx.config.stack)}` : ''}`);
+		const service = bootServiceName(stack);
+		const boot = manager === undefined ? `the boot service ${service} if there was one` : bootService ? `the ${manager} service ${service}` : undefined;
+		const {dir} = stackPaths(stack);
+		ctx.log(removed ? `removed ${dir}${boot ? ` and ${boot}` : ''}` : `${dir} was not there${boot ? `; removed ${boot}` : ''}`);
 	},
 	summary: (out) => `${Object.keys(out.files).length} files in ${out.dir}; after a reboot: ${out.boot === 'none' ? 'run hoist-boot.sh start' : `${out.boot} starts it`}`,
 });

@@ -46,7 +46,7 @@ export function parseCommandLine(argv: string[], table: readonly CommandSpec[]):
 		values = parsed.values as Record<string, string | boolean | undefined>;
 		positionals = parsed.positionals;
 	} catch (error) {
-		throw usage(command, (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+		throw usage(command, parseArgsMessage((error as Error).message));
 	}
 	if (command !== undefined) positionals = positionals.slice(positionals.indexOf(command.name) + 1);
 	// Every value is checked here, before anything touches disk: an empty --config would mean the current folder.
@@ -80,6 +80,14 @@ function firstWord(argv: string[], table: readonly CommandSpec[]): string | unde
 		if (valued.includes(word)) index++;
 	}
 	return undefined;
+}
+
+/** node's parser speaks of itself over several lines; the error is one line about what the user typed. */
+function parseArgsMessage(message: string): string {
+	// `--tail -5`: a value that starts with a dash is taken for an option.
+	const ambiguous = /^Option '([^']+)' argument is ambiguous\.[\s\S]*use '([^']+)'/.exec(message);
+	if (ambiguous) return `${ambiguous[1]} needs a value, and the word after it starts with a dash: to give that value, write ${ambiguous[2]!.replace('XYZ', 'VALUE')}.`;
+	return message.replace(/\. To specify a positional argument.*$/s, '.').replace(/\s*\n\s*/g, ' ');
 }
 
 function checkPositionals(command: CommandSpec | undefined, positionals: string[]): void {

@@ -38,13 +38,16 @@ export interface Session {
 export interface SessionOptions {
 	/** The command as the journal records it and resume hints name it. */
 	command: string;
+	/** The command line a stop before any step tells the user to run again, when its arguments matter; default: the command. */
+	resume?: string;
 	/** `up --restart`: a new run; only a damaged journal that records nothing is set aside (see Journal.openForRestart). */
 	restart?: boolean;
 	/**
 	 * The command's own checks of its arguments against the plan (and questions about risky settings), run before
 	 * anything touches disk: a refused command leaves .hoist/ as it was. Returns warnings to show before the run.
+	 * `files` is for reading only (the journal as it is, without the lock: the command checks again under it).
 	 */
-	before?: (config: Config, plan: Plan) => Promise<Warning[]>;
+	before?: (config: Config, plan: Plan, files: StackFiles) => Promise<Warning[]>;
 	/** The steps to run instead of the wizard's (e.g. `hoist dns`: the DNS step alone), with its closing message. */
 	plan?: () => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
 	/**
@@ -69,12 +72,13 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
 	// Before any question and before .hoist/ is touched: what this machine alone can tell (the compose file, its files).
 	if (options.undoes !== true) for (const step of plan) step.localCheck?.({config, files, environment: io.env});
-	const checked = (await options.before?.(config, plan)) ?? [];
+	const checked = (await options.before?.(config, plan, files)) ?? [];
 	// After the command's own questions: a token is not asked for a run the person has just declined.
 	const fromEnvironment = readSecrets(io.env);
 	const secrets = (await options.completeSecrets?.(config, fromEnvironment)) ?? fromEnvironment;
 	const warnings = [...secretWarnings(secrets), ...checked];
-	if (signal.aborted) throw stoppedBefore(options.command, signal);
+	const resume = options.resume ?? options.command;
+	if (signal.aborted) throw stoppedBefore(resume, signal);
 	const redactor = new Redactor();
 	redactor.add(secrets.registryToken);
 
@@ -88,7 +92,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 		const {journal, keptCopy} = options.restart === true ? Journal.openForRestart(files.journal, config.stack, redactor) : {journal: Journal.open(files.journal, config.stack, redactor)};
 		const notes = [...warnings.map((warning) => `Warning: ${warning.message}`), lock.note, keptCopy && `Kept the damaged journal as ${keptCopy}; a new one starts now.`];
 		if (notes.some(Boolean)) renderer.showMessage(notes.filter((note): note is string => typeof note === 'string' && note !== ''));
-		if (signal.aborted) throw stoppedBefore(options.command, signal);
+		if (signal.aborted) throw stoppedBefore(resume, signal);
 		const environment = async (current: Config): Promise<RunEnvironment> => ({
 			config: current,
 			files,
@@ -112,7 +116,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 		working = true;
 		return await work({config, files, journal, renderer, plan, closingMessage, env: firstEnv, reload});
 	} catch (error) {
-		const failure: HoistError = signal.aborted && !working ? stoppedBefore(options.command, signal) : asHoistError(error);
+		const failure: HoistError = signal.aborted && !working ? stoppedBefore(resume, signal) : asHoistError(error);
 		if (!renderer) throw failure;
 		renderer.showError(errorView(failure));
 		return failure.exitCode;

@@ -20,11 +20,8 @@ it once it answers compose.healthPath, and the old one drains. Records the relea
 			title: service ? `Release ${service}` : 'Release the new version',
 			withJobs: true,
 			...(service === undefined ? {} : {service}),
-			prepare: (journal) => {
-				// A deploy brings the tags' images back: the pin of an earlier rollback ends here.
-				journal.pinRelease(undefined);
-				return undefined;
-			},
+			restore: () => undefined,
+			resume: () => (service === undefined ? 'deploy' : `deploy --service ${service}`),
 		});
 	},
 });

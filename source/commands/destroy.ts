@@ -1,5 +1,6 @@
 import {defineCommand, type CommandContext} from '../cli/command.js';
 import type {Config} from '../config/schema.js';
+import type {JournalData} from '../engine/journal.js';
 import {undoPlan} from '../engine/runner.js';
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
@@ -27,12 +28,20 @@ networks, /srv/hoist/<stack> and its boot service, never the machine; the named 
 			checkOptions(config, options);
 			return [];
 		};
-		return context.stack.withSession({command: 'destroy', before, undoes: true}, async ({plan, env}) => {
-			const outcome = await undoPlan(plan, env, options);
+		return context.stack.withSession({command: 'destroy', before, undoes: true}, async ({plan, env, journal}) => {
+			const outcome = await undoPlan(plan, env, {...options, withoutJournal: !recordsAnyRun(journal.data)});
 			return outcome.error?.exitCode ?? 0;
 		});
 	},
 });
+
+/**
+ * Whether the journal could know what hoist made: it has recorded a run other than a destroy. Without one (a lost
+ * .hoist/, a fresh checkout, or only a destroy that believed it) its empty record of resources proves nothing.
+ */
+function recordsAnyRun(journal: Readonly<JournalData>): boolean {
+	return journal.runs.some((run) => run.command !== 'destroy');
+}
 
 /** Each option belongs to one kind of target: given to the other, it would silently do nothing. */
 function checkOptions(config: Config, options: {volumes: boolean; snapshot: boolean}): void {
@@ -64,7 +73,12 @@ async function confirm({args, io, stack}: CommandContext, options: {volumes: boo
 	const known = Object.values(journal?.data.resources ?? {})
 		.filter((resource) => resource.ownedByHoist)
 		.map((resource) => `${resource.type} ${resource.id}`);
-	const what = known.length > 0 ? known.join(', ') : 'everything tagged hoist:stack=' + config.stack;
+	const what =
+		known.length > 0
+			? known.join(', ')
+			: config.server
+				? `what hoist put on ${config.server.host} for it: the compose project ${config.stack} and /srv/hoist/${config.stack}`
+				: `everything tagged hoist:stack=${config.stack}`;
 	const {volumeLines} = await import('../cli/destroy-volumes.js');
 	const question = [`Destroy stack "${config.stack}" (${what})? This cannot be undone.`, ...volumeLines(config, journal?.data, options)];
 	if (!(await askYesNo(io, question.map(printable).join('\n  ')))) throw new Declined('Nothing was destroyed.');

@@ -1,4 +1,7 @@
 import {defineCommand} from '../cli/command.js';
+import type {Config} from '../config/schema.js';
+import type {StackFiles} from '../engine/stack-files.js';
+import type {Plan} from '../engine/step.js';
 
 /** `hoist dns`: the DNS watcher on its own, for a stack that has a server. */
 export const dns = defineCommand({
@@ -16,7 +19,18 @@ is right. The server's address comes from the journal; nothing is asked of AWS o
 			const {dnsOnlyPlan, dnsClosingMessage} = await import('../../steps/plan.js');
 			return {plan: dnsOnlyPlan(), closingMessage: dnsClosingMessage};
 		};
-		return stack.withSession({command: 'dns', plan: plans}, async ({plan, env, renderer, journal, closingMessage}) => {
+		// Without a server in the journal there is nothing to watch for: refused before .hoist/ is touched.
+		const before = async (config: Config, _plan: Plan, files: StackFiles) => {
+			const [{Journal}, {Redactor}, {stepOutputs}, {noServerYet}] = await Promise.all([
+				import('../engine/journal.js'),
+				import('../engine/redactor.js'),
+				import('../engine/outputs.js'),
+				import('../../steps/target.js'),
+			]);
+			if (!stepOutputs(Journal.open(files.journal, config.stack, new Redactor()).data, 'target')) throw noServerYet();
+			return [];
+		};
+		return stack.withSession({command: 'dns', plan: plans, before}, async ({plan, env, renderer, journal, closingMessage}) => {
 			const {runPlan} = await import('../engine/runner.js');
 			// The watch always runs, even when DNS was confirmed before: that is what was asked for.
 			const outcome = await runPlan(plan, env, {command: 'dns', from: 'dns'});

@@ -1,5 +1,5 @@
 import {defineCommand} from '../cli/command.js';
-import type {Journal} from '../engine/journal.js';
+import type {JournalData} from '../engine/journal.js';
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 import {releaseCommand} from '../cli/release-command.js';
@@ -18,33 +18,42 @@ again: a rollback brings back images, not the database.`,
 	positionals: [{name: 'RELEASE', description: 'The release number (`hoist status` lists them)', optional: true}],
 	needs: 'lock',
 	run: (context) => {
-		const wanted = context.args.positionals[0];
+		const wanted = releaseNumber(context.args.positionals[0]);
+		const withJobs = context.args.flags['with-jobs'] === true;
 		return releaseCommand(context, {
 			command: 'rollback',
-			title: wanted ? `Roll back to release ${printable(wanted)}` : 'Roll back to the previous release',
-			withJobs: context.args.flags['with-jobs'] === true,
-			prepare: (journal) => {
-				const target = chooseRelease(journal, wanted);
-				journal.pinRelease(target);
-				return target;
-			},
+			title: wanted === undefined ? 'Roll back to the previous release' : `Roll back to release ${wanted}`,
+			withJobs,
+			restore: (journal) => chooseRelease(journal, wanted),
+			// The number it chose, also when none was typed: "the previous release" moves once this one is recorded.
+			resume: (restored) => ['rollback', restored ?? wanted, withJobs ? '--with-jobs' : undefined].filter((word) => word !== undefined).join(' '),
 		});
 	},
 });
 
-function chooseRelease(journal: Journal, wanted: string | undefined): number {
-	const {releases} = journal.data;
+/** A release number is what `hoist status` lists: 0x1, 1.0, +1 or 01 would all quietly mean release 1. */
+function releaseNumber(typed: string | undefined): number | undefined {
+	if (typed === undefined) return undefined;
+	if (!/^[1-9]\d{0,8}$/.test(typed)) {
+		throw new UserError(printable(`"${typed}" is not a release number.`), {
+			code: 'USAGE',
+			nextSteps: ['Give the number as `hoist status` lists it: a whole number like 3, without a sign, point or leading 0.'],
+		});
+	}
+	return Number(typed);
+}
+
+function chooseRelease({releases}: Readonly<JournalData>, wanted: number | undefined): number {
 	const known = releases.map((release) => release.number).join(', ') || 'none yet';
 	if (wanted !== undefined) {
-		const number = Number(wanted);
-		const release = releases.find((candidate) => candidate.number === number);
+		const release = releases.find((candidate) => candidate.number === wanted);
 		if (!release) {
-			throw new UserError(`There is no release ${printable(wanted)}.`, {code: 'NO_SUCH_RELEASE', nextSteps: [`Releases hoist knows: ${known} (\`hoist status\` shows what each ran).`]});
+			throw new UserError(`There is no release ${wanted}.`, {code: 'NO_SUCH_RELEASE', nextSteps: [`Releases hoist knows: ${known} (\`hoist status\` shows what each ran).`]});
 		}
 		if (Object.values(release.services).some((service) => service.digest === undefined)) {
-			throw new UserError(`Release ${number} has no recorded digest for every service, so it cannot be brought back exactly.`, {code: 'RELEASE_WITHOUT_DIGESTS', nextSteps: ['Choose another release.']});
+			throw new UserError(`Release ${wanted} has no recorded digest for every service, so it cannot be brought back exactly.`, {code: 'RELEASE_WITHOUT_DIGESTS', nextSteps: ['Choose another release.']});
 		}
-		return number;
+		return wanted;
 	}
 	const previous = releases.at(-2);
 	if (!previous) throw new UserError('There is no earlier release to go back to.', {code: 'NO_PREVIOUS_RELEASE', nextSteps: [`Releases hoist knows: ${known}.`]});

@@ -12,6 +12,9 @@ import type {ErrorView, RunResult} from './events.js';
 import type {Redactor} from './redactor.js';
 import type {ResourceRecord} from './step.js';
 import {stepStatuses} from './step-status.js';
+import {serverResource} from '../server/server-resources.js';
+
+const serverResourceTypes: ReadonlySet<string> = new Set(Object.values(serverResource));
 
 /** The journal format this hoist writes. A newer one is refused, never rewritten. */
 export const JOURNAL_SCHEMA = 2;
@@ -348,26 +351,32 @@ function migrate(raw: unknown): unknown {
 function unreadable(name: string, path: string, why: string): UserError {
 	return new UserError(printable(`${name} is damaged and cannot be read (${why}).`), {
 		code: 'JOURNAL_UNREADABLE',
-		hint: `hoist did not change it. The AWS resources it created carry the tag hoist:stack, so they are found again without it.`,
+		hint: `hoist did not change it. What hoist created is found again without it: on AWS by the tag hoist:stack, on a server by the stack's name (its compose project and /srv/hoist/<stack>).`,
 		nextSteps: [
 			`Look at ${printable(path)} — if you edited it by hand, undo the edit; or`,
-			'run `hoist up --restart`: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records AWS resources.',
+			'run `hoist up --restart`: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records resources.',
 		],
 	});
 }
 
-/** "records 2 AWS resources: instance i-0abc, security-group sg-1." */
+/** "records 2 AWS resources: instance i-0abc, security-group sg-1."; "records 1 server resource: stack-dir …". */
 function holdings(resources: ReadonlyArray<{type: string; id: string}>): string {
-	if (resources.length === 0) return 'records no AWS resources.';
+	if (resources.length === 0) return 'records no resources.';
 	const list = resources.map((resource) => `${resource.type} ${resource.id}`).join(', ');
-	return `records ${resources.length} AWS resource${resources.length === 1 ? '' : 's'}: ${list}.`;
+	return `records ${resources.length} ${resourceWord(resources)}${resources.length === 1 ? '' : 's'}: ${list}.`;
+}
+
+/** Where they are, from their types: what hoist put on an existing server, or on AWS. */
+function resourceWord(resources: ReadonlyArray<{type: string}>): string {
+	const onServer = resources.filter((resource) => serverResourceTypes.has(resource.type)).length;
+	return onServer === resources.length ? 'server resource' : onServer === 0 ? 'AWS resource' : 'resource';
 }
 
 function otherStack(path: string, data: JournalData, stack: string): UserError {
 	const resources = Object.values(data.resources);
 	return new UserError(printable(`${basename(path)} belongs to stack "${data.stack}", but hoist.yml says stack "${stack}". It ${holdings(resources)}`), {
 		code: 'JOURNAL_OTHER_STACK',
-		hint: 'Renaming a stack would lose track of the AWS resources created under the old name, so hoist (even `hoist up --restart`) leaves this journal alone.',
+		hint: 'Renaming a stack would lose track of what hoist created under the old name, so hoist (even `hoist up --restart`) leaves this journal alone.',
 		nextSteps: [
 			`Put back "stack: ${data.stack}" in hoist.yml, or`,
 			`to rename: put back "stack: ${data.stack}", run \`hoist destroy\`, then change the name and run \`hoist up\`.`,
@@ -376,7 +385,7 @@ function otherStack(path: string, data: JournalData, stack: string): UserError {
 	});
 }
 
-/** A damaged journal is replaced only when nothing in it still points at AWS resources or at another stack. */
+/** A damaged journal is replaced only when nothing in it still points at resources or at another stack. */
 function refuseIfItHoldsResources(path: string, stack: string, damage: UserError): void {
 	const raw = salvage(path);
 	const resources = Object.values(raw.resources ?? {}).filter(
@@ -389,7 +398,7 @@ function refuseIfItHoldsResources(path: string, stack: string, damage: UserError
 		hint: '`hoist up --restart` does not replace a journal that still records resources or belongs to another stack: the record would be lost.',
 		nextSteps: [
 			`Repair ${path} by hand (the message above says where it is damaged), then run \`hoist destroy\` or \`hoist up\`; or`,
-			`once those resources are gone (EC2 console, tag hoist:stack), move ${path} aside yourself and run \`hoist up --restart\`.`,
+			`once those resources are gone (${resourceWord(resources) === 'server resource' ? 'on the server: the compose project and /srv/hoist/<stack>' : 'EC2 console, tag hoist:stack'}), move ${path} aside yourself and run \`hoist up --restart\`.`,
 		].map(printable),
 	});
 }

@@ -33,6 +33,8 @@ export interface RunOutcome {
 export interface RunOptions {
 	command: string;
 	from?: string;
+	/** The command line the advice tells the user to run again, when its arguments matter (`rollback 2`); default: the command. */
+	resume?: string;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 			outputs[step.id] = result;
 			emit({type: 'step-done', at: Date.now(), stepId: step.id, durationMs, reused, ...(summary === undefined ? {} : {summary})});
 		} catch (thrown) {
-			return finishWithFailure(options.command, step.id, thrown, started, env, emit);
+			return finishWithFailure(options.resume ?? options.command, step.id, thrown, started, env, emit);
 		}
 	}
 	journal.endRun('ok');

@@ -70,6 +70,11 @@ export interface DestroyOptions {
 	volumes: boolean;
 	/** On AWS: keep an EBS snapshot of the instance's root volume before it is terminated. */
 	snapshot: boolean;
+	/**
+	 * The journal records no run that could have made anything (a lost .hoist/, a fresh checkout): its record of
+	 * resources proves nothing, so undo looks at the world by name (on AWS it always finds by tag anyway).
+	 */
+	withoutJournal?: boolean;
 }
 
 export interface UndoContext<Id extends StepId = StepId> extends BaseContext {

@@ -8,9 +8,10 @@ import type {Target} from './target.js';
  */
 export function opensshArgs(target: Target, knownHosts: string, command: string[], options: {terminal: boolean}): string[] {
 	return [
-		'-i', target.privateKeyPath,
+		// Not -i: ssh checks that path as given but loads it after expanding %-tokens, so a % in it cannot work.
+		'-o', `IdentityFile=${opensshPath(target.privateKeyPath)}`,
 		'-o', 'IdentitiesOnly=yes',
-		'-o', `UserKnownHostsFile=${knownHosts}`,
+		'-o', `UserKnownHostsFile=${opensshPath(knownHosts)}`,
 		'-o', 'GlobalKnownHostsFile=/dev/null',
 		'-o', 'StrictHostKeyChecking=yes',
 		'-o', 'UpdateHostKeys=no',
@@ -24,4 +25,12 @@ export function opensshArgs(target: Target, knownHosts: string, command: string[
 		target.host,
 		...command,
 	];
+}
+
+/**
+ * A local path as OpenSSH reads it in an option: it expands %-tokens (`/tmp/100%done` holds %d, the home folder) and
+ * splits on whitespace (a list of files), so % is doubled and the path quoted, with \ and " escaped inside the quotes.
+ */
+export function opensshPath(path: string): string {
+	return `"${path.replaceAll('%', '%%').replace(/["\\]/g, '\\$&')}"`;
 }

@@ -26,8 +26,9 @@ function recordTarget(publicAddress: string): void {
 it('hoist dns without a server yet: says so, exit 2, and points at hoist up', async () => {
 	const result = await runCli(['dns'], {cwd: stack.dir});
 	expect(result.code).toBe(2);
-	expect(result.stdout).toContain('This stack has no server yet: nothing to point DNS at.');
-	expect(result.stdout).toContain('Run `hoist up` first');
+	// Refused before the screen starts, like every refusal before .hoist/ is touched.
+	expect(result.stderr).toContain('This stack has no server yet: nothing to point DNS at.');
+	expect(result.stderr).toContain('Run `hoist up` first');
 });
 
 it('hoist dns for a server on a private address: the target from the journal, the watch skipped with the reason, no question asked', async () => {

@@ -35,6 +35,14 @@ describe.runIf(hasScript)('on a terminal', () => {
 		expect(result.code).toBe(0);
 	}, 15_000);
 
+	it('the destroy question on an existing server with no journal names where it looks, not an AWS tag', async () => {
+		stack = makeTempStack(['stack: demo', 'domain: app.example.test', 'compose:', '  service: web', '  port: 8080', 'server:', '  host: 10.0.0.5', ''].join('\n'));
+		const result = await onTerminal(['destroy'], 'n\r');
+		expect(result.output).toContain('Destroy stack "demo" (what hoist put on 10.0.0.5 for it: the compose project demo');
+		expect(result.output).not.toContain('hoist:stack');
+		expect(result.code).toBe(0);
+	}, 15_000);
+
 	it('the Ink screen has colours, and none with NO_COLOR', async () => {
 		// eslint-disable-next-line no-control-regex -- an ANSI colour sequence starts with ESC
 		const colour = /\u001b\[3\dm/;

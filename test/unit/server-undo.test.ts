@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {pinHostKey} from '../../source/remote/known-hosts.js';
 import {ensureLocalKey} from '../../source/remote/local-key.js';
@@ -62,6 +62,27 @@ describe('destroy on an existing server', () => {
 		expect(opened).toEqual([]);
 	});
 
+	it('without a journal (a lost .hoist/): goes to the server hoist.yml names and looks for the stack by name', async () => {
+		const {h, opened, ran} = onServer((command) => (command.title?.startsWith('remove the containers') ? 'hoist-removed 3 1\nhoist-volume demo_appdata\n' : ''));
+		await deploy.undo!(h.undoContext(deploy, {destroy: {withoutJournal: true}}));
+		await upload.undo!(h.undoContext(upload, {destroy: {withoutJournal: true}}));
+		expect(opened.map((target) => target.host)).toEqual(['192.168.64.5', '192.168.64.5']);
+		expect(ran.map((command) => command.title)).toEqual(['remove the containers and networks of demo', 'remove hoist-demo if it is there', 'remove /srv/hoist/demo']);
+		expect([...h.resources.values()]).toEqual([{type: 'volume', id: 'demo_appdata@192.168.64.5', ownedByHoist: false}]);
+		expect(h.logs).toEqual([
+			'removed 3 containers and 1 network of demo',
+			'kept the named volumes demo_appdata (your data; `hoist destroy --volumes` removes them)',
+			'/srv/hoist/demo was not there; removed the boot service hoist-demo if there was one',
+		]);
+	});
+
+	it('without a journal and without the key hoist made: says it cannot log in to look, and changes nothing', async () => {
+		const {h, opened} = onServer();
+		rmSync(h.files.privateKey);
+		await expect(deploy.undo!(h.undoContext(deploy, {destroy: {withoutJournal: true}}))).rejects.toMatchObject({code: 'SSH_KEY_MISSING'});
+		expect(opened).toEqual([]);
+	});
+
 	it('records on another host than hoist.yml names now: refused, with the way back', async () => {
 		const {h, opened} = onServer();
 		record(h, 'compose-project', 'demo@192.168.64.9');
@@ -70,12 +91,12 @@ describe('destroy on an existing server', () => {
 	});
 
 	it('upload: the boot service of the init system it was installed for, then the stack directory; forgets the record', async () => {
-		const {h, ran} = onServer();
+		const {h, ran} = onServer((command) => (command.title?.startsWith('remove /srv/hoist/') ? 'hoist-removed-dir\n' : ''));
 		record(h, 'stack-dir', '/srv/hoist/demo@192.168.64.5');
 		await upload.undo!(h.undoContext(upload, {previous: {dir: '/srv/hoist/demo', files: {}, boot: 'openrc'}}));
 		expect(ran.map((command) => command.line)).toEqual([
 			'rc-update del hoist-demo default >/dev/null 2>&1; rm -f /etc/init.d/hoist-demo',
-			'rm -rf /srv/hoist/demo && { rmdir /srv/hoist 2>/dev/null || true; }',
+			'{ [ ! -e /srv/hoist/demo ] || { rm -rf /srv/hoist/demo && echo hoist-removed-dir; }; } && { rmdir /srv/hoist 2>/dev/null || true; }',
 		]);
 		expect(h.resources.size).toBe(0);
 		expect(h.logs).toEqual(['removed /srv/hoist/demo and the openrc service hoist-demo']);

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {UserError} from '../../source/errors.js';
+import {HoistError, UserError} from '../../source/errors.js';
 import {classifyConnectError} from '../../source/remote/connect.js';
 import {HostKeyChangedError, SshConnectError, type SshFailure} from '../../source/remote/errors.js';
 import type {RemoteSession} from '../../source/remote/session.js';
@@ -132,8 +132,10 @@ describe('ssh-ready run', () => {
 	] as const)('after the bounded wait, a last failure of kind %s gets its own diagnosis (%o)', async (kind, target, hint, nextStep) => {
 		const {h, ctx} = setup(Array.from({length: 500}, () => kind), {ssh: {waitSeconds: 20}});
 		const started = h.now;
-		const error = (await sshReady.run(ctx(target)).catch((thrown: unknown) => thrown)) as UserError;
-		expect(error).toBeInstanceOf(UserError);
+		const error = (await sshReady.run(ctx(target)).catch((thrown: unknown) => thrown)) as HoistError;
+		expect(error).toBeInstanceOf(HoistError);
+		// As for logs, exec and status: a server that does not answer is an outside condition, a refused key the user's.
+		expect(error.exitCode).toBe(kind === 'auth' ? 2 : 1);
 		expect(error.code).toBe('SSH_NOT_READY');
 		expect(error.message).toBe(`SSH to ${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`} did not work within 20s (last: failed: ${kind}).`);
 		expect(error.hint).toMatch(hint);

@@ -19,6 +19,15 @@ export function enableBootService(manager: ServiceManager, stack: string): Remot
 	return undefined;
 }
 
+/**
+ * Without a journal hoist does not know which init system it installed the boot service for: it removes the one it
+ * finds (either, or none).
+ */
+export function removeFoundBootService(stack: string): RemoteCommand {
+	const found = (['openrc', 'systemd'] as const).map((manager) => `if [ -e ${sh(bootServicePath(manager, stack)!)} ]; then ${removeBootService(manager, stack)!.line}; fi`);
+	return {root: true, title: `remove ${bootServiceName(stack)} if it is there`, line: found.join('; ')};
+}
+
 /** Disables and removes it (destroy on an existing server). */
 export function removeBootService(manager: ServiceManager, stack: string): RemoteCommand | undefined {
 	const name = bootServiceName(stack);

@@ -7,6 +7,10 @@ const stopSeconds = 10;
 
 /** `hoist-volume NAME` lines: the named volumes the stack's compose project made (never an external one). */
 export const volumeMarker = 'hoist-volume';
+/** `hoist-removed CONTAINERS NETWORKS`: how many of each the project had (none: the stack was not there). */
+const removedMarker = 'hoist-removed';
+/** Said when the stack's directory was there to remove. */
+const removedDirMarker = 'hoist-removed-dir';
 
 function projectFilter(stack: string): string {
 	return sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`);
@@ -29,6 +33,7 @@ export function removeProject(stack: string, options: {volumes: boolean}): Remot
 			`if [ -n "$ids" ]; then podman stop --time ${stopSeconds} $ids >/dev/null 2>&1 || true; podman rm --force $ids >/dev/null; fi`,
 			`nets=$(podman network ls --quiet ${filter})`,
 			'if [ -n "$nets" ]; then podman network rm $nets >/dev/null; fi',
+			`echo "${removedMarker} $(set -- $ids; echo $#) $(set -- $nets; echo $#)"`,
 			`vols=$(podman volume ls --quiet ${filter})`,
 			options.volumes
 				? 'if [ -n "$vols" ]; then podman volume rm $vols >/dev/null; fi'
@@ -46,6 +51,12 @@ export function stopProject(stack: string): RemoteCommand {
 	};
 }
 
+/** How many containers and networks removeProject found and removed. */
+export function parseRemoved(output: string): {containers: number; networks: number} {
+	const counts = new RegExp(`^${removedMarker} (\\d+) (\\d+)$`, 'm').exec(output);
+	return {containers: Number(counts?.[1] ?? 0), networks: Number(counts?.[2] ?? 0)};
+}
+
 export function parseVolumes(output: string): string[] {
 	return output
 		.split('\n')
@@ -53,11 +64,16 @@ export function parseVolumes(output: string): string[] {
 		.filter((name): name is string => name !== undefined);
 }
 
-/** Removes the stack's directory on the server, and /srv/hoist too once no other stack lives there. */
+/** Removes the stack's directory on the server (saying so when it was there), and /srv/hoist once no other stack lives there. */
 export function removeStackDir(stack: string): RemoteCommand {
+	const {dir} = stackPaths(stack);
 	return {
 		root: true,
-		title: `remove ${stackPaths(stack).dir}`,
-		line: `${sh('rm', '-rf', stackPaths(stack).dir)} && { rmdir ${sh(serverRoot)} 2>/dev/null || true; }`,
+		title: `remove ${dir}`,
+		line: `{ [ ! -e ${sh(dir)} ] || { ${sh('rm', '-rf', dir)} && echo ${removedDirMarker}; }; } && { rmdir ${sh(serverRoot)} 2>/dev/null || true; }`,
 	};
+}
+
+export function parseRemovedDir(output: string): boolean {
+	return output.split('\n').some((line) => line.trim() === removedDirMarker);
 }

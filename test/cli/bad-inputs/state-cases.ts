@@ -29,6 +29,19 @@ const lockedBy = (name: string, content: string, exit: number, names: RegExp, ar
 /** Journals that hoist must not lose or misread, and locks in every state a crash or a person can leave. */
 export const journalCases: BadInput[] = [
 	damaged('a journal of another stack', journalBefore('old-shop'), ['up'], /state\.json belongs to stack "old-shop", but hoist\.yml says stack "demo"\. It records 1 AWS resource: instance i-0abc/),
+	{
+		...damaged(
+			'a journal of another stack on an existing server: its resources are the server\'s, not AWS\'s',
+			journalBefore('old-shop').replace(/"resources": \{[\s\S]*?\n {2}\},/, `"resources": ${JSON.stringify({'stack-dir:/srv/hoist/old-shop@10.0.0.5': {type: 'stack-dir', id: '/srv/hoist/old-shop@10.0.0.5', ownedByHoist: true}})},`),
+			['up', '--restart'],
+			/belongs to stack "old-shop"[\s\S]*It records 1 server resource: stack-dir \/srv\/hoist\/old-shop@10\.0\.0\.5\./,
+		),
+		after: (_dir, result) => expect(`${result.stdout}${result.stderr}`).not.toContain('AWS'),
+	},
+	{
+		...damaged('a damaged journal of an existing server: what hoist made is found again by name, not only by AWS tag', '{"schema": 1,', ['up'], /damaged and cannot be read[\s\S]*on a server by the stack's name/),
+		config: ['stack: demo', 'domain: app.example.test', 'compose:', '  service: web', '  port: 8080', 'server:', '  host: 10.0.0.5', ''].join('\n'),
+	},
 	damaged('--restart on a journal of another stack', journalBefore('old-shop'), ['up', '--restart'], /belongs to stack "old-shop"[\s\S]*instance i-0abc[\s\S]*hoist destroy/),
 	damaged('destroy on a journal of another stack', journalBefore('old-shop'), ['destroy', '--yes'], /belongs to stack "old-shop"/),
 	damaged('a journal that is not JSON', '{"schema": 1,', ['up'], /\.hoist\/state\.json is damaged and cannot be read/),

@@ -82,3 +82,33 @@ describe('a command declared in the table', () => {
 		expect(result.stderr).not.toContain('\u001b');
 	});
 });
+
+describe('--version and --help anywhere before `--`', () => {
+	it.each([
+		[['echo', 'web', '--version'], /^\d+\.\d+\.\d+\n$/],
+		[['echo', 'web', '-v', '--json'], /^\{"type":"version","version":"\d+\.\d+\.\d+"\}\n$/],
+		[['quiet', '--version'], /^\d+\.\d+\.\d+\n$/],
+		[['echo', 'web', 'hello', '--help'], /^Usage: hoist echo /],
+		[['echo', '--version', '--help'], /^Usage: hoist echo /],
+	])('%j prints and exits without running the command', async (argv, printed) => {
+		const seen: CommandLine[] = [];
+		const result = await hoist(argv, seen);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(printed);
+		expect(seen).toEqual([]);
+	});
+
+	it('leaves --version and --json after `--` to the command it runs', async () => {
+		const seen: CommandLine[] = [];
+		const result = await hoist(['echo', 'web', '--', 'node', '--version', '--json'], seen);
+		expect(result.code).toBe(0);
+		expect(seen).toEqual([{config: 'hoist.yml', json: false, flags: {loud: undefined, times: undefined}, positionals: ['web'], rest: ['node', '--version', '--json']}]);
+	});
+
+	it('keeps its own errors on the screen when --json comes only after `--`', async () => {
+		const result = await hoist(['echo', 'web', '--nope', '--', '--json']);
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr.split('\n')[0]).toBe("Error: Unknown option '--nope'.");
+	});
+});

@@ -1,8 +1,8 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {composeExec, streamLogs, type ComposeTool} from '../../../source/remote/commands/compose.js';
-import {parseVolumes, removeProject, removeStackDir, stopProject} from '../../../source/remote/commands/teardown.js';
-import {removeBootService} from '../../../source/remote/commands/boot.js';
+import {parseRemoved, parseRemovedDir, parseVolumes, removeProject, removeStackDir, stopProject} from '../../../source/remote/commands/teardown.js';
+import {removeBootService, removeFoundBootService} from '../../../source/remote/commands/boot.js';
 import {opensshArgs} from '../../../source/remote/openssh.js';
 import type {Target} from '../../../source/remote/target.js';
 
@@ -90,6 +90,7 @@ describe('destroy on an existing server: the remote commands', () => {
 		expect(command.line).toContain('podman ps --all --quiet --filter label\\=com.docker.compose.project\\=shop');
 		const {output, trace} = withPodman({containers: 'c1\\nc2\\n', networks: 'shop_default\\n', volumes: 'shop_appdata\\nshop_hoist_caddy_data\\n'}, command.line);
 		expect(parseVolumes(output)).toEqual(['shop_appdata', 'shop_hoist_caddy_data']);
+		expect(parseRemoved(output)).toEqual({containers: 2, networks: 1});
 		expect(trace).toContain('podman stop --time 10 c1 c2');
 		expect(trace).toContain('podman rm --force c1 c2');
 		expect(trace).toContain('podman network rm shop_default');
@@ -101,6 +102,7 @@ describe('destroy on an existing server: the remote commands', () => {
 		expect(trace).toContain('podman volume rm shop_appdata');
 		expect(trace).not.toMatch(/podman (stop|rm|network rm)/);
 		expect(parseVolumes(output)).toEqual([]);
+		expect(parseRemoved(output)).toEqual({containers: 0, networks: 0});
 	});
 
 	it('a podman that fails stops the command with its exit code', () => {
@@ -109,10 +111,31 @@ describe('destroy on an existing server: the remote commands', () => {
 	});
 
 	it('removes the stack directory, and /srv/hoist once it is empty; the boot service with its init system', () => {
-		expect(removeStackDir('shop').line).toBe('rm -rf /srv/hoist/shop && { rmdir /srv/hoist 2>/dev/null || true; }');
+		expect(removeStackDir('shop').line).toBe('{ [ ! -e /srv/hoist/shop ] || { rm -rf /srv/hoist/shop && echo hoist-removed-dir; }; } && { rmdir /srv/hoist 2>/dev/null || true; }');
+		expect([parseRemovedDir('hoist-removed-dir\n'), parseRemovedDir('')]).toEqual([true, false]);
 		expect(removeBootService('openrc', 'shop')?.line).toBe('rc-update del hoist-shop default >/dev/null 2>&1; rm -f /etc/init.d/hoist-shop');
 		expect(removeBootService('none', 'shop')).toBeUndefined();
 		expect(stopProject('shop').line).toMatch(/^ids=\$\(podman ps --quiet --filter label\\=com\.docker\.compose\.project\\=shop\); if \[ -n "\$ids" \]; then podman stop --time 10 \$ids >\/dev\/null; fi$/);
+	});
+});
+
+describe('destroy without a journal: the boot service of either init system', () => {
+	it('removes the one whose file is there, with that init system\'s tools', () => {
+		const line = removeFoundBootService('shop').line;
+		expect(line).toBe(
+			'if [ -e /etc/init.d/hoist-shop ]; then rc-update del hoist-shop default >/dev/null 2>&1; rm -f /etc/init.d/hoist-shop; fi; '
+				+ 'if [ -e /etc/systemd/system/hoist-shop.service ]; then systemctl disable hoist-shop >/dev/null 2>&1; rm -f /etc/systemd/system/hoist-shop.service; systemctl daemon-reload; fi',
+		);
+		// In sh, with the paths under a folder of the test's and stand-ins for the tools: only systemd's is there.
+		const root = execFileSync('mktemp', ['-d'], {encoding: 'utf8'}).trim();
+		const moved = line.replaceAll('/etc/', `${root}/etc/`);
+		const stubs = ['rc-update', 'systemctl'].map((tool) => `printf '#!/bin/sh\\necho ${tool} "$@" >> ${root}/calls\\n' > ${root}/bin/${tool}; chmod +x ${root}/bin/${tool}`).join('; ');
+		const said = execFileSync('sh', ['-c', `mkdir -p ${root}/bin ${root}/etc/systemd/system && touch ${root}/etc/systemd/system/hoist-shop.service; ${stubs}
+PATH=${root}/bin:$PATH
+${moved}
+cat ${root}/calls; ls ${root}/etc/systemd/system; rm -rf ${root}`], {encoding: 'utf8'});
+		// The unit file is gone (nothing listed after the calls).
+		expect(said).toBe('systemctl disable hoist-shop\nsystemctl daemon-reload\n');
 	});
 });
 
@@ -121,7 +144,7 @@ describe('hoist ssh: the system ssh', () => {
 
 	it('hoist\'s key only, the pinned key only (strict, never updated), looked up by the plain host name', () => {
 		expect(opensshArgs(target, '/s/.hoist/known_hosts', [], {terminal: true})).toEqual([
-			'-i', '/k/id', '-o', 'IdentitiesOnly=yes', '-o', 'UserKnownHostsFile=/s/.hoist/known_hosts', '-o', 'GlobalKnownHostsFile=/dev/null',
+			'-o', 'IdentityFile="/k/id"', '-o', 'IdentitiesOnly=yes', '-o', 'UserKnownHostsFile="/s/.hoist/known_hosts"', '-o', 'GlobalKnownHostsFile=/dev/null',
 			'-o', 'StrictHostKeyChecking=yes', '-o', 'UpdateHostKeys=no', '-o', 'HostKeyAlias=vm.local', '-o', 'ConnectTimeout=10',
 			'-p', '2222', '-l', 'deploy', '--', 'vm.local',
 		]);
