@@ -8,7 +8,7 @@ import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
 import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {serverRecords, serverSession} from './server-side.js';
+import {serverRecords, serverSession} from '../source/server/server-side.js';
 
 export interface DeployOutputs {
 	/** When the stack reached this state, and what runs in each service. */

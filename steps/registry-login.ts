@@ -5,7 +5,7 @@ import {readAuthFile, registryLogin, registryLogout} from '../source/remote/comm
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {serverSession} from './server-side.js';
+import {serverSession} from '../source/server/server-side.js';
 
 export interface RegistryLoginOutputs {
 	server: string;

@@ -9,7 +9,7 @@ import {serverResource, serverResourceId} from '../source/server/server-resource
 import {confirmedSites, type CaddySites} from '../source/server/sites.js';
 import {changedFiles, syncFiles} from '../source/server/sync.js';
 import {dnsPlan} from './dns.js';
-import {serverRecords, serverSession} from './server-side.js';
+import {serverRecords, serverSession} from '../source/server/server-side.js';
 
 export interface UploadOutputs {
 	dir: string;

@@ -24,7 +24,7 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 		}
 		const restored = run.prepare(journal);
 		const [{withRelease}, {releaseStep}, {recordRelease, describeRelease}] = await Promise.all([
-			import('../../steps/plan.js'),
+			import('../wizard/plan.js'),
 			import('../../steps/release.js'),
 			import('./releases.js'),
 		]);

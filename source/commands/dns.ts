@@ -13,7 +13,7 @@ is right. The server's address comes from the journal; nothing is asked of AWS o
 	needs: 'lock',
 	run: ({stack}) => {
 		const plans = async () => {
-			const {dnsOnlyPlan, dnsClosingMessage} = await import('../../steps/plan.js');
+			const {dnsOnlyPlan, dnsClosingMessage} = await import('../wizard/plan.js');
 			return {plan: dnsOnlyPlan(), closingMessage: dnsClosingMessage};
 		};
 		return stack.withSession({command: 'dns', plan: plans}, async ({plan, env, renderer, journal, closingMessage}) => {

@@ -75,7 +75,7 @@ stopped therefore resumes at the first step that is not done.`,
 				const {recordRelease} = await import('../cli/releases.js');
 				recordRelease(journal, 'up');
 				// One source of the finish facts; each renderer shows them its own way (screen, lines, JSON event).
-				const {finishFacts} = await import('../../steps/finish.js');
+				const {finishFacts} = await import('../wizard/finish.js');
 				const facts = finishFacts(journal.data, env.config);
 				if (facts) renderer.showFinish(facts);
 			}

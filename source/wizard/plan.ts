@@ -1,17 +1,17 @@
 import {isDeepStrictEqual} from 'node:util';
-import type {Config} from '../source/config/schema.js';
-import type {JournalData} from '../source/engine/journal.js';
-import {stepOutputs} from '../source/engine/outputs.js';
-import type {AnyStep, Plan} from '../source/engine/step.js';
-import {bootstrap} from './bootstrap.js';
-import {certificate} from './certificate.js';
-import {compose} from './compose.js';
-import {deploy} from './deploy.js';
-import {dns} from './dns.js';
-import {registryLoginStep} from './registry-login.js';
-import {sshReady} from './ssh-ready.js';
-import {recordedTarget, serverTarget} from './target.js';
-import {upload} from './upload.js';
+import type {Config} from '../config/schema.js';
+import type {JournalData} from '../engine/journal.js';
+import {stepOutputs} from '../engine/outputs.js';
+import type {AnyStep, Plan} from '../engine/step.js';
+import {bootstrap} from '../../steps/bootstrap.js';
+import {certificate} from '../../steps/certificate.js';
+import {compose} from '../../steps/compose.js';
+import {deploy} from '../../steps/deploy.js';
+import {dns} from '../../steps/dns.js';
+import {registryLoginStep} from '../../steps/registry-login.js';
+import {sshReady} from '../../steps/ssh-ready.js';
+import {recordedTarget, serverTarget} from '../../steps/target.js';
+import {upload} from '../../steps/upload.js';
 
 /**
  * The wizard, in order, built from hoist.yml: the compose file is checked first (a mistake never costs an instance),

@@ -1,4 +1,4 @@
-import type {Config} from '../source/config/schema.js';
+import type {Config} from '../config/schema.js';
 
 export interface StepOutline {
 	id: string;
