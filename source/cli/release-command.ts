@@ -25,7 +25,7 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 		const restored = run.prepare(journal);
 		const [{withRelease}, {releaseStep}, {recordRelease, describeRelease}] = await Promise.all([
 			import('../wizard/plan.js'),
-			import('../../steps/release.js'),
+			import('../server/release.js'),
 			import('./releases.js'),
 		]);
 		const step = releaseStep({title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});

@@ -1,6 +1,6 @@
-import {defineStep, type Step, type StepContext} from '../source/engine/step.js';
-import {ExternalError, UserError} from '../source/errors.js';
-import {poll} from '../source/engine/poll.js';
+import {defineStep, type Step, type StepContext} from '../engine/step.js';
+import {ExternalError, UserError} from '../errors.js';
+import {poll} from '../engine/poll.js';
 import {
 	composeUpServices,
 	containerAddress,
@@ -8,16 +8,16 @@ import {
 	probeHttp,
 	reloadCaddy,
 	retireContainers,
-} from '../source/remote/commands/compose.js';
-import {pruneImages} from '../source/remote/commands/images.js';
-import {RemoteCommandError} from '../source/remote/errors.js';
-import type {RemoteSession} from '../source/remote/session.js';
-import {caddyfile} from '../source/server/bundle.js';
-import {caddyService} from '../source/server/overlay.js';
-import {pinnedImages, repositoryOf} from '../source/server/pins.js';
-import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
-import type {ContainerState} from '../source/server/stack-state.js';
-import {recordedSites} from './upload.js';
+} from '../remote/commands/compose.js';
+import {pruneImages} from '../remote/commands/images.js';
+import {RemoteCommandError} from '../remote/errors.js';
+import type {RemoteSession} from '../remote/session.js';
+import {caddyfile} from './bundle.js';
+import {caddyService} from './overlay.js';
+import {pinnedImages, repositoryOf} from './pins.js';
+import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
+import type {ContainerState} from './stack-state.js';
+import {recordedSites} from '../../steps/upload.js';
 
 export interface ReleaseOutputs {
 	at: string;
@@ -26,7 +26,7 @@ export interface ReleaseOutputs {
 	replaced: string[];
 }
 
-declare module '../source/engine/step.js' {
+declare module '../engine/step.js' {
 	interface StepOutputs {
 		release: ReleaseOutputs;
 	}
