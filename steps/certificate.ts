@@ -13,7 +13,7 @@ import {syncFiles} from '../source/server/sync.js';
 import {explainFailure, parseCaddyLog, worstFailure} from '../source/tls/caddy-log.js';
 import type {CertificateProbe, TrustOptions} from '../source/tls/probe.js';
 import {letsEncryptStagingRoots} from '../source/tls/staging-roots.js';
-import {caName} from './dns.js';
+import {caName} from '../source/dns/dns-plan.js';
 
 export interface CertificateFacts {
 	name: string;

@@ -1,13 +1,11 @@
-import {isIPv4} from 'node:net';
 import {isDeepStrictEqual} from 'node:util';
-import {isLetsEncrypt, type Config} from '../source/config/schema.js';
-import {nonPublicReason} from '../source/dns/ip.js';
+import type {Config} from '../source/config/schema.js';
+import {caName, dnsPlan} from '../source/dns/dns-plan.js';
 import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
 import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
 import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
-import type {Target} from '../source/remote/target.js';
 import {formatSeconds} from '../source/text/format-seconds.js';
 
 export interface DnsOutputs {
@@ -37,30 +35,9 @@ export function watchedNames(config: Config): string[] {
 	return [config.domain, ...config.aliases];
 }
 
-/** How messages name the CA: Let's Encrypt by its name, any other by its directory's host. */
-export function caName(directory: string): string {
-	return isLetsEncrypt(directory) ? 'Let\'s Encrypt' : `the ACME CA at ${new URL(directory).host}`;
-}
-
 const wellKnownResolvers: Record<string, string> = {
 	'1.1.1.1': 'Cloudflare', '1.0.0.1': 'Cloudflare', '8.8.8.8': 'Google', '8.8.4.4': 'Google', '9.9.9.9': 'Quad9', '208.67.222.222': 'OpenDNS',
 };
-
-/** What the DNS step will do for this target: watch (the address, and whether a private one is meant) or skip, and why. */
-export function dnsPlan(config: Config, target: Pick<Target, 'publicAddress'>): {address: string; privateTargetOk: boolean; skip?: string} {
-	const expected = config.dns.expectAddress;
-	if (expected !== undefined) return {address: expected, privateTargetOk: true};
-	const address = target.publicAddress;
-	const advice = 'set dns.expectAddress in hoist.yml to the address the A record must hold to watch DNS anyway';
-	if (!isIPv4(address)) {
-		return {address, privateTargetOk: false, skip: `the server is reached as ${address}, not by an IPv4 address: hoist skips the DNS and certificate steps (${advice})`};
-	}
-	const why = nonPublicReason(address);
-	if (why !== undefined) {
-		return {address, privateTargetOk: false, skip: `${address} is not a public address (${why}): no public CA can reach it, so hoist skips the DNS and certificate steps (${advice})`};
-	}
-	return {address, privateTargetOk: false};
-}
 
 function watchOptions(ctx: DnsContext, address: string, privateTargetOk: boolean): WatchNamesOptions {
 	const {config} = ctx;

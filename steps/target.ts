@@ -1,8 +1,8 @@
 import {isDeepStrictEqual} from 'node:util';
-import {awsSettings, serverSettings, type Config} from '../source/config/schema.js';
+import {awsSettings, serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
-import {describeTarget, type Target} from '../source/remote/target.js';
+import {describeTarget, serverTargetOf, type Target} from '../source/remote/target.js';
 import {UserError} from '../source/errors.js';
 
 declare module '../source/engine/step.js' {
@@ -45,21 +45,6 @@ export const awsTarget = defineStep({
 	run: async (ctx) => awsTargetOf(ctx),
 	summary,
 });
-
-/** The existing server hoist.yml names, reached with the given key. */
-export function serverTargetOf(config: Config, privateKeyPath: string): Target {
-	const server = serverSettings(config);
-	return {
-		kind: 'server',
-		host: server.host,
-		port: server.port,
-		user: server.user,
-		privateKeyPath,
-		identity: 'server',
-		publicAddress: server.host,
-		...(server.hostKey === undefined ? {} : {hostKey: server.hostKey}),
-	};
-}
 
 /** A machine the user already has (server: in hoist.yml), with their key (ssh.publicKey) or one hoist makes. */
 export const serverTarget = defineStep({

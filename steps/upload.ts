@@ -2,13 +2,11 @@ import {defineStep, type StepContext} from '../source/engine/step.js';
 import {bootServicePath, enableBootService, removeBootService} from '../source/remote/commands/boot.js';
 import {privateDirectory} from '../source/remote/commands/files.js';
 import {removeStackDir} from '../source/remote/commands/teardown.js';
-import type {Target} from '../source/remote/target.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';
 import {bootServiceName, stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {confirmedSites, type CaddySites} from '../source/server/sites.js';
+import {recordedSites} from '../source/server/sites.js';
 import {changedFiles, syncFiles} from '../source/server/sync.js';
-import {dnsPlan} from './dns.js';
 import {serverRecords, serverSession} from '../source/server/server-side.js';
 
 export interface UploadOutputs {
@@ -26,15 +24,6 @@ declare module '../source/engine/step.js' {
 }
 
 type UploadContext = StepContext<'upload', 'target' | 'bootstrap'>;
-
-/**
- * The sites of the Caddyfile: the names whose DNS the journal records as confirmed for this address, with the CA the
- * certificate step last applied. Every step that writes the Caddyfile asks here, so none drops a site another added.
- */
-export function recordedSites(ctx: Pick<StepContext<'upload'>, 'config' | 'recorded'>, target: Target): CaddySites {
-	const certificate = ctx.recorded('certificate');
-	return confirmedSites(ctx.config, dnsPlan(ctx.config, target).address, ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined);
-}
 
 /** The bundle as it must be now (see bundleFor), with the sites DNS confirmed. */
 function bundle(ctx: UploadContext): ServerFile[] {

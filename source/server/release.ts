@@ -17,7 +17,7 @@ import {caddyService} from './overlay.js';
 import {pinnedImages, repositoryOf} from './pins.js';
 import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
 import type {ContainerState} from './stack-state.js';
-import {recordedSites} from '../../steps/upload.js';
+import {recordedSites} from './sites.js';
 
 export interface ReleaseOutputs {
 	at: string;

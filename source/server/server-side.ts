@@ -3,7 +3,7 @@ import {UserError} from '../errors.js';
 import {findLocalKey} from '../remote/local-key.js';
 import type {RemoteSession} from '../remote/session.js';
 import {parseServerResourceId, type ServerResourceType} from './server-resources.js';
-import {serverTargetOf} from '../../steps/target.js';
+import {serverTargetOf} from '../remote/target.js';
 
 type ServerContext = Pick<AnyUndoContext, 'config' | 'files' | 'services' | 'signal' | 'resources'>;
 
