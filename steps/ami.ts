@@ -39,7 +39,6 @@ interface Candidate {
  */
 export const ami = defineStep({
 	id: 'ami',
-	title: 'Find the Alpine image',
 	needs: ['preflight'],
 	async check(ctx) {
 		const previous = ctx.previous;

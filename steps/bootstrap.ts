@@ -50,7 +50,6 @@ function bootstrapFiles(ctx: BootstrapContext) {
  */
 export const bootstrap = defineStep({
 	id: 'bootstrap',
-	title: 'Prepare the server (Podman, compose)',
 	needs: ['target'],
 	async check(ctx) {
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});

@@ -177,7 +177,6 @@ class WaitOver extends Error {}
  */
 export const certificate = defineStep({
 	id: 'certificate',
-	title: 'Get and confirm the HTTPS certificate',
 	needs: ['target', 'dns'],
 	async check(ctx) {
 		if (ctx.outputs.dns.status === 'skipped') {

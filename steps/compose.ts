@@ -29,7 +29,6 @@ declare module '../source/engine/step.js' {
  */
 export const compose = defineStep({
 	id: 'compose',
-	title: 'Check the compose file',
 	needs: [],
 	check: async () => undefined,
 	async run(ctx) {

@@ -122,7 +122,6 @@ function notReady(ctx: DnsContext, last: WatchRound, waitedMs: number): UserErro
  */
 export const dns = defineStep({
 	id: 'dns',
-	title: 'Wait for DNS to point at the server',
 	needs: ['target'],
 	view: 'dns-watcher',
 	async check(ctx) {

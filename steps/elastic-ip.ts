@@ -27,7 +27,6 @@ declare module '../source/engine/step.js' {
  */
 export const elasticIp = defineStep({
 	id: 'elastic-ip',
-	title: 'Attach a stable public address',
 	needs: ['launch-instance'],
 	async check(ctx) {
 		const aws = ctx.services.aws();

@@ -28,7 +28,6 @@ declare module '../source/engine/step.js' {
  */
 export const keyPair = defineStep({
 	id: 'key-pair',
-	title: 'Create the SSH key',
 	needs: [],
 	async check(ctx) {
 		const local = findLocalKey(ctx.config, ctx.files);

@@ -42,7 +42,6 @@ type LaunchContext = StepContext<'launch-instance', 'preflight' | 'ami' | 'key-p
  */
 export const launchInstance = defineStep({
 	id: 'launch-instance',
-	title: 'Launch the instance',
 	needs: ['preflight', 'ami', 'key-pair', 'security-group'],
 	async check(ctx) {
 		const aws = ctx.services.aws();

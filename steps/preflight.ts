@@ -26,7 +26,6 @@ declare module '../source/engine/step.js' {
  */
 export const preflight = defineStep({
 	id: 'preflight',
-	title: 'Check AWS account and region',
 	needs: [],
 	check: async () => undefined,
 	async run(ctx) {

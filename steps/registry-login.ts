@@ -29,7 +29,6 @@ type LoginContext = StepContext<'registry-login', 'target'>;
  */
 export const registryLoginStep = defineStep({
 	id: 'registry-login',
-	title: 'Log the server in to the registry',
 	needs: ['target'],
 	async check(ctx) {
 		const {server, username} = registrySettings(ctx.config);

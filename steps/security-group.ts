@@ -104,7 +104,6 @@ function describe(rule: Rule): string {
  */
 export const securityGroup = defineStep({
 	id: 'security-group',
-	title: 'Open ports 22, 80 and 443',
 	needs: [],
 	async check(ctx) {
 		const aws = ctx.services.aws();

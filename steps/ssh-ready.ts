@@ -34,7 +34,6 @@ type SshContext = StepContext<'ssh-ready', 'target'>;
  */
 export const sshReady = defineStep({
 	id: 'ssh-ready',
-	title: 'Wait for SSH',
 	needs: ['target'],
 	async check(ctx) {
 		const {target} = ctx.outputs;

@@ -42,7 +42,6 @@ function outputs(ctx: UploadContext, files: ServerFile[]): UploadOutputs {
  */
 export const upload = defineStep({
 	id: 'upload',
-	title: 'Upload the stack',
 	needs: ['target', 'bootstrap'],
 	async check(ctx) {
 		const files = bundle(ctx);

@@ -13,7 +13,7 @@ export interface ReleaseRun {
 	prepare(journal: Journal): number | undefined;
 }
 
-/** What `hoist deploy` and `hoist rollback` share: the plan with a release step, then the release in the journal. */
+/** What `hoist deploy` and `hoist rollback` share: the plan with the deploy step asked for a release, then the release in the journal. */
 export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): Promise<number> {
 	return stack.withSession({command: run.command}, async ({plan, env, journal, renderer}) => {
 		if (!stepOutputs(journal.data, 'deploy')) {
@@ -23,13 +23,9 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 			});
 		}
 		const restored = run.prepare(journal);
-		const [{withRelease}, {releaseStep}, {recordRelease, describeRelease}] = await Promise.all([
-			import('../wizard/plan.js'),
-			import('../server/release.js'),
-			import('./releases.js'),
-		]);
-		const step = releaseStep({title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});
-		const outcome = await runPlan(withRelease(plan, step), env, {command: run.command});
+		const [{withRelease}, {recordRelease, describeRelease}] = await Promise.all([import('../wizard/plan.js'), import('./releases.js')]);
+		const releasing = await withRelease(plan, {title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});
+		const outcome = await runPlan(releasing, env, {command: run.command});
 		if (outcome.result === 'ok') {
 			const release = recordRelease(journal, run.command, restored);
 			if (release) renderer.showMessage([`Live now: ${describeRelease(release)}.`]);

@@ -14,7 +14,7 @@ is right. The server's address comes from the journal; nothing is asked of AWS o
 	run: ({stack}) => {
 		const plans = async () => {
 			const {dnsOnlyPlan, dnsClosingMessage} = await import('../wizard/plan.js');
-			return {plan: dnsOnlyPlan(), closingMessage: dnsClosingMessage};
+			return {plan: await dnsOnlyPlan(), closingMessage: dnsClosingMessage};
 		};
 		return stack.withSession({command: 'dns', plan: plans}, async ({plan, env, renderer, journal, closingMessage}) => {
 			const {runPlan} = await import('../engine/runner.js');

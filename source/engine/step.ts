@@ -79,14 +79,14 @@ export interface UndoContext<Id extends StepId = StepId> extends BaseContext {
 }
 
 /**
- * The contract of one wizard step. Steps never import UI code; they report through the context.
+ * The contract of one wizard step. Steps never import UI code; they report through the context. Its title is not
+ * here: the catalogue (source/wizard/catalogue.ts) gives every step its place and title, once.
  * `check` looks at the world (not just the journal): it returns the outputs if the work is really done.
  * `run` does the work; it must be safe to call again after a crash at any point (adopt what exists).
  * `undo` removes what the step created, for `hoist destroy`; it too must be safe to repeat.
  */
 export interface Step<Id extends StepId = StepId, Needs extends StepId = never> {
 	readonly id: Id;
-	readonly title: string;
 	readonly needs: readonly Needs[];
 	check(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id] | undefined>;
 	run(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id]>;
@@ -103,10 +103,15 @@ export function defineStep<Id extends StepId, Needs extends StepId = never>(step
 	return step;
 }
 
-/** The engine's view of a step: ids and outputs are only strings and JSON objects to it. */
-export interface AnyStep {
-	readonly id: string;
+/** The engine's view of a step in a plan: ids and outputs are only strings and JSON objects to it. */
+export interface AnyStep extends AnyStepDefinition {
+	/** What the screen calls it. */
 	readonly title: string;
+}
+
+/** A step as its file defines it, before the catalogue gives it its title. */
+export interface AnyStepDefinition {
+	readonly id: string;
 	readonly needs: readonly string[];
 	check(ctx: AnyStepContext): Promise<object | undefined>;
 	run(ctx: AnyStepContext): Promise<object>;

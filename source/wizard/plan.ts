@@ -3,40 +3,38 @@ import type {Config} from '../config/schema.js';
 import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
 import type {AnyStep, Plan} from '../engine/step.js';
-import {bootstrap} from '../../steps/bootstrap.js';
-import {certificate} from '../../steps/certificate.js';
-import {compose} from '../../steps/compose.js';
-import {deploy} from '../../steps/deploy.js';
-import {dns} from '../../steps/dns.js';
-import {registryLoginStep} from '../../steps/registry-login.js';
-import {sshReady} from '../../steps/ssh-ready.js';
-import {recordedTarget, serverTarget} from '../../steps/target.js';
-import {upload} from '../../steps/upload.js';
+import {BugError} from '../errors.js';
+import type {ReleaseOptions} from '../server/release.js';
+import {entriesFor, entry, type CatalogueEntry} from './catalogue.js';
 
-/**
- * The wizard, in order, built from hoist.yml: the compose file is checked first (a mistake never costs an instance),
- * then the AWS steps when it has an aws section (they are loaded only then) or an existing server, then the server's
- * own steps. Each step is one file in this folder; its id is its file name.
- */
+/** The wizard, in order, built from hoist.yml: the catalogue's steps this stack has, each loaded only now. */
 export async function buildPlan(config: Config): Promise<Plan> {
-	const reach = config.aws ? (await import('./aws-plan.js')).awsSteps : [serverTarget];
-	return [compose, ...reach, sshReady, bootstrap, ...(config.registry ? [registryLoginStep] : []), upload, deploy, dns, certificate];
+	return Promise.all(entriesFor(config).map(planned));
+}
+
+/** A step as its file defines it, with the title the catalogue gives it. */
+async function planned(listed: CatalogueEntry): Promise<AnyStep> {
+	const step = await listed.load();
+	if (step.id !== listed.id) throw new BugError(`The catalogue's step "${listed.id}" loads the step "${step.id}".`);
+	return {...step, title: listed.title};
 }
 
 /**
- * The plan of `hoist deploy` and `hoist rollback`: the same steps (their checks skip what is done), with a release
- * that replaces what changed without downtime in place of the first deploy's `compose up`.
+ * The plan of `hoist deploy` and `hoist rollback`: the same steps (their checks skip what is done), the deploy step
+ * asked for a release (it replaces what changed without downtime) under the command's own title.
  */
-export function withRelease(plan: Plan, release: AnyStep): Plan {
-	return plan.map((step) => (step.id === 'deploy' ? release : step));
+export async function withRelease(plan: Plan, request: ReleaseOptions & {title: string}): Promise<Plan> {
+	const {deployStep} = await import('../../steps/deploy.js');
+	const {title, ...releasing} = request;
+	return plan.map((step) => (step.id === 'deploy' ? {...deployStep(releasing), title} : step));
 }
 
 /**
- * `hoist dns`: the DNS watcher alone, for a stack that has a server. The server's address comes from the journal (no
- * SSH, no AWS call); the watch is recorded like the wizard's own DNS step.
+ * `hoist dns`: the DNS watcher alone, for a stack that has a server. The target step finds the server's address in
+ * the journal or hoist.yml (no SSH, no AWS call); the watch is recorded like the wizard's own DNS step.
  */
-export function dnsOnlyPlan(): Plan {
-	return [recordedTarget, dns];
+export async function dnsOnlyPlan(): Promise<Plan> {
+	return Promise.all([entry('target'), entry('dns')].map(planned));
 }
 
 /** What the user does after `hoist dns` found DNS ready. */

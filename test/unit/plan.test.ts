@@ -8,7 +8,7 @@ import {finishFacts} from '../../source/wizard/finish.js';
 import {planOutline} from '../../source/wizard/outline.js';
 import {finishLines} from '../../source/ui/finish-lines.js';
 import {sshReady} from '../../steps/ssh-ready.js';
-import {serverTarget} from '../../steps/target.js';
+import {target as targetStep} from '../../steps/target.js';
 import {createHarness} from '../helpers/step-context.js';
 
 const common = {stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}};
@@ -40,7 +40,7 @@ describe('the plan is built from hoist.yml', () => {
 		const config = configSchema.parse({...common, server: {host: 'vm.example.test', user: 'deploy', port: 2222}});
 		const plan = await buildPlan(config);
 		expect(plan.map((step) => step.id)).toEqual(['compose', 'target', 'ssh-ready', 'bootstrap', 'upload', 'deploy', 'dns', 'certificate']);
-		expect(plan[1]).toBe(serverTarget);
+		expect(plan[1]).toMatchObject({id: 'target', check: targetStep.check, run: targetStep.run});
 
 		const opened: Target[] = [];
 		const h = createHarness({
@@ -51,7 +51,7 @@ describe('the plan is built from hoist.yml', () => {
 		});
 		try {
 			const serverConfig = {...h.config, ...config};
-			const target = await serverTarget.run({...h.context(serverTarget), config: serverConfig});
+			const target = await targetStep.run({...h.context(targetStep), config: serverConfig});
 			expect(target).toEqual({
 				kind: 'server',
 				host: 'vm.example.test',
@@ -106,8 +106,8 @@ describe('after the run', () => {
 		]);
 	});
 
-	it('hoist dns: the target from the journal, then the DNS step; its closing line points at hoist up', () => {
-		expect(dnsOnlyPlan().map((step) => [step.id, step.title])).toEqual([['target', 'Read the server\'s address from the journal'], ['dns', 'Wait for DNS to point at the server']]);
+	it('hoist dns: the target from the journal, then the DNS step; its closing line points at hoist up', async () => {
+		expect((await dnsOnlyPlan()).map((step) => [step.id, step.title])).toEqual([['target', 'Record how to reach the server'], ['dns', 'Wait for DNS to point at the server']]);
 		const dns = {status: 'ready', address: '44.192.0.10', names: ['app.example.test', 'www.app.example.test'], zones: {}};
 		expect(dnsClosingMessage(journal({target, dns}), config)).toEqual(['DNS is right: run `hoist up` to get the certificate (hoist asks the CA only now).']);
 		expect(dnsClosingMessage(journal({target, dns, certificate: issued}), config)).toEqual(['DNS is right, and https://app.example.test/ has its certificate.']);
