@@ -24,7 +24,7 @@ stopped therefore resumes at the first step that is not done.`,
 	},
 	needs: 'lock',
 	run: async ({args, io, stack}) => {
-		const from = typeof args.flags['from'] === 'string' ? stepNamed(args.flags['from']) : undefined;
+		const from = typeof args.flags['from'] === 'string' ? (await import('../wizard/catalogue.js')).stepNamed(args.flags['from']) : undefined;
 		const before = async (config: Config, plan: Plan): Promise<Warning[]> => {
 			if (from !== undefined && !plan.some((step) => step.id === from)) {
 				throw new UserError(`There is no step "${printable(from)}".`, {
@@ -94,9 +94,4 @@ async function retryWithFreshConfig(renderer: Renderer, reload: () => Promise<Ru
 			renderer.showError(errorView(asHoistError(error)));
 		}
 	}
-}
-
-/** A step as a user may still type it: the swap of `hoist deploy` was a step of its own, `release`, before it was the deploy step's. */
-function stepNamed(typed: string): string {
-	return typed === 'release' ? 'deploy' : typed;
 }

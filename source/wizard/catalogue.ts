@@ -54,3 +54,11 @@ export function entry(id: StepId): CatalogueEntry {
 	if (!found) throw new BugError(`No step "${id}" in the catalogue.`);
 	return found;
 }
+
+/** Former ids a user may still type (`hoist up --from release`): the swap of `hoist deploy` was a step of its own. */
+const formerIds: Readonly<Record<string, StepId>> = {release: 'deploy'};
+
+/** The step a user named, by its id or a former one. */
+export function stepNamed(typed: string): string {
+	return Object.hasOwn(formerIds, typed) ? formerIds[typed]! : typed;
+}

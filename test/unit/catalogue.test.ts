@@ -1,6 +1,6 @@
 import {readFileSync, readdirSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {catalogue} from '../../source/wizard/catalogue.js';
+import {catalogue, stepNamed} from '../../source/wizard/catalogue.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -18,5 +18,11 @@ describe('the catalogue of steps', () => {
 		const table = readme.slice(readme.indexOf('| step | what happens |'));
 		const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
 		expect(rows.map((row) => /^\| `([a-z-]+)` \|/.exec(row)?.[1])).toEqual(catalogue.map((entry) => entry.id));
+	});
+
+	it('knows the swap\'s former id: `hoist up --from release` runs from deploy', () => {
+		expect(stepNamed('release')).toBe('deploy');
+		expect(stepNamed('dns')).toBe('dns');
+		expect(stepNamed('constructor')).toBe('constructor');
 	});
 });
