@@ -1,4 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
+import {z} from 'zod';
 import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
 import {asHoistError} from '../source/errors.js';
 import {composeUp} from '../source/remote/commands/compose.js';
@@ -7,16 +8,20 @@ import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
 import {release, type ReleaseOptions} from '../source/server/release.js';
-import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
+import {releasedServices, Rollout} from '../source/server/rollout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
 import {serverRecords, serverSession} from '../source/server/server-side.js';
 
-export interface DeployOutputs {
-	/** When the stack reached this state, and what runs in each service. */
-	release: {at: string; services: Record<string, ReleaseService>};
+export const deployOutputs = z.object({
+	/** When the stack reached this state, and what runs in each service: the image, and the digest that ran. */
+	release: z.object({
+		at: z.string(),
+		services: z.record(z.string(), z.object({image: z.string(), digest: z.string().optional()})),
+	}),
 	/** After a swap (`hoist deploy`, `hoist rollback`): the services it replaced; the others were already right. */
-	replaced?: string[];
-}
+	replaced: z.array(z.string()).optional(),
+});
+export type DeployOutputs = z.infer<typeof deployOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -71,6 +76,7 @@ async function firstStart(ctx: DeployContext, session: RemoteSession): Promise<D
 export function deployStep(releasing?: ReleaseOptions) {
 	return defineStep({
 		id: 'deploy',
+	outputs: deployOutputs,
 		needs: ['target', 'bootstrap', 'compose', 'upload'],
 		async check(ctx) {
 			// A release always runs: finding what changed is its work.

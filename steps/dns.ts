@@ -1,4 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
+import {z} from 'zod';
 import type {Config} from '../source/config/schema.js';
 import {caName, dnsPlan} from '../source/dns/dns-plan.js';
 import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
@@ -8,19 +9,20 @@ import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {formatSeconds} from '../source/text/format-seconds.js';
 
-export interface DnsOutputs {
+export const dnsOutputs = z.object({
 	/** ready: every authoritative server answers the address for every name; skipped: no public CA could reach it. */
-	status: 'ready' | 'skipped';
+	status: z.enum(['ready', 'skipped']),
 	/** Why the DNS and certificate steps were skipped. */
-	reason?: string;
+	reason: z.string().optional(),
 	/** The address the A records hold (or would have to hold). */
-	address: string;
+	address: z.string(),
 	/** The names whose DNS is confirmed, the domain first: the Caddyfile serves these (and only these) over HTTPS. */
-	names: string[];
+	names: z.array(z.string()),
 	/** The zone of each name. */
-	zones: Record<string, string>;
-	confirmedAt?: string;
-}
+	zones: z.record(z.string(), z.string()),
+	confirmedAt: z.string().optional(),
+});
+export type DnsOutputs = z.infer<typeof dnsOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -122,6 +124,7 @@ function notReady(ctx: DnsContext, last: WatchRound, waitedMs: number): UserErro
  */
 export const dns = defineStep({
 	id: 'dns',
+	outputs: dnsOutputs,
 	needs: ['target'],
 	view: 'dns-watcher',
 	async check(ctx) {

@@ -1,9 +1,21 @@
 import {isDeepStrictEqual} from 'node:util';
+import {z} from 'zod';
 import {awsSettings, serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
 import {describeTarget, serverTargetOf, type Target} from '../source/remote/target.js';
+
+export const targetOutputs = z.object({
+	kind: z.enum(['aws', 'server']),
+	host: z.string(),
+	port: z.number().int(),
+	user: z.string(),
+	privateKeyPath: z.string(),
+	identity: z.string(),
+	publicAddress: z.string(),
+	hostKey: z.string().optional(),
+}) satisfies z.ZodType<Target>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -48,6 +60,7 @@ function noServerYet(): UserError {
  */
 export const target = defineStep({
 	id: 'target',
+	outputs: targetOutputs,
 	needs: [],
 	async check(ctx) {
 		if (!ctx.config.server) return unchanged(ctx.previous, awsTargetOf(ctx));

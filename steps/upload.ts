@@ -1,3 +1,4 @@
+import {z} from 'zod';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {bootServicePath, enableBootService, removeBootService} from '../source/remote/commands/boot.js';
 import {privateDirectory} from '../source/remote/commands/files.js';
@@ -9,13 +10,14 @@ import {recordedSites} from '../source/server/sites.js';
 import {changedFiles, syncFiles} from '../source/server/sync.js';
 import {serverRecords, serverSession} from '../source/server/server-side.js';
 
-export interface UploadOutputs {
-	dir: string;
+export const uploadOutputs = z.object({
+	dir: z.string(),
 	/** What the stack directory holds, by path: the SHA-256 of each file hoist put there. */
-	files: Record<string, string>;
+	files: z.record(z.string(), z.string()),
 	/** How the stack comes back after a reboot: an OpenRC service, a systemd unit, or the boot script run by hand. */
-	boot: 'openrc' | 'systemd' | 'none';
-}
+	boot: z.enum(['openrc', 'systemd', 'none']),
+});
+export type UploadOutputs = z.infer<typeof uploadOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -42,6 +44,7 @@ function outputs(ctx: UploadContext, files: ServerFile[]): UploadOutputs {
  */
 export const upload = defineStep({
 	id: 'upload',
+	outputs: uploadOutputs,
 	needs: ['target', 'bootstrap'],
 	async check(ctx) {
 		const files = bundle(ctx);

@@ -1,3 +1,4 @@
+import type {z} from 'zod';
 import type {Config} from '../config/schema.js';
 import type {StackFiles} from './stack-files.js';
 import type {Services} from '../services.js';
@@ -5,7 +6,7 @@ import type {StepDetail} from './details.js';
 import type {Release} from './journal.js';
 
 /**
- * Outputs of every step, by step id. Each file in steps/ adds its own entry:
+ * Outputs of every step, by step id. Each file in steps/ exports the zod schema of its outputs and adds its entry:
  *
  *   declare module '../source/engine/step.js' { interface StepOutputs { ami: AmiOutputs } }
  *
@@ -88,6 +89,8 @@ export interface UndoContext<Id extends StepId = StepId> extends BaseContext {
 export interface Step<Id extends StepId = StepId, Needs extends StepId = never> {
 	readonly id: Id;
 	readonly needs: readonly Needs[];
+	/** The shape of its outputs: what the journal holds is checked against it before another step reads it. */
+	readonly outputs: z.ZodType<StepOutputs[Id]>;
 	check(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id] | undefined>;
 	run(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id]>;
 	undo?(ctx: UndoContext<Id>): Promise<void>;
@@ -113,6 +116,7 @@ export interface AnyStep extends AnyStepDefinition {
 export interface AnyStepDefinition {
 	readonly id: string;
 	readonly needs: readonly string[];
+	readonly outputs?: z.ZodType<object>;
 	check(ctx: AnyStepContext): Promise<object | undefined>;
 	run(ctx: AnyStepContext): Promise<object>;
 	undo?(ctx: AnyUndoContext): Promise<void>;
