@@ -1,3 +1,4 @@
+import {z} from 'zod';
 import type {Image} from '@aws-sdk/client-ec2';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {awsSettings} from '../source/config/schema.js';
@@ -5,16 +6,17 @@ import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
-export interface AmiOutputs {
-	imageId: string;
-	name: string;
+export const amiOutputs = z.object({
+	imageId: z.string(),
+	name: z.string(),
 	/** e.g. 3.20.3 */
-	release: string;
+	release: z.string(),
 	/** As EC2 names it: x86_64 or arm64. */
-	architecture: string;
-	firmware: 'uefi' | 'bios';
-	rootDeviceName: string;
-}
+	architecture: z.string(),
+	firmware: z.enum(['uefi', 'bios']),
+	rootDeviceName: z.string(),
+});
+export type AmiOutputs = z.infer<typeof amiOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -39,7 +41,7 @@ interface Candidate {
  */
 export const ami = defineStep({
 	id: 'ami',
-	title: 'Find the Alpine image',
+	outputs: amiOutputs,
 	needs: ['preflight'],
 	async check(ctx) {
 		const previous = ctx.previous;

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {z} from 'zod';
 import {ExternalError} from '../source/errors.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {
@@ -14,10 +15,17 @@ import {RemoteCommandError} from '../source/remote/errors.js';
 import {bootstrapDir, podmanSocket} from '../source/server/layout.js';
 import {readTemplate} from '../source/server/templates.js';
 
-export interface BootstrapOutputs extends BootstrapSummary {
+export const bootstrapOutputs = z.object({
+	os: z.string(),
+	version: z.string(),
+	manager: z.enum(['openrc', 'systemd', 'none']),
+	compose: z.enum(['v1', 'v2']),
+	installed: z.array(z.string()),
+	composeCommand: z.array(z.string()),
 	/** Of the scripts and settings that ran: a change of either runs bootstrap again. */
-	hash: string;
-}
+	hash: z.string(),
+}) satisfies z.ZodType<BootstrapSummary>;
+export type BootstrapOutputs = z.infer<typeof bootstrapOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -50,7 +58,7 @@ function bootstrapFiles(ctx: BootstrapContext) {
  */
 export const bootstrap = defineStep({
 	id: 'bootstrap',
-	title: 'Prepare the server (Podman, compose)',
+	outputs: bootstrapOutputs,
 	needs: ['target'],
 	async check(ctx) {
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {isDeepStrictEqual} from 'node:util';
+import {z} from 'zod';
 import {resolvePath} from '../source/config/load.js';
 import {backingOff, poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
@@ -13,32 +14,34 @@ import {syncFiles} from '../source/server/sync.js';
 import {explainFailure, parseCaddyLog, worstFailure} from '../source/tls/caddy-log.js';
 import type {CertificateProbe, TrustOptions} from '../source/tls/probe.js';
 import {letsEncryptStagingRoots} from '../source/tls/staging-roots.js';
-import {caName} from './dns.js';
+import {caName} from '../source/dns/dns-plan.js';
 
-export interface CertificateFacts {
-	name: string;
-	issuer: string;
-	notAfter: string;
-	fingerprint256: string;
-}
+const certificateFacts = z.object({
+	name: z.string(),
+	issuer: z.string(),
+	notAfter: z.string(),
+	fingerprint256: z.string(),
+});
+export type CertificateFacts = z.infer<typeof certificateFacts>;
 
-export interface CertificateOutputs {
+export const certificateOutputs = z.object({
 	/** issued: every name serves a trusted certificate and answers HTTPS; skipped: the DNS step was skipped. */
-	status: 'issued' | 'skipped';
-	reason?: string;
+	status: z.enum(['issued', 'skipped']),
+	reason: z.string().optional(),
 	/** The names the certificates cover, the domain first. */
-	names: string[];
+	names: z.array(z.string()),
 	/** Where the certificate was checked: the address the A records hold. */
-	address: string;
+	address: z.string(),
 	/** The CA the Caddyfile names: every later `hoist up` keeps it until this step switches to another. */
-	acme: CaddyAcme;
+	acme: z.object({directory: z.string(), email: z.string().optional(), caRoot: z.boolean()}) satisfies z.ZodType<CaddyAcme>,
 	/** A staging certificate: browsers will warn. */
-	staging: boolean;
+	staging: z.boolean(),
 	/** The domain's certificate (the first of `certificates`). */
-	issuer?: string;
-	notAfter?: string;
-	certificates: CertificateFacts[];
-}
+	issuer: z.string().optional(),
+	notAfter: z.string().optional(),
+	certificates: z.array(certificateFacts),
+});
+export type CertificateOutputs = z.infer<typeof certificateOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -177,7 +180,7 @@ class WaitOver extends Error {}
  */
 export const certificate = defineStep({
 	id: 'certificate',
-	title: 'Get and confirm the HTTPS certificate',
+	outputs: certificateOutputs,
 	needs: ['target', 'dns'],
 	async check(ctx) {
 		if (ctx.outputs.dns.status === 'skipped') {

@@ -1,21 +1,24 @@
+import {z} from 'zod';
 import {defineStep} from '../source/engine/step.js';
 import {readProject} from '../source/server/project.js';
 
-export interface ComposeServiceOutputs {
-	image: string;
-	oneShot: boolean;
-	healthcheck: boolean;
+const composeServiceOutputs = z.object({
+	image: z.string(),
+	oneShot: z.boolean(),
+	healthcheck: z.boolean(),
 	/** Another service waits for it to be healthy (depends_on condition service_healthy). */
-	healthGate: boolean;
-}
+	healthGate: z.boolean(),
+});
+export type ComposeServiceOutputs = z.infer<typeof composeServiceOutputs>;
 
-export interface ComposeOutputs {
+export const composeOutputs = z.object({
 	/** The compose file, relative to the stack directory on the server (it travels under its own name). */
-	file: string;
-	services: Record<string, ComposeServiceOutputs>;
-	webNetworks: string[];
-	namedVolumes: string[];
-}
+	file: z.string(),
+	services: z.record(z.string(), composeServiceOutputs),
+	webNetworks: z.array(z.string()),
+	namedVolumes: z.array(z.string()),
+});
+export type ComposeOutputs = z.infer<typeof composeOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -29,7 +32,7 @@ declare module '../source/engine/step.js' {
  */
 export const compose = defineStep({
 	id: 'compose',
-	title: 'Check the compose file',
+	outputs: composeOutputs,
 	needs: [],
 	check: async () => undefined,
 	// The whole check is local: run before the lock and the journal, a mistake leaves .hoist/ as it was.

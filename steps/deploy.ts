@@ -1,4 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
+import {z} from 'zod';
 import {serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
 import {asHoistError} from '../source/errors.js';
@@ -7,14 +8,21 @@ import {parseRemoved, parseVolumes, removeProject, stopProject} from '../source/
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
-import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
+import {release, type ReleaseOptions} from '../source/server/release.js';
+import {releasedServices, Rollout} from '../source/server/rollout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {serverRecords, serverSession, visitServer} from './server-side.js';
+import {serverRecords, serverSession, visitServer} from '../source/server/server-side.js';
 
-export interface DeployOutputs {
-	/** When the stack reached this state, and what runs in each service. */
-	release: {at: string; services: Record<string, ReleaseService>};
-}
+export const deployOutputs = z.object({
+	/** When the stack reached this state, and what runs in each service: the image, and the digest that ran. */
+	release: z.object({
+		at: z.string(),
+		services: z.record(z.string(), z.object({image: z.string(), digest: z.string().optional()})),
+	}),
+	/** After a swap (`hoist deploy`, `hoist rollback`): the services it replaced; the others were already right. */
+	replaced: z.array(z.string()).optional(),
+});
+export type DeployOutputs = z.infer<typeof deployOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -32,57 +40,82 @@ function rolloutFor(ctx: DeployContext, session: RemoteSession): Rollout {
 	return rollout;
 }
 
+/** Something of the stack runs on the server: a release swaps it; with nothing running it starts like the first time. */
+async function runsOnServer(rollout: Rollout): Promise<boolean> {
+	return (await rollout.state()).containers.some((container) => !container.oneOff && container.state === 'running');
+}
+
 /**
  * Pulls every image (a row per image), then `compose up` against Podman: one-shot services (migrations, seeds) run to
  * completion before the services that depend on them start. Waits until every long-running service runs (and is
  * healthy where it has a healthcheck), then records what runs, by image digest.
  */
-export const deploy = defineStep({
-	id: 'deploy',
-	title: 'Start the stack',
-	needs: ['target', 'bootstrap', 'compose', 'upload'],
-	async check(ctx) {
-		const rollout = rolloutFor(ctx, await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal}));
-		const verdicts = await rollout.verdicts();
-		if (!verdicts.every((verdict) => verdict.status === 'ok')) return undefined;
-		const services = releasedServices(verdicts);
-		// The same release as recorded keeps its time: nothing was deployed.
-		return ctx.previous && isDeepStrictEqual(ctx.previous.release.services, services) ? ctx.previous : {release: {at: new Date().toISOString(), services}};
-	},
-	async run(ctx) {
-		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
-		const rollout = rolloutFor(ctx, session);
-		await rollout.pull();
-		await rollout.ensureHealthchecks();
-		// On a machine that outlives the stack, destroy must know to remove its containers and networks.
-		const {target} = ctx.outputs;
-		if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});
-		ctx.progress('compose up: one-shot services first, then the rest');
-		// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
-		try {
-			await rollout.watching(() => session.run(composeUp(rollout.tool, rollout.files), {signal: ctx.signal, onLine: ctx.log}));
-		} catch (error) {
-			if (!(error instanceof RemoteCommandError)) throw error;
-			// compose stops when a one-shot service fails or a dependency turns unhealthy: name it and show what it said.
-			throw (await rollout.failedService()) ?? error;
-		}
-		return {release: {at: new Date().toISOString(), services: releasedServices(await rollout.settle())}};
-	},
-	undoTitle: 'Stop and remove the stack\'s containers',
-	/**
-	 * On an existing server: stops and removes the stack's containers and networks; its named volumes (the user's data)
-	 * stay, recorded as kept, unless destroy was given --volumes. On AWS terminating the instance removes everything;
-	 * only a --snapshot asks for the containers to stop first, so the copy of the disk is a clean one.
-	 */
-	async undo(ctx) {
-		if (ctx.config.server) return removeFromServer(ctx);
-		if (ctx.destroy.snapshot) await stopBeforeSnapshot(ctx);
-	},
-	summary: (out) =>
-		Object.entries(out.release.services)
-			.map(([name, service]) => `${name} ${service.digest ? service.digest.slice(7, 19) : service.image}`)
-			.join(', '),
-});
+async function firstStart(ctx: DeployContext, session: RemoteSession): Promise<DeployOutputs> {
+	const rollout = rolloutFor(ctx, session);
+	await rollout.pull();
+	await rollout.ensureHealthchecks();
+	// On a machine that outlives the stack, destroy must know to remove its containers and networks.
+	const {target} = ctx.outputs;
+	if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});
+	ctx.progress('compose up: one-shot services first, then the rest');
+	// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
+	try {
+		await rollout.watching(() => session.run(composeUp(rollout.tool, rollout.files), {signal: ctx.signal, onLine: ctx.log}));
+	} catch (error) {
+		if (!(error instanceof RemoteCommandError)) throw error;
+		// compose stops when a one-shot service fails or a dependency turns unhealthy: name it and show what it said.
+		throw (await rollout.failedService()) ?? error;
+	}
+	return {release: {at: new Date().toISOString(), services: releasedServices(await rollout.settle())}};
+}
+
+/**
+ * The stack on the server, as the files uploaded say. `hoist up` starts it (and finds it done when every service
+ * runs as recorded); `hoist deploy` and `hoist rollback` ask for a new release, which swaps what changed without a
+ * failed request when the stack runs, and starts it like the first time when nothing of it runs.
+ */
+export function deployStep(releasing?: ReleaseOptions) {
+	return defineStep({
+		id: 'deploy',
+		outputs: deployOutputs,
+		needs: ['target', 'bootstrap', 'compose', 'upload'],
+		async check(ctx) {
+			// A release always runs: finding what changed is its work.
+			if (releasing) return undefined;
+			const rollout = rolloutFor(ctx, await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal}));
+			const verdicts = await rollout.verdicts();
+			if (!verdicts.every((verdict) => verdict.status === 'ok')) return undefined;
+			const services = releasedServices(verdicts);
+			// The same release as recorded keeps its time: nothing was deployed.
+			return ctx.previous && isDeepStrictEqual(ctx.previous.release.services, services) ? ctx.previous : {release: {at: new Date().toISOString(), services}};
+		},
+		async run(ctx) {
+			const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
+			if (!releasing || !(await runsOnServer(rolloutFor(ctx, session)))) return firstStart(ctx, session);
+			const {at, services, replaced} = await release(ctx, session, releasing);
+			return {release: {at, services}, replaced};
+		},
+		undoTitle: 'Stop and remove the stack\'s containers',
+		/**
+		 * On an existing server: stops and removes the stack's containers and networks; its named volumes (the user's data)
+		 * stay, recorded as kept, unless destroy was given --volumes. On AWS terminating the instance removes everything;
+		 * only a --snapshot asks for the containers to stop first, so the copy of the disk is a clean one.
+		 */
+		async undo(ctx) {
+			if (ctx.config.server) return removeFromServer(ctx);
+			if (ctx.destroy.snapshot) await stopBeforeSnapshot(ctx);
+		},
+		summary: (out) => {
+			if (out.replaced) return out.replaced.length > 0 ? `replaced ${out.replaced.join(', ')}` : 'nothing changed';
+			return Object.entries(out.release.services)
+				.map(([name, service]) => `${name} ${service.digest ? service.digest.slice(7, 19) : service.image}`)
+				.join(', ');
+		},
+	});
+}
+
+/** The step as `hoist up` runs it. */
+export const deploy = deployStep();
 
 async function removeFromServer(ctx: UndoContext<'deploy'>): Promise<void> {
 	const records = serverRecords(ctx, serverResource.project, serverResource.volume);

@@ -1,28 +1,28 @@
-import {isIPv4} from 'node:net';
 import {isDeepStrictEqual} from 'node:util';
-import {isLetsEncrypt, type Config} from '../source/config/schema.js';
-import {nonPublicReason} from '../source/dns/ip.js';
+import {z} from 'zod';
+import type {Config} from '../source/config/schema.js';
+import {caName, dnsPlan} from '../source/dns/dns-plan.js';
 import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
 import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
 import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
-import type {Target} from '../source/remote/target.js';
 import {formatSeconds} from '../source/text/format-seconds.js';
 
-export interface DnsOutputs {
+export const dnsOutputs = z.object({
 	/** ready: every authoritative server answers the address for every name; skipped: no public CA could reach it. */
-	status: 'ready' | 'skipped';
+	status: z.enum(['ready', 'skipped']),
 	/** Why the DNS and certificate steps were skipped. */
-	reason?: string;
+	reason: z.string().optional(),
 	/** The address the A records hold (or would have to hold). */
-	address: string;
+	address: z.string(),
 	/** The names whose DNS is confirmed, the domain first: the Caddyfile serves these (and only these) over HTTPS. */
-	names: string[];
+	names: z.array(z.string()),
 	/** The zone of each name. */
-	zones: Record<string, string>;
-	confirmedAt?: string;
-}
+	zones: z.record(z.string(), z.string()),
+	confirmedAt: z.string().optional(),
+});
+export type DnsOutputs = z.infer<typeof dnsOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -37,30 +37,9 @@ export function watchedNames(config: Config): string[] {
 	return [config.domain, ...config.aliases];
 }
 
-/** How messages name the CA: Let's Encrypt by its name, any other by its directory's host. */
-export function caName(directory: string): string {
-	return isLetsEncrypt(directory) ? 'Let\'s Encrypt' : `the ACME CA at ${new URL(directory).host}`;
-}
-
 const wellKnownResolvers: Record<string, string> = {
 	'1.1.1.1': 'Cloudflare', '1.0.0.1': 'Cloudflare', '8.8.8.8': 'Google', '8.8.4.4': 'Google', '9.9.9.9': 'Quad9', '208.67.222.222': 'OpenDNS',
 };
-
-/** What the DNS step will do for this target: watch (the address, and whether a private one is meant) or skip, and why. */
-export function dnsPlan(config: Config, target: Pick<Target, 'publicAddress'>): {address: string; privateTargetOk: boolean; skip?: string} {
-	const expected = config.dns.expectAddress;
-	if (expected !== undefined) return {address: expected, privateTargetOk: true};
-	const address = target.publicAddress;
-	const advice = 'set dns.expectAddress in hoist.yml to the address the A record must hold to watch DNS anyway';
-	if (!isIPv4(address)) {
-		return {address, privateTargetOk: false, skip: `the server is reached as ${address}, not by an IPv4 address: hoist skips the DNS and certificate steps (${advice})`};
-	}
-	const why = nonPublicReason(address);
-	if (why !== undefined) {
-		return {address, privateTargetOk: false, skip: `${address} is not a public address (${why}): no public CA can reach it, so hoist skips the DNS and certificate steps (${advice})`};
-	}
-	return {address, privateTargetOk: false};
-}
 
 function watchOptions(ctx: DnsContext, address: string, privateTargetOk: boolean): WatchNamesOptions {
 	const {config} = ctx;
@@ -145,7 +124,7 @@ function notReady(ctx: DnsContext, last: WatchRound, waitedMs: number): UserErro
  */
 export const dns = defineStep({
 	id: 'dns',
-	title: 'Wait for DNS to point at the server',
+	outputs: dnsOutputs,
 	needs: ['target'],
 	view: 'dns-watcher',
 	async check(ctx) {

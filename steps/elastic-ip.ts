@@ -1,3 +1,4 @@
+import {z} from 'zod';
 import type {Address} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
@@ -8,12 +9,13 @@ import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
-export interface ElasticIpOutputs {
-	allocationId: string;
-	publicIp: string;
+export const elasticIpOutputs = z.object({
+	allocationId: z.string(),
+	publicIp: z.string(),
 	/** false when the address is the user's (aws.elasticIp): destroy never releases it. */
-	ownedByHoist: boolean;
-}
+	ownedByHoist: z.boolean(),
+});
+export type ElasticIpOutputs = z.infer<typeof elasticIpOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -27,7 +29,7 @@ declare module '../source/engine/step.js' {
  */
 export const elasticIp = defineStep({
 	id: 'elastic-ip',
-	title: 'Attach a stable public address',
+	outputs: elasticIpOutputs,
 	needs: ['launch-instance'],
 	async check(ctx) {
 		const aws = ctx.services.aws();

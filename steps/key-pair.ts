@@ -1,4 +1,5 @@
 import {rmSync} from 'node:fs';
+import {z} from 'zod';
 import type {KeyPairInfo} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
@@ -8,13 +9,14 @@ import {UserError} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey, samePublicKey} from '../source/remote/local-key.js';
 import {sdk} from '../source/aws/sdk.js';
 
-export interface KeyPairOutputs {
-	keyName: string;
-	keyPairId: string;
-	privateKeyPath: string;
+export const keyPairOutputs = z.object({
+	keyName: z.string(),
+	keyPairId: z.string(),
+	privateKeyPath: z.string(),
 	/** Whether hoist generated the local key (then destroy deletes the local files too). */
-	generated: boolean;
-}
+	generated: z.boolean(),
+});
+export type KeyPairOutputs = z.infer<typeof keyPairOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -28,7 +30,7 @@ declare module '../source/engine/step.js' {
  */
 export const keyPair = defineStep({
 	id: 'key-pair',
-	title: 'Create the SSH key',
+	outputs: keyPairOutputs,
 	needs: [],
 	async check(ctx) {
 		const local = findLocalKey(ctx.config, ctx.files);

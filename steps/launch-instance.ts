@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {z} from 'zod';
 import type {_InstanceType, Instance} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError} from '../source/aws/errors.js';
@@ -11,11 +12,12 @@ import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
-export interface LaunchInstanceOutputs {
-	instanceId: string;
-	availabilityZone: string;
-	privateIp: string;
-}
+export const launchInstanceOutputs = z.object({
+	instanceId: z.string(),
+	availabilityZone: z.string(),
+	privateIp: z.string(),
+});
+export type LaunchInstanceOutputs = z.infer<typeof launchInstanceOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -42,7 +44,7 @@ type LaunchContext = StepContext<'launch-instance', 'preflight' | 'ami' | 'key-p
  */
 export const launchInstance = defineStep({
 	id: 'launch-instance',
-	title: 'Launch the instance',
+	outputs: launchInstanceOutputs,
 	needs: ['preflight', 'ami', 'key-pair', 'security-group'],
 	async check(ctx) {
 		const aws = ctx.services.aws();

@@ -1,18 +1,20 @@
+import {z} from 'zod';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
-export interface PreflightOutputs {
-	accountId: string;
-	callerArn: string;
-	region: string;
-	instanceType: string;
+export const preflightOutputs = z.object({
+	accountId: z.string(),
+	callerArn: z.string(),
+	region: z.string(),
+	instanceType: z.string(),
 	/** As EC2 names them: x86_64, arm64. */
-	architectures: string[];
+	architectures: z.array(z.string()),
 	/** As EC2 names them: legacy-bios, uefi. */
-	bootModes: string[];
-}
+	bootModes: z.array(z.string()),
+});
+export type PreflightOutputs = z.infer<typeof preflightOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -26,7 +28,7 @@ declare module '../source/engine/step.js' {
  */
 export const preflight = defineStep({
 	id: 'preflight',
-	title: 'Check AWS account and region',
+	outputs: preflightOutputs,
 	needs: [],
 	check: async () => undefined,
 	async run(ctx) {

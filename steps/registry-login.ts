@@ -1,3 +1,4 @@
+import {z} from 'zod';
 import {registrySettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError, UserError} from '../source/errors.js';
@@ -5,14 +6,15 @@ import {readAuthFile, registryLogin, registryLogout} from '../source/remote/comm
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {serverSession} from './server-side.js';
+import {serverSession} from '../source/server/server-side.js';
 
-export interface RegistryLoginOutputs {
-	server: string;
-	username: string;
+export const registryLoginOutputs = z.object({
+	server: z.string(),
+	username: z.string(),
 	/** Where the login lives on the server (root's, mode 0600). */
-	authFile: string;
-}
+	authFile: z.string(),
+});
+export type RegistryLoginOutputs = z.infer<typeof registryLoginOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -29,7 +31,7 @@ type LoginContext = StepContext<'registry-login', 'target'>;
  */
 export const registryLoginStep = defineStep({
 	id: 'registry-login',
-	title: 'Log the server in to the registry',
+	outputs: registryLoginOutputs,
 	needs: ['target'],
 	async check(ctx) {
 		const {server, username} = registrySettings(ctx.config);

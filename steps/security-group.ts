@@ -1,4 +1,5 @@
 import {isIPv6} from 'node:net';
+import {z} from 'zod';
 import type {IpPermission, SecurityGroup} from '@aws-sdk/client-ec2';
 import type {AwsApi} from '../source/aws/api.js';
 import {isAwsError, unlessAwsError} from '../source/aws/errors.js';
@@ -9,10 +10,11 @@ import {defineStep, type AnyStepContext, type AnyUndoContext} from '../source/en
 import {UserError} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
-export interface SecurityGroupOutputs {
-	groupId: string;
-	vpcId: string;
-}
+export const securityGroupOutputs = z.object({
+	groupId: z.string(),
+	vpcId: z.string(),
+});
+export type SecurityGroupOutputs = z.infer<typeof securityGroupOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -104,7 +106,7 @@ function describe(rule: Rule): string {
  */
 export const securityGroup = defineStep({
 	id: 'security-group',
-	title: 'Open ports 22, 80 and 443',
+	outputs: securityGroupOutputs,
 	needs: [],
 	async check(ctx) {
 		const aws = ctx.services.aws();

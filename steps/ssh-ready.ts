@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {z} from 'zod';
 import {poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
@@ -7,17 +8,18 @@ import {unpinHost} from '../source/remote/known-hosts.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {describeTarget, type Target} from '../source/remote/target.js';
 
-export interface SshReadyOutputs {
-	host: string;
-	user: string;
-	hostKeyFingerprint: string;
+export const sshReadyOutputs = z.object({
+	host: z.string(),
+	user: z.string(),
+	hostKeyFingerprint: z.string(),
 	/** e.g. "Alpine Linux v3.20" */
-	os: string;
-	osId: string;
-	osVersion: string;
+	os: z.string(),
+	osId: z.string(),
+	osVersion: z.string(),
 	/** How hoist becomes root there: root, doas or sudo. */
-	escalation: string;
-}
+	escalation: z.string(),
+});
+export type SshReadyOutputs = z.infer<typeof sshReadyOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -32,7 +34,7 @@ declare module '../source/engine/step.js' {
  */
 export const sshReady = defineStep({
 	id: 'ssh-ready',
-	title: 'Wait for SSH',
+	outputs: sshReadyOutputs,
 	needs: ['target'],
 	async check(ctx) {
 		const {target} = ctx.outputs;

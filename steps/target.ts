@@ -1,9 +1,21 @@
 import {isDeepStrictEqual} from 'node:util';
-import {awsSettings, serverSettings, type Config} from '../source/config/schema.js';
+import {z} from 'zod';
+import {awsSettings, serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
-import {describeTarget, type Target} from '../source/remote/target.js';
 import {UserError} from '../source/errors.js';
+import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
+import {describeTarget, serverTargetOf, type Target} from '../source/remote/target.js';
+
+export const targetOutputs = z.object({
+	kind: z.enum(['aws', 'server']),
+	host: z.string(),
+	port: z.number().int(),
+	user: z.string(),
+	privateKeyPath: z.string(),
+	identity: z.string(),
+	publicAddress: z.string(),
+	hostKey: z.string().optional(),
+}) satisfies z.ZodType<Target>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -11,93 +23,60 @@ declare module '../source/engine/step.js' {
 	}
 }
 
-/** Done when the recorded target is still what the inputs say: then nothing new is shown as work. */
-function unchanged(previous: Target | undefined, current: Target): Target | undefined {
-	return previous !== undefined && isDeepStrictEqual(previous, current) ? current : undefined;
-}
-
 /** The login user of the official Alpine images (tiny-cloud's CLOUD_USER). */
 export const alpineLoginUser = 'alpine';
 
-const title = 'Record how to reach the server';
-const summary = (target: Target) => `${describeTarget(target)} with ${target.privateKeyPath}`;
-
-function awsTargetOf(ctx: StepContext<'target', 'launch-instance' | 'elastic-ip' | 'key-pair'>): Target {
-	awsSettings(ctx.config);
-	const address = ctx.outputs['elastic-ip'].publicIp;
-	return {
-		kind: 'aws',
-		host: address,
-		port: 22,
-		user: alpineLoginUser,
-		privateKeyPath: ctx.outputs['key-pair'].privateKeyPath,
-		identity: ctx.outputs['launch-instance'].instanceId,
-		publicAddress: address,
-	};
-}
-
-/** On AWS: the instance behind its Elastic IP, as Alpine's cloud user, with the key of the EC2 key pair. */
-export const awsTarget = defineStep({
-	id: 'target',
-	title,
-	needs: ['launch-instance', 'elastic-ip', 'key-pair'],
-	check: async (ctx) => unchanged(ctx.previous, awsTargetOf(ctx)),
-	run: async (ctx) => awsTargetOf(ctx),
-	summary,
-});
-
-/** The existing server hoist.yml names, reached with the given key. */
-export function serverTargetOf(config: Config, privateKeyPath: string): Target {
-	const server = serverSettings(config);
-	return {
-		kind: 'server',
-		host: server.host,
-		port: server.port,
-		user: server.user,
-		privateKeyPath,
-		identity: 'server',
-		publicAddress: server.host,
-		...(server.hostKey === undefined ? {} : {hostKey: server.hostKey}),
-	};
-}
-
-/** A machine the user already has (server: in hoist.yml), with their key (ssh.publicKey) or one hoist makes. */
-export const serverTarget = defineStep({
-	id: 'target',
-	title,
-	needs: [],
-	async check(ctx) {
-		const key = findLocalKey(ctx.config, ctx.files);
-		return key ? unchanged(ctx.previous, serverTargetOf(ctx.config, key.privateKeyPath)) : undefined;
-	},
-	async run(ctx) {
-		const key = ensureLocalKey(ctx.config, ctx.files);
-		if (key.generated) ctx.log(`made a key for hoist: add ${ctx.files.publicKey} to ~${serverSettings(ctx.config).user}/.ssh/authorized_keys on the server`);
-		return serverTargetOf(ctx.config, key.privateKeyPath);
-	},
-	summary,
-});
+type TargetContext = StepContext<'target'>;
 
 /**
- * For commands that work on a stack that already has a server (`hoist dns`): the target as the journal recorded it,
- * without asking AWS or the server.
+ * On AWS: the instance behind its Elastic IP, as Alpine's cloud user, with the key of the EC2 key pair — as the AWS
+ * steps recorded them. In `hoist up` they ran just before this step (the catalogue orders them so) and recorded what
+ * they found on AWS; in `hoist dns` they are not in the plan, and their record is what the command asks for (no AWS
+ * call). Read from the journal rather than declared in `needs`, so one step serves both and a stack with server:.
  */
-export const recordedTarget = defineStep({
-	id: 'target',
-	title: 'Read the server\'s address from the journal',
-	needs: [],
-	check: async (ctx) => ctx.previous,
-	async run(ctx) {
-		if (ctx.previous) return ctx.previous;
-		throw noServerYet();
-	},
-	summary,
-});
+function awsTargetOf(ctx: TargetContext): Target | undefined {
+	awsSettings(ctx.config);
+	const [keyPair, instance, elasticIp] = [ctx.recorded('key-pair'), ctx.recorded('launch-instance'), ctx.recorded('elastic-ip')];
+	if (!keyPair || !instance || !elasticIp) return undefined;
+	const address = elasticIp.publicIp;
+	return {kind: 'aws', host: address, port: 22, user: alpineLoginUser, privateKeyPath: keyPair.privateKeyPath, identity: instance.instanceId, publicAddress: address};
+}
 
-/** `hoist dns` before `hoist up` made a server (the command refuses it before .hoist/ is touched; the step if it raced). */
+/** Done when the recorded target is still what the inputs say: then nothing new is shown as work. */
+function unchanged(previous: Target | undefined, current: Target | undefined): Target | undefined {
+	return previous !== undefined && current !== undefined && isDeepStrictEqual(previous, current) ? current : undefined;
+}
+
+/** A stack on AWS whose instance and address are not recorded yet: `hoist dns` has nothing to point DNS at. */
 export function noServerYet(): UserError {
 	return new UserError('This stack has no server yet: nothing to point DNS at.', {
 		code: 'NO_TARGET',
 		nextSteps: ['Run `hoist up` first: it creates the server and watches DNS itself.'],
 	});
 }
+
+/**
+ * How hoist reaches the server, whatever made it: on AWS the new instance, with server: in hoist.yml the machine it
+ * names, with the user's key (ssh.publicKey) or one hoist makes. Every later step and command reads this.
+ */
+export const target = defineStep({
+	id: 'target',
+	outputs: targetOutputs,
+	needs: [],
+	async check(ctx) {
+		if (!ctx.config.server) return unchanged(ctx.previous, awsTargetOf(ctx));
+		const key = findLocalKey(ctx.config, ctx.files);
+		return key ? unchanged(ctx.previous, serverTargetOf(ctx.config, key.privateKeyPath)) : undefined;
+	},
+	async run(ctx) {
+		if (!ctx.config.server) {
+			const aws = awsTargetOf(ctx);
+			if (!aws) throw noServerYet();
+			return aws;
+		}
+		const key = ensureLocalKey(ctx.config, ctx.files);
+		if (key.generated) ctx.log(`made a key for hoist: add ${ctx.files.publicKey} to ~${serverSettings(ctx.config).user}/.ssh/authorized_keys on the server`);
+		return serverTargetOf(ctx.config, key.privateKeyPath);
+	},
+	summary: (target) => `${describeTarget(target)} with ${target.privateKeyPath}`,
+});

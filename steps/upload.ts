@@ -1,23 +1,23 @@
+import {z} from 'zod';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {bootServicePath, enableBootService, removeBootService, removeFoundBootService} from '../source/remote/commands/boot.js';
 import {privateDirectory} from '../source/remote/commands/files.js';
 import {parseRemovedDir, removeStackDir} from '../source/remote/commands/teardown.js';
-import type {Target} from '../source/remote/target.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';
 import {bootServiceName, stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
-import {confirmedSites, type CaddySites} from '../source/server/sites.js';
+import {recordedSites} from '../source/server/sites.js';
 import {changedFiles, syncFiles} from '../source/server/sync.js';
-import {dnsPlan} from './dns.js';
-import {serverRecords, serverSession, visitServer} from './server-side.js';
+import {serverRecords, serverSession, visitServer} from '../source/server/server-side.js';
 
-export interface UploadOutputs {
-	dir: string;
+export const uploadOutputs = z.object({
+	dir: z.string(),
 	/** What the stack directory holds, by path: the SHA-256 of each file hoist put there. */
-	files: Record<string, string>;
+	files: z.record(z.string(), z.string()),
 	/** How the stack comes back after a reboot: an OpenRC service, a systemd unit, or the boot script run by hand. */
-	boot: 'openrc' | 'systemd' | 'none';
-}
+	boot: z.enum(['openrc', 'systemd', 'none']),
+});
+export type UploadOutputs = z.infer<typeof uploadOutputs>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -26,15 +26,6 @@ declare module '../source/engine/step.js' {
 }
 
 type UploadContext = StepContext<'upload', 'target' | 'bootstrap'>;
-
-/**
- * The sites of the Caddyfile: the names whose DNS the journal records as confirmed for this address, with the CA the
- * certificate step last applied. Every step that writes the Caddyfile asks here, so none drops a site another added.
- */
-export function recordedSites(ctx: Pick<StepContext<'upload'>, 'config' | 'recorded'>, target: Target): CaddySites {
-	const certificate = ctx.recorded('certificate');
-	return confirmedSites(ctx.config, dnsPlan(ctx.config, target).address, ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined);
-}
 
 /** The bundle as it must be now (see bundleFor), with the sites DNS confirmed. */
 function bundle(ctx: UploadContext): ServerFile[] {
@@ -53,7 +44,7 @@ function outputs(ctx: UploadContext, files: ServerFile[]): UploadOutputs {
  */
 export const upload = defineStep({
 	id: 'upload',
-	title: 'Upload the stack',
+	outputs: uploadOutputs,
 	needs: ['target', 'bootstrap'],
 	async check(ctx) {
 		const files = bundle(ctx);

@@ -112,7 +112,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 async function planSteps(stack: ReadOnlyStack, run: UnfinishedRun, io: CommandIo): Promise<Array<{id: string; title: string}>> {
 	if (run.command !== 'up' || !stack.config) return [];
 	if (io.plan) return io.plan.map((step) => ({id: step.id, title: step.title}));
-	const {planOutline} = await import('../../steps/outline.js');
+	const {planOutline} = await import('../wizard/outline.js');
 	return planOutline(stack.config);
 }
 

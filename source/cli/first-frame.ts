@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
-import {planOutline} from '../../steps/outline.js';
+import {planOutline} from '../wizard/outline.js';
 import {rendererKind} from '../ui/renderer.js';
 import type {CommandIo} from './io.js';
 

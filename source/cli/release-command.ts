@@ -17,7 +17,7 @@ export interface ReleaseRun {
 	resume(restored: number | undefined): string;
 }
 
-/** What `hoist deploy` and `hoist rollback` share: the plan with a release step, then the release in the journal. */
+/** What `hoist deploy` and `hoist rollback` share: the plan with the deploy step asked for a release, then the release in the journal. */
 export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): Promise<number> {
 	// Refused before .hoist/ is touched (the journal read as it is); chosen again under the lock, which another run may
 	// have changed meanwhile.
@@ -30,13 +30,9 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 		const restored = choose(journal.data, run);
 		// A deploy brings the tags' images back, ending the pin of an earlier rollback; a rollback pins its release.
 		journal.pinRelease(restored);
-		const [{withRelease}, {releaseStep}, {recordRelease, describeRelease}] = await Promise.all([
-			import('../../steps/plan.js'),
-			import('../../steps/release.js'),
-			import('./releases.js'),
-		]);
-		const step = releaseStep({title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});
-		const outcome = await runPlan(withRelease(plan, step), env, {command: run.command, resume: run.resume(restored)});
+		const [{withRelease}, {recordRelease, describeRelease}] = await Promise.all([import('../wizard/plan.js'), import('./releases.js')]);
+		const releasing = await withRelease(plan, {title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});
+		const outcome = await runPlan(releasing, env, {command: run.command, resume: run.resume(restored)});
 		if (outcome.result === 'ok') {
 			const release = recordRelease(journal, run.command, restored);
 			if (release) renderer.showMessage([`Live now: ${describeRelease(release)}.`]);

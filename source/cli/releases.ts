@@ -3,10 +3,10 @@ import {stepOutputs} from '../engine/outputs.js';
 
 /**
  * After a successful run: what now runs becomes the next release in the journal's history (nothing new when it is
- * what the newest release says). `up` reads the deploy step, `deploy` and `rollback` their release step.
+ * what the newest release says), as the deploy step recorded it.
  */
 export function recordRelease(journal: Journal, command: 'up' | 'deploy' | 'rollback', restored?: number): Release | undefined {
-	const outputs = command === 'up' ? stepOutputs(journal.data, 'deploy')?.release : stepOutputs(journal.data, 'release');
+	const outputs = stepOutputs(journal.data, 'deploy')?.release;
 	if (!outputs) return undefined;
 	return journal.recordRelease({at: outputs.at, command, services: outputs.services, ...(restored === undefined ? {} : {restored})});
 }

@@ -134,8 +134,8 @@ function stoppedBefore(command: string, signal: AbortSignal): CancelledError {
 }
 
 async function wizardPlan(config: Config): Promise<{plan: Plan; closingMessage: Session['closingMessage']}> {
-	const {buildPlan} = await import('../../steps/plan.js');
-	// `hoist up` ends on the finish facts (steps/finish.ts), not on closing lines.
+	const {buildPlan} = await import('../wizard/plan.js');
+	// `hoist up` ends on the finish facts (source/wizard/finish.ts), not on closing lines.
 	return {plan: await buildPlan(config), closingMessage: () => []};
 }
 

@@ -16,10 +16,11 @@ is right. The server's address comes from the journal; nothing is asked of AWS o
 	needs: 'lock',
 	run: ({stack}) => {
 		const plans = async () => {
-			const {dnsOnlyPlan, dnsClosingMessage} = await import('../../steps/plan.js');
-			return {plan: dnsOnlyPlan(), closingMessage: dnsClosingMessage};
+			const {dnsOnlyPlan, dnsClosingMessage} = await import('../wizard/plan.js');
+			return {plan: await dnsOnlyPlan(), closingMessage: dnsClosingMessage};
 		};
-		// Without a server in the journal there is nothing to watch for: refused before .hoist/ is touched.
+		// On AWS, without an address in the journal there is nothing to watch for: refused before .hoist/ is touched
+		// (with server: in hoist.yml the server is named there).
 		const before = async (config: Config, _plan: Plan, files: StackFiles) => {
 			const [{Journal}, {Redactor}, {stepOutputs}, {noServerYet}] = await Promise.all([
 				import('../engine/journal.js'),
@@ -27,7 +28,7 @@ is right. The server's address comes from the journal; nothing is asked of AWS o
 				import('../engine/outputs.js'),
 				import('../../steps/target.js'),
 			]);
-			if (!stepOutputs(Journal.open(files.journal, config.stack, new Redactor()).data, 'target')) throw noServerYet();
+			if (config.aws && !stepOutputs(Journal.open(files.journal, config.stack, new Redactor()).data, 'elastic-ip')) throw noServerYet();
 			return [];
 		};
 		return stack.withSession({command: 'dns', plan: plans, before}, async ({plan, env, renderer, journal, closingMessage}) => {

@@ -24,7 +24,7 @@ stopped therefore resumes at the first step that is not done.`,
 	},
 	needs: 'lock',
 	run: async ({args, io, stack}) => {
-		const from = typeof args.flags['from'] === 'string' ? args.flags['from'] : undefined;
+		const from = typeof args.flags['from'] === 'string' ? (await import('../wizard/catalogue.js')).stepNamed(args.flags['from']) : undefined;
 		const before = async (config: Config, plan: Plan): Promise<Warning[]> => {
 			if (from !== undefined && !plan.some((step) => step.id === from)) {
 				throw new UserError(`There is no step "${printable(from)}".`, {
@@ -75,7 +75,7 @@ stopped therefore resumes at the first step that is not done.`,
 				const {recordRelease} = await import('../cli/releases.js');
 				recordRelease(journal, 'up');
 				// One source of the finish facts; each renderer shows them its own way (screen, lines, JSON event).
-				const {finishFacts} = await import('../../steps/finish.js');
+				const {finishFacts} = await import('../wizard/finish.js');
 				const facts = finishFacts(journal.data, env.config);
 				if (facts) renderer.showFinish(facts);
 			}

@@ -1,5 +1,5 @@
 /**
- * The facts of a finished `hoist up`, made once from the journal (steps/finish.ts) and rendered three ways: the
+ * The facts of a finished `hoist up`, made once from the journal (source/wizard/finish.ts) and rendered three ways: the
  * Ink finish screen, plain lines, and one JSON event. A renderer never works a fact out on its own.
  */
 export interface FinishFacts {

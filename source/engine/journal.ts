@@ -17,7 +17,7 @@ import {serverResource} from '../server/server-resources.js';
 const serverResourceTypes: ReadonlySet<string> = new Set(Object.values(serverResource));
 
 /** The journal format this hoist writes. A newer one is refused, never rewritten. */
-export const JOURNAL_SCHEMA = 2;
+export const JOURNAL_SCHEMA = 3;
 
 const errorViewSchema = z.object({
 	kind: z.enum(['user', 'external', 'bug', 'cancelled']),
@@ -336,16 +336,47 @@ function parseJson(text: string): unknown {
 	return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
 }
 
-/**
- * Older journals, brought up to this format in memory (the file is rewritten at the next change).
- * 1 → 2: the release history; the release the deploy step recorded, if any, becomes release 1.
- */
+/** Older journals, brought up to this format in memory, one version at a time (the file is rewritten at the next change). */
 function migrate(raw: unknown): unknown {
-	const journal = raw as {schema?: unknown; steps?: Record<string, {outputs?: {release?: {at: string; services: Release['services']}}}>} | null;
-	if (journal?.schema !== 1) return raw;
+	const schema = (raw as {schema?: unknown} | null)?.schema;
+	if (schema === 1) return migrate(withReleaseHistory(raw as OldJournal));
+	if (schema === 2) return releaseIntoDeploy(raw as OldJournal);
+	return raw;
+}
+
+interface OldJournal {
+	schema: number;
+	steps?: Record<string, OldStepRecord>;
+}
+
+interface OldStepRecord {
+	status?: unknown;
+	outputs?: {release?: {at: string; services: Release['services']}; at?: string; services?: Release['services']; replaced?: string[]};
+	startedAt?: string;
+	finishedAt?: string;
+}
+
+/** 1 → 2: the release history; the release the deploy step recorded, if any, becomes release 1. */
+function withReleaseHistory(journal: OldJournal): OldJournal {
 	const deployed = journal.steps?.['deploy']?.outputs?.release;
 	const releases: Release[] = deployed ? [{number: 1, at: deployed.at, command: 'up', services: deployed.services}] : [];
-	return {...journal, schema: 2, releases};
+	return {...journal, schema: 2, releases} as OldJournal;
+}
+
+/**
+ * 2 → 3: `hoist deploy` and `hoist rollback` swap in the deploy step; they had a step of their own, `release`. Its
+ * record, when newer than the deploy step's, becomes the deploy step's (a failed release resumes at deploy), with its
+ * outputs in the deploy step's shape; an older one (a `hoist up` ran since) is dropped.
+ */
+function releaseIntoDeploy(journal: OldJournal): OldJournal {
+	const {release, ...steps} = journal.steps ?? {};
+	const deploy = steps['deploy'];
+	if (release && (release.startedAt ?? '') >= (deploy?.finishedAt ?? '')) {
+		const {at, services, replaced} = release.outputs ?? {};
+		const outputs = at !== undefined && services !== undefined ? {release: {at, services}, ...(replaced ? {replaced} : {})} : deploy?.outputs;
+		steps['deploy'] = {...release, ...(outputs ? {outputs} : {})};
+	}
+	return {...journal, schema: 3, steps};
 }
 
 function unreadable(name: string, path: string, why: string): UserError {

@@ -1,5 +1,6 @@
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
+import type {z} from 'zod';
 import type {JournalData} from './journal.js';
 import {outputShapes, shapeIssue} from './output-shapes.js';
 import type {StepId, StepOutputs} from './step.js';
@@ -28,10 +29,17 @@ export function stepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutp
 	return outputs as unknown as StepOutputs[Id] | undefined;
 }
 
-/** The same for a step's hint about another (`recorded`): outputs of the wrong shape count as none, never as proof. */
-export function soundStepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutputs[Id] | undefined {
+/**
+ * The same for a step's hint about another during a run (`recorded`): outputs of the wrong shape count as none, never
+ * as proof; with the schema the step's file exports (that step is loaded in a run) the whole record is checked, and
+ * the step that made it looks at the world and records it again.
+ */
+export function soundStepOutputs<Id extends StepId>(journal: Steps, id: Id, schema?: z.ZodType<object>): StepOutputs[Id] | undefined {
 	const outputs = journal.steps[id]?.outputs;
-	return outputs === undefined || issueOf(id, outputs) ? undefined : (outputs as unknown as StepOutputs[Id]);
+	if (outputs === undefined || issueOf(id, outputs)) return undefined;
+	if (schema === undefined) return outputs as unknown as StepOutputs[Id];
+	const parsed = schema.safeParse(outputs);
+	return parsed.success ? (parsed.data as StepOutputs[Id]) : undefined;
 }
 
 function issueOf(id: string, outputs: unknown): ReturnType<typeof shapeIssue> {

@@ -1,3 +1,4 @@
+import type {z} from 'zod';
 import type {Config} from '../config/schema.js';
 import {BugError, asHoistError, cancellationOf, type HoistError} from '../errors.js';
 import {adviceFor} from './advice.js';
@@ -49,12 +50,13 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 	emit({type: 'run-started', at: Date.now(), runId: journal.runId, command: options.command, steps: plan.map(plannedStep)});
 
 	const outputs: Record<string, object> = {};
+	const schemas = outputSchemas(plan);
 	let forcing = false;
 	for (const step of plan) {
 		if (step.id === options.from) forcing = true;
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx = stepContext(step, env, emit, outputs);
+		const ctx = stepContext(step, env, emit, outputs, schemas);
 		try {
 			throwIfAborted(env.signal);
 			let result = forcing ? undefined : await untilAborted(inStep(ctx.progress, () => step.check(ctx)), env.signal);
@@ -90,7 +92,8 @@ export async function undoPlan(plan: Plan, env: RunEnvironment, options: Destroy
 	for (const step of steps) {
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx: AnyUndoContext = {...baseContext(step, env, emit), previous: journal.step(step.id)?.outputs, destroy: options};
+		const schemas = outputSchemas(plan);
+		const ctx: AnyUndoContext = {...baseContext(step, env, emit, schemas), previous: soundStepOutputs(journal.data, step.id as StepId, step.outputs), destroy: options};
 		try {
 			throwIfAborted(env.signal);
 			await untilAborted(inStep(ctx.progress, () => step.undo!(ctx)), env.signal);
@@ -119,7 +122,7 @@ function finishWithFailure(command: string, stepId: string, thrown: unknown, sta
 	return {result, stepId, error};
 }
 
-function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
+function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener, schemas: OutputSchemas) {
 	const {journal} = env;
 	return {
 		config: env.config,
@@ -136,7 +139,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 		},
 		recordResource: async (resource: ResourceRecord) => journal.recordResource(resource),
 		forgetResource: async (type: string, id: string) => journal.forgetResource(type, id),
-		recorded: <Id extends StepId>(id: Id) => soundStepOutputs(journal.data, id),
+		recorded: <Id extends StepId>(id: Id) => soundStepOutputs(journal.data, id, schemas.get(id)),
 		get releases() {
 			return journal.data.releases;
 		},
@@ -146,10 +149,17 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener) {
 	};
 }
 
-function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>): AnyStepContext {
+function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>, schemas: OutputSchemas): AnyStepContext {
 	const needed: Record<string, object> = {};
 	for (const id of step.needs) needed[id] = outputs[id]!;
-	return {...baseContext(step, env, emit), outputs: needed, previous: env.journal.step(step.id)?.outputs};
+	return {...baseContext(step, env, emit, schemas), outputs: needed, previous: soundStepOutputs(env.journal.data, step.id as StepId, step.outputs)};
+}
+
+type OutputSchemas = ReadonlyMap<string, z.ZodType<object>>;
+
+/** The outputs' schemas of the plan's steps: what a step reads of another's record is checked against them. */
+function outputSchemas(plan: Plan): OutputSchemas {
+	return new Map(plan.flatMap((step) => (step.outputs ? [[step.id, step.outputs] as const] : [])));
 }
 
 function plannedStep(step: AnyStep): PlannedStep {

@@ -1,3 +1,4 @@
+import type {z} from 'zod';
 import type {Config} from '../config/schema.js';
 import type {StackFiles} from './stack-files.js';
 import type {Services} from '../services.js';
@@ -5,7 +6,7 @@ import type {StepDetail} from './details.js';
 import type {Release} from './journal.js';
 
 /**
- * Outputs of every step, by step id. Each file in steps/ adds its own entry:
+ * Outputs of every step, by step id. Each file in steps/ exports the zod schema of its outputs and adds its entry:
  *
  *   declare module '../source/engine/step.js' { interface StepOutputs { ami: AmiOutputs } }
  *
@@ -91,15 +92,17 @@ export interface LocalCheckContext {
 }
 
 /**
- * The contract of one wizard step. Steps never import UI code; they report through the context.
+ * The contract of one wizard step. Steps never import UI code; they report through the context. Its title is not
+ * here: the catalogue (source/wizard/catalogue.ts) gives every step its place and title, once.
  * `check` looks at the world (not just the journal): it returns the outputs if the work is really done.
  * `run` does the work; it must be safe to call again after a crash at any point (adopt what exists).
  * `undo` removes what the step created, for `hoist destroy`; it too must be safe to repeat.
  */
 export interface Step<Id extends StepId = StepId, Needs extends StepId = never> {
 	readonly id: Id;
-	readonly title: string;
 	readonly needs: readonly Needs[];
+	/** The shape of its outputs: what the journal holds is checked against it before another step reads it. */
+	readonly outputs: z.ZodType<StepOutputs[Id]>;
 	check(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id] | undefined>;
 	run(ctx: StepContext<Id, Needs>): Promise<StepOutputs[Id]>;
 	/**
@@ -120,11 +123,17 @@ export function defineStep<Id extends StepId, Needs extends StepId = never>(step
 	return step;
 }
 
-/** The engine's view of a step: ids and outputs are only strings and JSON objects to it. */
-export interface AnyStep {
-	readonly id: string;
+/** The engine's view of a step in a plan: ids and outputs are only strings and JSON objects to it. */
+export interface AnyStep extends AnyStepDefinition {
+	/** What the screen calls it. */
 	readonly title: string;
+}
+
+/** A step as its file defines it, before the catalogue gives it its title. */
+export interface AnyStepDefinition {
+	readonly id: string;
 	readonly needs: readonly string[];
+	readonly outputs?: z.ZodType<object>;
 	check(ctx: AnyStepContext): Promise<object | undefined>;
 	run(ctx: AnyStepContext): Promise<object>;
 	localCheck?(ctx: LocalCheckContext): void;

@@ -1,3 +1,5 @@
+import {serverSettings, type Config} from '../config/schema.js';
+
 /**
  * The server hoist deploys to, whatever made it: the AWS steps (a new instance behind its Elastic IP) or `server:`
  * in hoist.yml (an existing machine). Every remote step and command reads this, never AWS outputs.
@@ -24,4 +26,19 @@ export interface Target {
 
 export function describeTarget(target: Target): string {
 	return `${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`}`;
+}
+
+/** The existing server hoist.yml names, reached with the given key. */
+export function serverTargetOf(config: Config, privateKeyPath: string): Target {
+	const server = serverSettings(config);
+	return {
+		kind: 'server',
+		host: server.host,
+		port: server.port,
+		user: server.user,
+		privateKeyPath,
+		identity: 'server',
+		publicAddress: server.host,
+		...(server.hostKey === undefined ? {} : {hostKey: server.hostKey}),
+	};
 }

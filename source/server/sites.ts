@@ -1,4 +1,7 @@
 import type {Config} from '../config/schema.js';
+import {dnsPlan} from '../dns/dns-plan.js';
+import type {StepContext} from '../engine/step.js';
+import type {Target} from '../remote/target.js';
 
 /** The ACME CA a Caddyfile names: what Caddy asks for certificates, and how it trusts the CA's own HTTPS. */
 export interface CaddyAcme {
@@ -40,4 +43,13 @@ export function confirmedSites(config: Config, address: string, dns: ConfirmedDn
 	const domains = confirmed.has(config.domain) ? [config.domain] : [];
 	const redirects = domains.length === 0 ? [] : config.aliases.filter((alias) => confirmed.has(alias));
 	return {domains, redirects, acme: domains.length > 0 && applied ? applied : configAcme(config)};
+}
+
+/**
+ * The sites of the Caddyfile: the names whose DNS the journal records as confirmed for this address, with the CA the
+ * certificate step last applied. Every step that writes the Caddyfile asks here, so none drops a site another added.
+ */
+export function recordedSites(ctx: Pick<StepContext<'upload'>, 'config' | 'recorded'>, target: Target): CaddySites {
+	const certificate = ctx.recorded('certificate');
+	return confirmedSites(ctx.config, dnsPlan(ctx.config, target).address, ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined);
 }

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {JOURNAL_SCHEMA} from '../../source/engine/journal.js';
 import {runCli, startCli} from '../helpers/run-cli.js';
 import {makeTempStack, type TempStack} from '../helpers/temp-stack.js';
 
@@ -15,7 +16,7 @@ function effects(): string[] {
 
 function journalStatuses(): Record<string, string> {
 	const journal = JSON.parse(readFileSync(stack.journal, 'utf8')) as {schema: number; steps: Record<string, {status: string}>};
-	expect(journal.schema).toBe(2);
+	expect(journal.schema).toBe(JOURNAL_SCHEMA);
 	return Object.fromEntries(Object.entries(journal.steps).map(([id, step]) => [id, step.status]));
 }
 

@@ -17,9 +17,18 @@ function recordTarget(publicAddress: string): void {
 	mkdirSync(`${stack.dir}/.hoist`, {recursive: true, mode: 0o700}); // as hoist makes it: no note about tightening it
 	const journal = Journal.open(stack.journal, 'demo', new Redactor());
 	journal.beginRun('up');
-	const target: Target = {kind: 'aws', host: publicAddress, port: 22, user: 'alpine', privateKeyPath: `${stack.dir}/.hoist/id_ed25519`, identity: 'i-0abc', publicAddress};
-	journal.startStep('target');
-	journal.finishStep('target', target, 5, false);
+	const privateKeyPath = `${stack.dir}/.hoist/id_ed25519`;
+	// What `hoist up` records on AWS: the target step reads the AWS steps' records, asking AWS nothing.
+	const records: Record<string, object> = {
+		'key-pair': {keyName: 'hoist-demo', keyPairId: 'key-0abc', privateKeyPath, generated: true},
+		'launch-instance': {instanceId: 'i-0abc', availabilityZone: 'us-east-1a', privateIp: '172.31.0.10'},
+		'elastic-ip': {allocationId: 'eipalloc-0abc', publicIp: publicAddress, ownedByHoist: true},
+		target: {kind: 'aws', host: publicAddress, port: 22, user: 'alpine', privateKeyPath, identity: 'i-0abc', publicAddress} satisfies Target,
+	};
+	for (const [id, outputs] of Object.entries(records)) {
+		journal.startStep(id);
+		journal.finishStep(id, outputs, 5, false);
+	}
 	journal.endRun('ok');
 }
 

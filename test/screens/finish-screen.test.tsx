@@ -2,7 +2,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {FinishScreen} from '../../source/ui/ink/FinishScreen.js';
-import {finishFacts} from '../../steps/finish.js';
+import {finishFacts} from '../../source/wizard/finish.js';
 import {keepCapture} from './artifacts.js';
 import {startInkRenderer} from './fake-terminal.js';
 import {awsTarget, finishConfig, finishedJournal, issuedCertificate} from './finish-facts.js';

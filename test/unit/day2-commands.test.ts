@@ -32,7 +32,7 @@ describe('hoist logs: its options, checked before anything connects', () => {
 
 describe('destroy\'s question names the named volumes and what becomes of them', () => {
 	const journal = (extra: Partial<JournalData> = {}): JournalData => ({
-		schema: 2, stack: 'shop', runId: 'r', createdAt: '', updatedAt: '', runs: [], resources: {}, releases: [],
+		schema: 3, stack: 'shop', runId: 'r', createdAt: '', updatedAt: '', runs: [], resources: {}, releases: [],
 		steps: {compose: {status: 'done', outputs: {file: 'docker-compose.yml', services: {}, webNetworks: ['default'], namedVolumes: ['appdata']}}},
 		...extra,
 	});

@@ -1,6 +1,7 @@
 import {mkdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {z} from 'zod';
 import {configSchema} from '../../source/config/schema.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import {Journal} from '../../source/engine/journal.js';
@@ -68,6 +69,21 @@ describe('runPlan', () => {
 		];
 		expect((await runPlan(plan, env, {command: 'up'})).result).toBe('ok');
 		expect(seen).toEqual({a: {value: 1}});
+	});
+
+	it('a step reads its own and another step\'s record only when it has the shape their schemas say; another shape counts as none', async () => {
+		const shape = z.object({value: z.number()});
+		env.journal.finishStep('a', {value: 'one'}, 1, false);
+		env.journal.finishStep('b', {value: 2}, 1, false);
+		const seen: unknown[] = [];
+		const plan = [
+			step('c', {check: async (ctx) => (seen.push(ctx.recorded('a' as never), ctx.recorded('b' as never)), undefined)}),
+			step('a', {outputs: shape, check: async (ctx) => (seen.push(ctx.previous), undefined), run: async () => ({value: 1})}),
+			step('b', {outputs: shape, check: async (ctx) => (seen.push(ctx.previous), ctx.previous)}),
+		];
+		expect((await runPlan(plan, env, {command: 'up'})).result).toBe('ok');
+		expect(seen).toEqual([undefined, {value: 2}, undefined, {value: 2}]);
+		expect(env.journal.step('a')?.outputs).toEqual({value: 1});
 	});
 
 	it('rejects a plan whose step needs a later one', async () => {

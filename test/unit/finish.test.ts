@@ -1,6 +1,6 @@
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {finishFacts} from '../../steps/finish.js';
+import {finishFacts} from '../../source/wizard/finish.js';
 import {finishLines} from '../../source/ui/finish-lines.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
 import {PlainRenderer} from '../../source/ui/plain-renderer.js';

@@ -1,7 +1,8 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {Journal} from '../../source/engine/journal.js';
+import {JOURNAL_SCHEMA, Journal} from '../../source/engine/journal.js';
+import {situationOf} from '../../source/engine/situation.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {BugError, UserError} from '../../source/errors.js';
 import {makeTempStack, type TempStack} from '../helpers/temp-stack.js';
@@ -31,7 +32,7 @@ describe('journal', () => {
 		expect(existsSync(stack.journal)).toBe(false);
 		journal.beginRun('up');
 		journal.startStep('ami');
-		expect(onDisk()).toMatchObject({schema: 2, stack: 'demo', steps: {ami: {status: 'running'}}});
+		expect(onDisk()).toMatchObject({schema: JOURNAL_SCHEMA, stack: 'demo', steps: {ami: {status: 'running'}}});
 		journal.recordResource({type: 'instance', id: 'i-1', ownedByHoist: true, region: 'us-east-1'});
 		journal.finishStep('ami', {imageId: 'ami-1'}, 1234, false, 'ami-1');
 		journal.endRun('ok');
@@ -73,7 +74,7 @@ describe('journal', () => {
 		writeFileSync(stack.journal, future);
 		const error = errorOf(() => Journal.open(stack.journal, 'demo', new Redactor()));
 		expect(error.code).toBe('JOURNAL_TOO_NEW');
-		expect(error.message).toContain('journal format 7; this hoist reads 2');
+		expect(error.message).toContain(`journal format 7; this hoist reads ${JOURNAL_SCHEMA}`);
 		expect(readFileSync(stack.journal, 'utf8')).toBe(future);
 	});
 
@@ -83,7 +84,7 @@ describe('journal', () => {
 		expect(first.keptCopy).toBe(`${stack.journal}.bak.1`);
 		first.journal.beginRun('up');
 		expect(readFileSync(`${stack.journal}.bak.1`, 'utf8')).toBe('garbage');
-		expect(onDisk()).toMatchObject({schema: 2, stack: 'demo'});
+		expect(onDisk()).toMatchObject({schema: JOURNAL_SCHEMA, stack: 'demo'});
 		writeFileSync(stack.journal, 'more garbage');
 		expect(Journal.openForRestart(stack.journal, 'demo', new Redactor()).keptCopy).toBe(`${stack.journal}.bak.2`);
 		expect(readFileSync(`${stack.journal}.bak.1`, 'utf8')).toBe('garbage');
@@ -125,7 +126,7 @@ describe('releases', () => {
 		expect(onDisk()['pinnedRelease']).toBeUndefined();
 	});
 
-	it('reads a journal of format 1: the release its deploy step recorded becomes release 1, written back as format 2', () => {
+	it('reads a journal of format 1: the release its deploy step recorded becomes release 1, written back in the current format', () => {
 		const old = {
 			schema: 1, stack: 'demo', runId: 'r', createdAt: 'c', updatedAt: 'u', runs: [], resources: {},
 			steps: {deploy: {status: 'done', outputs: {release: {at: '2026-01-02T03:04:05Z', services: v1}}}},
@@ -134,7 +135,7 @@ describe('releases', () => {
 		const journal = Journal.open(stack.journal, 'demo', new Redactor());
 		expect(journal.data.releases).toEqual([{number: 1, at: '2026-01-02T03:04:05Z', command: 'up', services: v1}]);
 		journal.beginRun('up');
-		expect(onDisk()).toMatchObject({schema: 2, releases: [{number: 1}]});
+		expect(onDisk()).toMatchObject({schema: JOURNAL_SCHEMA, releases: [{number: 1}]});
 	});
 });
 
@@ -142,3 +143,34 @@ function readdirNoTemp(): string[] {
 	return readdirSync(join(stack.dir, '.hoist'));
 }
 
+describe('a journal of format 2, when the swap of hoist deploy was a step of its own (release)', () => {
+	const v1 = {web: {image: 'ghcr.io/acme/web:1', digest: 'sha256:aaa'}};
+	const v2 = {web: {image: 'ghcr.io/acme/web:2', digest: 'sha256:bbb'}};
+	const at = (minute: number) => `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+	const format2 = (steps: object) => ({
+		schema: 2, stack: 'demo', runId: 'r', createdAt: at(0), updatedAt: at(9), resources: {}, releases: [{number: 1, at: at(1), command: 'up', services: v1}],
+		runs: [{command: 'up', startedAt: at(0), finishedAt: at(2), result: 'ok'}, {command: 'deploy', startedAt: at(3), finishedAt: at(5), result: 'failed'}],
+		steps,
+	});
+	const deployed = {status: 'done', outputs: {release: {at: at(1), services: v1}}, startedAt: at(1), finishedAt: at(2), durationMs: 60_000, reused: false};
+	const error = {kind: 'external', code: 'RELEASE_NOT_ANSWERING', message: 'The new web did not answer within 120s.', nextSteps: ['Look at its logs.']};
+
+	it('a failed release becomes the deploy step\'s failure: the resume screen and `hoist up` resume at deploy', () => {
+		writeFileSync(stack.journal, JSON.stringify(format2({deploy: deployed, release: {status: 'failed', startedAt: at(4), finishedAt: at(5), durationMs: 60_000, error}})));
+		const journal = Journal.open(stack.journal, 'demo', new Redactor());
+		expect(journal.data.schema).toBe(JOURNAL_SCHEMA);
+		expect(journal.data.steps['release']).toBeUndefined();
+		expect(journal.data.steps['deploy']).toEqual({status: 'failed', outputs: {release: {at: at(1), services: v1}}, startedAt: at(4), finishedAt: at(5), durationMs: 60_000, error});
+		expect(situationOf(journal.data)).toMatchObject({state: 'unfinished', command: 'deploy', stepId: 'deploy'});
+	});
+
+	it('a release that went through becomes the deploy step\'s record, in its shape; one older than the deploy step\'s is dropped', () => {
+		const released = {status: 'done', outputs: {at: at(4), services: v2, replaced: ['web']}, startedAt: at(4), finishedAt: at(5), durationMs: 60_000, reused: false, summary: 'replaced web'};
+		writeFileSync(stack.journal, JSON.stringify(format2({deploy: deployed, release: released})));
+		expect(Journal.open(stack.journal, 'demo', new Redactor()).data.steps['deploy']).toEqual({...released, outputs: {release: {at: at(4), services: v2}, replaced: ['web']}});
+
+		const upSince = {...deployed, startedAt: at(6), finishedAt: at(7)};
+		writeFileSync(stack.journal, JSON.stringify(format2({deploy: upSince, release: released})));
+		expect(Journal.open(stack.journal, 'demo', new Redactor()).data.steps).toEqual({deploy: upSince});
+	});
+});

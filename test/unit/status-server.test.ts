@@ -50,7 +50,7 @@ describe('status: the server as it is now', () => {
 describe('status: the releases in the journal', () => {
 	const web = (digit: string) => ({web: {image: 'ghcr.io/acme/web:latest', digest: `sha256:${digit.repeat(64)}`}});
 	const journal = (extra: Partial<JournalData>): JournalData => ({
-		schema: 2, stack: 'shop', runId: 'r', createdAt: '', updatedAt: '', runs: [], resources: {}, steps: {}, releases: [], ...extra,
+		schema: 3, stack: 'shop', runId: 'r', createdAt: '', updatedAt: '', runs: [], resources: {}, steps: {}, releases: [], ...extra,
 	});
 
 	it('lists the newest five, marks the current one and says when a rollback pinned the images', () => {

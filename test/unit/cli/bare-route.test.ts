@@ -6,7 +6,7 @@ import {situationOf, type Situation} from '../../../source/engine/situation.js';
 const t = (minute: number) => `2026-11-30T02:${String(minute).padStart(2, '0')}:00.000Z`;
 
 function journal(parts: Partial<JournalData>): JournalData {
-	return {schema: 2, stack: 'demo', runId: 'r1', createdAt: t(0), updatedAt: t(9), steps: {}, resources: {}, runs: [], releases: [], ...parts};
+	return {schema: 3, stack: 'demo', runId: 'r1', createdAt: t(0), updatedAt: t(9), steps: {}, resources: {}, runs: [], releases: [], ...parts};
 }
 
 const failedStep = {kind: 'user' as const, code: 'FIXTURE', message: 'beta broke', nextSteps: ['Run `hoist up` again: it resumes at step beta.']};

@@ -4,7 +4,8 @@ import type {DnsServerDetail, DnsSummaryDetail} from '../../../source/engine/det
 import {detailLine} from '../../../source/engine/details.js';
 import {UserError} from '../../../source/errors.js';
 import type {Target} from '../../../source/remote/target.js';
-import {dns, dnsPlan, type DnsOutputs} from '../../../steps/dns.js';
+import {dnsPlan} from '../../../source/dns/dns-plan.js';
+import {dns, type DnsOutputs} from '../../../steps/dns.js';
 import {harnessPerTest, type HarnessOptions} from '../../helpers/step-context.js';
 import {fakeWorld, type FakeWorld} from '../dns/fake-query.js';
 

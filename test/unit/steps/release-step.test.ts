@@ -4,7 +4,7 @@
 import {describe, expect, it} from 'vitest';
 import {stackPaths} from '../../../source/server/layout.js';
 import type {Target} from '../../../source/remote/target.js';
-import {releaseStep} from '../../../steps/release.js';
+import {deployStep} from '../../../steps/deploy.js';
 import {FakeSession} from '../../helpers/fake-session.js';
 import {FakeStack, hash, recordedBefore} from '../../helpers/fake-stack.js';
 import {harnessPerTest} from '../../helpers/step-context.js';
@@ -19,7 +19,7 @@ const outputs = recordedBefore(target, {
 function release(stack = new FakeStack(), options: {service?: string} = {}) {
 	const session = new FakeSession({answer: stack.answer});
 	const h = setup({remote: async () => session, onSleep: (ms) => session.script.push(`sleep ${ms}`)});
-	const step = releaseStep({withJobs: false, title: 'Release', ...options});
+	const step = {...deployStep({withJobs: false, ...options}), title: 'Release'};
 	const ctx = h.context(step, {outputs});
 	return {h, stack, session, run: () => step.run(ctx)};
 }

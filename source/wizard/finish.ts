@@ -1,8 +1,8 @@
-import type {Config} from '../source/config/schema.js';
-import type {FinishFacts} from '../source/engine/finish.js';
-import type {JournalData} from '../source/engine/journal.js';
-import {stepOutputs} from '../source/engine/outputs.js';
-import {describeTarget} from '../source/remote/target.js';
+import type {Config} from '../config/schema.js';
+import type {FinishFacts} from '../engine/finish.js';
+import type {JournalData} from '../engine/journal.js';
+import {stepOutputs} from '../engine/outputs.js';
+import {describeTarget} from '../remote/target.js';
 
 /** The day-two commands, as the finish screen lists them. */
 const nextCommands: FinishFacts['commands'] = [

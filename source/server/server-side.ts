@@ -1,9 +1,9 @@
-import type {AnyUndoContext} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
-import {findLocalKey} from '../source/remote/local-key.js';
-import type {RemoteSession} from '../source/remote/session.js';
-import {parseServerResourceId, type ServerResourceType} from '../source/server/server-resources.js';
-import {serverTargetOf} from './target.js';
+import type {AnyUndoContext} from '../engine/step.js';
+import {UserError} from '../errors.js';
+import {findLocalKey} from '../remote/local-key.js';
+import type {RemoteSession} from '../remote/session.js';
+import {parseServerResourceId, type ServerResourceType} from './server-resources.js';
+import {serverTargetOf} from '../remote/target.js';
 
 type ServerContext = Pick<AnyUndoContext, 'config' | 'files' | 'services' | 'signal' | 'resources'>;
 

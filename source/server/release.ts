@@ -1,6 +1,6 @@
-import {defineStep, type Step, type StepContext} from '../source/engine/step.js';
-import {ExternalError, UserError} from '../source/errors.js';
-import {poll} from '../source/engine/poll.js';
+import type {StepContext} from '../engine/step.js';
+import {ExternalError, UserError} from '../errors.js';
+import {poll} from '../engine/poll.js';
 import {
 	composeUpServices,
 	containerAddress,
@@ -8,28 +8,22 @@ import {
 	probeHttp,
 	reloadCaddy,
 	retireContainers,
-} from '../source/remote/commands/compose.js';
-import {pruneImages} from '../source/remote/commands/images.js';
-import {RemoteCommandError} from '../source/remote/errors.js';
-import type {RemoteSession} from '../source/remote/session.js';
-import {caddyfile} from '../source/server/bundle.js';
-import {caddyService} from '../source/server/overlay.js';
-import {pinnedImages, repositoryOf} from '../source/server/pins.js';
-import {releasedServices, Rollout, type ReleaseService} from '../source/server/rollout.js';
-import type {ContainerState} from '../source/server/stack-state.js';
-import {recordedSites} from './upload.js';
+} from '../remote/commands/compose.js';
+import {pruneImages} from '../remote/commands/images.js';
+import {RemoteCommandError} from '../remote/errors.js';
+import type {RemoteSession} from '../remote/session.js';
+import {caddyfile} from './bundle.js';
+import {caddyService} from './overlay.js';
+import {pinnedImages, repositoryOf} from './pins.js';
+import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
+import type {ContainerState} from './stack-state.js';
+import {recordedSites} from './sites.js';
 
-export interface ReleaseOutputs {
+/** What a release left running, and which services it replaced (the others were already what they should be). */
+export interface ReleaseOutcome {
 	at: string;
 	services: Record<string, ReleaseService>;
-	/** The services this release replaced (the others were already what they should be). */
 	replaced: string[];
-}
-
-declare module '../source/engine/step.js' {
-	interface StepOutputs {
-		release: ReleaseOutputs;
-	}
 }
 
 export interface ReleaseOptions {
@@ -37,10 +31,9 @@ export interface ReleaseOptions {
 	service?: string;
 	/** Run the one-shot services (migrations, seeds) again: `hoist deploy` does, `hoist rollback` only with --with-jobs. */
 	withJobs: boolean;
-	title: string;
 }
 
-type ReleaseContext = StepContext<'release', 'target' | 'bootstrap' | 'compose' | 'upload'>;
+type ReleaseContext = StepContext<'deploy', 'target' | 'bootstrap' | 'compose' | 'upload'>;
 
 /** How long a new web container may take to answer before the release gives up and keeps the old one. */
 const answerWithinMs = 120_000;
@@ -54,55 +47,44 @@ const drainSeconds = 10;
  * recreates the services whose image or definition changed, and replaces the web service without a failed request —
  * the new container starts beside the old one, Caddy is pointed at it once it answers, the old one drains and goes.
  */
-export function releaseStep(options: ReleaseOptions): Step<'release', 'target' | 'bootstrap' | 'compose' | 'upload'> {
-	return defineStep({
-		id: 'release',
-		title: options.title,
-		needs: ['target', 'bootstrap', 'compose', 'upload'],
-		// Always runs: finding what changed is its work.
-		check: async () => undefined,
-		async run(ctx) {
-			const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
-			const rollout = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins: pinnedImages(ctx.releases, ctx.pinnedRelease)}, session);
-			const services = ctx.outputs.compose.services;
-			const chosen = options.service === undefined ? Object.keys(services) : [options.service];
-			const unknown = chosen.find((name) => !(name in services));
-			if (unknown !== undefined) {
-				throw new UserError(`The compose file has no service "${unknown}".`, {code: 'USAGE', nextSteps: [`Use one of: ${Object.keys(services).join(', ')}.`]});
-			}
-			await rollout.pull();
-			await rollout.ensureHealthchecks();
+export async function release(ctx: ReleaseContext, session: RemoteSession, options: ReleaseOptions): Promise<ReleaseOutcome> {
+	const rollout = new Rollout({...ctx, bootstrap: ctx.outputs.bootstrap, compose: ctx.outputs.compose, pins: pinnedImages(ctx.releases, ctx.pinnedRelease)}, session);
+	const services = ctx.outputs.compose.services;
+	const chosen = options.service === undefined ? Object.keys(services) : [options.service];
+	const unknown = chosen.find((name) => !(name in services));
+	if (unknown !== undefined) {
+		throw new UserError(`The compose file has no service "${unknown}".`, {code: 'USAGE', nextSteps: [`Use one of: ${Object.keys(services).join(', ')}.`]});
+	}
+	await rollout.pull();
+	await rollout.ensureHealthchecks();
 
-			if (options.withJobs) {
-				for (const job of chosen.filter((name) => services[name]!.oneShot)) await runJob(ctx, session, rollout, job);
-			} else {
-				rollout.skipJobs();
-				if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
-			}
+	if (options.withJobs) {
+		for (const job of chosen.filter((name) => services[name]!.oneShot)) await runJob(ctx, session, rollout, job);
+	} else {
+		rollout.skipJobs();
+		if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
+	}
 
-			const web = ctx.config.compose.service;
-			const before = await rollout.state();
-			const ids = await currentImageIds(session, rollout.images(), ctx.signal);
-			const changed = (name: string) => needsNewContainer(before.containers.filter((c) => c.service === name && !c.oneOff), before.hashes.get(name), ids);
-			const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
-			const replaced: string[] = [];
-			if (others.length > 0) {
-				ctx.progress(`recreating ${others.join(', ')}`);
-				await rollout.watching(() => session.run(composeUpServices(rollout.tool, rollout.files, others), {signal: ctx.signal, onLine: ctx.log}));
-				replaced.push(...others);
-			}
-			if (chosen.includes(web) && changed(web)) {
-				await swapWeb(ctx, session, rollout, before.containers.filter((c) => c.service === web && !c.oneOff));
-				replaced.push(web);
-			} else if (chosen.includes(web)) {
-				ctx.log(`${web} runs this image and configuration already: left as it is`);
-			}
-			const verdicts = await rollout.settle();
-			await prune(ctx, session);
-			return {at: new Date().toISOString(), services: releasedServices(verdicts), replaced};
-		},
-		summary: (out) => (out.replaced.length > 0 ? `replaced ${out.replaced.join(', ')}` : 'nothing changed'),
-	});
+	const web = ctx.config.compose.service;
+	const before = await rollout.state();
+	const ids = await currentImageIds(session, rollout.images(), ctx.signal);
+	const changed = (name: string) => needsNewContainer(before.containers.filter((c) => c.service === name && !c.oneOff), before.hashes.get(name), ids);
+	const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
+	const replaced: string[] = [];
+	if (others.length > 0) {
+		ctx.progress(`recreating ${others.join(', ')}`);
+		await rollout.watching(() => session.run(composeUpServices(rollout.tool, rollout.files, others), {signal: ctx.signal, onLine: ctx.log}));
+		replaced.push(...others);
+	}
+	if (chosen.includes(web) && changed(web)) {
+		await swapWeb(ctx, session, rollout, before.containers.filter((c) => c.service === web && !c.oneOff));
+		replaced.push(web);
+	} else if (chosen.includes(web)) {
+		ctx.log(`${web} runs this image and configuration already: left as it is`);
+	}
+	const verdicts = await rollout.settle();
+	await prune(ctx, session);
+	return {at: new Date().toISOString(), services: releasedServices(verdicts), replaced};
 }
 
 /** A service needs a new container when compose's configuration hash or the image its tag names changed. */
