@@ -1,5 +1,6 @@
 import {basename, join} from 'node:path';
 import type {Ask} from '../cli/terminal.js';
+import {normalDomain} from '../config/schema.js';
 import type {AwsTarget, ServerTarget, SetupAnswers} from './answers.js';
 import {hoursPerMonth, instanceOffers, pricesOf, pricesRegion} from './aws-catalog.js';
 import type {AwsProfiles} from './aws-profiles.js';
@@ -56,7 +57,7 @@ export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswer
 		...(ports[0] === undefined ? {} : {default: String(ports[0])}),
 		validate: asValidate(portAnswer),
 	}));
-	const domain = (await ask.input({message: 'Which domain should it answer on? (e.g. api.example.com)', validate: asValidate(domainAnswer)})).trim().replace(/\.$/, '');
+	const domain = normalDomain((await ask.input({message: 'Which domain should it answer on? (e.g. api.example.com)', validate: asValidate(domainAnswer)})).trim());
 	const email = (await ask.input({
 		message: 'Email for Let\'s Encrypt\'s notices about your certificate (optional, Enter to skip)',
 		validate: asValidate(emailAnswer),
