@@ -125,10 +125,11 @@ async function askAws(ask: Ask, facts: SetupFacts): Promise<AwsTarget> {
 				...(named ? {default: current} : {}),
 			})
 		: named ? current : profiles[0]?.name;
-	const profileRegion = profiles.find((entry) => entry.name === profile)?.region;
+	// The region the SDK would use with that profile (with no profile at all, AWS_REGION alone).
+	const sdkRegion = facts.aws.environmentRegion ?? profiles.find((entry) => entry.name === profile)?.region;
 	const region = (await ask.input({
 		message: 'Which AWS region?',
-		default: facts.aws.region && profile === current ? facts.aws.region : (profileRegion ?? 'us-east-1'),
+		default: sdkRegion ?? 'us-east-1',
 		validate: asValidate(regionAnswer),
 	})).trim();
 	const other = '\u0000other';

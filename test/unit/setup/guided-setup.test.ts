@@ -8,6 +8,7 @@ import type {Ask} from '../../../source/cli/terminal.js';
 import {loadConfig} from '../../../source/config/load.js';
 import {CancelledError, UserError} from '../../../source/errors.js';
 import {main} from '../../../source/main.js';
+import {readAwsProfiles} from '../../../source/setup/aws-profiles.js';
 import {runGuidedSetup, type GuidedSetupOptions} from '../../../source/setup/guided-setup.js';
 import {fakeTty, keys} from '../../helpers/fake-tty.js';
 
@@ -93,6 +94,34 @@ describe('hoist init on a terminal', () => {
 		await tty.type(keys.enter);
 		await expect(done).resolves.toBe(0);
 		expect(up).toHaveBeenCalledTimes(1);
+	});
+
+	it('the region the SDK would use is the default: AWS_REGION with no AWS files at all', async () => {
+		const emptyHome = mkdtempSync(join(tmpdir(), 'hoist-home-'));
+		try {
+			const {tty, done} = start({facts: {aws: readAwsProfiles({AWS_REGION: 'eu-west-1'}, emptyHome), env: {AWS_REGION: 'eu-west-1'}}});
+			await tty.waitFor(/\? Your compose file/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which service answers HTTP\?/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which port does web listen on/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which domain should it answer on\?/);
+			await tty.type('api.example.com', keys.enter);
+			await tty.waitFor(/\? Email for Let's Encrypt's notices/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which Let's Encrypt CA first\?/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? A name for this stack/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Where should it run\?/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which AWS region\? \(eu-west-1\)/);
+			tty.io.cancellation.cancel();
+			await done.catch(() => undefined);
+		} finally {
+			rmSync(emptyHome, {recursive: true, force: true});
+		}
 	});
 
 	it('an existing server, a registry from the image names; "no" leaves hoist.yml and says how to go on', async () => {
