@@ -45,12 +45,7 @@ export interface SetupFacts {
  */
 export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswers> {
 	const {composeFile, services} = await askComposeFile(ask, facts);
-	const guess = guessWebService(services);
-	const service = (await ask.input({
-		message: `Which service answers HTTP? (${services.map((entry) => entry.name).join(', ')})`,
-		...(guess ? {default: guess.name} : {}),
-		validate: asValidate((text) => serviceProblem(text.trim(), composeFile, services)),
-	})).trim();
+	const service = await askWebService(ask, composeFile, services);
 	const ports = services.find((entry) => entry.name === service)?.ports ?? [];
 	const port = Number(await ask.input({
 		message: `Which port does ${service} listen on inside the stack?${ports.length > 1 ? ` (it exposes ${ports.join(', ')})` : ''}`,
@@ -96,6 +91,25 @@ export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswer
 		target,
 		...(registry ? {registry} : {}),
 	};
+}
+
+/** The compose file's long-running services to pick from (jobs never answer HTTP), and any other name typed in. */
+async function askWebService(ask: Ask, composeFile: string, services: DiscoveredService[]): Promise<string> {
+	const other = '\u0000other';
+	const running = services.filter((entry) => !entry.oneShot);
+	const picked = running.length === 0 ? other : await ask.select({
+		message: 'Which service answers HTTP?',
+		choices: [
+			...running.map((entry) => ({name: entry.ports.length > 0 ? `${entry.name}  (listens on ${entry.ports.join(', ')})` : entry.name, value: entry.name, short: entry.name})),
+			{name: 'Another service…', value: other},
+		],
+		default: guessWebService(services)?.name,
+	});
+	if (picked !== other) return picked;
+	return (await ask.input({
+		message: `Which service answers HTTP? (${services.map((entry) => entry.name).join(', ')})`,
+		validate: asValidate((text) => serviceProblem(text.trim(), composeFile, services)),
+	})).trim();
 }
 
 async function askComposeFile(ask: Ask, facts: SetupFacts): Promise<{composeFile: string; services: DiscoveredService[]}> {

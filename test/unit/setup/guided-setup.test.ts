@@ -51,7 +51,12 @@ describe('hoist init on a terminal', () => {
 		const {tty, up, done} = start();
 		await tty.waitFor(/\? Your compose file \(docker-compose\.yml\)/);
 		await refused(tty, /Your compose file/, 'nope.yml', 'there is no file nope.yml here', 'docker-compose.yml');
-		await tty.waitFor(/\? Which service answers HTTP\? \(migrate, seed, web\) \(web\)/);
+		// A list of the long-running services (the jobs migrate and seed never answer HTTP), web picked, and a free entry.
+		const list = await tty.waitFor(/\? Which service answers HTTP\?[\s\S]*Another service…/);
+		expect(list).toMatch(/❯ web {2}\(listens on 8080\)\n\s+Another service…/);
+		expect(list).not.toMatch(/migrate|seed/);
+		await tty.type(keys.down, keys.enter);
+		await tty.waitFor(/\? Which service answers HTTP\? \(migrate, seed, web\)/);
 		await refused(tty, /Which service answers HTTP/, 'wbe', 'docker-compose.yml has no service "wbe"; it has migrate, seed, web', 'web');
 		await tty.waitFor(/\? Which port does web listen on inside the stack\? \(8080\)/);
 		await refused(tty, /Which port does web listen on/, 'x8080', '"x8080" is not a number; expected a port from 1 to 65535', '8080');
@@ -129,7 +134,8 @@ describe('hoist init on a terminal', () => {
 		const {tty, up, done} = start();
 		await tty.waitFor(/\? Your compose file \(compose\.yaml\)/);
 		await tty.type(keys.enter);
-		await tty.waitFor(/\(api\)/);
+		// api is picked: the one that listens.
+		await tty.waitFor(/\? Which service answers HTTP\?\n {2}db\n❯ api {2}\(listens on 3000\)/);
 		await tty.type(keys.enter);
 		await tty.waitFor(/\? Which port does api listen on inside the stack\? \(3000\)/);
 		await tty.type(keys.enter);
