@@ -66,7 +66,7 @@ export interface SessionOptions {
  */
 export async function withSession(args: CommandLine, io: CommandIo, options: SessionOptions, work: (session: Session) => Promise<number>): Promise<number> {
 	const {signal} = io.cancellation;
-	const {config, dir} = loadConfig(args.config);
+	const {config, dir, notes: configNotes} = loadConfig(args.config);
 	const files = stackFiles(dir);
 	if (config.aws) checkAwsEnvironment(io.env, config.aws);
 	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
@@ -90,7 +90,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 		renderer = await createRenderer({json: args.json, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, env: io.env, onCancel: io.cancellation.cancel, signal});
 		lock = acquireLock(files.lock, options.command);
 		const {journal, keptCopy} = options.restart === true ? Journal.openForRestart(files.journal, config.stack, redactor) : {journal: Journal.open(files.journal, config.stack, redactor)};
-		const notes = [...warnings.map((warning) => `Warning: ${warning.message}`), lock.note, keptCopy && `Kept the damaged journal as ${keptCopy}; a new one starts now.`];
+		const notes = [...configNotes, ...warnings.map((warning) => `Warning: ${warning.message}`), lock.note, keptCopy && `Kept the damaged journal as ${keptCopy}; a new one starts now.`];
 		if (notes.some(Boolean)) renderer.showMessage(notes.filter((note): note is string => typeof note === 'string' && note !== ''));
 		if (signal.aborted) throw stoppedBefore(resume, signal);
 		const environment = async (current: Config): Promise<RunEnvironment> => ({

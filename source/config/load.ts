@@ -18,6 +18,8 @@ export interface LoadedConfig {
 	path: string;
 	/** The directory hoist.yml is in: relative paths and .hoist/ live here. */
 	dir: string;
+	/** What hoist read differently from how it is written (a domain's case or trailing dot), to say once before a run. */
+	notes: string[];
 }
 
 const readmeHint = 'The configuration reference is in hoist\'s README, section "Configuration".';
@@ -40,12 +42,16 @@ export function loadConfig(path: string): LoadedConfig {
 		throw configMissing(absolute);
 	}
 	const dir = dirname(absolute);
-	const config = parseConfig(text, name, dir);
-	return {config, path: absolute, dir};
+	const {config, notes} = readConfig(text, name, dir);
+	return {config, path: absolute, dir, notes};
 }
 
 /** Parses and validates hoist.yml text; every problem names the file, line, column and field. */
 export function parseConfig(text: string, fileName: string, dir: string): Config {
+	return readConfig(text, fileName, dir).config;
+}
+
+function readConfig(text: string, fileName: string, dir: string): {config: Config; notes: string[]} {
 	const yaml = readConfigYaml(text);
 	if (!yaml.ok) fail(fileName, yaml.problems);
 	const {doc, at} = yaml;
@@ -55,7 +61,20 @@ export function parseConfig(text: string, fileName: string, dir: string): Config
 	const config = result.data;
 	const fileProblems = checkFiles(config, doc, dir, at);
 	if (fileProblems.length > 0) fail(fileName, fileProblems);
-	return config;
+	return {config, notes: normalisedNames(config, doc, at, fileName)};
+}
+
+/** One note for the domain and aliases written in capitals or with the trailing dot: hoist uses the plain form. */
+function normalisedNames(config: Config, doc: Document, at: Position, fileName: string): string[] {
+	const names: Array<[Array<string | number>, string]> = [[['domain'], config.domain], ...config.aliases.map((alias, index): [Array<string | number>, string] => [['aliases', index], alias])];
+	const changed = names.flatMap(([path, name]) => {
+		const node = nodeFor(doc, path).value;
+		if (!isScalar(node) || node.value === name) return [];
+		const {line, col} = at(node.range?.[0]);
+		return [`${fileName}:${line}:${col}: ${JSON.stringify(node.value)} is ${name}`];
+	});
+	if (changed.length === 0) return [];
+	return [`${printable(changed.join('; '))} (DNS names ignore case, and a trailing dot is the same name): hoist uses ${changed.length === 1 ? 'this form' : 'these forms'} for Caddy, DNS and the certificate.`];
 }
 
 function fail(fileName: string, problems: Problem[]): never {

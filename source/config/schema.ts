@@ -34,10 +34,9 @@ export function domainProblem(value: string): string | undefined {
 	if (value.includes('/')) return 'expected a bare domain name, without a path';
 	if (value.includes(':')) return 'expected a bare domain name, without a port';
 	if (value.includes('*')) return 'expected one name; wildcard certificates need DNS validation, which hoist does not do';
-	if (value !== value.toLowerCase()) return 'expected lowercase letters';
-	const labels = value.replace(/\.$/, '').split('.');
+	const labels = normalDomain(value).split('.');
 	if (labels.length < 2) return 'expected a fully qualified name like "api.example.com"';
-	if (value.length > 253) return `the name is ${value.length} characters long; a domain name has at most 253`;
+	if (normalDomain(value).length > 253) return `the name is ${value.length} characters long; a domain name has at most 253`;
 	const long = labels.find((label) => label.length > 63);
 	if (long !== undefined) return `the label "${long.slice(0, 20)}…" is ${long.length} characters long; each part between dots has at most 63`;
 	if (!labels.every((label) => hostnameLabel.test(label))) {
@@ -47,13 +46,21 @@ export function domainProblem(value: string): string | undefined {
 	return undefined;
 }
 
+/**
+ * A domain as DNS, Caddy and the certificate know it: DNS names are case-insensitive and a trailing dot is the
+ * absolute form of the same name, so "Api.Example.COM." is api.example.com (load.ts says so when it differs).
+ */
+export function normalDomain(value: string): string {
+	return value.toLowerCase().replace(/\.$/, '');
+}
+
 const domain = z
 	.string(expected('a domain name like "api.example.com"'))
 	.superRefine((value, ctx) => {
 		const problem = domainProblem(value);
 		if (problem) ctx.addIssue({code: 'custom', message: problem});
 	})
-	.transform((value) => value.replace(/\.$/, ''));
+	.transform(normalDomain);
 
 export function cidrProblem(value: string): string | undefined {
 	const [address, prefix, extra] = value.split('/');
@@ -105,11 +112,15 @@ const awsId = (prefix: string, example: string) =>
 		error: `expected an id like "${example}"`,
 	});
 
-const port = z
-	.number(expected('a port number'))
-	.int({error: 'expected a whole port number'})
-	.min(1, {error: 'expected a port from 1 to 65535'})
-	.max(65535, {error: 'expected a port from 1 to 65535'});
+// Compose accepts a quoted port ("8080") and people copy from compose files: digits in quotes are the number.
+const port = z.preprocess(
+	(value) => (typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value),
+	z
+		.number(expected('a port number'))
+		.int({error: 'expected a whole port number'})
+		.min(1, {error: 'expected a port from 1 to 65535'})
+		.max(65535, {error: 'expected a port from 1 to 65535'}),
+);
 
 const alpineRelease = z
 	.string({

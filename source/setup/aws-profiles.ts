@@ -13,8 +13,8 @@ export interface AwsProfiles {
 	profiles: AwsProfile[];
 	/** The profile the SDK would use now: AWS_PROFILE, else "default". */
 	current: string;
-	/** The region the SDK would use now: AWS_REGION, else the current profile's. */
-	region?: string;
+	/** AWS_REGION (or AWS_DEFAULT_REGION): the SDK takes it before any profile's region. */
+	environmentRegion?: string;
 	configFile: string;
 	credentialsFile: string;
 }
@@ -41,8 +41,8 @@ export function readAwsProfiles(env: NodeJS.ProcessEnv, home: string = homedir()
 	for (const section of iniSections(readOptional(credentialsFile))) add(section.name, section.values.get('region'));
 	const profiles = [...byName.values()].sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : 0));
 	const current = env['AWS_PROFILE'] || 'default';
-	const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || byName.get(current)?.region;
-	return {profiles, current, ...(region ? {region} : {}), configFile, credentialsFile};
+	const environmentRegion = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'];
+	return {profiles, current, ...(environmentRegion ? {environmentRegion} : {}), configFile, credentialsFile};
 }
 
 interface IniSection {

@@ -24,6 +24,8 @@ export interface DiscoveredService {
 	image: string;
 	/** Ports the service listens on inside the stack: `expose:` first, then the container side of `ports:`. */
 	ports: number[];
+	/** A job others wait to finish (a migration, a seed): it never answers HTTP. */
+	oneShot: boolean;
 }
 
 export type ComposeDiscovery = {ok: true; services: DiscoveredService[]} | {ok: false; problem: string};
@@ -54,13 +56,15 @@ export function discoverServices(file: string, env: NodeJS.ProcessEnv): ComposeD
 		name: summary.name,
 		image: summary.image,
 		ports: [...new Set([...summary.exposedPorts, ...summary.publishedPorts.filter((port) => port.protocol === 'tcp').map((port) => port.container)])],
+		oneShot: summary.oneShot,
 	}));
 	return {ok: true, services};
 }
 
 /** The likeliest web service: one called web, else the first that listens on a port, else the first. */
 export function guessWebService(services: readonly DiscoveredService[]): DiscoveredService | undefined {
-	return services.find((service) => service.name === 'web') ?? services.find((service) => service.ports.length > 0) ?? services[0];
+	const running = services.filter((service) => !service.oneShot);
+	return running.find((service) => service.name === 'web') ?? running.find((service) => service.ports.length > 0) ?? running[0];
 }
 
 /** The problem with a service name for this file, or undefined when the file has it. */

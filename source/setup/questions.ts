@@ -1,5 +1,6 @@
 import {basename, join} from 'node:path';
 import type {Ask} from '../cli/terminal.js';
+import {normalDomain} from '../config/schema.js';
 import type {AwsTarget, ServerTarget, SetupAnswers} from './answers.js';
 import {hoursPerMonth, instanceOffers, pricesOf, pricesRegion} from './aws-catalog.js';
 import type {AwsProfiles} from './aws-profiles.js';
@@ -44,19 +45,14 @@ export interface SetupFacts {
  */
 export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswers> {
 	const {composeFile, services} = await askComposeFile(ask, facts);
-	const guess = guessWebService(services);
-	const service = (await ask.input({
-		message: `Which service answers HTTP? (${services.map((entry) => entry.name).join(', ')})`,
-		...(guess ? {default: guess.name} : {}),
-		validate: asValidate((text) => serviceProblem(text.trim(), composeFile, services)),
-	})).trim();
+	const service = await askWebService(ask, composeFile, services);
 	const ports = services.find((entry) => entry.name === service)?.ports ?? [];
 	const port = Number(await ask.input({
 		message: `Which port does ${service} listen on inside the stack?${ports.length > 1 ? ` (it exposes ${ports.join(', ')})` : ''}`,
 		...(ports[0] === undefined ? {} : {default: String(ports[0])}),
 		validate: asValidate(portAnswer),
 	}));
-	const domain = (await ask.input({message: 'Which domain should it answer on? (e.g. api.example.com)', validate: asValidate(domainAnswer)})).trim().replace(/\.$/, '');
+	const domain = normalDomain((await ask.input({message: 'Which domain should it answer on? (e.g. api.example.com)', validate: asValidate(domainAnswer)})).trim());
 	const email = (await ask.input({
 		message: 'Email for Let\'s Encrypt\'s notices about your certificate (optional, Enter to skip)',
 		validate: asValidate(emailAnswer),
@@ -97,6 +93,25 @@ export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswer
 	};
 }
 
+/** The compose file's long-running services to pick from (jobs never answer HTTP), and any other name typed in. */
+async function askWebService(ask: Ask, composeFile: string, services: DiscoveredService[]): Promise<string> {
+	const other = '\u0000other';
+	const running = services.filter((entry) => !entry.oneShot);
+	const picked = running.length === 0 ? other : await ask.select({
+		message: 'Which service answers HTTP?',
+		choices: [
+			...running.map((entry) => ({name: entry.ports.length > 0 ? `${entry.name}  (listens on ${entry.ports.join(', ')})` : entry.name, value: entry.name, short: entry.name})),
+			{name: 'Another service…', value: other},
+		],
+		default: guessWebService(services)?.name,
+	});
+	if (picked !== other) return picked;
+	return (await ask.input({
+		message: `Which service answers HTTP? (${services.map((entry) => entry.name).join(', ')})`,
+		validate: asValidate((text) => serviceProblem(text.trim(), composeFile, services)),
+	})).trim();
+}
+
 async function askComposeFile(ask: Ask, facts: SetupFacts): Promise<{composeFile: string; services: DiscoveredService[]}> {
 	let services: DiscoveredService[] = [];
 	const composeFile = (await ask.input({
@@ -124,10 +139,11 @@ async function askAws(ask: Ask, facts: SetupFacts): Promise<AwsTarget> {
 				...(named ? {default: current} : {}),
 			})
 		: named ? current : profiles[0]?.name;
-	const profileRegion = profiles.find((entry) => entry.name === profile)?.region;
+	// The region the SDK would use with that profile (with no profile at all, AWS_REGION alone).
+	const sdkRegion = facts.aws.environmentRegion ?? profiles.find((entry) => entry.name === profile)?.region;
 	const region = (await ask.input({
 		message: 'Which AWS region?',
-		default: facts.aws.region && profile === current ? facts.aws.region : (profileRegion ?? 'us-east-1'),
+		default: sdkRegion ?? 'us-east-1',
 		validate: asValidate(regionAnswer),
 	})).trim();
 	const other = '\u0000other';

@@ -1,4 +1,4 @@
-import {mkdirSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, expect, it} from 'vitest';
 import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
@@ -50,4 +50,18 @@ it('hoist dns for a server on a private address: the target from the journal, th
 	const dns = result.events.find((event) => event['type'] === 'step-done' && event['stepId'] === 'dns');
 	expect(String(dns?.['summary'])).toMatch(/^skipped: 10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\): no public CA can reach it/);
 	expect(result.events.some((event) => event['type'] === 'step-detail')).toBe(false);
+});
+
+it('a domain written in capitals with the trailing dot and a quoted port, as compose files have them: accepted, the normalised name said once before the run and the one watched', async () => {
+	writeFileSync(stack.config, readFileSync(stack.config, 'utf8').replace('domain: app.example.test', 'domain: App.Example.TEST.').replace('  port: 8080', '  port: "8080"').replace('  publicResolvers: []', '  publicResolvers: []\n  expectAddress: 10.77.0.2\n  timeoutMinutes: 0.03'));
+	recordTarget('10.77.0.2');
+	const result = await runCli(['dns', '--json'], {cwd: stack.dir});
+	// No resolver answers on 127.0.0.1, so the watch gives up after 2 s: what matters here is the name it watched.
+	expect(result.code).toBe(2);
+	const messages = result.events.filter((event) => event['type'] === 'message').map((event) => event['lines']);
+	expect(messages).toEqual([['hoist.yml:2:9: "App.Example.TEST." is app.example.test (DNS names ignore case, and a trailing dot is the same name): hoist uses this form for Caddy, DNS and the certificate.']]);
+	const watched = result.events.filter((event) => event['type'] === 'step-detail').map((event) => (event['detail'] as {name: string; record: {name: string}}));
+	expect(watched.length).toBeGreaterThan(0);
+	expect(watched.every((detail) => detail.name === 'app.example.test' && detail.record.name === 'app.example.test')).toBe(true);
+	expect(result.stdout.match(/App\.Example/g)).toHaveLength(1);
 });

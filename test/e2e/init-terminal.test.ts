@@ -103,8 +103,10 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	const init = terminal('init', ['init', '--merge', 'sandbox.yml']);
 	await init.waitFor(/\? Your compose file \(docker-compose\.yml\)/);
 	init.keys('Enter');
-	await init.waitFor(/\? Which service answers HTTP\? \(migrate, seed, web\) \(web\)/);
-	init.keys('C-u', 'wbe', 'Enter');
+	await init.waitFor(/\? Which service answers HTTP\?\n❯ web {2}\(listens on 8080\)\n {2}Another service…/);
+	init.keys('Down', 'Enter');
+	await init.waitFor(/\? Which service answers HTTP\? \(migrate, seed, web\)/);
+	init.keys('wbe', 'Enter');
 	await init.waitFor(/> docker-compose\.yml has no service "wbe"; it has migrate, seed, web/);
 	init.keys('C-u', 'web', 'Enter');
 	await init.waitFor(/\? Which port does web listen on inside the stack\? \(8080\)/);

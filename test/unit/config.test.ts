@@ -1,6 +1,7 @@
 import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
-import {parseConfig} from '../../source/config/load.js';
+import {writeFileSync} from 'node:fs';
+import {loadConfig, parseConfig} from '../../source/config/load.js';
 import {fieldProblems} from '../../source/config/schema.js';
 import {readSecrets} from '../../source/config/secrets.js';
 import {generateEd25519} from '../../source/remote/openssh-key.js';
@@ -51,7 +52,9 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['domain with one label', replace('domain: app.example.test', 'domain: localhost'), /^hoist\.yml:2:9: domain: expected a fully qualified name/],
 	['domain with a bad label', replace('domain: app.example.test', 'domain: -app.example.test'), /^hoist\.yml:2:9: domain: expected a valid domain name/],
 	['wildcard domain', replace('domain: app.example.test', 'domain: "*.example.test"'), /^hoist\.yml:2:9: domain: expected one name; wildcard/],
-	['port as a string', replace('port: 8080', 'port: "8080"'), /^hoist\.yml:5:9: compose\.port: expected a port number, got "8080"$/],
+	['port as a quoted word', replace('port: 8080', 'port: "80a"'), /^hoist\.yml:5:9: compose\.port: expected a port number, got "80a"$/],
+	['port as a quoted number out of range', replace('port: 8080', 'port: "70000"'), /^hoist\.yml:5:9: compose\.port: expected a port from 1 to 65535, got "70000"$/],
+	['alias in capitals equal to the domain', base + 'aliases: [App.Example.TEST.]\n', /^hoist\.yml:8:11: aliases\.0: the domain itself is not an alias of it/],
 	['port out of range', replace('port: 8080', 'port: 70000'), /^hoist\.yml:5:9: compose\.port: expected a port from 1 to 65535, got 70000$/],
 	['missing compose service', replace('  service: web\n', ''), /^hoist\.yml:4:3: compose\.service: is required/],
 	['missing aws section', replace('aws:\n  sshCidr: 10.77.0.1/32\n', ''), /^hoist\.yml:1:1: say where to deploy: an aws section \(a new EC2 instance\) or a server section/],
@@ -111,6 +114,28 @@ describe('good hoist.yml', () => {
 		expect(config.acme).toMatchObject({staging: false, trustRoots: [], caaIdentities: ['letsencrypt.org']});
 		expect(config.aliases).toEqual([]);
 		expect(config.dns).toEqual({publicResolvers: ['1.1.1.1', '8.8.8.8', '9.9.9.9', '208.67.222.222'], timeoutMinutes: 60});
+	});
+
+	it('reads a domain and aliases in capitals or with the trailing dot as the plain name, and says so once', () => {
+		stack = makeTempStack();
+		const text = minimalConfig({extra: 'aliases: [WWW.Example.test, shop.example.test.]\n'}).replace('domain: app.example.test', 'domain: Api.Example.TEST.');
+		const {config, notes} = loadConfig(stack.config);
+		expect(notes).toEqual([]);
+		writeFileSync(stack.config, text);
+		const loaded = loadConfig(stack.config);
+		expect(loaded.config.domain).toBe('api.example.test');
+		expect(loaded.config.aliases).toEqual(['www.example.test', 'shop.example.test']);
+		expect(loaded.notes).toEqual([
+			'hoist.yml:2:9: "Api.Example.TEST." is api.example.test; hoist.yml:8:11: "WWW.Example.test" is www.example.test; hoist.yml:8:29: "shop.example.test." is shop.example.test (DNS names ignore case, and a trailing dot is the same name): hoist uses these forms for Caddy, DNS and the certificate.',
+		]);
+		expect(config.domain).toBe('app.example.test');
+	});
+
+	it('reads a quoted port as the number, as compose does', () => {
+		stack = makeTempStack();
+		const config = parseConfig(minimalConfig({extra: 'server:\n  host: 10.77.0.2\n  port: "2222"\n'}).replace('port: 8080', 'port: "8080"').replace(/aws:\n  sshCidr: .*\n/, ''), 'hoist.yml', stack.dir);
+		expect(config.compose.port).toBe(8080);
+		expect(config.server?.port).toBe(2222);
 	});
 
 	it('staging selects Let\'s Encrypt\'s staging directory; CAA identities are derived for Let\'s Encrypt only', () => {

@@ -82,6 +82,7 @@ export const configCases: BadInput[] = [
 	bad('a tab for indentation', withConfig({replace: ['  port: 8080', '\tport: 8080']}), /hoist\.yml:5:1: a tab is used for indentation/),
 	bad('an unclosed flow sequence', withConfig({append: 'extra: [1, 2\n'}), /hoist\.yml:\d+:\d+: invalid YAML: Flow sequence/),
 	bad('a port as a word', withConfig({replace: ['  port: 8080', '  port: eighty']}), /hoist\.yml:5:9: compose\.port: expected a port number, got "eighty"/),
+	bad('a quoted port that is not a number', withConfig({replace: ['  port: 8080', '  port: "80a"']}), /hoist\.yml:5:9: compose\.port: expected a port number, got "80a"/),
 	bad('a port out of range', withConfig({replace: ['  port: 8080', '  port: 70000']}), /hoist\.yml:5:9: compose\.port: expected a port from 1 to 65535, got 70000/),
 	bad('an empty service name', withConfig({replace: ['  service: web', '  service: ""']}), /hoist\.yml:4:12: compose\.service: must not be empty/),
 	bad('a misspelt top-level key', withConfig({append: 'stak: demo\n'}), /hoist\.yml:8:1: stak: unknown setting \(did you mean "stack"\?\)/),

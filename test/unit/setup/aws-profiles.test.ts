@@ -51,15 +51,16 @@ describe('the AWS profiles the setup offers', () => {
 			{name: 'legacy', region: 'sa-east-1'},
 		]);
 		expect(found.current).toBe('default');
-		expect(found.region).toBe('us-east-1');
+		expect(found.environmentRegion).toBeUndefined();
 		expect(JSON.stringify(found)).not.toContain('AKIA');
 	});
 
 	it('AWS_PROFILE and AWS_REGION decide what is current, as in the SDK', () => {
 		writeFileSync(join(home, '.aws', 'config'), config);
-		expect(readAwsProfiles({AWS_PROFILE: 'work'}, home)).toMatchObject({current: 'work', region: 'eu-west-1'});
-		expect(readAwsProfiles({AWS_PROFILE: 'work', AWS_REGION: 'ca-central-1'}, home)).toMatchObject({current: 'work', region: 'ca-central-1'});
-		expect(readAwsProfiles({AWS_PROFILE: 'ci'}, home).region).toBeUndefined();
+		expect(readAwsProfiles({AWS_PROFILE: 'work'}, home)).toMatchObject({current: 'work'});
+		expect(readAwsProfiles({AWS_PROFILE: 'work'}, home).environmentRegion).toBeUndefined();
+		expect(readAwsProfiles({AWS_PROFILE: 'work', AWS_REGION: 'ca-central-1'}, home)).toMatchObject({current: 'work', environmentRegion: 'ca-central-1'});
+		expect(readAwsProfiles({AWS_DEFAULT_REGION: 'ap-south-1'}, home).environmentRegion).toBe('ap-south-1');
 	});
 
 	it('follows AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE; missing files mean no profiles', () => {

@@ -25,9 +25,9 @@ describe('the compose file the setup finds', () => {
 		expect(found).toEqual({
 			ok: true,
 			services: [
-				{name: 'migrate', image: '10.77.0.1:5000/hoist/migrate:v1', ports: []},
-				{name: 'seed', image: '10.77.0.1:5000/hoist/migrate:v1', ports: []},
-				{name: 'web', image: '10.77.0.1:5000/hoist/web:v1', ports: [8080]},
+				{name: 'migrate', image: '10.77.0.1:5000/hoist/migrate:v1', ports: [], oneShot: true},
+				{name: 'seed', image: '10.77.0.1:5000/hoist/migrate:v1', ports: [], oneShot: true},
+				{name: 'web', image: '10.77.0.1:5000/hoist/web:v1', ports: [8080], oneShot: false},
 			],
 		});
 		if (found.ok) expect(guessWebService(found.services)?.name).toBe('web');
@@ -41,6 +41,13 @@ describe('the compose file the setup finds', () => {
 		expect(found.ok && guessRegistry(found.services)).toEqual({server: 'ghcr.io', username: 'octocat'});
 	});
 
+	it('guesses a long-running service, never a job others wait for, even one that listens', () => {
+		writeFileSync(join(dir, 'compose.yaml'), 'services:\n  setup:\n    image: ghcr.io/octocat/setup:1\n    expose: ["9000"]\n  api:\n    image: ghcr.io/octocat/api:1\n    depends_on:\n      setup:\n        condition: service_completed_successfully\n');
+		const found = discoverServices(join(dir, 'compose.yaml'), {});
+		expect(found.ok && found.services.map((service) => [service.name, service.oneShot])).toEqual([['setup', true], ['api', false]]);
+		expect(found.ok && guessWebService(found.services)?.name).toBe('api');
+	});
+
 	it('says what is wrong with a file it cannot use', () => {
 		expect(discoverServices(join(dir, 'nope.yml'), {})).toEqual({ok: false, problem: `there is no file ${join(dir, 'nope.yml')} here`});
 		writeFileSync(join(dir, 'empty.yml'), 'volumes: {}\n');
@@ -52,12 +59,12 @@ describe('the compose file the setup finds', () => {
 	});
 
 	it('a service name the file does not have is refused with the ones it has', () => {
-		const services = [{name: 'web', image: 'x', ports: []}, {name: 'db', image: 'y', ports: []}];
+		const services = [{name: 'web', image: 'x', ports: [], oneShot: false}, {name: 'db', image: 'y', ports: [], oneShot: false}];
 		expect(serviceProblem('web', 'compose.yaml', services)).toBeUndefined();
 		expect(serviceProblem('wbe', 'compose.yaml', services)).toBe('compose.yaml has no service "wbe"; it has web, db');
 	});
 
 	it('Docker Hub images suggest no registry', () => {
-		expect(guessRegistry([{name: 'a', image: 'nginx:1', ports: []}, {name: 'b', image: 'docker.io/library/redis', ports: []}, {name: 'c', image: 'octocat/app', ports: []}])).toBeUndefined();
+		expect(guessRegistry([{name: 'a', image: 'nginx:1', ports: [], oneShot: false}, {name: 'b', image: 'docker.io/library/redis', ports: [], oneShot: false}, {name: 'c', image: 'octocat/app', ports: [], oneShot: false}])).toBeUndefined();
 	});
 });

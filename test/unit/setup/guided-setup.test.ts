@@ -8,6 +8,7 @@ import type {Ask} from '../../../source/cli/terminal.js';
 import {loadConfig} from '../../../source/config/load.js';
 import {CancelledError, UserError} from '../../../source/errors.js';
 import {main} from '../../../source/main.js';
+import {readAwsProfiles} from '../../../source/setup/aws-profiles.js';
 import {runGuidedSetup, type GuidedSetupOptions} from '../../../source/setup/guided-setup.js';
 import {fakeTty, keys} from '../../helpers/fake-tty.js';
 
@@ -50,7 +51,12 @@ describe('hoist init on a terminal', () => {
 		const {tty, up, done} = start();
 		await tty.waitFor(/\? Your compose file \(docker-compose\.yml\)/);
 		await refused(tty, /Your compose file/, 'nope.yml', 'there is no file nope.yml here', 'docker-compose.yml');
-		await tty.waitFor(/\? Which service answers HTTP\? \(migrate, seed, web\) \(web\)/);
+		// A list of the long-running services (the jobs migrate and seed never answer HTTP), web picked, and a free entry.
+		const list = await tty.waitFor(/\? Which service answers HTTP\?[\s\S]*Another service…/);
+		expect(list).toMatch(/❯ web {2}\(listens on 8080\)\n\s+Another service…/);
+		expect(list).not.toMatch(/migrate|seed/);
+		await tty.type(keys.down, keys.enter);
+		await tty.waitFor(/\? Which service answers HTTP\? \(migrate, seed, web\)/);
 		await refused(tty, /Which service answers HTTP/, 'wbe', 'docker-compose.yml has no service "wbe"; it has migrate, seed, web', 'web');
 		await tty.waitFor(/\? Which port does web listen on inside the stack\? \(8080\)/);
 		await refused(tty, /Which port does web listen on/, 'x8080', '"x8080" is not a number; expected a port from 1 to 65535', '8080');
@@ -95,12 +101,41 @@ describe('hoist init on a terminal', () => {
 		expect(up).toHaveBeenCalledTimes(1);
 	});
 
+	it('the region the SDK would use is the default: AWS_REGION with no AWS files at all', async () => {
+		const emptyHome = mkdtempSync(join(tmpdir(), 'hoist-home-'));
+		try {
+			const {tty, done} = start({facts: {aws: readAwsProfiles({AWS_REGION: 'eu-west-1'}, emptyHome), env: {AWS_REGION: 'eu-west-1'}}});
+			await tty.waitFor(/\? Your compose file/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which service answers HTTP\?/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which port does web listen on/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which domain should it answer on\?/);
+			await tty.type('api.example.com', keys.enter);
+			await tty.waitFor(/\? Email for Let's Encrypt's notices/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which Let's Encrypt CA first\?/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? A name for this stack/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Where should it run\?/);
+			await tty.type(keys.enter);
+			await tty.waitFor(/\? Which AWS region\? \(eu-west-1\)/);
+			tty.io.cancellation.cancel();
+			await done.catch(() => undefined);
+		} finally {
+			rmSync(emptyHome, {recursive: true, force: true});
+		}
+	});
+
 	it('an existing server, a registry from the image names; "no" leaves hoist.yml and says how to go on', async () => {
 		writeFileSync(join(dir, 'compose.yaml'), 'services:\n  db:\n    image: postgres:16\n  api:\n    image: ghcr.io/octocat/api:1\n    ports: ["3000:3000"]\n');
 		const {tty, up, done} = start();
 		await tty.waitFor(/\? Your compose file \(compose\.yaml\)/);
 		await tty.type(keys.enter);
-		await tty.waitFor(/\(api\)/);
+		// api is picked: the one that listens.
+		await tty.waitFor(/\? Which service answers HTTP\?\n {2}db\n❯ api {2}\(listens on 3000\)/);
 		await tty.type(keys.enter);
 		await tty.waitFor(/\? Which port does api listen on inside the stack\? \(3000\)/);
 		await tty.type(keys.enter);
