@@ -133,7 +133,7 @@ describe('good hoist.yml', () => {
 
 	it('reads a quoted port as the number, as compose does', () => {
 		stack = makeTempStack();
-		const config = parseConfig(minimalConfig({extra: 'server:\n  host: 10.77.0.2\n  port: "2222"\n'}).replace('port: 8080', 'port: "8080"').replace(/aws:\n  sshCidr: .*\n/, ''), 'hoist.yml', stack.dir);
+		const config = parseConfig(minimalConfig({extra: 'server:\n  host: 10.77.0.2\n  port: "2222"\n'}).replace('port: 8080', 'port: "8080"').replace(/aws:\n {2}sshCidr: .*\n/, ''), 'hoist.yml', stack.dir);
 		expect(config.compose.port).toBe(8080);
 		expect(config.server?.port).toBe(2222);
 	});
