@@ -1,6 +1,6 @@
 import {weakSecret} from '../engine/redactor.js';
 import type {Config} from './schema.js';
-import {secretEnv, type Secrets} from './secrets.js';
+import type {Secrets} from './secrets.js';
 
 export interface Warning {
 	message: string;
@@ -26,12 +26,10 @@ export function configWarnings(config: Config): Warning[] {
 
 /** A registry token too short or too plain to mask reliably: hoist still works with it, and says why to change it. */
 export function secretWarnings(secrets: Secrets): Warning[] {
-	const token = secrets.registryToken;
-	if (token === undefined || !weakSecret(token)) return [];
-	const masked = token.trim().length < 4 ? 'cannot be masked in output at all' : 'is masked in text from the server and AWS, where it could also be an ordinary word';
-	return [
-		{
-			message: `${secretEnv.registryToken} is short or a plain word (${token.trim().length} characters): it ${masked}. Use the access token your registry generates for you.`,
-		},
-	];
+	return Object.entries(secrets.registryTokens)
+		.filter(([, token]) => weakSecret(token))
+		.map(([variable, token]) => {
+			const masked = token.trim().length < 4 ? 'cannot be masked in output at all' : 'is masked in text from the server and AWS, where it could also be an ordinary word';
+			return {message: `${variable} is short or a plain word (${token.trim().length} characters): it ${masked}. Use the access token your registry generates for you.`};
+		});
 }

@@ -30,11 +30,19 @@ describe('images named the Docker way', () => {
 		// Pulled from the mirror by this run, not found in the instance's store from an earlier one (Podman resolves a
 		// short name that matches a local image without asking any registry).
 		await instancePodman(sandbox, ['rmi', '--force', 'docker.io/hoistdemo/web:v1', 'docker.io/hoistdemo/web:v2', 'docker.io/hoistdemo/migrate:v1', 'docker.io/library/busybox:stable']);
-		// The registry section stays: Caddy's image is in the private sandbox registry. Docker Hub is pulled anonymously.
-		const stack = emulator.stack({stack: 'short-names'});
+		// Caddy's image is in the private sandbox registry, named in a registry list (its token in the variable for its
+		// server, not HOIST_REGISTRY_TOKEN); Docker Hub is pulled anonymously.
+		const registry = sandbox.HOIST_SANDBOX_REGISTRY;
+		const stack = emulator.stack({stack: 'short-names', noRegistry: true, extra: ['registry:', `  - server: ${registry}`, `    username: ${sandbox.HOIST_SANDBOX_REGISTRY_USER}`]});
+		const tokenVariable = 'HOIST_REGISTRY_TOKEN_10_77_0_1_5000';
+		const env = {HOIST_REGISTRY_TOKEN: '', [tokenVariable]: sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD};
+		const run = stack.run.bind(stack);
+		stack.run = (args, overrides) => run(args, {...env, ...overrides});
 		copyFileSync(sandbox.HOIST_SANDBOX_SHORT_NAMES_COMPOSE_FILE, join(stack.dir, 'docker-compose.yml'));
-		await ok(stack, ['up']);
+		const up = await ok(stack, ['up']);
 		expect(JSON.parse((await httpGet(sandbox, '/health')).body)).toMatchObject({version: 'v1'});
+		expect(up.stdout).not.toContain(sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD);
+		expect(up.events).toContainEqual(expect.objectContaining({type: 'step-done', stepId: 'registry-login', summary: `${sandbox.HOIST_SANDBOX_REGISTRY_USER} at ${registry}`}));
 
 		const first = await status(stack);
 		expect(first.releases[0]!.services).toMatchObject({

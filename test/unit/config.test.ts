@@ -64,6 +64,10 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, aliases, compose, aws, server, ssh, acme, dns, caddy, host, registry\)$/],
 	['a secret in the file', base + 'registry:\n  server: ghcr.io\n  username: me\n  token: ghp_abc\n', /^hoist\.yml:11:3: registry\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['registry server with https', base + 'registry:\n  server: https://ghcr.io\n  username: me\n', /^hoist\.yml:9:11: registry\.server: expected a registry host like "ghcr\.io", without https:\/\//],
+	['registry list with a duplicate server', base + 'registry:\n  - server: ghcr.io\n    username: me\n  - server: GHCR.io\n    username: other\n', /^hoist\.yml:11:13: registry\.1\.server: GHCR\.io is listed twice \(entry 1 and 2\): one login per registry/],
+	['registry list entry with https', base + 'registry:\n  - server: ghcr.io\n    username: me\n  - server: https://docker.io\n    username: me\n', /^hoist\.yml:11:13: registry\.1\.server: expected a registry host like "ghcr\.io", without https:\/\//],
+	['empty registry list', base + 'registry: []\n', /^hoist\.yml:8:11: registry: expected at least one registry/],
+	['a secret in a registry list', base + 'registry:\n  - server: ghcr.io\n    username: me\n    token: ghp_abc\n', /^hoist\.yml:11:5: registry\.0\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['bad ACME email', base + 'acme:\n  email: not-an-email\n', /^hoist\.yml:9:10: acme\.email: expected an email address, got "not-an-email"$/],
 	['ACME directory over http', base + 'acme:\n  directory: http://ca.example.test/dir\n', /^hoist\.yml:9:14: acme\.directory: expected an https:\/\/ URL/],
 	['compose file that does not exist', replace('  service: web', '  file: missing.yml\n  service: web'), /^hoist\.yml:4:9: compose\.file: the compose file .*missing\.yml does not exist$/],
@@ -133,8 +137,20 @@ describe('good hoist.yml', () => {
 		expect(config.dns).toEqual({resolvers: ['127.0.0.7'], publicResolvers: ['127.0.0.4', '127.0.0.5'], timeoutMinutes: 0.5, expectAddress: '10.77.0.2'});
 	});
 
+	it('reads a registry list with a token variable for each server', () => {
+		stack = makeTempStack();
+		const config = parseConfig(minimalConfig({extra: 'registry:\n  - server: ghcr.io\n    username: me\n  - server: docker.io\n    username: hub-me\n'}), 'hoist.yml', stack.dir);
+		expect(config.registry).toEqual([
+			{server: 'ghcr.io', username: 'me', tokenVariable: 'HOIST_REGISTRY_TOKEN_GHCR_IO'},
+			{server: 'docker.io', username: 'hub-me', tokenVariable: 'HOIST_REGISTRY_TOKEN_DOCKER_IO'},
+		]);
+		const single = parseConfig(minimalConfig({extra: 'registry:\n  server: 10.77.0.1:5000\n  username: me\n'}), 'hoist.yml', stack.dir);
+		expect(single.registry).toEqual([{server: '10.77.0.1:5000', username: 'me', tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
+	});
+
 	it('reads secrets from the environment only', () => {
-		expect(readSecrets({HOIST_REGISTRY_TOKEN: 'ghp_secret'})).toEqual({registryToken: 'ghp_secret'});
-		expect(readSecrets({HOIST_REGISTRY_TOKEN: ''})).toEqual({});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_a', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_b', HOIST_REGISTRY: 'not a token'})).toEqual({registryTokens: {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_a', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_b'}});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN: 'ghp_secret'})).toEqual({registryTokens: {HOIST_REGISTRY_TOKEN: 'ghp_secret'}});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN: ''})).toEqual({registryTokens: {}});
 	});
 });
