@@ -1,5 +1,6 @@
 import {isIP} from 'node:net';
 import {z} from 'zod';
+import {checkedAlpineRelease, compareReleaseLines, latestAlpineRelease, oldestAlpineRelease} from '../aws/alpine-release.js';
 import {BugError} from '../errors.js';
 import {listedRegistryTokenVariable, singleRegistryTokenVariable, type RegistryLogin} from './registries.js';
 
@@ -113,9 +114,12 @@ const alpineRelease = z
 		error: (issue) =>
 			typeof issue.input === 'number'
 				? 'expected the release in quotes, e.g. "3.20" (unquoted, YAML reads 3.20 as the number 3.2)'
-				: 'expected a release line like "3.20"',
+				: `expected a release line like "${checkedAlpineRelease}", or latest`,
 	})
-	.regex(/^\d+\.\d+$/, {error: 'expected a release line like "3.20"'});
+	.regex(/^(\d+\.\d+|latest)$/, {error: `expected a release line like "${checkedAlpineRelease}", or latest`})
+	.refine((line) => line === latestAlpineRelease || compareReleaseLines(line, oldestAlpineRelease) >= 0, {
+		error: (issue) => `Alpine ${String(issue.input)} is older than the oldest line hoist accepts (${oldestAlpineRelease}); leave alpineRelease out for ${checkedAlpineRelease}, the line hoist's bootstrap was checked against`,
+	});
 
 export const DEFAULT_ACME_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LETSENCRYPT_STAGING_DIRECTORY = 'https://acme-staging-v02.api.letsencrypt.org/directory';

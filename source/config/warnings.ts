@@ -1,3 +1,4 @@
+import {checkedAlpineRelease, latestAlpineRelease} from '../aws/alpine-release.js';
 import {weakSecret} from '../engine/redactor.js';
 import type {Config} from './schema.js';
 import type {Secrets} from './secrets.js';
@@ -19,6 +20,11 @@ export function configWarnings(config: Config): Warning[] {
 		warnings.push({
 			message: `aws.sshCidr is ${cidr}: SSH (port 22) on the server is open to the whole internet. Only your key logs in, but every scanner can knock; your own address with /32 closes that door.`,
 			confirm: 'Open SSH to the whole internet?',
+		});
+	}
+	if (config.aws?.alpineRelease === latestAlpineRelease) {
+		warnings.push({
+			message: `aws.alpineRelease is latest: hoist installs the newest published Alpine line, which its bootstrap may not have been checked against (the checked line is ${checkedAlpineRelease}). A newer Podman, compose or netavark can change what bootstrap relies on; leave alpineRelease out for ${checkedAlpineRelease}.`,
 		});
 	}
 	return warnings;

@@ -2,6 +2,7 @@ import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../../source/config/load.js';
 import {readSecrets} from '../../source/config/secrets.js';
+import {configWarnings} from '../../source/config/warnings.js';
 import {main} from '../../source/main.js';
 import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
 
@@ -58,6 +59,8 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['bad region', base + '  region: Europe\n', /^hoist\.yml:8:11: aws\.region: expected a region like "eu-west-1", got "Europe"$/],
 	['bad instance type', base + '  instanceType: large\n', /^hoist\.yml:8:17: aws\.instanceType: expected an EC2 instance type like "t3\.micro"/],
 	['alpine release as a number', base + '  alpineRelease: 3.20\n', /^hoist\.yml:8:18: aws\.alpineRelease: expected the release in quotes, e\.g\. "3\.20" .*, got 3\.20$/],
+	['alpine release older than the oldest accepted line', base + '  alpineRelease: "3.19"\n', /^hoist\.yml:8:18: aws\.alpineRelease: Alpine 3\.19 is older than the oldest line hoist accepts \(3\.20\); leave alpineRelease out for 3\.23/],
+	['alpine release that is not a line', base + '  alpineRelease: "3.23.1"\n', /^hoist\.yml:8:18: aws\.alpineRelease: expected a release line like "3\.23", or latest/],
 	['volume size not a whole number', base + '  volumeGiB: 7.5\n', /^hoist\.yml:8:14: aws\.volumeGiB: expected a whole number of GiB, got 7\.5$/],
 	['bad elastic IP allocation', base + '  elasticIp: 10.77.0.2\n', /^hoist\.yml:8:14: aws\.elasticIp: expected an id like "eipalloc-/],
 	['unknown key with a suggestion', base + '  regoin: eu-west-1\n', /^hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)$/],
@@ -146,6 +149,14 @@ describe('good hoist.yml', () => {
 		]);
 		const single = parseConfig(minimalConfig({extra: 'registry:\n  server: 10.77.0.1:5000\n  username: me\n'}), 'hoist.yml', stack.dir);
 		expect(single.registry).toEqual([{server: '10.77.0.1:5000', username: 'me', tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
+	});
+
+	it('aws.alpineRelease: latest is accepted with a warning naming the checked line; a line or nothing warns of nothing', () => {
+		stack = makeTempStack();
+		const latest = parseConfig(minimalConfig().replace('  sshCidr: 10.77.0.1/32\n', '  sshCidr: 10.77.0.1/32\n  alpineRelease: latest\n'), 'hoist.yml', stack.dir);
+		expect(latest.aws?.alpineRelease).toBe('latest');
+		expect(configWarnings(latest).map((warning) => warning.message)).toEqual([expect.stringMatching(/^aws\.alpineRelease is latest: .*the checked line is 3\.23\)/)]);
+		expect(configWarnings(parseConfig(minimalConfig(), 'hoist.yml', stack.dir))).toEqual([]);
 	});
 
 	it('reads secrets from the environment only', () => {
