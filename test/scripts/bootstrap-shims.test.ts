@@ -18,11 +18,15 @@ function host(options: FakeHostOptions): FakeHost {
 	return h;
 }
 
-const alpinePackages = ['podman', 'podman-openrc', 'iptables', 'ip6tables', 'docker-cli', 'docker-cli-compose'];
-const alpineCommands = ['apk', 'rc-update', 'rc-service', 'openrc', 'podman', 'docker'];
+const alpinePackages = ['podman', 'podman-openrc', 'iptables', 'ip6tables', 'nftables', 'crun', 'docker-cli', 'docker-cli-compose'];
+const alpineCommands = ['apk', 'rc-update', 'rc-service', 'openrc', 'podman', 'docker', 'crun'];
 const freshAlpine = (extra: Partial<FakeHostOptions> = {}): FakeHostOptions => ({
-	osRelease: alpineRelease, commands: alpineCommands, repositories: alpineRepositories, memTotalKb: 985_000, ...extra,
+	osRelease: alpineRelease, commands: alpineCommands, repositories: alpineRepositories, memTotalKb: 985_000, netavark: '1.16.0', ...extra,
 });
+const engineConf = (driver: string, netavark: string) => [
+	`# Written by hoist bootstrap: netavark ${netavark}'s firewall driver, the OCI runtime, a cap on container logs.`,
+	'[containers]', 'log_size_max = 10485760', '[engine]', 'runtime = "crun"', '[network]', `firewall_driver = "${driver}"`, '',
+].join('\n');
 const tab = '\t';
 
 describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fake root)', () => {
@@ -47,6 +51,7 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 			'hoist-step repo done enabled https://dl-cdn.alpinelinux.org/alpine/v3.20/community',
 			`hoist-step packages start apk add ${alpinePackages.join(' ')}`,
 			`hoist-step packages done installed ${alpinePackages.join(' ')}`,
+			'hoist-step engine done wrote /etc/containers/containers.conf.d/50-hoist.conf: netavark 1.16.0 (firewall driver iptables), crun 1.19.1, container logs capped at 10 MiB',
 			'hoist-step cgroups start enabling cgroups in runlevel boot',
 			'hoist-step cgroups done cgroups enabled and started',
 			'hoist-step podman start enabling podman in runlevel default',
@@ -88,14 +93,17 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 		for (const [level, service] of [['boot', 'cgroups'], ['default', 'podman'], ['default', 'hoist-health']]) {
 			writeFileSync(`${h.root}/etc/runlevels/${level}/${service}`, '');
 		}
-		const first = await runBootstrap(h, {HOIST_SWAP_MB: '0'}); // installs the two files (nothing else: all present)
-		expect(changingCalls(first.calls)).toEqual(['rc-service hoist-health restart']);
+		// installs the engine drop-in (Podman restarted for it) and the scheduler's two files; nothing else: all present
+		const first = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(changingCalls(first.calls)).toEqual(['rc-service podman restart', 'rc-service hoist-health restart']);
 		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
 		expect(result.code).toBe(0);
 		expect(changingCalls(result.calls)).toEqual([]);
 		expect(result.calls).toEqual([
 			...alpinePackages.map((p) => `apk info -e ${p}`),
+			'crun --version',
 			'rc-service cgroups status',
+			'rc-service podman status',
 			'rc-service podman status',
 			'podman --remote --url unix://' + `${h.root}/run/podman/podman.sock version`,
 			'docker compose version',
@@ -103,6 +111,35 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 			'rc-service hoist-health status',
 		]);
 		expect(result.summary?.['installed']).toBe('none');
+	});
+
+	it('the checked line (3.23, netavark 1.x): the iptables driver, crun and the log cap in a drop-in, written before Podman starts', async () => {
+		const h = host(freshAlpine({osRelease: alpineRelease.replaceAll('3.20.3', '3.23.2').replace('v3.20', 'v3.23')}));
+		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(result.code, result.stdout + result.stderr).toBe(0);
+		expect(readFileSync(`${h.root}/etc/containers/containers.conf.d/50-hoist.conf`, 'utf8')).toBe(engineConf('iptables', '1.16.0'));
+		const steps = result.steps.map((line) => line.split(' ')[1]);
+		expect(steps.indexOf('engine')).toBeLessThan(steps.indexOf('podman'));
+		expect(changingCalls(result.calls)).not.toContain('rc-service podman restart');
+		const second = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(second.steps).toContain('hoist-step engine skip netavark 1.16.0 (firewall driver iptables), crun 1.19.1, container logs capped at 10 MiB');
+		expect(changingCalls(second.calls)).toEqual([]);
+	});
+
+	it('a newer line with Podman 6 (netavark 2, no iptables driver): nftables installed and the nftables driver set', async () => {
+		const h = host(freshAlpine({osRelease: alpineRelease.replaceAll('3.20.3', '3.25.0').replace('v3.20', 'v3.25'), netavark: '2.1.0'}));
+		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'}, );
+		expect(result.code, result.stdout + result.stderr).toBe(0);
+		expect(changingCalls(result.calls)[0]).toMatch(/^apk add .* nftables crun /);
+		expect(readFileSync(`${h.root}/etc/containers/containers.conf.d/50-hoist.conf`, 'utf8')).toBe(engineConf('nftables', '2.1.0'));
+		expect(result.steps).toContain('hoist-step engine done wrote /etc/containers/containers.conf.d/50-hoist.conf: netavark 2.1.0 (firewall driver nftables), crun 1.19.1, container logs capped at 10 MiB');
+	});
+
+	it('fails the engine step, naming netavark, when podman brought none', async () => {
+		const {netavark: _none, ...withoutNetavark} = freshAlpine();
+		const result = await runBootstrap(host(withoutNetavark), {HOIST_SWAP_MB: '0'});
+		expect(result.code).toBe(1);
+		expect(result.steps.at(-1)).toBe('hoist-step engine fail /usr/libexec/podman/netavark --version: no netavark after installing podman');
 	});
 
 	it('restarts hoist-health when hoist uploads a changed scheduler', async () => {
