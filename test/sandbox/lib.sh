@@ -104,6 +104,8 @@ wait_for() {
 INSTANCE_PODMAN=(nsenter --net="$NETNS_PATH" env CONTAINERS_CONF="$DIR/instance/containers.conf"
 	CONTAINERS_STORAGE_CONF="$DIR/instance/storage.conf" CONTAINERS_REGISTRIES_CONF="$DIR/instance/registries.conf"
 	HOME="$DIR/instance/root" podman)
+# The instance's Podman API service (Alpine's podman.initd runs `podman system service --time 0` as root).
+start_podman_service() { start_daemon podman-service "${INSTANCE_PODMAN[@]}" system service --time=0 "unix://$DIR/instance/podman.sock"; }
 # Podman on the "developer machine" side: a separate vfs store (no mounts), used only to build, push and pull.
 BUILD_PODMAN=(env CONTAINERS_CONF="$DIR/build/containers.conf" CONTAINERS_STORAGE_CONF="$DIR/build/storage.conf"
 	CONTAINERS_REGISTRIES_CONF="$DIR/build/registries.conf" REGISTRY_AUTH_FILE="$DIR/build/auth.json" podman)

@@ -229,9 +229,7 @@ start_daemon pebble env PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
 # Terminating an instance wipes what ran on it, as on EC2 (instance-reset.sh, also run at the first login to a new one).
 start_daemon instance-watch "$SANDBOX_SRC/instance-watch.sh"
 start_daemon sshd nsenter --net="$NETNS_PATH" /usr/sbin/sshd -D -e -f "$DIR/ssh/sshd_config"
-start_daemon podman-service nsenter --net="$NETNS_PATH" env CONTAINERS_CONF="$DIR/instance/containers.conf" \
-	CONTAINERS_STORAGE_CONF="$DIR/instance/storage.conf" CONTAINERS_REGISTRIES_CONF="$DIR/instance/registries.conf" \
-	HOME="$DIR/instance/root" podman system service --time=0 "unix://$DIR/instance/podman.sock"
+start_podman_service
 checkpoint daemons
 
 dns_ready() { dig +norec +time=1 +tries=1 "@$1" "$ZONE" SOA | grep -q 'flags: qr aa'; }
