@@ -93,9 +93,9 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
  * argument that quotes it (pasted into the wrong field) must not print it.
  */
 async function redactedView(view: ErrorView, env: NodeJS.ProcessEnv): Promise<ErrorView> {
-	const [{Redactor, redactView}, {readSecrets}] = await Promise.all([import('./engine/redactor.js'), import('./config/secrets.js')]);
+	const [{Redactor, redactView}, {readSecrets, secretValues}] = await Promise.all([import('./engine/redactor.js'), import('./config/secrets.js')]);
 	const redactor = new Redactor();
-	redactor.add(readSecrets(env).registryToken);
+	for (const token of secretValues(readSecrets(env))) redactor.add(token);
 	return redactView(view, redactor);
 }
 

@@ -1,6 +1,7 @@
 import {z} from 'zod';
 import type {Image} from '@aws-sdk/client-ec2';
 import {unlessAwsError} from '../source/aws/errors.js';
+import {checkedAlpineRelease, latestAlpineRelease, releaseLineNote} from '../source/aws/alpine-release.js';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
@@ -36,8 +37,9 @@ interface Candidate {
 }
 
 /**
- * The newest official Alpine image for the instance type's architecture and a boot mode it supports.
- * Looked up by owner and name, never hard-coded; the id is recorded so a resume uses the same image.
+ * The newest official Alpine image of the release line hoist installs (aws.alpineRelease, by default the line its
+ * bootstrap was checked against; `latest`: the newest published line) for the instance type's architecture and a boot
+ * mode it supports. Looked up by owner and name, never hard-coded; the id is recorded so a resume uses the same image.
  */
 export const ami = defineStep({
 	id: 'ami',
@@ -48,7 +50,9 @@ export const ami = defineStep({
 		const wanted = wantedImage(ctx.outputs.preflight.architectures, ctx.outputs.preflight.bootModes);
 		const release = awsSettings(ctx.config).alpineRelease;
 		if (!previous || previous.architecture !== wanted.architecture || previous.firmware !== wanted.firmware) return undefined;
-		if (release !== undefined && !previous.release.startsWith(`${release}.`)) return undefined;
+		// Without a line in hoist.yml the recorded image stays (a stack made before the checked line existed keeps its
+		// instance); a line named there must be the recorded one.
+		if (release !== undefined && release !== latestAlpineRelease && !previous.release.startsWith(`${release}.`)) return undefined;
 		const result = await unlessAwsError(
 			ctx.services.aws().ec2(new (await sdk()).DescribeImagesCommand({ImageIds: [previous.imageId]}), {signal: ctx.signal}),
 			'InvalidAMIID.NotFound',
@@ -65,7 +69,8 @@ export const ami = defineStep({
 				nextSteps: ['Choose an x86_64 or ARM (Graviton) instance type in hoist.yml, e.g. t3.small or t4g.small.'],
 			});
 		}
-		const release = awsSettings(ctx.config).alpineRelease;
+		const configured = awsSettings(ctx.config).alpineRelease ?? checkedAlpineRelease;
+		const release = configured === latestAlpineRelease ? undefined : configured;
 		const nameArch = architecture === 'arm64' ? 'aarch64' : 'x86_64';
 		const pattern = `alpine-${release ? `${release}.` : ''}*-${nameArch}-${firmware}-tiny-r*`;
 		ctx.progress(`looking for ${pattern} published by ${alpineOwner}`);
@@ -86,7 +91,7 @@ export const ami = defineStep({
 				code: 'ALPINE_NOT_FOUND',
 				hint: `hoist looked for images named ${pattern} owned by ${alpineOwner} (the Alpine Linux project).`,
 				nextSteps: [
-					release ? `Remove aws.alpineRelease from hoist.yml to use the newest release, or pick another one.` : 'Try another region or instance type.',
+					release ? `Set aws.alpineRelease in hoist.yml to another line (or latest), or try another region.` : 'Try another region or instance type.',
 				],
 			});
 		}
@@ -101,7 +106,7 @@ export const ami = defineStep({
 			rootDeviceName: image.RootDeviceName ?? '/dev/xvda',
 		};
 	},
-	summary: (out) => `${out.imageId} (${out.name})`,
+	summary: (out) => `${out.imageId} (${out.name}): ${releaseLineNote(out.release)}`,
 });
 
 /** The image an instance type boots: its architecture, and UEFI where supported (all Graviton, most Nitro x86), else BIOS (Xen types like t2). */

@@ -125,7 +125,9 @@ async function launch(ctx: LaunchContext, aws: AwsApi): Promise<Instance> {
 					KeyName: ctx.outputs['key-pair'].keyName,
 					SecurityGroupIds: [ctx.outputs['security-group'].groupId],
 					...(settings.subnet ? {SubnetId: settings.subnet} : {}),
-					MetadataOptions: {HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2},
+					// Hop limit 1: tiny-cloud on the host reads the metadata (its keys, user data); containers, one hop
+					// further behind Podman's bridge, have no business with it, and no instance role is attached.
+					MetadataOptions: {HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1},
 					BlockDeviceMappings: [
 						{DeviceName: ami.rootDeviceName, Ebs: {VolumeSize: settings.volumeGiB, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true}},
 					],

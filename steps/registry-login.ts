@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {registryToken, type RegistryLogin} from '../source/config/registries.js';
 import {registrySettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError, UserError} from '../source/errors.js';
@@ -8,13 +9,18 @@ import {stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
 import {serverSession} from '../source/server/server-side.js';
 
-export const registryLoginOutputs = z.object({
-	server: z.string(),
-	username: z.string(),
-	/** Where the login lives on the server (root's, mode 0600). */
+const loginList = z.object({
+	/** The registries the server is logged in to, in hoist.yml's order. */
+	logins: z.array(z.object({server: z.string(), username: z.string()})),
+	/** Where the logins live on the server (root's, mode 0600): one auth file for all of them. */
 	authFile: z.string(),
 });
-export type RegistryLoginOutputs = z.infer<typeof registryLoginOutputs>;
+/** Journals written before registry lists recorded one login as `server` and `username`: read as a list of one. */
+const oneLogin = z
+	.object({server: z.string(), username: z.string(), authFile: z.string()})
+	.transform(({server, username, authFile}) => ({logins: [{server, username}], authFile}));
+export const registryLoginOutputs = z.union([loginList, oneLogin]);
+export type RegistryLoginOutputs = z.output<typeof loginList>;
 
 declare module '../source/engine/step.js' {
 	interface StepOutputs {
@@ -25,39 +31,43 @@ declare module '../source/engine/step.js' {
 type LoginContext = StepContext<'registry-login', 'target'>;
 
 /**
- * Logs the server in to the registry of the user's images (GHCR or any other). The token comes from
- * HOIST_REGISTRY_TOKEN (or the prompt of `hoist up`); it reaches the server only on stdin and lands in an auth file
- * of mode 0600 in the stack's directory, never in the journal, a log, an event or a command line.
+ * Logs the server in to the registries of the user's images (GHCR, Docker Hub for a higher pull limit, any other).
+ * Each token comes from its variable (HOIST_REGISTRY_TOKEN for one registry, HOIST_REGISTRY_TOKEN_<SERVER> for each of
+ * a list) or the prompt of `hoist up`; it reaches the server only on stdin and lands in an auth file of mode 0600 in
+ * the stack's directory, never in the journal, a log, an event or a command line.
  */
 export const registryLoginStep = defineStep({
 	id: 'registry-login',
 	outputs: registryLoginOutputs,
 	needs: ['target'],
 	async check(ctx) {
-		const {server, username} = registrySettings(ctx.config);
-		const token = tokenOf(ctx);
+		const logins = registrySettings(ctx.config);
+		const tokens = logins.map((login) => tokenOf(ctx, login));
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const paths = stackPaths(ctx.config.stack);
-		// Captured, never logged: the file holds the credential.
+		// Captured, never logged: the file holds the credentials.
 		const current = await session.run(readAuthFile(paths.authFile), {capture: true, signal: ctx.signal});
-		return holdsLogin(current.stdout, server, `${username}:${token}`) ? {server, username, authFile: paths.authFile} : undefined;
+		const held = logins.every((login, index) => holdsLogin(current.stdout, login.server, `${login.username}:${tokens[index]!}`));
+		return held ? outputsFor(logins, paths.authFile) : undefined;
 	},
 	async run(ctx) {
-		const {server, username} = registrySettings(ctx.config);
-		const token = tokenOf(ctx);
+		const logins = registrySettings(ctx.config);
+		const tokens = logins.map((login) => tokenOf(ctx, login));
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const paths = stackPaths(ctx.config.stack);
 		// The login lives in the stack's directory, which this makes first: on an existing server destroy must know.
 		const {target} = ctx.outputs;
 		if (target.kind === 'server') await ctx.recordResource({type: serverResource.stackDir, id: serverResourceId(paths.dir, target.host), ownedByHoist: true});
-		ctx.progress(`logging in to ${server} as ${username}`);
-		try {
-			await session.run(registryLogin(server, username, paths.authFile), {stdin: `${token}\n`, signal: ctx.signal, onLine: ctx.log});
-		} catch (error) {
-			if (!(error instanceof RemoteCommandError)) throw error;
-			throw explainLoginFailure(error, server, username);
+		for (const [index, login] of logins.entries()) {
+			ctx.progress(`logging in to ${login.server} as ${login.username}`);
+			try {
+				await session.run(registryLogin(login.server, login.username, paths.authFile), {stdin: `${tokens[index]!}\n`, signal: ctx.signal, onLine: ctx.log});
+			} catch (error) {
+				if (!(error instanceof RemoteCommandError)) throw error;
+				throw explainLoginFailure(error, login);
+			}
 		}
-		return {server, username, authFile: paths.authFile};
+		return outputsFor(logins, paths.authFile);
 	},
 	undoTitle: 'Remove the registry login from the server',
 	/**
@@ -69,17 +79,20 @@ export const registryLoginStep = defineStep({
 		const session = await serverSession(ctx, []);
 		await session.run(registryLogout(ctx.previous.authFile), {signal: ctx.signal, onLine: ctx.log});
 	},
-	summary: (out) => `${out.username} at ${out.server}`,
+	summary: (out) => out.logins.map((login) => `${login.username} at ${login.server}`).join(', '),
 });
 
-function tokenOf(ctx: LoginContext): string {
-	const token = ctx.services.secrets.registryToken;
+function outputsFor(logins: readonly RegistryLogin[], authFile: string): RegistryLoginOutputs {
+	return {logins: logins.map(({server, username}) => ({server, username})), authFile};
+}
+
+function tokenOf(ctx: LoginContext, login: RegistryLogin): string {
+	const token = registryToken(ctx.services.secrets, login);
 	if (token === undefined) {
-		const {server, username} = registrySettings(ctx.config);
-		throw new UserError(`hoist.yml names the registry ${server} (user ${username}), but no token was given.`, {
+		throw new UserError(`hoist.yml names the registry ${login.server} (user ${login.username}), but no token was given.`, {
 			code: 'REGISTRY_TOKEN_MISSING',
-			hint: 'The token is a secret, so it never goes in hoist.yml: hoist reads it from HOIST_REGISTRY_TOKEN, or asks for it when it runs in a terminal.',
-			nextSteps: [`Run \`HOIST_REGISTRY_TOKEN=… hoist up\` (for GHCR: a personal access token with the read:packages scope).`],
+			hint: `The token is a secret, so it never goes in hoist.yml: hoist reads it from ${login.tokenVariable}, or asks for it when it runs in a terminal.`,
+			nextSteps: [`Run \`${login.tokenVariable}=… hoist up\` (for GHCR: a personal access token with the read:packages scope).`],
 		});
 	}
 	ctx.services.redactor.add(token);
@@ -96,7 +109,7 @@ function holdsLogin(authFile: string, server: string, credential: string): boole
 	}
 }
 
-function explainLoginFailure(error: RemoteCommandError, server: string, username: string): Error {
+function explainLoginFailure(error: RemoteCommandError, {server, username, tokenVariable}: RegistryLogin): Error {
 	const said = error.lastLines.join('\n');
 	if (/unauthorized|invalid username\/password|denied|401|403/i.test(said)) {
 		return new UserError(`${server} refused the login of ${username}: the token is wrong or lacks permission.`, {
@@ -104,8 +117,8 @@ function explainLoginFailure(error: RemoteCommandError, server: string, username
 			hint: `The registry said: ${said.split('\n').at(-1) ?? ''}`,
 			nextSteps: [
 				server === 'ghcr.io'
-					? 'Make a new GitHub personal access token with the read:packages scope, set HOIST_REGISTRY_TOKEN to it, and run `hoist up` again.'
-					: `Check the user name (registry.username in hoist.yml) and the token in HOIST_REGISTRY_TOKEN, then run \`hoist up\` again.`,
+					? `Make a new GitHub personal access token with the read:packages scope, set ${tokenVariable} to it, and run \`hoist up\` again.`
+					: `Check the user name (registry.username in hoist.yml) and the token in ${tokenVariable}, then run \`hoist up\` again.`,
 			],
 		});
 	}

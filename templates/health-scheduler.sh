@@ -27,6 +27,8 @@
 #                                  about 35 ms of CPU, so 2 s would cost 2 % of a core on an idle host)
 #   HOIST_HEALTH_PIDFILE           write the pid here (refuses to start while that pid is alive; removed on exit)
 #   HOIST_HEALTH_LOG               append output here instead of stdout/stderr
+#   HOIST_HEALTH_LOG_MAX           bytes the log may reach before it becomes LOG.1 (default 1048576; the one
+#                                  before is dropped): a scheduler that runs for months cannot fill the disk
 #   HOIST_HEALTH_CLOCK             FOR TESTS ONLY: a file read instead of /proc/uptime (monotonic seconds)
 # Podman runs with the environment this script was started with (CONTAINERS_CONF etc.). Stops on TERM or INT.
 
@@ -36,6 +38,7 @@ interval_default=${HOIST_HEALTH_INTERVAL_DEFAULT:-30}
 scan_every=${HOIST_HEALTH_SCAN:-5}
 pidfile=${HOIST_HEALTH_PIDFILE:-}
 logfile=${HOIST_HEALTH_LOG:-}
+log_max=${HOIST_HEALTH_LOG_MAX:-1048576}
 clock=${HOIST_HEALTH_CLOCK:-/proc/uptime}
 
 once=
@@ -56,8 +59,16 @@ for _v in "HOIST_HEALTH_INTERVAL_DEFAULT=$interval_default" "HOIST_HEALTH_SCAN=$
 done
 [ "$scan_every" -gt 0 ] || scan_every=1
 
+# Past log_max bytes the log becomes $logfile.1 (replacing the one before) and a new one starts.
+cap_log() {
+	[ -n "$logfile" ] || return 0
+	_size=$(wc -c <"$logfile" 2>/dev/null) || return 0
+	[ "$_size" -ge "$log_max" ] || return 0
+	mv -f "$logfile" "$logfile.1" && exec >>"$logfile" 2>&1
+}
 if [ -n "$logfile" ]; then
 	exec >>"$logfile" 2>&1 || exit 1
+	cap_log
 fi
 
 if [ -n "$pidfile" ]; then
@@ -254,7 +265,10 @@ while [ -z "$stopping" ]; do
 	run_due
 	[ -z "$stopping" ] || break
 	tick_clock
-	if [ -n "$suspect" ] || [ $((now - last_scan)) -ge $((scan_every * 100)) ]; then scan; fi
+	if [ -n "$suspect" ] || [ $((now - last_scan)) -ge $((scan_every * 100)) ]; then
+		cap_log
+		scan
+	fi
 	next_wait
 	[ -z "$stopping" ] || break
 	pause "$_wait"

@@ -1,11 +1,12 @@
 import type {Config} from '../config/schema.js';
-import {readSecrets, secretEnv} from '../config/secrets.js';
+import {loginsWithoutToken, singleRegistryTokenVariable} from '../config/registries.js';
+import {readSecrets} from '../config/secrets.js';
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 
 /**
  * The questions `hoist up` may ask a person, and what answers each without one (README, "Without a terminal"):
- * - the registry token: HOIST_REGISTRY_TOKEN (never hoist.yml);
+ * - the registry token: HOIST_REGISTRY_TOKEN, or HOIST_REGISTRY_TOKEN_<SERVER> for each registry of a list (never hoist.yml);
  * - trusting an existing server's host key: server.hostKey in hoist.yml (--yes never trusts a key);
  * - risky settings in hoist.yml (SSH open to all): the setting itself, shown as a warning; --yes skips the question.
  * With --yes or without a terminal hoist asks nothing, so a missing answer must stop the run before it starts,
@@ -30,10 +31,10 @@ export interface AnswerFacts {
 
 export function missingAnswers(config: Config, facts: AnswerFacts): MissingAnswer[] {
 	const missing: MissingAnswer[] = [];
-	if (config.registry && readSecrets(facts.env).registryToken === undefined) {
+	for (const login of loginsWithoutToken(config.registry, readSecrets(facts.env))) {
 		missing.push({
-			field: secretEnv.registryToken,
-			message: `registry section present (${config.registry.server}, user ${config.registry.username}) but ${secretEnv.registryToken} is not set`,
+			field: login.tokenVariable,
+			message: `registry section present (${login.server}, user ${login.username}) but ${login.tokenVariable} is not set`,
 			blocking: true,
 		});
 	}
@@ -59,7 +60,7 @@ export function missingAnswersError(missing: readonly MissingAnswer[], why: stri
 }
 
 function nextStepFor(field: string): string {
-	if (field === secretEnv.registryToken) return `Set ${secretEnv.registryToken} in the environment (for GHCR: a personal access token with the read:packages scope); it never goes in hoist.yml.`;
+	if (field.startsWith(singleRegistryTokenVariable)) return `Set ${field} in the environment (for GHCR: a personal access token with the read:packages scope); it never goes in hoist.yml.`;
 	if (field === 'server.hostKey') return 'Add server.hostKey to hoist.yml: the line `ssh-keyscan -t ed25519 HOST` prints, checked on the server\'s own console; or run `hoist up` once on a terminal to be asked.';
 	return `Set ${field}.`;
 }

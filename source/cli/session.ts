@@ -1,6 +1,6 @@
 import {loadConfig} from '../config/load.js';
 import type {Config} from '../config/schema.js';
-import {readSecrets, type Secrets} from '../config/secrets.js';
+import {readSecrets, secretValues, type Secrets} from '../config/secrets.js';
 import {secretWarnings, type Warning} from '../config/warnings.js';
 import {checkAwsEnvironment} from '../aws/environment.js';
 import {Journal, type JournalData} from '../engine/journal.js';
@@ -80,7 +80,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	const resume = options.resume ?? options.command;
 	if (signal.aborted) throw stoppedBefore(resume, signal);
 	const redactor = new Redactor();
-	redactor.add(secrets.registryToken);
+	for (const value of secretValues(secrets)) redactor.add(value);
 
 	const connections = new RemoteConnections({knownHosts: files.knownHosts, redactor, trace: fileTrace(io.env['HOIST_SSH_TRACE'])});
 	let renderer: Renderer | undefined;

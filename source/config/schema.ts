@@ -1,8 +1,10 @@
 import {isIP} from 'node:net';
 import {z} from 'zod';
+import {checkedAlpineRelease, compareReleaseLines, latestAlpineRelease, oldestAlpineRelease} from '../aws/alpine-release.js';
 import {BugError} from '../errors.js';
 import {serverHostProblem} from './server-host.js';
 import {hostKeyTypes, isPublicKeyLine} from './ssh-key-line.js';
+import {listedRegistryTokenVariable, singleRegistryTokenVariable, type RegistryLogin} from './registries.js';
 
 /**
  * hoist.yml. Every field a step reads is here, with the message a user sees when it is wrong.
@@ -127,9 +129,12 @@ const alpineRelease = z
 		error: (issue) =>
 			typeof issue.input === 'number'
 				? 'expected the release in quotes, e.g. "3.20" (unquoted, YAML reads 3.20 as the number 3.2)'
-				: 'expected a release line like "3.20"',
+				: `expected a release line like "${checkedAlpineRelease}", or latest`,
 	})
-	.regex(/^\d+\.\d+$/, {error: 'expected a release line like "3.20"'});
+	.regex(/^(\d+\.\d+|latest)$/, {error: `expected a release line like "${checkedAlpineRelease}", or latest`})
+	.refine((line) => line === latestAlpineRelease || compareReleaseLines(line, oldestAlpineRelease) >= 0, {
+		error: (issue) => `Alpine ${String(issue.input)} is older than the oldest line hoist accepts (${oldestAlpineRelease}); leave alpineRelease out for ${checkedAlpineRelease}, the line hoist's bootstrap was checked against`,
+	});
 
 export const DEFAULT_ACME_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LETSENCRYPT_STAGING_DIRECTORY = 'https://acme-staging-v02.api.letsencrypt.org/directory';
@@ -183,6 +188,39 @@ const registryServer = z
 	.regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, {error: 'expected a registry host like "ghcr.io", without https://'});
 
 const registryUser = z.string(expected('the registry user name')).min(1, notEmpty);
+
+const registryEntry = z.strictObject({server: registryServer, username: registryUser}, expected('a registry with server and username'));
+
+/**
+ * One registry (`registry: {server, username}`, its token in HOIST_REGISTRY_TOKEN) or a list of them, each with its own
+ * token variable (registries.ts): e.g. ghcr.io for the app's images and docker.io for a higher pull limit.
+ */
+const registrySection = z
+	.union([registryEntry, z.array(registryEntry, expected('a list of registries')).min(1, {error: 'expected at least one registry (or leave registry out)'})], expected('a registry section with server and username, or a list of them'))
+	.superRefine((section, ctx) => {
+		if (!Array.isArray(section)) return;
+		const seen = new Map<string, number>();
+		section.forEach((entry, index) => {
+			const variable = listedRegistryTokenVariable(entry.server);
+			const earlier = seen.get(variable);
+			if (earlier !== undefined) {
+				const same = section[earlier]!.server.toLowerCase() === entry.server.toLowerCase();
+				ctx.addIssue({
+					code: 'custom',
+					path: [index, 'server'],
+					message: same
+						? `${entry.server} is listed twice (entry ${earlier + 1} and ${index + 1}): one login per registry`
+						: `${entry.server} and ${section[earlier]!.server} would share the token variable ${variable}: list each registry once`,
+				});
+			}
+			seen.set(variable, index);
+		});
+	})
+	.transform((section): RegistryLogin[] =>
+		Array.isArray(section)
+			? section.map((entry) => ({...entry, tokenVariable: listedRegistryTokenVariable(entry.server)}))
+			: [{...section, tokenVariable: singleRegistryTokenVariable}],
+	);
 
 const elasticIpId = awsId('eipalloc', 'eipalloc-0123456789abcdef0');
 
@@ -296,12 +334,7 @@ export const configSchema = z.strictObject({
 				.default(1024),
 		}, expected('a host section'))
 		.default({swapMb: 1024}),
-	registry: z
-		.strictObject({
-			server: registryServer,
-			username: registryUser,
-		}, expected('a registry section with server and username'))
-		.optional(),
+	registry: registrySection.optional(),
 }).superRefine((config, ctx) => {
 	// One target: a new EC2 instance (aws:) or a machine you already have (server:).
 	if (config.aws !== undefined && config.server !== undefined) {
@@ -331,7 +364,7 @@ export function awsSettings(config: Config): AwsSettings {
 
 export type RegistrySettings = NonNullable<Config['registry']>;
 
-/** The registry section, for the login step: the plan has it only when hoist.yml does. */
+/** The registry logins, for the login step: the plan has it only when hoist.yml has a registry section. */
 export function registrySettings(config: Config): RegistrySettings {
 	if (!config.registry) throw new BugError('The registry login ran for a stack without a registry section.', {code: 'BUG_PLAN'});
 	return config.registry;

@@ -1,6 +1,7 @@
+import {checkedAlpineRelease, latestAlpineRelease} from '../aws/alpine-release.js';
 import {weakSecret} from '../engine/redactor.js';
 import type {Config} from './schema.js';
-import {secretEnv, type Secrets} from './secrets.js';
+import type {Secrets} from './secrets.js';
 
 export interface Warning {
 	message: string;
@@ -21,17 +22,20 @@ export function configWarnings(config: Config): Warning[] {
 			confirm: 'Open SSH to the whole internet?',
 		});
 	}
+	if (config.aws?.alpineRelease === latestAlpineRelease) {
+		warnings.push({
+			message: `aws.alpineRelease is latest: hoist installs the newest published Alpine line, which its bootstrap may not have been checked against (the checked line is ${checkedAlpineRelease}). A newer Podman, compose or netavark can change what bootstrap relies on; leave alpineRelease out for ${checkedAlpineRelease}.`,
+		});
+	}
 	return warnings;
 }
 
 /** A registry token too short or too plain to mask reliably: hoist still works with it, and says why to change it. */
 export function secretWarnings(secrets: Secrets): Warning[] {
-	const token = secrets.registryToken;
-	if (token === undefined || !weakSecret(token)) return [];
-	const masked = token.trim().length < 4 ? 'cannot be masked in output at all' : 'is masked in text from the server and AWS, where it could also be an ordinary word';
-	return [
-		{
-			message: `${secretEnv.registryToken} is short or a plain word (${token.trim().length} characters): it ${masked}. Use the access token your registry generates for you.`,
-		},
-	];
+	return Object.entries(secrets.registryTokens)
+		.filter(([, token]) => weakSecret(token))
+		.map(([variable, token]) => {
+			const masked = token.trim().length < 4 ? 'cannot be masked in output at all' : 'is masked in text from the server and AWS, where it could also be an ordinary word';
+			return {message: `${variable} is short or a plain word (${token.trim().length} characters): it ${masked}. Use the access token your registry generates for you.`};
+		});
 }

@@ -7,9 +7,10 @@ import type {ComposeProject} from '../compose/project.js';
 import {bootServicePath, type ServiceManager} from '../remote/commands/boot.js';
 import {bootLines, type ComposeTool} from '../remote/commands/compose.js';
 import {ensureHealthSchedulerLine} from '../remote/commands/health.js';
+import {sh} from '../remote/commands/quote.js';
 import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';
-import {stackPaths} from './layout.js';
+import {podmanSocket, stackPaths} from './layout.js';
 import {renderOverlay} from './overlay.js';
 import type {CaddySites} from './sites.js';
 import {fillTemplate, readTemplate} from './templates.js';
@@ -96,6 +97,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 			path: paths.bootScript,
 			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {
 				STACK: config.stack,
+				PODMAN_SOCKET: sh(podmanSocket),
 				// Where no service manager starts the health scheduler, the boot script does (healthchecks gate services).
 				BEFORE_START: inputs.manager === 'none' ? ensureHealthSchedulerLine() : ':',
 				COMPOSE_UP: lines.up,

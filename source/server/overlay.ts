@@ -1,5 +1,6 @@
 import {stringify} from 'yaml';
 import type {ComposeProject} from '../compose/project.js';
+import {qualifiedImage} from './image-name.js';
 
 /** Caddy's service and volumes in the overlay; "hoist-" keeps them apart from the user's names. */
 export const caddyService = 'hoist-caddy';
@@ -10,8 +11,9 @@ export const logLimit = '10m';
 
 /**
  * compose.hoist.yml, given to compose after the user's file: Caddy on 80/443 (and 443/udp for HTTP/3) in the web
- * service's networks, with its certificates in named volumes; and a size limit on the logs of every service whose
- * logging the user left alone. The user's file itself travels unchanged.
+ * service's networks, with its certificates in named volumes; every service's image fully qualified (`postgres:16` is
+ * `docker.io/library/postgres:16` on every host, whatever its registries.conf searches); and a size limit on the logs
+ * of every service whose logging the user left alone. The user's file itself travels unchanged.
  */
 export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNetworks'>, caddyImage: string): string {
 	const services: Record<string, object> = {
@@ -25,8 +27,9 @@ export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNet
 		},
 	};
 	for (const service of Object.values(project.services)) {
-		if (!service.hasLogging) services[service.name] = {logging: {options: {'max-size': logLimit}}};
+		// An image already written in full merges to the same configuration, so compose's hash (and the container) stays.
+		services[service.name] = {image: qualifiedImage(service.image), ...(service.hasLogging ? {} : {logging: {options: {'max-size': logLimit}}})};
 	}
 	const overlay = {services, volumes: Object.fromEntries(caddyVolumes.map((name) => [name, {}]))};
-	return `# Written by hoist: Caddy in front of the web service, and a size limit on every service's logs.\n${stringify(overlay)}`;
+	return `# Written by hoist: Caddy in front of the web service, every image by its full name, and a size limit on every service's logs.\n${stringify(overlay)}`;
 }

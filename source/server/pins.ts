@@ -1,4 +1,5 @@
 import type {Release} from '../engine/journal.js';
+import {qualifiedImage} from './image-name.js';
 import {caddyService} from './overlay.js';
 
 /** `ghcr.io/acme/web:1.2` or `…@sha256:…` → `ghcr.io/acme/web` (a registry port's colon is not a tag). */
@@ -11,7 +12,8 @@ export function repositoryOf(image: string): string {
 
 /**
  * The image each service is pinned to while the stack is rolled back: `repository@digest` from the pinned release, so
- * a tag moved since then cannot change what comes back. Undefined when nothing is pinned.
+ * a tag moved since then cannot change what comes back. Undefined when nothing is pinned. Releases recorded before hoist
+ * qualified image names hold `postgres:16`: read as Docker reads it, the pin is `docker.io/library/postgres@sha256:…`.
  */
 export function pinnedImages(releases: readonly Release[], pinned: number | undefined): Record<string, string> | undefined {
 	if (pinned === undefined) return undefined;
@@ -20,7 +22,7 @@ export function pinnedImages(releases: readonly Release[], pinned: number | unde
 	const pins: Record<string, string> = {};
 	for (const [service, {image, digest}] of Object.entries(release.services)) {
 		// hoist's own Caddy is not part of the app: pinning it would restart it, and drop requests, for nothing.
-		if (digest && service !== caddyService) pins[service] = `${repositoryOf(image)}@${digest}`;
+		if (digest && service !== caddyService) pins[service] = `${repositoryOf(qualifiedImage(image))}@${digest}`;
 	}
 	return pins;
 }

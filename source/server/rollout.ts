@@ -112,7 +112,7 @@ export class Rollout {
 				hint: 'The registry refused the pull, or the image or tag does not exist.',
 				nextSteps: [
 					'Check the image name and tag in your compose file (and that it was pushed).',
-					ctx.config.registry ? 'For a private image, check the token in HOIST_REGISTRY_TOKEN (GHCR: read:packages).' : 'A private image needs a registry section in hoist.yml and HOIST_REGISTRY_TOKEN.',
+					ctx.config.registry ? `For a private image, check the token in ${ctx.config.registry.map((login) => login.tokenVariable).join(' / ')} (GHCR: read:packages).` : 'A private image needs a registry section in hoist.yml and HOIST_REGISTRY_TOKEN.',
 					'Run the command again: it resumes at this step.',
 				],
 			});

@@ -9,10 +9,10 @@ const doneSteps = ['compose', 'preflight', 'ami', 'key-pair', 'security-group', 
 
 describe('hoist up against the EC2 emulator and the sandbox host', () => {
 	it.each([
-		['t3.micro', 'x86_64 UEFI', 'alpine-3.20.3-x86_64-uefi-tiny-r1', 'x86_64'],
-		['t4g.micro', 'arm64 (Graviton)', 'alpine-3.20.3-aarch64-uefi-tiny-r1', 'arm64'],
-		['t2.micro', 'x86_64 legacy BIOS only', 'alpine-3.20.3-x86_64-bios-tiny-r1', 'x86_64'],
-	])('%s (%s): one instance, group, key pair and address, all tagged; newest matching Alpine; SSH as alpine works', async (instanceType, _what, imageName, architecture) => {
+		['t3.micro', 'x86_64 UEFI', 'alpine-3.23.2-x86_64-uefi-tiny-r0', 'x86_64'],
+		['t4g.micro', 'arm64 (Graviton)', 'alpine-3.23.2-aarch64-uefi-tiny-r0', 'arm64'],
+		['t2.micro', 'x86_64 legacy BIOS only', 'alpine-3.23.2-x86_64-bios-tiny-r0', 'x86_64'],
+	])('%s (%s): one instance, group, key pair and address, all tagged; the checked Alpine line; SSH as alpine works', async (instanceType, _what, imageName, architecture) => {
 		const stack = emulator.stack({stack: `up-${instanceType.replace('.', '-')}`, instanceType});
 		const result = await stack.run(['up', '--json']);
 		expect(result.stderr).toBe('');

@@ -159,7 +159,7 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 		compose: {file: 'docker-compose.yml', service: 'web', port: 8080},
 		aws: {region: sandbox.AWS_REGION, instanceType: 't3.micro', sshCidr: '10.77.0.1/32', elasticIp: sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID},
 		acme: {directory: sandbox.HOIST_SANDBOX_ACME_DIRECTORY, staging: false},
-		registry: {server: sandbox.HOIST_SANDBOX_REGISTRY, username: sandbox.HOIST_SANDBOX_REGISTRY_USER},
+		registry: [{server: sandbox.HOIST_SANDBOX_REGISTRY, username: sandbox.HOIST_SANDBOX_REGISTRY_USER, tokenVariable: 'HOIST_REGISTRY_TOKEN'}],
 	});
 	expect(readFileSync(join(dir, 'hoist.yml'), 'utf8')).not.toContain(sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD);
 

@@ -131,7 +131,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 	};
 	const aws = new AwsApi({ec2Client, stsClient, sleep, ...(options.attempts === undefined ? {} : {attempts: options.attempts})});
 	const services: Services = {
-		secrets: {},
+		secrets: {registryTokens: {}},
 		environment: {},
 		redactor: new Redactor(),
 		aws: () => aws,

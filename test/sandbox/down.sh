@@ -73,6 +73,9 @@ done
 
 # 6. Runtime files. The netns and veth are gone; a leftover means something above failed.
 for d in run instance build dns ssh pebble registry bin env.sh env.json; do rm -rf "${DIR:?}/$d"; done
+# The instance's own runtime directory (health scheduler pid): what a stopped instance no longer has, whoever made it
+# (instance-reset.sh and reboot.sh clear it too), so the machine looks the same after every down.
+rm -rf /run/hoist
 if [[ -n $purge ]]; then rm -rf "${DIR:?}"; else rm -f "$MANIFEST"; fi
 status=0
 [[ -e $NETNS_PATH ]] && { log "netns $NETNS still exists"; status=1; }

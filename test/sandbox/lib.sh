@@ -26,6 +26,9 @@ ZONE=example.test
 DOMAIN=app.example.test
 REGISTRY=$HOST_IP:5000
 REGISTRY_USER=deployer
+# docker.io as the instance sees it: an anonymous, read-only registry serving $REGISTRY/$DOCKERHUB_PREFIX/… .
+DOCKERHUB_MIRROR=$HOST_IP:5001
+DOCKERHUB_PREFIX=dockerhub
 ACME_PORT=14000
 ACME_MGMT_PORT=15000
 # name:listen-addresses (comma separated).
@@ -101,6 +104,8 @@ wait_for() {
 INSTANCE_PODMAN=(nsenter --net="$NETNS_PATH" env CONTAINERS_CONF="$DIR/instance/containers.conf"
 	CONTAINERS_STORAGE_CONF="$DIR/instance/storage.conf" CONTAINERS_REGISTRIES_CONF="$DIR/instance/registries.conf"
 	HOME="$DIR/instance/root" podman)
+# The instance's Podman API service (Alpine's podman.initd runs `podman system service --time 0` as root).
+start_podman_service() { start_daemon podman-service "${INSTANCE_PODMAN[@]}" system service --time=0 "unix://$DIR/instance/podman.sock"; }
 # Podman on the "developer machine" side: a separate vfs store (no mounts), used only to build, push and pull.
 BUILD_PODMAN=(env CONTAINERS_CONF="$DIR/build/containers.conf" CONTAINERS_STORAGE_CONF="$DIR/build/storage.conf"
 	CONTAINERS_REGISTRIES_CONF="$DIR/build/registries.conf" REGISTRY_AUTH_FILE="$DIR/build/auth.json" podman)
@@ -210,6 +215,9 @@ write_env() {
 		HOIST_SANDBOX_IMAGE_WEB_V3="$REGISTRY/hoist/web:v3"
 		HOIST_SANDBOX_IMAGE_MIGRATE="$REGISTRY/hoist/migrate:v1"
 		HOIST_SANDBOX_IMAGE_CADDY="$REGISTRY/hoist/caddy:2"
+		HOIST_SANDBOX_DOCKERHUB_MIRROR="$DOCKERHUB_MIRROR"
+		HOIST_SANDBOX_DOCKERHUB_PUSH_PREFIX="$REGISTRY/$DOCKERHUB_PREFIX"
+		HOIST_SANDBOX_SHORT_NAMES_COMPOSE_FILE="$FIXTURES/app/short-names.compose.yml"
 		HOIST_SANDBOX_COMPOSE_FILE="$FIXTURES/app/docker-compose.yml"
 		HOIST_SANDBOX_DNS_ZONE="$ZONE"
 		"HOIST_SANDBOX_DNS_AUTHORITATIVE=127.0.0.2,127.0.0.3"

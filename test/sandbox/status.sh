@@ -28,6 +28,7 @@ for entry in "${RESOLVERS[@]}"; do
 done
 curl -sf -m 3 -o /dev/null "$(cat "$RUN/moto-url" 2>/dev/null)/moto-api/data.json" || fail "moto does not answer"
 [[ $(curl -s -m 3 -o /dev/null -w '%{http_code}' --cacert "$DIR/ca/ca.crt" "https://$REGISTRY/v2/") == 401 ]] || fail "registry does not answer"
+[[ $(curl -s -m 3 -o /dev/null -w '%{http_code}' --cacert "$DIR/ca/ca.crt" "https://$DOCKERHUB_MIRROR/v2/") == 200 ]] || fail "docker.io mirror ($DOCKERHUB_MIRROR) does not answer anonymously"
 curl -sf -m 3 -o /dev/null --cacert "$DIR/ca/ca.crt" "https://$HOST_IP:$ACME_PORT/dir" || fail "pebble does not answer"
 ssh-keyscan -T 2 -t ed25519 "$INSTANCE_IP" 2>/dev/null | grep -q ssh-ed25519 || fail "sshd on $INSTANCE_IP does not answer"
 curl -sf -m 3 -o /dev/null --unix-socket "$DIR/instance/podman.sock" http://d/_ping || fail "podman API socket does not answer"

@@ -120,14 +120,16 @@ fi
 render "$CONF_SRC/doas.conf" "$RUN/doas.rule"
 cat "$RUN/doas.rule" >>"$RUN/doas.conf"
 install -m 400 "$RUN/doas.conf" /etc/doas.conf
-CERTS_D=/etc/containers/certs.d/$REGISTRY
-claim_path "$CERTS_D"
-if [[ -e $CERTS_D/ca.crt ]]; then
-	cp -p "$CERTS_D/ca.crt" "$DIR/backup/registry-ca.crt"
-	manifest_add restore "$CERTS_D/ca.crt" "$DIR/backup/registry-ca.crt"
-fi
-install -d -m 755 "$CERTS_D"
-install -m 644 "$CA/ca.crt" "$CERTS_D/ca.crt"
+for trusted in "$REGISTRY" "$DOCKERHUB_MIRROR"; do
+	CERTS_D=/etc/containers/certs.d/$trusted
+	claim_path "$CERTS_D"
+	if [[ -e $CERTS_D/ca.crt ]]; then
+		cp -p "$CERTS_D/ca.crt" "$DIR/backup/registry-ca-$trusted.crt"
+		manifest_add restore "$CERTS_D/ca.crt" "$DIR/backup/registry-ca-$trusted.crt"
+	fi
+	install -d -m 755 "$CERTS_D"
+	install -m 644 "$CA/ca.crt" "$CERTS_D/ca.crt"
+done
 # The "instance" is this machine: hoist's bootstrap must check and never install here (templates/bootstrap.sh reads
 # this file), and what hoist deploys lives in /srv/hoist and /var/lib/hoist, wiped like an EC2 disk on terminate.
 if [[ -e /etc/hoist/host.conf ]]; then
@@ -185,6 +187,12 @@ done
 
 htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$DIR/registry/htpasswd"
 render "$CONF_SRC/registry.yml" "$DIR/registry/config.yml"
+# The docker.io mirror's storage root: the main registry's blobs and its dockerhub/ subtree, nothing else.
+REGISTRY_V2=$CACHE/registry/docker/registry/v2
+install -d -m 755 "$REGISTRY_V2/blobs" "$REGISTRY_V2/repositories/$DOCKERHUB_PREFIX" "$DIR/registry/mirror-root/docker/registry/v2"
+ln -s "$REGISTRY_V2/blobs" "$DIR/registry/mirror-root/docker/registry/v2/blobs"
+ln -s "$REGISTRY_V2/repositories/$DOCKERHUB_PREFIX" "$DIR/registry/mirror-root/docker/registry/v2/repositories"
+render "$CONF_SRC/registry-mirror.yml" "$DIR/registry/mirror.yml"
 render "$CONF_SRC/pebble.json" "$DIR/pebble/pebble.json"
 
 # Reuse the previous moto port when it is free, so URLs captured by a running test stay valid after a restart.
@@ -214,15 +222,14 @@ start_daemon moto env MOTO_AMIS_PATH="$FIXTURES/alpine-amis.json" MOTO_ENABLE_AM
 	MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION=true MOTO_ENABLE_KEYPAIR_VALIDATION=true \
 	"$MOTO_SERVER" -H 127.0.0.1 -p "$MOTO_PORT"
 start_daemon registry docker-registry serve "$DIR/registry/config.yml"
+start_daemon registry-mirror docker-registry serve "$DIR/registry/mirror.yml"
 # No nonce rejection and no validation sleep: ACME clients retry badNonce, but tests should not wait for it.
 start_daemon pebble env PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
 	pebble -config "$DIR/pebble/pebble.json" -dnsserver "$HOST_IP:53"
 # Terminating an instance wipes what ran on it, as on EC2 (instance-reset.sh, also run at the first login to a new one).
 start_daemon instance-watch "$SANDBOX_SRC/instance-watch.sh"
 start_daemon sshd nsenter --net="$NETNS_PATH" /usr/sbin/sshd -D -e -f "$DIR/ssh/sshd_config"
-start_daemon podman-service nsenter --net="$NETNS_PATH" env CONTAINERS_CONF="$DIR/instance/containers.conf" \
-	CONTAINERS_STORAGE_CONF="$DIR/instance/storage.conf" CONTAINERS_REGISTRIES_CONF="$DIR/instance/registries.conf" \
-	HOME="$DIR/instance/root" podman system service --time=0 "unix://$DIR/instance/podman.sock"
+start_podman_service
 checkpoint daemons
 
 dns_ready() { dig +norec +time=1 +tries=1 "@$1" "$ZONE" SOA | grep -q 'flags: qr aa'; }
@@ -236,7 +243,8 @@ for entry in "${RESOLVERS[@]}"; do wait_for "dns-${entry%%:*}" 10 resolver_ready
 for entry in "${RESOLVERS[@]}"; do unbound-control -c "$(unbound_conf "${entry%%:*}")" flush_zone . >/dev/null; done
 log "DNS up (ns1, ns2: knotd; r1, r2, r3, bootstrap: unbound)"
 wait_for registry 15 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' --cacert '$CA/ca.crt' https://$REGISTRY/v2/) == 401 ]]"
-log "registry up"
+wait_for registry-mirror 15 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' --cacert '$CA/ca.crt' https://$DOCKERHUB_MIRROR/v2/) == 200 ]]"
+log "registry up (docker.io mirror on $DOCKERHUB_MIRROR, anonymous, read-only)"
 wait_for pebble 15 curl -sf --cacert "$CA/ca.crt" "https://$HOST_IP:$ACME_PORT/dir"
 # Pebble makes a new issuing root on every start: fetch it now.
 curl -sf --cacert "$CA/ca.crt" "https://$HOST_IP:$ACME_MGMT_PORT/roots/0" -o "$DIR/pebble/issuing-root.pem"
@@ -258,10 +266,16 @@ registry_has() {
 		"https://$REGISTRY/v2/$1/manifests/$2"
 }
 IMAGES=(hoist/web:v1 hoist/web:v2 hoist/web:v3 hoist/migrate:v1 hoist/caddy:2)
+# What the docker.io mirror serves, as REPOSITORY:TAG (pushed under $DOCKERHUB_PREFIX/) = the image it is a copy of:
+# an official image (library/…) and an owner's images, web in two versions (short names and their rollback).
+DOCKERHUB_IMAGES=(library/busybox:stable=localhost/hoist-sandbox/busybox:latest hoistdemo/migrate:v1="$REGISTRY/hoist/migrate:v1"
+	hoistdemo/web:v1="$REGISTRY/hoist/web:v1" hoistdemo/web:v2="$REGISTRY/hoist/web:v2")
 stamp=$(image_stamp)
 cached=1
 [[ $(cat "$CACHE/images.stamp" 2>/dev/null) == "$stamp" ]] || cached=
-for img in "${IMAGES[@]}"; do [[ -n $cached ]] && ! registry_has "${img%:*}" "${img#*:}" && cached=; done
+wanted=("${IMAGES[@]}")
+for pair in "${DOCKERHUB_IMAGES[@]}"; do wanted+=("$DOCKERHUB_PREFIX/${pair%%=*}"); done
+for img in "${wanted[@]}"; do [[ -n $cached ]] && ! registry_has "${img%:*}" "${img#*:}" && cached=; done
 if [[ -n $cached ]]; then
 	log "images unchanged, already in the registry"
 else
@@ -298,8 +312,12 @@ else
 	b -t "$REGISTRY/hoist/caddy:2" "$DIR/build/caddy"
 	"${BUILD_PODMAN[@]}" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY" <<<"$REGISTRY_PASSWORD" >/dev/null
 	for img in "${IMAGES[@]}"; do "${BUILD_PODMAN[@]}" push -q "$REGISTRY/$img"; done
+	for pair in "${DOCKERHUB_IMAGES[@]}"; do
+		"${BUILD_PODMAN[@]}" tag "${pair#*=}" "$REGISTRY/$DOCKERHUB_PREFIX/${pair%%=*}"
+		"${BUILD_PODMAN[@]}" push -q "$REGISTRY/$DOCKERHUB_PREFIX/${pair%%=*}"
+	done
 	echo "$stamp" >"$CACHE/images.stamp"
-	log "images built and pushed: ${IMAGES[*]}"
+	log "images built and pushed: ${IMAGES[*]} (docker.io: ${DOCKERHUB_IMAGES[*]%%=*})"
 fi
 
 write_env

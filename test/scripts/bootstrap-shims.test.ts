@@ -6,7 +6,7 @@ import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {
-	alpineRelease, alpineRepositories, changingCalls, debianRelease, fakeHost, readOr, removeDir, runBootstrap, templates,
+	alpineRelease, alpineRepositories, changingCalls, debianRelease, fakeHost, put, readOr, removeDir, runBootstrap, templates,
 	ubuntuRelease, type FakeHost, type FakeHostOptions,
 } from './harness.js';
 
@@ -18,11 +18,15 @@ function host(options: FakeHostOptions): FakeHost {
 	return h;
 }
 
-const alpinePackages = ['podman', 'podman-openrc', 'iptables', 'ip6tables', 'docker-cli', 'docker-cli-compose'];
-const alpineCommands = ['apk', 'rc-update', 'rc-service', 'openrc', 'podman', 'docker'];
+const alpinePackages = ['podman', 'podman-openrc', 'iptables', 'ip6tables', 'nftables', 'crun', 'docker-cli', 'docker-cli-compose'];
+const alpineCommands = ['apk', 'rc-update', 'rc-service', 'openrc', 'podman', 'docker', 'crun'];
 const freshAlpine = (extra: Partial<FakeHostOptions> = {}): FakeHostOptions => ({
-	osRelease: alpineRelease, commands: alpineCommands, repositories: alpineRepositories, memTotalKb: 985_000, ...extra,
+	osRelease: alpineRelease, commands: alpineCommands, repositories: alpineRepositories, memTotalKb: 985_000, netavark: '1.16.0', ...extra,
 });
+const engineConf = (driver: string, netavark: string) => [
+	`# Written by hoist bootstrap: netavark ${netavark}'s firewall driver, the OCI runtime, a cap on container logs.`,
+	'[containers]', 'log_size_max = 10485760', '[engine]', 'runtime = "crun"', '[network]', `firewall_driver = "${driver}"`, '',
+].join('\n');
 const tab = '\t';
 
 describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fake root)', () => {
@@ -47,6 +51,7 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 			'hoist-step repo done enabled https://dl-cdn.alpinelinux.org/alpine/v3.20/community',
 			`hoist-step packages start apk add ${alpinePackages.join(' ')}`,
 			`hoist-step packages done installed ${alpinePackages.join(' ')}`,
+			'hoist-step engine done wrote /etc/containers/containers.conf.d/50-hoist.conf: netavark 1.16.0 (firewall driver iptables), crun 1.19.1, container logs capped at 10 MiB',
 			'hoist-step cgroups start enabling cgroups in runlevel boot',
 			'hoist-step cgroups done cgroups enabled and started',
 			'hoist-step podman start enabling podman in runlevel default',
@@ -88,14 +93,17 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 		for (const [level, service] of [['boot', 'cgroups'], ['default', 'podman'], ['default', 'hoist-health']]) {
 			writeFileSync(`${h.root}/etc/runlevels/${level}/${service}`, '');
 		}
-		const first = await runBootstrap(h, {HOIST_SWAP_MB: '0'}); // installs the two files (nothing else: all present)
-		expect(changingCalls(first.calls)).toEqual(['rc-service hoist-health restart']);
+		// installs the engine drop-in (Podman restarted for it) and the scheduler's two files; nothing else: all present
+		const first = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(changingCalls(first.calls)).toEqual(['rc-service podman restart', 'rc-service hoist-health restart']);
 		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
 		expect(result.code).toBe(0);
 		expect(changingCalls(result.calls)).toEqual([]);
 		expect(result.calls).toEqual([
 			...alpinePackages.map((p) => `apk info -e ${p}`),
+			'crun --version',
 			'rc-service cgroups status',
+			'rc-service podman status',
 			'rc-service podman status',
 			'podman --remote --url unix://' + `${h.root}/run/podman/podman.sock version`,
 			'docker compose version',
@@ -103,6 +111,35 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 			'rc-service hoist-health status',
 		]);
 		expect(result.summary?.['installed']).toBe('none');
+	});
+
+	it('the checked line (3.23, netavark 1.x): the iptables driver, crun and the log cap in a drop-in, written before Podman starts', async () => {
+		const h = host(freshAlpine({osRelease: alpineRelease.replaceAll('3.20.3', '3.23.2').replace('v3.20', 'v3.23')}));
+		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(result.code, result.stdout + result.stderr).toBe(0);
+		expect(readFileSync(`${h.root}/etc/containers/containers.conf.d/50-hoist.conf`, 'utf8')).toBe(engineConf('iptables', '1.16.0'));
+		const steps = result.steps.map((line) => line.split(' ')[1]);
+		expect(steps.indexOf('engine')).toBeLessThan(steps.indexOf('podman'));
+		expect(changingCalls(result.calls)).not.toContain('rc-service podman restart');
+		const second = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(second.steps).toContain('hoist-step engine skip netavark 1.16.0 (firewall driver iptables), crun 1.19.1, container logs capped at 10 MiB');
+		expect(changingCalls(second.calls)).toEqual([]);
+	});
+
+	it('a newer line with Podman 6 (netavark 2, no iptables driver): nftables installed and the nftables driver set', async () => {
+		const h = host(freshAlpine({osRelease: alpineRelease.replaceAll('3.20.3', '3.25.0').replace('v3.20', 'v3.25'), netavark: '2.1.0'}));
+		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'}, );
+		expect(result.code, result.stdout + result.stderr).toBe(0);
+		expect(changingCalls(result.calls)[0]).toMatch(/^apk add .* nftables crun /);
+		expect(readFileSync(`${h.root}/etc/containers/containers.conf.d/50-hoist.conf`, 'utf8')).toBe(engineConf('nftables', '2.1.0'));
+		expect(result.steps).toContain('hoist-step engine done wrote /etc/containers/containers.conf.d/50-hoist.conf: netavark 2.1.0 (firewall driver nftables), crun 1.19.1, container logs capped at 10 MiB');
+	});
+
+	it('fails the engine step, naming netavark, when podman brought none', async () => {
+		const {netavark: _none, ...withoutNetavark} = freshAlpine();
+		const result = await runBootstrap(host(withoutNetavark), {HOIST_SWAP_MB: '0'});
+		expect(result.code).toBe(1);
+		expect(result.steps.at(-1)).toBe('hoist-step engine fail /usr/libexec/podman/netavark --version: no netavark after installing podman');
 	});
 
 	it('restarts hoist-health when hoist uploads a changed scheduler', async () => {
@@ -234,13 +271,36 @@ describe('bootstrap.sh, tiny-cloud first boot (busybox ash, recording shims, fak
 		expect(result.calls.filter((call) => call === 'sleep 2')).toHaveLength(3);
 	});
 
-	it('gives up after HOIST_FIRSTBOOT_TIMEOUT', async () => {
+	it('without a marker after HOIST_FIRSTBOOT_TIMEOUT: a warning naming the services not started, and goes on (sshd answers with the key)', async () => {
 		const h = host(freshAlpine({tinyCloud: {complete: false}}));
-		const result = await runBootstrap(h, {HOIST_FIRSTBOOT_TIMEOUT: '10'});
-		expect(result.code).toBe(1);
-		expect(result.steps.at(-1)).toBe('hoist-step firstboot fail tiny-cloud: first boot not complete after 10s (/var/lib/cloud/.bootstrap-complete is missing)');
+		for (const service of ['tiny-cloud-early', 'tiny-cloud', 'tiny-cloud-final']) put(`${h.root}/etc/init.d/${service}`, '');
+		const result = await runBootstrap(h, {HOIST_FIRSTBOOT_TIMEOUT: '10', HOIST_SWAP_MB: '0'});
+		expect(result.code, result.stdout).toBe(0);
+		expect(result.steps[1]).toBe("hoist-step firstboot done warning: tiny-cloud did not finish the first boot (no marker after 10s, no failed action in /var/log/messages; services not started: tiny-cloud-early, tiny-cloud, tiny-cloud-final); going on, sshd answers with hoist's key");
 		expect(result.calls.filter((call) => call === 'sleep 2')).toHaveLength(5);
-		expect(changingCalls(result.calls)).toEqual([]);
+	});
+
+	it('a failed tiny-cloud action in the system log: says which at once, without waiting out the timeout, and goes on', async () => {
+		const h = host(freshAlpine({tinyCloud: {complete: false}, flags: ['started/tiny-cloud-early']}));
+		put(`${h.root}/etc/init.d/tiny-cloud-early`, '');
+		put(`${h.root}/etc/init.d/tiny-cloud-final`, '');
+		put(`${h.root}/var/log/messages`, [
+			'Dec  7 06:00:01 ip-10-0-0-5 local7.info tiny-cloud/main[1830]: set_ssh_keys: starting',
+			'Dec  7 06:00:01 ip-10-0-0-5 local7.info tiny-cloud/main[1830]: set_ssh_keys: done',
+			'Dec  7 06:00:02 ip-10-0-0-5 local7.info tiny-cloud/main[1830]: userdata_type: starting',
+			'Dec  7 06:00:03 ip-10-0-0-5 local7.err tiny-cloud/main[1830]: userdata_type: failed',
+			'',
+		].join('\n'));
+		const started = Date.now();
+		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
+		expect(result.code, result.stdout).toBe(0);
+		expect(result.steps.slice(0, 2)).toEqual([
+			'hoist-step firstboot start waiting up to 300s for tiny-cloud to finish the first boot',
+			"hoist-step firstboot done warning: tiny-cloud did not finish the first boot (tiny-cloud/main[1830]: userdata_type: failed; services not started: tiny-cloud-final); going on, sshd answers with hoist's key",
+		]);
+		expect(result.calls.filter((call) => call === 'sleep 2')).toEqual([]);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(result.summary?.['os']).toBe('alpine');
 	});
 
 	it('a failed user-data script fails the step with its log line', async () => {

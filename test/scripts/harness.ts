@@ -66,6 +66,8 @@ export interface FakeHostOptions {
 	/** Lines "<glob>\t<exit code>\t<message>": calls that fail. */
 	failures?: string[];
 	tinyCloud?: {complete: boolean; userDataExit?: number; userDataLog?: string};
+	/** The version /usr/libexec/podman/netavark reports (Alpine's podman installs it), or none there. */
+	netavark?: string;
 }
 
 export const alpineRelease = 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"\n';
@@ -100,6 +102,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
 		if (options.tinyCloud.userDataExit !== undefined) put(`${root}/var/log/user-data.exit`, `${options.tinyCloud.userDataExit}\n`);
 		if (options.tinyCloud.userDataLog !== undefined) put(`${root}/var/log/user-data.log`, options.tinyCloud.userDataLog);
 	}
+	if (options.netavark !== undefined) put(`${root}/usr/libexec/podman/netavark`, `#!/bin/sh\necho "netavark ${options.netavark}"\n`, 0o755);
 	put(host.log, '');
 	return host;
 }

@@ -131,6 +131,18 @@ describe('health-scheduler.sh (busybox ash, simulated podman, fake clock)', () =
 		expect(s.checks(id('a')).length).toBeGreaterThan(3);
 	});
 
+	it('keeps its own log bounded: past HOIST_HEALTH_LOG_MAX bytes it becomes .1 and a new log starts', async () => {
+		const s = sim([`${id('a')} web 2 30 CMD-SHELL 0 - pass`]);
+		const log = path.join(s.dir, 'hoist-health.log');
+		const old = 'x'.repeat(200) + '\n';
+		put(log, old);
+		const result = await runScheduler(s, [], {HOIST_HEALTH_LOG: log, HOIST_HEALTH_LOG_MAX: '150'}, 104);
+		expect(result.code, result.stderr).toBe(0);
+		expect(readFileSync(`${log}.1`, 'utf8').startsWith(old)).toBe(true);
+		expect(readFileSync(log, 'utf8')).not.toContain('xxx');
+		expect(readFileSync(log, 'utf8').length).toBeLessThan(400);
+	});
+
 	it('--once: checks every healthchecked container once, reports, exits without sleeping', async () => {
 		const s = sim(containers);
 		const result = await runScheduler(s, ['--once']);

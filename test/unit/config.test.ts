@@ -5,6 +5,7 @@ import {loadConfig, parseConfig} from '../../source/config/load.js';
 import {fieldProblems} from '../../source/config/schema.js';
 import {readSecrets} from '../../source/config/secrets.js';
 import {generateEd25519} from '../../source/remote/openssh-key.js';
+import {configWarnings} from '../../source/config/warnings.js';
 import {main} from '../../source/main.js';
 import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
 
@@ -65,12 +66,18 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['bad region', base + '  region: Europe\n', /^hoist\.yml:8:11: aws\.region: expected a region like "eu-west-1", got "Europe"$/],
 	['bad instance type', base + '  instanceType: large\n', /^hoist\.yml:8:17: aws\.instanceType: expected an EC2 instance type like "t3\.micro"/],
 	['alpine release as a number', base + '  alpineRelease: 3.20\n', /^hoist\.yml:8:18: aws\.alpineRelease: expected the release in quotes, e\.g\. "3\.20" .*, got 3\.20$/],
+	['alpine release older than the oldest accepted line', base + '  alpineRelease: "3.19"\n', /^hoist\.yml:8:18: aws\.alpineRelease: Alpine 3\.19 is older than the oldest line hoist accepts \(3\.20\); leave alpineRelease out for 3\.23/],
+	['alpine release that is not a line', base + '  alpineRelease: "3.23.1"\n', /^hoist\.yml:8:18: aws\.alpineRelease: expected a release line like "3\.23", or latest/],
 	['volume size not a whole number', base + '  volumeGiB: 7.5\n', /^hoist\.yml:8:14: aws\.volumeGiB: expected a whole number of GiB, got 7\.5$/],
 	['bad elastic IP allocation', base + '  elasticIp: 10.77.0.2\n', /^hoist\.yml:8:14: aws\.elasticIp: expected an id like "eipalloc-/],
 	['unknown key with a suggestion', base + '  regoin: eu-west-1\n', /^hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)$/],
 	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, aliases, compose, aws, server, ssh, acme, dns, caddy, host, registry\)$/],
 	['a secret in the file', base + 'registry:\n  server: ghcr.io\n  username: me\n  token: ghp_abc\n', /^hoist\.yml:11:3: registry\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['registry server with https', base + 'registry:\n  server: https://ghcr.io\n  username: me\n', /^hoist\.yml:9:11: registry\.server: expected a registry host like "ghcr\.io", without https:\/\//],
+	['registry list with a duplicate server', base + 'registry:\n  - server: ghcr.io\n    username: me\n  - server: GHCR.io\n    username: other\n', /^hoist\.yml:11:13: registry\.1\.server: GHCR\.io is listed twice \(entry 1 and 2\): one login per registry/],
+	['registry list entry with https', base + 'registry:\n  - server: ghcr.io\n    username: me\n  - server: https://docker.io\n    username: me\n', /^hoist\.yml:11:13: registry\.1\.server: expected a registry host like "ghcr\.io", without https:\/\//],
+	['empty registry list', base + 'registry: []\n', /^hoist\.yml:8:11: registry: expected at least one registry/],
+	['a secret in a registry list', base + 'registry:\n  - server: ghcr.io\n    username: me\n    token: ghp_abc\n', /^hoist\.yml:11:5: registry\.0\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['bad ACME email', base + 'acme:\n  email: not-an-email\n', /^hoist\.yml:9:10: acme\.email: expected an email address, got "not-an-email"$/],
 	['ACME directory over http', base + 'acme:\n  directory: http://ca.example.test/dir\n', /^hoist\.yml:9:14: acme\.directory: expected an https:\/\/ URL/],
 	['compose file that does not exist', replace('  service: web', '  file: missing.yml\n  service: web'), /^hoist\.yml:4:9: compose\.file: the compose file .*missing\.yml does not exist$/],
@@ -184,8 +191,28 @@ describe('good hoist.yml', () => {
 		expect(fieldProblems.sshCidr('0.0.0.0/0')).toBeUndefined();
 	});
 
+	it('reads a registry list with a token variable for each server', () => {
+		stack = makeTempStack();
+		const config = parseConfig(minimalConfig({extra: 'registry:\n  - server: ghcr.io\n    username: me\n  - server: docker.io\n    username: hub-me\n'}), 'hoist.yml', stack.dir);
+		expect(config.registry).toEqual([
+			{server: 'ghcr.io', username: 'me', tokenVariable: 'HOIST_REGISTRY_TOKEN_GHCR_IO'},
+			{server: 'docker.io', username: 'hub-me', tokenVariable: 'HOIST_REGISTRY_TOKEN_DOCKER_IO'},
+		]);
+		const single = parseConfig(minimalConfig({extra: 'registry:\n  server: 10.77.0.1:5000\n  username: me\n'}), 'hoist.yml', stack.dir);
+		expect(single.registry).toEqual([{server: '10.77.0.1:5000', username: 'me', tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
+	});
+
+	it('aws.alpineRelease: latest is accepted with a warning naming the checked line; a line or nothing warns of nothing', () => {
+		stack = makeTempStack();
+		const latest = parseConfig(minimalConfig().replace('  sshCidr: 10.77.0.1/32\n', '  sshCidr: 10.77.0.1/32\n  alpineRelease: latest\n'), 'hoist.yml', stack.dir);
+		expect(latest.aws?.alpineRelease).toBe('latest');
+		expect(configWarnings(latest).map((warning) => warning.message)).toEqual([expect.stringMatching(/^aws\.alpineRelease is latest: .*the checked line is 3\.23\)/)]);
+		expect(configWarnings(parseConfig(minimalConfig(), 'hoist.yml', stack.dir))).toEqual([]);
+	});
+
 	it('reads secrets from the environment only', () => {
-		expect(readSecrets({HOIST_REGISTRY_TOKEN: 'ghp_secret'})).toEqual({registryToken: 'ghp_secret'});
-		expect(readSecrets({HOIST_REGISTRY_TOKEN: ''})).toEqual({});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_a', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_b', HOIST_REGISTRY: 'not a token'})).toEqual({registryTokens: {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_a', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_b'}});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN: 'ghp_secret'})).toEqual({registryTokens: {HOIST_REGISTRY_TOKEN: 'ghp_secret'}});
+		expect(readSecrets({HOIST_REGISTRY_TOKEN: ''})).toEqual({registryTokens: {}});
 	});
 });

@@ -28,7 +28,7 @@ beforeEach(() => {
 	env = {
 		config: configSchema.parse({stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}, aws: {sshCidr: '10.0.0.1/32'}}),
 		files: stackFiles(stack.dir),
-		services: {redactor, secrets: {registryToken: token}} as unknown as Services,
+		services: {redactor, secrets: {registryTokens: {HOIST_REGISTRY_TOKEN: token}}} as unknown as Services,
 		journal: Journal.open(stack.journal, 'demo', redactor),
 		redactor,
 		emit: (event) => events.push(event),

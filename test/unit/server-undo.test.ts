@@ -106,7 +106,7 @@ describe('destroy on an existing server', () => {
 		const {h, ran} = onServer();
 		await registryLoginStep.undo!(h.undoContext(registryLoginStep));
 		expect(ran).toEqual([]);
-		await registryLoginStep.undo!(h.undoContext(registryLoginStep, {previous: {server: 'ghcr.io', username: 'me', authFile: '/srv/hoist/demo/.hoist-docker/config.json'}}));
+		await registryLoginStep.undo!(h.undoContext(registryLoginStep, {previous: {logins: [{server: 'ghcr.io', username: 'me'}], authFile: '/srv/hoist/demo/.hoist-docker/config.json'}}));
 		expect(ran.map((command) => command.line)).toEqual(['rm -f /srv/hoist/demo/.hoist-docker/config.json']);
 	});
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Recording stand-in for the commands bootstrap.sh runs (apk, rc-update, rc-service, openrc, apt-get, apt-cache,
-# dpkg-query, systemctl, podman, docker, docker-compose, curl). Installed under each command's name in a
+# dpkg-query, systemctl, podman, docker, docker-compose, curl, crun). Installed under each command's name in a
 # directory on PATH; it appends "<name> <args>" to $SHIM_LOG and answers from the state in $SHIM_STATE:
 #   apk-installed, dpkg-installed, apt-available   package names, one a line (install/add append to them)
 #   started/<svc>, enabled/<unit>, active/<unit>    OpenRC / systemd service state
@@ -132,6 +132,7 @@ docker)
 		exit 1
 	fi
 	;;
+crun) echo "crun version ${SHIM_CRUN_VERSION:-1.19.1}" ;;
 docker-compose)
 	if has dpkg-installed docker-compose || [ -e "$S/compose-v1-works" ]; then echo "1.29.2"; else
 		echo "docker-compose: not installed" >&2

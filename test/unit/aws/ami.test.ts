@@ -1,5 +1,6 @@
 import {DescribeImagesCommand, type DescribeImagesCommandInput, type Image} from '@aws-sdk/client-ec2';
 import {describe, expect, it} from 'vitest';
+import {checkedAlpineRelease} from '../../../source/aws/alpine-release.js';
 import {UserError} from '../../../source/errors.js';
 import type {StepOutputs} from '../../../source/engine/step.js';
 import {alpineOwner, ami, newestRelease} from '../../../steps/ami.js';
@@ -77,6 +78,10 @@ function describeImages(h: Harness, images: Image[], byId: Record<string, Image 
 }
 
 const catalogue = () => [
+	image('alpine-3.24.1-x86_64-uefi-tiny-r0', {Architecture: 'x86_64'}),
+	image('alpine-3.23.2-x86_64-uefi-tiny-r0', {Architecture: 'x86_64'}),
+	image('alpine-3.23.2-x86_64-bios-tiny-r0', {Architecture: 'x86_64'}),
+	image('alpine-3.23.2-aarch64-uefi-tiny-r0', {Architecture: 'arm64', RootDeviceName: '/dev/xvda'}),
 	image('alpine-3.20.3-x86_64-uefi-tiny-r1', {Architecture: 'x86_64'}),
 	image('alpine-3.20.3-x86_64-bios-tiny-r1', {Architecture: 'x86_64'}),
 	image('alpine-3.20.3-aarch64-uefi-tiny-r1', {Architecture: 'arm64', RootDeviceName: '/dev/xvda'}),
@@ -90,13 +95,13 @@ describe('ami run', () => {
 
 		const result = await ami.run(h.context(ami, {outputs: {preflight: t4gmicro}}));
 
-		expect(result).toMatchObject({name: 'alpine-3.20.3-aarch64-uefi-tiny-r1', architecture: 'arm64', firmware: 'uefi', release: '3.20.3', rootDeviceName: '/dev/xvda'});
+		expect(result).toMatchObject({name: 'alpine-3.23.2-aarch64-uefi-tiny-r0', architecture: 'arm64', firmware: 'uefi', release: '3.23.2', rootDeviceName: '/dev/xvda'});
 		const input = h.ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input;
 		expect(input.Owners).toEqual(['538276064493']);
 		expect(alpineOwner).toBe('538276064493');
 		expect(input.Filters).toEqual(
 			expect.arrayContaining([
-				{Name: 'name', Values: ['alpine-*-aarch64-uefi-tiny-r*']},
+				{Name: 'name', Values: ['alpine-3.23.*-aarch64-uefi-tiny-r*']},
 				{Name: 'architecture', Values: ['arm64']},
 				{Name: 'state', Values: ['available']},
 			]),
@@ -109,9 +114,9 @@ describe('ami run', () => {
 
 		const result = await ami.run(h.context(ami, {outputs: {preflight: t2micro}}));
 
-		expect(result).toMatchObject({name: 'alpine-3.20.3-x86_64-bios-tiny-r1', architecture: 'x86_64', firmware: 'bios'});
+		expect(result).toMatchObject({name: 'alpine-3.23.2-x86_64-bios-tiny-r0', architecture: 'x86_64', firmware: 'bios'});
 		const filters = h.ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Filters;
-		expect(filters).toContainEqual({Name: 'name', Values: ['alpine-*-x86_64-bios-tiny-r*']});
+		expect(filters).toContainEqual({Name: 'name', Values: ['alpine-3.23.*-x86_64-bios-tiny-r*']});
 	});
 
 	it('prefers UEFI when the type supports it', async () => {
@@ -120,18 +125,34 @@ describe('ami run', () => {
 
 		const result = await ami.run(h.context(ami, {outputs: {preflight: t3micro}}));
 
-		expect(result).toMatchObject({name: 'alpine-3.20.3-x86_64-uefi-tiny-r1', firmware: 'uefi'});
+		expect(result).toMatchObject({name: 'alpine-3.23.2-x86_64-uefi-tiny-r0', firmware: 'uefi'});
 		expect(result.imageId).toMatch(/^ami-/);
 	});
 
+	it('takes the checked line by default, and says so in its summary; latest takes the newest published line', async () => {
+		const plain = setup();
+		describeImages(plain, catalogue());
+		const checked = await ami.run(plain.context(ami, {outputs: {preflight: t3micro}}));
+		expect(checkedAlpineRelease).toBe('3.23');
+		expect(ami.summary!(checked)).toMatch(/: Alpine 3\.23, the line hoist's bootstrap was checked against$/);
+
+		const h = setup({aws: {alpineRelease: 'latest'}});
+		describeImages(h, catalogue());
+		const latest = await ami.run(h.context(ami, {outputs: {preflight: t3micro}}));
+		expect(latest).toMatchObject({name: 'alpine-3.24.1-x86_64-uefi-tiny-r0', release: '3.24.1'});
+		expect(h.ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Filters).toContainEqual({Name: 'name', Values: ['alpine-*-x86_64-uefi-tiny-r*']});
+		expect(ami.summary!(latest)).toMatch(/: Alpine 3\.24, newer than the line hoist's bootstrap was checked against \(3\.23\)$/);
+	});
+
 	it('looks only in the configured release line', async () => {
-		const h = setup({aws: {alpineRelease: '3.19'}});
+		const h = setup({aws: {alpineRelease: '3.20'}});
 		describeImages(h, catalogue());
 
 		const result = await ami.run(h.context(ami, {outputs: {preflight: t3micro}}));
 
-		expect(result).toMatchObject({name: 'alpine-3.19.4-x86_64-uefi-tiny-r0', release: '3.19.4'});
-		expect(h.ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Filters).toContainEqual({Name: 'name', Values: ['alpine-3.19.*-x86_64-uefi-tiny-r*']});
+		expect(result).toMatchObject({name: 'alpine-3.20.3-x86_64-uefi-tiny-r1', release: '3.20.3'});
+		expect(ami.summary!(result)).toMatch(/: Alpine 3\.20, older than the line hoist's bootstrap was checked against \(3\.23\)$/);
+		expect(h.ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Filters).toContainEqual({Name: 'name', Values: ['alpine-3.20.*-x86_64-uefi-tiny-r*']});
 	});
 
 	it('stops with ALPINE_NOT_FOUND naming the pattern and the owner when nothing matches', async () => {
@@ -150,9 +171,9 @@ describe('ami run', () => {
 	it('ignores cloudinit images AWS returns for the pattern', async () => {
 		const h = setup();
 		// AWS's name filter is a glob; the step checks every name it gets back rather than trusting the filter.
-		h.ec2.on(DescribeImagesCommand).resolves({Images: [image('alpine-3.21.0-x86_64-uefi-cloudinit-r0'), image('alpine-3.20.3-x86_64-uefi-tiny-r0')]});
+		h.ec2.on(DescribeImagesCommand).resolves({Images: [image('alpine-3.23.0-x86_64-uefi-cloudinit-r0'), image('alpine-3.23.1-x86_64-uefi-tiny-r0')]});
 
-		await expect(ami.run(h.context(ami, {outputs: {preflight: t3micro}}))).resolves.toMatchObject({name: 'alpine-3.20.3-x86_64-uefi-tiny-r0'});
+		await expect(ami.run(h.context(ami, {outputs: {preflight: t3micro}}))).resolves.toMatchObject({name: 'alpine-3.23.1-x86_64-uefi-tiny-r0'});
 	});
 });
 
@@ -205,10 +226,17 @@ describe('ami check', () => {
 	});
 
 	it('does not re-use an image of another release line than the one now configured', async () => {
-		const h = setup({aws: {alpineRelease: '3.19'}});
+		const h = setup({aws: {alpineRelease: '3.23'}});
 		describeImages(h, [], {'ami-0recorded': image(recorded.name, {ImageId: 'ami-0recorded'})});
 
 		await expect(ami.check(h.context(ami, {outputs: {preflight: t3micro}, previous: recorded}))).resolves.toBeUndefined();
+	});
+
+	it('keeps the recorded image with latest, as without a line: a stack is not moved to another line behind its back', async () => {
+		const h = setup({aws: {alpineRelease: 'latest'}});
+		describeImages(h, [], {'ami-0recorded': image(recorded.name, {ImageId: 'ami-0recorded', State: 'available'})});
+
+		await expect(ami.check(h.context(ami, {outputs: {preflight: t3micro}, previous: recorded}))).resolves.toEqual(recorded);
 	});
 
 	it('has nothing to re-use on a first run', async () => {

@@ -251,7 +251,7 @@ describe('launch-instance run', () => {
 			KeyName: 'hoist-demo',
 			SecurityGroupIds: ['sg-0123'],
 			SubnetId: 'subnet-0123456789abcdef0',
-			MetadataOptions: {HttpTokens: 'required', HttpEndpoint: 'enabled'},
+			MetadataOptions: {HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1},
 		});
 		expect(input.BlockDeviceMappings).toEqual([
 			{DeviceName: '/dev/sda1', Ebs: {VolumeSize: 20, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true}},

@@ -16,6 +16,17 @@ describe('the answers `hoist up` needs when nobody can be asked', () => {
 		expect(missingAnswers(config, {env: {HOIST_REGISTRY_TOKEN: ''}, serverKeyPinned: false})).toHaveLength(1);
 	});
 
+	it('a registry list: each registry\'s own token variable, and only the missing one is named', () => {
+		const config = configSchema.parse({...base, aws: {sshCidr: '10.77.0.1/32'}, registry: [registry, {server: 'docker.io', username: 'hub'}]});
+		const missing = missingAnswers(config, {env: {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_x', HOIST_REGISTRY_TOKEN: 'not for a list'}, serverKeyPinned: false});
+		expect(missing).toEqual([{field: 'HOIST_REGISTRY_TOKEN_DOCKER_IO', blocking: true, message: 'registry section present (docker.io, user hub) but HOIST_REGISTRY_TOKEN_DOCKER_IO is not set'}]);
+		const error = missingAnswersError(missing, '`hoist up --yes` asks nothing');
+		expect(error?.exitCode).toBe(2);
+		expect(error?.message).toBe('`hoist up --yes` asks nothing, and an answer is missing: HOIST_REGISTRY_TOKEN_DOCKER_IO.');
+		expect(error?.nextSteps).toEqual([expect.stringContaining('Set HOIST_REGISTRY_TOKEN_DOCKER_IO in the environment')]);
+		expect(missingAnswers(config, {env: {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_x', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_y'}, serverKeyPinned: false})).toEqual([]);
+	});
+
 	it('an existing server without server.hostKey and nothing pinned is named, but does not block on its own', () => {
 		const config = configSchema.parse({...base, server: {host: '10.77.0.2'}});
 		const missing = missingAnswers(config, {env: {}, serverKeyPinned: false});

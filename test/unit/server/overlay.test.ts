@@ -18,9 +18,15 @@ describe('renderOverlay', () => {
 			volumes: ['hoist_caddy_data:/data', 'hoist_caddy_config:/config', './hoist-caddy:/etc/caddy:ro'],
 			logging: {options: {'max-size': '10m'}},
 		});
-		expect(overlay.services.web).toEqual({logging: {options: {'max-size': '10m'}}});
-		expect(overlay.services.db).toBeUndefined();
+		expect(overlay.services.web).toEqual({image: 'ghcr.io/acme/web:1', logging: {options: {'max-size': '10m'}}});
+		expect(overlay.services.db).toEqual({image: 'ghcr.io/acme/db:1'});
 		expect(overlay.volumes).toEqual({hoist_caddy_data: {}, hoist_caddy_config: {}});
+	});
+
+	it('gives compose every image by the name Docker reads a short one as', () => {
+		const overlay = parse(renderOverlay({services: {db: service('db', {image: 'postgres:16'}), cache: service('cache', {image: 'bitnami/redis'})}, webNetworks: ['default']}, 'docker.io/library/caddy:2'));
+		expect(overlay.services.db.image).toBe('docker.io/library/postgres:16');
+		expect(overlay.services.cache.image).toBe('docker.io/bitnami/redis:latest');
 	});
 
 	it('joins Caddy to the web service\'s own networks', () => {

@@ -175,7 +175,7 @@ describe('hoist init on a terminal', () => {
 			compose: {file: 'compose.yaml', service: 'api', port: 3000},
 			server: {host: '192.168.64.5', user: 'alpine', port: 2222},
 			acme: {staging: false},
-			registry: {server: 'ghcr.io', username: 'octocat'},
+			registry: [{server: 'ghcr.io', username: 'octocat', tokenVariable: 'HOIST_REGISTRY_TOKEN'}],
 		});
 		expect(text).not.toMatch(/token:/);
 	});

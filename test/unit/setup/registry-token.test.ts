@@ -19,21 +19,21 @@ afterEach(() => stack?.cleanup());
 describe('hoist up asks for a missing registry token', () => {
 	it('on a terminal: hidden input (nothing echoed), kept in memory for the run', async () => {
 		const tty = fakeTty();
-		const asked = askRegistryToken(withRegistry, {}, args, tty.io);
+		const asked = askRegistryToken(withRegistry, {registryTokens: {}}, args, tty.io);
 		await tty.waitFor(/\? The token for octocat at ghcr\.io \(hidden; not stored; or set HOIST_REGISTRY_TOKEN\)/);
 		await tty.type(keys.enter);
 		await tty.waitFor(/^> type the token \(for GHCR: a personal access token with read:packages\)$/m);
 		await tty.type(token, keys.enter);
-		await expect(asked).resolves.toEqual({registryToken: token});
+		await expect(asked).resolves.toEqual({registryTokens: {HOIST_REGISTRY_TOKEN: token}});
 		expect(tty.screen()).not.toContain(token);
 		expect(tty.screen()).not.toMatch(/\*{5}/);
 	});
 
 	it('not when HOIST_REGISTRY_TOKEN gave it, not without a registry, never without a terminal', async () => {
 		const tty = fakeTty();
-		await expect(askRegistryToken(withRegistry, {registryToken: 'from-env'}, args, tty.io)).resolves.toEqual({registryToken: 'from-env'});
-		await expect(askRegistryToken({...withRegistry, registry: undefined}, {}, args, tty.io)).resolves.toEqual({});
-		await expect(askRegistryToken(withRegistry, {}, args, {...tty.io, stdin: new PassThrough() as unknown as NodeJS.ReadStream})).resolves.toEqual({});
+		await expect(askRegistryToken(withRegistry, {registryTokens: {HOIST_REGISTRY_TOKEN: 'from-env'}}, args, tty.io)).resolves.toEqual({registryTokens: {HOIST_REGISTRY_TOKEN: 'from-env'}});
+		await expect(askRegistryToken({...withRegistry, registry: undefined}, {registryTokens: {}}, args, tty.io)).resolves.toEqual({registryTokens: {}});
+		await expect(askRegistryToken(withRegistry, {registryTokens: {}}, args, {...tty.io, stdin: new PassThrough() as unknown as NodeJS.ReadStream})).resolves.toEqual({registryTokens: {}});
 		expect(tty.screen()).toBe('');
 	});
 
@@ -46,7 +46,7 @@ describe('hoist up asks for a missing registry token', () => {
 			needs: [],
 			check: async () => undefined,
 			run: async (ctx) => {
-				seen = ctx.services.secrets.registryToken;
+				seen = ctx.services.secrets.registryTokens['HOIST_REGISTRY_TOKEN'];
 				ctx.log(`logging in with ${seen ?? 'nothing'}`);
 				return {loggedIn: true};
 			},

@@ -42,7 +42,7 @@ describe('the hoist.yml the setup writes', () => {
 		expect(config.compose).toMatchObject({file: answers.composeFile, service: answers.service, port: answers.port});
 		expect(config.acme.email).toBe(answers.email);
 		expect(config.acme.staging).toBe(answers.staging);
-		expect(config.registry).toEqual(answers.registry);
+		expect(config.registry).toEqual(answers.registry && [{...answers.registry, tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
 		if (answers.target.kind === 'aws') {
 			const {kind: _kind, ...expected} = answers.target;
 			expect(config.server).toBeUndefined();
@@ -64,7 +64,7 @@ describe('the hoist.yml the setup writes', () => {
 						const config = parseConfig(renderConfig(answers, '2026-11-30'), 'hoist.yml', dir);
 						expect(config.compose.service).toBe('true');
 						expect(config.acme.email).toBe(email);
-						expect(config.registry).toEqual(registry);
+						expect(config.registry).toEqual(registry && [{...registry, tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
 						expect(config.acme.staging).toBe(staging);
 						const {kind, ...where} = target;
 						expect(kind === 'aws' ? config.aws : config.server).toMatchObject(where);

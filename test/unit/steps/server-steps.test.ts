@@ -10,7 +10,7 @@ import type {Target} from '../../../source/remote/target.js';
 import {bootstrapDir, stackPaths} from '../../../source/server/layout.js';
 import {bootstrap, type BootstrapOutputs} from '../../../steps/bootstrap.js';
 import {compose} from '../../../steps/compose.js';
-import {registryLoginStep} from '../../../steps/registry-login.js';
+import {registryLoginOutputs, registryLoginStep} from '../../../steps/registry-login.js';
 import {upload} from '../../../steps/upload.js';
 import {FakeSession, type FakeAnswer} from '../../helpers/fake-session.js';
 import {harnessPerTest, parseConfig, type HarnessOptions} from '../../helpers/step-context.js';
@@ -129,14 +129,19 @@ describe('registry-login', () => {
 	const authFile = '/srv/hoist/demo/.hoist-docker/config.json';
 
 	function loggingIn(answer?: (command: RemoteCommand) => FakeAnswer | undefined) {
-		const {h, session} = onServer(answer, {config: {...parseConfig(), registry: {server: 'ghcr.io', username: 'octocat'}}});
-		Object.assign(h.services.secrets, {registryToken: token});
+		const {h, session} = onServer(answer, {config: {...parseConfig(), registry: [{server: 'ghcr.io', username: 'octocat', tokenVariable: 'HOIST_REGISTRY_TOKEN'}]}});
+		Object.assign(h.services.secrets, {registryTokens: {HOIST_REGISTRY_TOKEN: token}});
 		return {h, session, ctx: h.context(registryLoginStep, {outputs: {target: awsTarget}})};
 	}
 
+	it('a journal from before registry lists (one server and username) reads as a list of one login', () => {
+		expect(registryLoginOutputs.parse({server: 'ghcr.io', username: 'octocat', authFile})).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
+		expect(registryLoginOutputs.safeParse({server: 'ghcr.io', authFile}).success).toBe(false);
+	});
+
 	it('the token reaches the server on stdin only, never on a command line, and is masked from then on', async () => {
 		const {h, session, ctx} = loggingIn();
-		expect(await registryLoginStep.run(ctx)).toEqual({server: 'ghcr.io', username: 'octocat', authFile});
+		expect(await registryLoginStep.run(ctx)).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
 		expect(session.calls).toEqual([{kind: 'run', command: expect.objectContaining({title: 'log in to ghcr.io as octocat'}), stdin: `${token}\n`}]);
 		expect(session.ran.every((command) => !command.line.includes(token))).toBe(true);
 		expect(h.services.redactor.redact(`said ${token}`)).not.toContain(token);
@@ -150,13 +155,13 @@ describe('registry-login', () => {
 	it('is done when the auth file on the server holds exactly this login', async () => {
 		const holding = (credential: string) => (command: RemoteCommand) =>
 			command.title === 'read the registry login' ? JSON.stringify({auths: {'ghcr.io': {auth: Buffer.from(credential).toString('base64')}}}) : undefined;
-		expect(await registryLoginStep.check(loggingIn(holding(`octocat:${token}`)).ctx)).toEqual({server: 'ghcr.io', username: 'octocat', authFile});
+		expect(await registryLoginStep.check(loggingIn(holding(`octocat:${token}`)).ctx)).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
 		expect(await registryLoginStep.check(loggingIn(holding('octocat:an-older-token')).ctx)).toBeUndefined();
 	});
 });
 
 describe('compose', () => {
-	it('reads the compose file on this machine: each service\'s image, whether it runs once, has a healthcheck, or gates another', async () => {
+	it('reads the compose file on this machine: each service\'s image (a Docker Hub short name in full), whether it runs once, has a healthcheck, or gates another', async () => {
 		const h = setup();
 		writeFileSync(join(h.files.dir, 'docker-compose.yml'), [
 			'services:',
@@ -177,7 +182,7 @@ describe('compose', () => {
 			file: 'docker-compose.yml',
 			services: {
 				migrate: {image: 'registry.test/migrate:v1', oneShot: true, healthcheck: false, healthGate: false},
-				db: {image: 'postgres:16', oneShot: false, healthcheck: true, healthGate: true},
+				db: {image: 'docker.io/library/postgres:16', oneShot: false, healthcheck: true, healthGate: true},
 				web: {image: 'registry.test/web:v1', oneShot: false, healthcheck: false, healthGate: false},
 			},
 		});
