@@ -2,7 +2,7 @@ import type {AnyStepDefinition, StepId} from '../engine/step.js';
 import {BugError} from '../errors.js';
 
 /** What decides which steps a plan has: whether hoist.yml has these sections (known before it is validated). */
-export type PlanShape = {aws?: unknown; registry?: unknown};
+export type PlanShape = {aws?: object | boolean; registry?: object | boolean};
 
 /** One step of the wizard, as the plan, the resume screen's outline and the README's step table know it. */
 export interface CatalogueEntry {
@@ -15,7 +15,7 @@ export interface CatalogueEntry {
 	readonly load: () => Promise<AnyStepDefinition>;
 }
 
-const onAws = (config: PlanShape) => config.aws !== undefined;
+const onAws = (config: PlanShape) => Boolean(config.aws);
 
 /**
  * Every step of `hoist up`, in the order it runs: the compose file is checked first (a mistake never costs an
@@ -36,7 +36,7 @@ export const catalogue: readonly CatalogueEntry[] = [
 	{
 		id: 'registry-login',
 		title: 'Log the server in to the registry',
-		when: (config) => config.registry !== undefined,
+		when: (config) => Boolean(config.registry),
 		load: async () => (await import('../../steps/registry-login.js')).registryLoginStep,
 	},
 	{id: 'upload', title: 'Upload the stack', load: async () => (await import('../../steps/upload.js')).upload},
