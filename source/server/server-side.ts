@@ -22,11 +22,13 @@ export function serverRecords(ctx: Pick<ServerContext, 'resources'>, ...types: S
 }
 
 /**
- * Whether an undo goes to the server: for what the journal records there or, without a journal (a lost .hoist/, a
- * fresh checkout), to look for the stack by its name there, as AWS resources are found by tag. A journal that
- * records nothing there means nothing got there: no connection, so a server that never took hoist's key is no obstacle.
+ * Whether an undo goes to an existing server (`server:` in hoist.yml; on AWS the instance takes everything along):
+ * for what the journal records there or, without a journal (a lost .hoist/, a fresh checkout), to look for the stack
+ * by its name there, as AWS resources are found by tag. A journal that records nothing there means nothing got there:
+ * no connection, so a server that never took hoist's key is no obstacle.
  */
-export function visitServer(ctx: Pick<AnyUndoContext, 'destroy'>, records: ServerRecord[]): boolean {
+export function visitServer(ctx: Pick<AnyUndoContext, 'config' | 'destroy'>, records: ServerRecord[]): boolean {
+	if (!ctx.config.server) return false;
 	return records.length > 0 || ctx.destroy.withoutJournal === true;
 }
 

@@ -74,7 +74,10 @@ it('asks to trust the host key before the screen starts; yes pins it, and the sc
 	expect(shown).toMatch(/ssh-ed25519 SHA256:\S+/);
 	expect(shown).toContain('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
 	first.keys('y', 'Enter');
-	// The step screen runs; Ctrl-C reaches it through the hand-over and stops the run.
+	// The step screen runs (its header names the run: the first frame, drawn before the question, does not, and tmux
+	// keeps that frame in its history when the question clears the screen); Ctrl-C reaches it through the hand-over
+	// and stops the run.
+	await first.waitFor(/· run \d{8}T\d{6}Z/);
 	await first.waitFor(/Prepare the server|Upload the stack|Start the stack/);
 	first.keys('C-c');
 	await first.waitFor(/EXIT=130/);
@@ -125,10 +128,11 @@ it('exec and ssh with a terminal on the server; the exit status comes back', asy
 
 it('destroy asks first, naming the volumes it keeps; yes removes the stack', async () => {
 	const destroy = terminal('destroy', ['destroy']);
-	await destroy.waitFor(/This cannot be undone/);
-	expect(destroy.screen()).toContain('Destroy stack "tty" (stack-dir /srv/hoist/tty@10.77.0.2, compose-project tty@10.77.0.2)? This cannot be undone.\n');
-	// (inquirer wraps what passes the terminal's 120 columns itself)
-	expect(destroy.screen()).toContain('\n  The named volumes appdata, hoist_caddy_data, hoist_caddy_config stay on the server (your data; --volumes removes them)');
+	await destroy.waitFor(/\(y\/N\)/);
+	// inquirer wraps what passes the terminal's 120 columns itself: a line that goes on starts at the first column.
+	const shown = destroy.screen().replace(/\n(?=\S)/g, '');
+	expect(shown).toContain('Destroy stack "tty" (what hoist put on 10.77.0.2 for it: the compose project tty and /srv/hoist/tty)? This cannot be undone.\n');
+	expect(shown).toContain('\n  The named volumes appdata, hoist_caddy_data, hoist_caddy_config stay on the server (your data; --volumes removes them)');
 	destroy.keys('y', 'Enter');
 	await destroy.waitFor(/EXIT=\d+/, 60_000);
 	expect(destroy.screen()).toContain('EXIT=0');

@@ -32,7 +32,8 @@ it('an address nothing answers on: a bounded, visible wait, then a diagnosis; th
 	const started = Date.now();
 	const result = await stack.run(['up', '--json']);
 	expect(Date.now() - started).toBeLessThan(20_000);
-	expect(result.code).toBe(2);
+	// An outside condition (the server may answer later with nothing changed here): exit 1, as logs, exec and status.
+	expect(result.code).toBe(1);
 	const progress = result.events.filter((event) => event['type'] === 'step-progress' && event['stepId'] === 'ssh-ready');
 	expect(progress.length).toBeGreaterThan(0);
 	expect(String(progress[0]?.['message'])).toMatch(/^attempt 1: no route to the host \(EHOSTUNREACH\); trying again \(\d+s left\)$/);

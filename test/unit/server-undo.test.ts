@@ -76,6 +76,14 @@ describe('destroy on an existing server', () => {
 		]);
 	});
 
+	it('without a journal on AWS: no login at all (terminating the instance takes the stack along)', async () => {
+		const {h, opened} = onServer(undefined, {});
+		rmSync(h.files.privateKey, {force: true});
+		await upload.undo!(h.undoContext(upload, {destroy: {withoutJournal: true}}));
+		await deploy.undo!(h.undoContext(deploy, {destroy: {withoutJournal: true}}));
+		expect(opened).toEqual([]);
+	});
+
 	it('without a journal and without the key hoist made: says it cannot log in to look, and changes nothing', async () => {
 		const {h, opened} = onServer();
 		rmSync(h.files.privateKey);
