@@ -4,6 +4,7 @@ import {poll} from '../engine/poll.js';
 import {
 	composeUpServices,
 	containerAddress,
+	forgetNeighbour,
 	imageIds,
 	probeHttp,
 	reloadCaddy,
@@ -145,6 +146,14 @@ async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rol
 		await session.run(retireContainers([fresh.id], 0), {signal: ctx.signal}).catch(() => undefined);
 		throw error;
 	}
+	// Caddy may still remember the MAC of an earlier container that had this address (see forgetNeighbour). Best
+	// effort: a host without nsenter or ip only keeps the old wait, which a new container address never meets.
+	await session
+		.run(forgetNeighbour(ctx.config.stack, caddyService, address), {signal: ctx.signal, onLine: (line, stream) => stream === 'stdout' && ctx.log(`Caddy still knew ${address} as ${line}: forgotten`)})
+		.catch((error: unknown) => {
+			if (ctx.signal.aborted) throw error;
+			ctx.log(`could not clear Caddy's cached link-layer address of ${address}; a reused address may answer a few seconds late`);
+		});
 	// By address, not by name: the container DNS of a network learns a new name a moment after the container starts,
 	// and a lookup in that moment fails (Caddy answered 502 "lookup … i/o timeout" here).
 	await pointCaddy(ctx, session, `${address}:${port}`);

@@ -131,7 +131,7 @@ it('destroy asks first, naming the volumes it keeps; yes removes the stack', asy
 	await destroy.waitFor(/\(y\/N\)/);
 	// inquirer wraps what passes the terminal's 120 columns itself: a line that goes on starts at the first column.
 	const shown = destroy.screen().replace(/\n(?=\S)/g, '');
-	expect(shown).toContain('Destroy stack "tty" (what hoist put on 10.77.0.2 for it: the compose project tty and /srv/hoist/tty)? This cannot be undone.\n');
+	expect(shown).toContain('Destroy stack "tty" (stack-dir /srv/hoist/tty@10.77.0.2, compose-project tty@10.77.0.2)? This cannot be undone.\n');
 	expect(shown).toContain('\n  The named volumes appdata, hoist_caddy_data, hoist_caddy_config stay on the server (your data; --volumes removes them)');
 	destroy.keys('y', 'Enter');
 	await destroy.waitFor(/EXIT=\d+/, 60_000);

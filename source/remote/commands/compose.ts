@@ -141,6 +141,23 @@ export function reloadCaddy(stack: string, service: string): RemoteCommand {
 	};
 }
 
+/**
+ * Makes the network namespace of a running service (Caddy) forget the link-layer address it remembers for `address`,
+ * and prints what it remembered. Podman hands the address of a removed container to a later one and does not announce
+ * the new container's MAC; the kernel keeps an idle neighbour entry (STALE) as long as its table is small, and on the
+ * next use sends to the old MAC for about 5 s (DELAY) and probes it before it asks the network again. Connections to the
+ * new container time out meanwhile: Caddy answered 502 "dial tcp …: i/o timeout" after 3 s, then hung, each time a
+ * release's new container got an address Caddy had talked to before.
+ */
+export function forgetNeighbour(stack: string, service: string, address: string): RemoteCommand {
+	const ip = (...args: string[]) => `nsenter -t "$pid" -n ${sh('ip', 'neigh', ...args, 'to', address)}`;
+	return {
+		root: true,
+		title: `clear ${service}'s cached link-layer address of ${address}`,
+		line: `${runningService(stack, service)} if [ -n "$id" ]; then pid=$(podman inspect --format '{{.State.Pid}}' "$id") && ${ip('show')} && ${ip('flush')}; fi`,
+	};
+}
+
 /** `id=` the running container of a compose service (empty when it does not run). */
 function runningService(stack: string, service: string): string {
 	const filter = sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`, '--filter', `label=com.docker.compose.service=${service}`);

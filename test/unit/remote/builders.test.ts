@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
-import {composeUp, reloadCaddy, stackState} from '../../../source/remote/commands/compose.js';
+import {composeUp, forgetNeighbour, reloadCaddy, stackState} from '../../../source/remote/commands/compose.js';
 import {fileHashes, parseHashes} from '../../../source/remote/commands/files.js';
 import {parseImageLine, pullImages} from '../../../source/remote/commands/images.js';
 import {registryLogin} from '../../../source/remote/commands/login.js';
@@ -93,5 +93,21 @@ describe('remote command builders', () => {
 		expect(reloadCaddy('shop', 'hoist-caddy').line).toBe(
 			"id=$(podman ps -q --filter label\\=com.docker.compose.project\\=shop --filter label\\=com.docker.compose.service\\=hoist-caddy); if [ -n \"$id\" ]; then podman exec \"$id\" caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile; fi",
 		);
+	});
+
+	it("Caddy's network forgets the MAC it cached for a reused address: the entry is printed, then flushed, inside its namespace", () => {
+		const dir = mkdtempSync(join(tmpdir(), 'hoist-neigh-'));
+		try {
+			// podman, nsenter and ip as the server has them, each saying what it was asked.
+			writeFileSync(join(dir, 'podman'), '#!/bin/sh\ncase "$1" in ps) echo c4ddy ;; inspect) echo 4242 ;; esac\n', {mode: 0o755});
+			writeFileSync(join(dir, 'nsenter'), '#!/bin/sh\necho "nsenter $*"\n', {mode: 0o755});
+			const output = execFileSync('sh', ['-c', forgetNeighbour('shop', 'hoist-caddy', '10.88.0.7').line], {encoding: 'utf8', env: {...process.env, PATH: `${dir}:${process.env['PATH']}`}});
+			expect(output.split('\n').filter(Boolean)).toEqual(['nsenter -t 4242 -n ip neigh show to 10.88.0.7', 'nsenter -t 4242 -n ip neigh flush to 10.88.0.7']);
+			// Caddy not running: nothing to forget, and no error.
+			writeFileSync(join(dir, 'podman'), '#!/bin/sh\ntrue\n', {mode: 0o755});
+			expect(execFileSync('sh', ['-c', forgetNeighbour('shop', 'hoist-caddy', '10.88.0.7').line], {encoding: 'utf8', env: {...process.env, PATH: `${dir}:${process.env['PATH']}`}})).toBe('');
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });

@@ -92,6 +92,8 @@ describe('release: the web service swapped without a failed request', () => {
 			'ask http://10.89.0.7:8080/',
 			'sleep 500',
 			'ask http://10.89.0.7:8080/',
+			// A reused address: Caddy's network must not send to the MAC of the container that had it before.
+			'clear hoist-caddy\'s cached link-layer address of 10.89.0.7',
 			`upload ${caddyfile}`,
 			'reload Caddy',
 			'sleep 2000',
