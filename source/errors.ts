@@ -10,13 +10,37 @@ export type ErrorKind = 'user' | 'external' | 'bug' | 'cancelled';
 
 export const exitCodes = {user: 2, external: 1, bug: 70, cancelled: 130} as const satisfies Record<ErrorKind, number>;
 
+/**
+ * A next step as data: the sentence a person reads and, when it asks them to run something, that command as it is
+ * typed. Scripts read `command` from the JSON; hoist's own checks (engine/advice.ts) look at it, never at the words.
+ */
+export interface NextStep {
+	text: string;
+	command?: string;
+}
+
+/** A next step as an error is given it: a sentence that names no command, or a NextStep. */
+export type NextStepInput = string | NextStep;
+
+/**
+ * A next step that runs `command`: `{command}` marks where the sentence shows it (in backticks), so the words and the
+ * data cannot disagree. `nextCommand('hoist up', 'Run {command} again: it resumes here.')`
+ */
+export function nextCommand(command: string, sentence: `${string}{command}${string}` = 'Run {command}.'): NextStep {
+	return {text: sentence.replace('{command}', `\`${command}\``), command};
+}
+
+export function asNextStep(step: NextStepInput): NextStep {
+	return typeof step === 'string' ? {text: step} : step;
+}
+
 export interface ErrorDetails {
 	/** A stable identifier, e.g. CONFIG_INVALID, for scripts and docs. */
 	code?: string;
 	/** One or two sentences on why this happened or what to try. */
 	hint?: string;
 	/** Commands or actions, in order, that move the user forward. */
-	nextSteps?: string[];
+	nextSteps?: NextStepInput[];
 	cause?: unknown;
 }
 
@@ -24,14 +48,14 @@ export abstract class HoistError extends Error {
 	abstract readonly kind: ErrorKind;
 	readonly code: string;
 	readonly hint: string | undefined;
-	readonly nextSteps: string[];
+	readonly nextSteps: NextStep[];
 
 	constructor(message: string, details: ErrorDetails = {}) {
 		super(message, details.cause === undefined ? undefined : {cause: details.cause});
 		this.name = new.target.name;
 		this.code = details.code ?? 'ERROR';
 		this.hint = details.hint;
-		this.nextSteps = details.nextSteps ?? [];
+		this.nextSteps = (details.nextSteps ?? []).map(asNextStep);
 	}
 
 	get exitCode(): number {
@@ -84,7 +108,7 @@ export class CancelledError extends HoistError {
 	readonly kind = 'cancelled';
 	readonly signal: StopSignal;
 
-	constructor(message?: string, nextSteps: string[] = [], signal: StopSignal = 'SIGINT') {
+	constructor(message?: string, nextSteps: NextStepInput[] = [], signal: StopSignal = 'SIGINT') {
 		super(message ?? stoppedBy[signal], {code: 'CANCELLED', nextSteps});
 		this.signal = signal;
 	}

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
-import {ExternalError} from '../source/errors.js';
+import {ExternalError, nextCommand} from '../source/errors.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {
 	bootstrapState,
@@ -99,7 +99,7 @@ export const bootstrap = defineStep({
 				command: 'bootstrap.sh',
 				output: error.lastLines.join('\n'),
 				hint: 'bootstrap.sh stopped at the first command that failed; the lines above are its last output.',
-				nextSteps: ['Fix the cause on the server (or in hoist.yml), then run `hoist up` again: it runs bootstrap again.'],
+				nextSteps: [nextCommand('hoist up', 'Fix the cause on the server (or in hoist.yml), then run {command} again: it runs bootstrap again.')],
 			});
 		}
 		const summary = summaryLine === undefined ? undefined : parseBootstrapSummary(summaryLine);
@@ -107,7 +107,7 @@ export const bootstrap = defineStep({
 			throw new ExternalError('bootstrap.sh ended without its summary line.', {
 				code: 'BOOTSTRAP_NO_SUMMARY',
 				command: 'bootstrap.sh',
-				nextSteps: ['Run `hoist up` again; if it repeats, this is a bug in hoist.'],
+				nextSteps: [nextCommand('hoist up', 'Run {command} again; if it repeats, this is a bug in hoist.')],
 			});
 		}
 		await session.run(writeMarker(marker, hash, summaryLine), {signal: ctx.signal});

@@ -4,7 +4,7 @@ import {z} from 'zod';
 import {resolvePath} from '../source/config/load.js';
 import {backingOff, poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {ExternalError} from '../source/errors.js';
+import {ExternalError, nextCommand} from '../source/errors.js';
 import {caddyLogs, serverTime} from '../source/remote/commands/compose.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {caddyfile} from '../source/server/bundle.js';
@@ -149,7 +149,7 @@ async function failureFromLog(ctx: CertificateContext, session: RemoteSession, n
 	});
 	if (!explanation.final && !all) return undefined;
 	return new ExternalError(`${explanation.message}.`, {
-		code: `CERTIFICATE_${failure.cause.toUpperCase().replace('-', '_')}`,
+		code: explanation.code,
 		command: `caddy: obtain a certificate for ${failure.identifier || names.join(', ')}`,
 		output: failure.error,
 		hint: explanation.hint,
@@ -164,7 +164,7 @@ function timeoutError(ctx: CertificateContext, names: string[], log: string): Ex
 		command: 'caddy: obtain a certificate',
 		output: lines.slice(-12).join('\n') || '(nothing about certificates in Caddy\'s log)',
 		hint: `Caddy asks ${caName(ctx.config.acme.directory)} for the certificate on its own and keeps trying, backing off.`,
-		nextSteps: ['Run `hoist up` again in a few minutes: it resumes at the certificate step.', 'Read Caddy\'s log on the server (`podman logs` of the hoist-caddy container).'],
+		nextSteps: [nextCommand('hoist up', 'Run {command} again in a few minutes: it resumes at the certificate step.'), 'Read Caddy\'s log on the server (`podman logs` of the hoist-caddy container).'],
 	});
 }
 

@@ -6,7 +6,7 @@ import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
 import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
 import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand} from '../source/errors.js';
 import {formatSeconds} from '../source/text/format-seconds.js';
 
 export const dnsOutputs = z.object({
@@ -110,7 +110,7 @@ function notReady(ctx: DnsContext, last: WatchRound, waitedMs: number): UserErro
 		].filter((line) => line !== undefined).join(' '),
 		nextSteps: [
 			...fixes,
-			'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).',
+			nextCommand('hoist up', 'When it is fixed, run {command} again: it resumes at this step (`hoist dns` watches DNS alone).'),
 			`hoist waits ${formatSeconds(ctx.config.dns.timeoutMinutes * 60)} for DNS (dns.timeoutMinutes in hoist.yml).`,
 		],
 	});

@@ -5,7 +5,7 @@ import type {AwsApi} from '../source/aws/api.js';
 import {unlessAwsError} from '../source/aws/errors.js';
 import {hasStackTag, resourceName, tagSpecification} from '../source/aws/tags.js';
 import {defineStep} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey, samePublicKey} from '../source/remote/local-key.js';
 import {sdk} from '../source/aws/sdk.js';
 
@@ -73,13 +73,13 @@ export const keyPair = defineStep({
 			);
 			remote = await describeKeyPair(aws, keyName, ctx.signal, true);
 		}
-		if (!remote) throw new UserError(`The key pair ${keyName} did not appear after it was imported.`, {code: 'KEY_PAIR_MISSING', nextSteps: ['Run `hoist up` again.']});
+		if (!remote) throw new UserError(`The key pair ${keyName} did not appear after it was imported.`, {code: 'KEY_PAIR_MISSING', nextSteps: [nextCommand('hoist up', 'Run {command} again.')]});
 		if (!samePublicKey(remote.PublicKey, local.publicKey)) {
 			// A Duplicate answer means someone else imported under this name in between: not our key.
 			throw new UserError(`The key pair ${keyName} holds a different key than ${local.privateKeyPath}.`, {
 				code: 'KEY_PAIR_CONFLICT',
 				hint: 'Another hoist run (or a person) imported a key under the same name at the same moment.',
-				nextSteps: ['Run `hoist up` again; if it repeats, delete the key pair in the EC2 console.'],
+				nextSteps: [nextCommand('hoist up', 'Run {command} again; if it repeats, delete the key pair in the EC2 console.')],
 			});
 		}
 		await ctx.recordResource({type: 'key-pair', id: keyName, ownedByHoist: true, region: await aws.region()});

@@ -9,7 +9,7 @@ import {tagSpecification} from '../source/aws/tags.js';
 import {poll} from '../source/engine/poll.js';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
 export const launchInstanceOutputs = z.object({
@@ -96,7 +96,7 @@ async function existingInstance(ctx: LaunchContext, aws: AwsApi): Promise<Instan
 		throw new UserError(`${found.length} instances are tagged for stack ${ctx.config.stack}: ${found.map((instance) => instance.InstanceId).join(', ')}.`, {
 			code: 'INSTANCE_AMBIGUOUS',
 			hint: 'hoist runs one server per stack and will not guess which one is meant.',
-			nextSteps: ['Terminate the ones you do not want (or remove their hoist:stack tag), then run `hoist up` again.'],
+			nextSteps: [nextCommand('hoist up', 'Terminate the ones you do not want (or remove their hoist:stack tag), then run {command} again.')],
 		});
 	}
 	if (found[0]) return found[0];
@@ -140,13 +140,13 @@ async function launch(ctx: LaunchContext, aws: AwsApi): Promise<Instance> {
 				throw new UserError('AWS already launched an instance for this run with different settings.', {
 					code: 'INSTANCE_SETTINGS_CHANGED',
 					hint: 'hoist.yml changed (instance type, image or disk) after a launch that did not finish.',
-					nextSteps: ['Run `hoist up` again in a minute (the instance will then be found by its tag), or `hoist destroy` and start again.'],
+					nextSteps: [nextCommand('hoist up', 'Run {command} again in a minute (the instance will then be found by its tag), or `hoist destroy` and start again.')],
 				});
 			}
 			throw error;
 		}
 		const instance = result.Instances?.[0];
-		if (!instance?.InstanceId) throw new UserError('AWS accepted the launch but returned no instance.', {code: 'INSTANCE_MISSING', nextSteps: ['Run `hoist up` again.']});
+		if (!instance?.InstanceId) throw new UserError('AWS accepted the launch but returned no instance.', {code: 'INSTANCE_MISSING', nextSteps: [nextCommand('hoist up', 'Run {command} again.')]});
 		if (!['shutting-down', 'terminated'].includes(instance.State?.Name ?? '')) {
 			ctx.log(`launched ${instance.InstanceId}`);
 			return instance;
@@ -154,7 +154,7 @@ async function launch(ctx: LaunchContext, aws: AwsApi): Promise<Instance> {
 	}
 	throw new UserError('Every launch attempt of this run returned a terminated instance.', {
 		code: 'INSTANCE_TERMINATED',
-		nextSteps: ['Run `hoist up --restart` to launch under a new run.'],
+		nextSteps: [nextCommand('hoist up --restart', 'Run {command} to launch under a new run.')],
 	});
 }
 
@@ -169,7 +169,7 @@ async function waitForRunning(ctx: LaunchContext, aws: AwsApi, instanceId: strin
 		throw new UserError(`The instance ${instanceId} stopped on its own (${instance.StateReason?.Message ?? instance.State?.Name}).`, {
 			code: 'INSTANCE_DIED',
 			hint: 'Common causes: no capacity for this type in the zone, or an account limit.',
-			nextSteps: ['Run `hoist up` again to launch a new one, or try another instance type.'],
+			nextSteps: [nextCommand('hoist up', 'Run {command} again to launch a new one, or try another instance type.')],
 		});
 	}
 	return instance;
@@ -198,7 +198,7 @@ function waitForState(
 		giveUp: ({status}) =>
 			new UserError(`The instance ${instanceId} is still ${status} after ${waitLimitMs / 60_000} minutes of waiting for it ${purpose}.`, {
 				code: 'INSTANCE_WAIT_TIMEOUT',
-				nextSteps: ['Look at the instance in the EC2 console, then run `hoist up` again: it picks the instance up where it is.'],
+				nextSteps: [nextCommand('hoist up', 'Look at the instance in the EC2 console, then run {command} again: it picks the instance up where it is.')],
 			}),
 	});
 }

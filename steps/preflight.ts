@@ -1,7 +1,7 @@
 import {z} from 'zod';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
 export const preflightOutputs = z.object({
@@ -45,7 +45,7 @@ export const preflight = defineStep({
 			throw new UserError(`This stack's resources are in ${elsewhere.region}, but hoist now points at ${region}.`, {
 				code: 'REGION_CHANGED',
 				hint: `Going on would build a second server in ${region} and leave ${elsewhere.type} ${elsewhere.id} running.`,
-				nextSteps: [`Set aws.region: ${elsewhere.region} in hoist.yml again, or`, 'run `hoist destroy` first, then change the region.'],
+				nextSteps: [`Set aws.region: ${elsewhere.region} in hoist.yml again, or`, nextCommand('hoist destroy', 'run {command} first, then change the region.')],
 			});
 		}
 
@@ -83,6 +83,6 @@ function notOffered(instanceType: string, region: string): UserError {
 	return new UserError(`The instance type "${instanceType}" is not offered in ${region}.`, {
 		code: 'AWS_INSTANCE_TYPE',
 		hint: 'Small types that are offered almost everywhere: t3.micro, t3.small (x86) and t4g.micro, t4g.small (ARM).',
-		nextSteps: ['Change aws.instanceType in hoist.yml, then run `hoist up` again.'],
+		nextSteps: [nextCommand('hoist up', 'Change aws.instanceType in hoist.yml, then run {command} again.')],
 	});
 }

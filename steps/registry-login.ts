@@ -2,7 +2,7 @@ import {z} from 'zod';
 import {registryToken, type RegistryLogin} from '../source/config/registries.js';
 import {registrySettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {ExternalError, UserError} from '../source/errors.js';
+import {ExternalError, UserError, nextCommand} from '../source/errors.js';
 import {readAuthFile, registryLogin, registryLogout} from '../source/remote/commands/login.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
@@ -117,8 +117,8 @@ function explainLoginFailure(error: RemoteCommandError, {server, username, token
 			hint: `The registry said: ${said.split('\n').at(-1) ?? ''}`,
 			nextSteps: [
 				server === 'ghcr.io'
-					? `Make a new GitHub personal access token with the read:packages scope, set ${tokenVariable} to it, and run \`hoist up\` again.`
-					: `Check the user name (registry.username in hoist.yml) and the token in ${tokenVariable}, then run \`hoist up\` again.`,
+					? nextCommand('hoist up', `Make a new GitHub personal access token with the read:packages scope, set ${tokenVariable} to it, and run {command} again.`)
+					: nextCommand('hoist up', `Check the user name (registry.username in hoist.yml) and the token in ${tokenVariable}, then run {command} again.`),
 			],
 		});
 	}
@@ -126,6 +126,6 @@ function explainLoginFailure(error: RemoteCommandError, {server, username, token
 		code: 'REGISTRY_LOGIN_FAILED',
 		command: error.command,
 		output: said,
-		nextSteps: [`Check that the server can reach ${server}, then run \`hoist up\` again: it resumes here.`],
+		nextSteps: [nextCommand('hoist up', `Check that the server can reach ${server}, then run {command} again: it resumes here.`)],
 	});
 }

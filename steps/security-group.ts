@@ -7,7 +7,7 @@ import {hasStackTag, resourceName, stackFilter, tagSpecification} from '../sourc
 import {poll} from '../source/engine/poll.js';
 import {awsSettings} from '../source/config/schema.js';
 import {defineStep, type AnyStepContext, type AnyUndoContext} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand} from '../source/errors.js';
 import {sdk} from '../source/aws/sdk.js';
 
 export const securityGroupOutputs = z.object({
@@ -197,7 +197,7 @@ async function waitUntilListed(aws: AwsApi, stack: string, vpcId: string, ctx: P
 		clock: ctx.services,
 		signal: ctx.signal,
 		giveUp: () =>
-			new UserError(`The security group ${resourceName(stack)} did not appear after it was created.`, {code: 'SG_MISSING', nextSteps: ['Run `hoist up` again.']}),
+			new UserError(`The security group ${resourceName(stack)} did not appear after it was created.`, {code: 'SG_MISSING', nextSteps: [nextCommand('hoist up', 'Run {command} again.')]}),
 	});
 }
 

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {z} from 'zod';
 import {poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand, type NextStepInput} from '../source/errors.js';
 import {HostKeyChangedError, SshConnectError, type SshFailure} from '../source/remote/errors.js';
 import {unpinHost} from '../source/remote/known-hosts.js';
 import type {RemoteSession} from '../source/remote/session.js';
@@ -99,7 +99,7 @@ async function login(ctx: SshContext, session: RemoteSession): Promise<SshReadyO
 	};
 }
 
-const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: string; nextSteps: string[]}> = {
+const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: string; nextSteps: NextStepInput[]}> = {
 	timeout: (target, ctx) =>
 		target.kind === 'aws'
 			? {
@@ -107,60 +107,60 @@ const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: 
 					nextSteps: [
 						'Check your current address (e.g. your router, or `curl https://checkip.amazonaws.com`) and update aws.sshCidr in hoist.yml.',
 						'If you set aws.subnet, make sure its route table sends 0.0.0.0/0 to an internet gateway.',
-						'Run `hoist up` again: it resumes here.',
+						nextCommand('hoist up', 'Run {command} again: it resumes here.'),
 					],
 				}
 			: {
 					hint: `Nothing answered on port ${target.port} of ${target.host}: the machine is off, a firewall drops the connection, or the address is wrong.`,
-					nextSteps: [`Check that \`ssh -p ${target.port} ${target.user}@${target.host}\` works from this machine, then run \`hoist up\` again.`],
+					nextSteps: [nextCommand('hoist up', `Check that \`ssh -p ${target.port} ${target.user}@${target.host}\` works from this machine, then run {command} again.`)],
 				},
 	unreachable: (target) => ({
 		hint: `The network has no route to ${target.host}.`,
-		nextSteps: ['Check your own connection, then run `hoist up` again.'],
+		nextSteps: [nextCommand('hoist up', 'Check your own connection, then run {command} again.')],
 	}),
 	refused: (target) =>
 		target.kind === 'aws'
 			? {
 					hint: 'The instance answers, but nothing listens on port 22 yet: it may still be booting, or sshd failed to start.',
-					nextSteps: [`Read the boot log: aws ec2 get-console-output --instance-id ${target.identity} --latest`, 'Run `hoist up` again: it resumes here.'],
+					nextSteps: [`Read the boot log: aws ec2 get-console-output --instance-id ${target.identity} --latest`, nextCommand('hoist up', 'Run {command} again: it resumes here.')],
 				}
 			: {
 					hint: `${target.host} answers, but nothing listens on port ${target.port}.`,
-					nextSteps: ['Start sshd on the server (Alpine: `rc-service sshd start`), or set server.port, then run `hoist up` again.'],
+					nextSteps: [nextCommand('hoist up', 'Start sshd on the server (Alpine: `rc-service sshd start`), or set server.port, then run {command} again.')],
 				},
 	auth: (target) =>
 		target.kind === 'aws'
 			? {
 					hint: `The server refused hoist's key. It accepts the key pair it was launched with; ${target.privateKeyPath} must be its private half.`,
-					nextSteps: ['If the local key was replaced, launch a new instance: `hoist destroy`, then `hoist up`.'],
+					nextSteps: [nextCommand('hoist destroy', 'If the local key was replaced, launch a new instance: {command}, then `hoist up`.')],
 				}
 			: {
 					hint: `${target.host} refused the key ${target.privateKeyPath} for ${target.user}.`,
 					nextSteps: [
 						`On the server, add hoist's public key (${target.privateKeyPath}.pub) to ~${target.user}/.ssh/authorized_keys${publicKeyLine(target)}`,
-						'Then run `hoist up` again.',
+						nextCommand('hoist up', 'Then run {command} again.'),
 					],
 				},
-	'host-key': () => ({hint: 'The host key could not be checked.', nextSteps: ['Run `hoist up` again.']}),
+	'host-key': () => ({hint: 'The host key could not be checked.', nextSteps: [nextCommand('hoist up', 'Run {command} again.')]}),
 	'not-found': (target) => ({
 		hint: `No DNS server knows the name ${target.host}: it is misspelt, or its record is not there (yet).`,
 		nextSteps: [
 			`Check server.host in hoist.yml: \`getent hosts ${target.host}\` shows what this machine resolves, or write the server's IP address instead.`,
-			'Then run `hoist up` again: it resumes here.',
+			nextCommand('hoist up', 'Then run {command} again: it resumes here.'),
 		],
 	}),
 	lookup: (target) => ({
 		hint: `This machine's DNS resolver did not answer for ${target.host} while hoist waited.`,
 		nextSteps: [
 			`Check your network connection and DNS (\`getent hosts ${target.host}\`), or write the server's IP address as server.host in hoist.yml.`,
-			'Then run `hoist up` again: it resumes here.',
+			nextCommand('hoist up', 'Then run {command} again: it resumes here.'),
 		],
 	}),
 	closed: () => ({
 		hint: 'The server closed the connection during the handshake, which sshd does while it is still starting.',
-		nextSteps: ['Run `hoist up` again in a minute: it resumes here.'],
+		nextSteps: [nextCommand('hoist up', 'Run {command} again in a minute: it resumes here.')],
 	}),
-	other: () => ({hint: 'The SSH connection failed for a reason hoist does not recognise.', nextSteps: ['Run `hoist up` again: it resumes here.']}),
+	other: () => ({hint: 'The SSH connection failed for a reason hoist does not recognise.', nextSteps: [nextCommand('hoist up', 'Run {command} again: it resumes here.')]}),
 };
 
 /** The public key as a line to paste, when its file is there. */

@@ -2,7 +2,7 @@ import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
 import {awsSettings, serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {UserError} from '../source/errors.js';
+import {UserError, nextCommand} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
 import {describeTarget, serverTargetOf, type Target} from '../source/remote/target.js';
 
@@ -51,7 +51,7 @@ function unchanged(previous: Target | undefined, current: Target | undefined): T
 export function noServerYet(): UserError {
 	return new UserError('This stack has no server yet: nothing to point DNS at.', {
 		code: 'NO_TARGET',
-		nextSteps: ['Run `hoist up` first: it creates the server and watches DNS itself.'],
+		nextSteps: [nextCommand('hoist up', 'Run {command} first: it creates the server and watches DNS itself.')],
 	});
 }
 

@@ -1,6 +1,6 @@
 import type {Instance, Snapshot} from '@aws-sdk/client-ec2';
 import {poll, type Clock} from '../engine/poll.js';
-import {ExternalError, UserError} from '../errors.js';
+import {ExternalError, UserError, nextCommand} from '../errors.js';
 import type {AwsApi} from './api.js';
 import {stackFilter, stackTags} from './tags.js';
 import {sdk} from './sdk.js';
@@ -36,7 +36,7 @@ export async function snapshotRootVolume(aws: AwsApi, instance: Instance, ctx: S
 	if (!volumeId) {
 		throw new UserError(`The instance ${instanceId} has no EBS root volume to snapshot.`, {
 			code: 'SNAPSHOT_NO_VOLUME',
-			nextSteps: ['Run `hoist destroy` without --snapshot, or copy what you need off the server first (`hoist ssh`).'],
+			nextSteps: [nextCommand('hoist destroy', 'Run {command} without --snapshot, or copy what you need off the server first (`hoist ssh`).')],
 		});
 	}
 	const found = await aws.ec2(
@@ -69,7 +69,7 @@ function waitForSnapshot(aws: AwsApi, snapshotId: string, ctx: SnapshotContext):
 				throw new ExternalError(`The snapshot ${snapshotId} failed (${snapshot.StateMessage ?? 'no reason given'}).`, {
 					code: 'SNAPSHOT_FAILED',
 					command: 'ec2 CreateSnapshot',
-					nextSteps: ['Run `hoist destroy --snapshot` again: it takes a new one; the instance was not terminated.'],
+					nextSteps: [nextCommand('hoist destroy --snapshot', 'Run {command} again: it takes a new one; the instance was not terminated.')],
 				});
 			}
 			return {done: false, status: `${snapshot?.State ?? 'not visible yet'}${snapshot?.Progress ? ` ${snapshot.Progress}` : ''}`};
@@ -83,7 +83,7 @@ function waitForSnapshot(aws: AwsApi, snapshotId: string, ctx: SnapshotContext):
 			new UserError(`The snapshot ${snapshotId} is still ${status} after ${snapshotWaitMs / 60_000} minutes.`, {
 				code: 'SNAPSHOT_WAIT_TIMEOUT',
 				hint: 'The instance was not terminated: hoist terminates it only once its copy is complete.',
-				nextSteps: ['Run `hoist destroy --snapshot` again later: it waits for the same snapshot.'],
+				nextSteps: [nextCommand('hoist destroy --snapshot', 'Run {command} again later: it waits for the same snapshot.')],
 			}),
 	});
 }

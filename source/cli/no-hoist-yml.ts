@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {CommandLine} from './command.js';
 import {canAsk} from './confirm.js';
@@ -16,6 +16,6 @@ export async function noHoistYml(args: CommandLine, io: CommandIo): Promise<numb
 	const what = args.config === 'hoist.yml' ? 'hoist.yml here' : printable(args.config);
 	throw new UserError(`No ${what}: run \`hoist init\` to create one.`, {
 		code: 'NO_CONFIG',
-		nextSteps: ['Run `hoist init` in the folder of your docker-compose.yml, on a terminal: it asks a few questions and writes hoist.yml.', 'Or give another file with --config PATH.'],
+		nextSteps: [nextCommand('hoist init', 'Run {command} in the folder of your docker-compose.yml, on a terminal: it asks a few questions and writes hoist.yml.'), 'Or give another file with --config PATH.'],
 	});
 }

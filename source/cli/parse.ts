@@ -1,5 +1,5 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {didYouMean} from '../text/did-you-mean.js';
 import {printable} from '../text/printable.js';
 import type {CommandLine, CommandSpec, FlagSpec} from './command.js';
@@ -34,7 +34,7 @@ export function parseCommandLine(argv: string[], table: readonly CommandSpec[]):
 	if (name !== undefined && command === undefined) {
 		throw new UserError(`Unknown command "${printable(name)}"${didYouMean(name, table.map((candidate) => candidate.name))}.`, {
 			code: 'USAGE',
-			nextSteps: [`Run \`hoist --help\` to see the commands: ${table.map((candidate) => candidate.name).join(', ')}.`],
+			nextSteps: [nextCommand('hoist --help', `Run {command} to see the commands: ${table.map((candidate) => candidate.name).join(', ')}.`)],
 		});
 	}
 	const flags = {...globalFlags, ...command?.flags};
@@ -109,6 +109,6 @@ function toParseArgs(flags: Record<string, FlagSpec>): NonNullable<ParseArgsConf
 function usage(command: CommandSpec | undefined, message: string): UserError {
 	return new UserError(printable(message), {
 		code: 'USAGE',
-		nextSteps: [`Run \`hoist ${command ? `${command.name} ` : ''}--help\` to see the ${command ? 'options' : 'commands'}.`],
+		nextSteps: [nextCommand(`hoist ${command ? `${command.name} ` : ''}--help`, `Run {command} to see the ${command ? 'options' : 'commands'}.`)],
 	});
 }

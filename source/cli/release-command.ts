@@ -4,7 +4,7 @@ import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
 import {runPlan} from '../engine/runner.js';
 import type {StackFiles} from '../engine/stack-files.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 
 export interface ReleaseRun {
 	command: 'deploy' | 'rollback';
@@ -45,7 +45,7 @@ function choose(journal: Readonly<JournalData>, run: ReleaseRun): number | undef
 	if (!stepOutputs(journal, 'deploy')) {
 		throw new UserError(`Nothing is deployed yet, so there is nothing to ${run.command === 'rollback' ? 'roll back' : 'deploy'}.`, {
 			code: 'NOT_DEPLOYED',
-			nextSteps: ['Run `hoist up` first: it creates the server and deploys the stack.'],
+			nextSteps: [nextCommand('hoist up', 'Run {command} first: it creates the server and deploys the stack.')],
 		});
 	}
 	return run.restore(journal);

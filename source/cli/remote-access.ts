@@ -2,7 +2,7 @@ import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
 import {Redactor} from '../engine/redactor.js';
 import type {StackFiles} from '../engine/stack-files.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import type {ComposeProjectFiles, ComposeTool} from '../remote/commands/compose.js';
 import {RemoteConnections} from '../remote/connections.js';
 import type {RemoteSession} from '../remote/session.js';
@@ -61,13 +61,13 @@ function usableJournal(journal: JournalData | undefined, files: StackFiles, comm
 	if (!journal) {
 		throw new UserError(`No journal in ${files.stateDir} yet: nothing has run for this stack.`, {
 			code: 'NOTHING_DEPLOYED',
-			nextSteps: [`Run \`hoist up\` first, then \`hoist ${command}\`.`],
+			nextSteps: [nextCommand('hoist up', `Run {command} first, then \`hoist ${command}\`.`)],
 		});
 	}
 	if (journal.destroyedAt) {
 		throw new UserError(`The stack ${journal.stack} was destroyed at ${journal.destroyedAt}.`, {
 			code: 'NOTHING_DEPLOYED',
-			nextSteps: [`Run \`hoist up\` to deploy it again, then \`hoist ${command}\`.`],
+			nextSteps: [nextCommand('hoist up', `Run {command} to deploy it again, then \`hoist ${command}\`.`)],
 		});
 	}
 	return journal;
@@ -76,7 +76,7 @@ function usableJournal(journal: JournalData | undefined, files: StackFiles, comm
 function notYet(stack: string, command: string, what: string): UserError {
 	return new UserError(`Stack ${stack}: ${what}.`, {
 		code: 'NOTHING_DEPLOYED',
-		nextSteps: [`Run \`hoist up\` (\`hoist status\` shows where it stopped), then \`hoist ${command}\`.`],
+		nextSteps: [nextCommand('hoist up', `Run {command} (\`hoist status\` shows where it stopped), then \`hoist ${command}\`.`)],
 	});
 }
 

@@ -10,8 +10,8 @@ import type {RunEnvironment} from '../engine/runner.js';
 import {stackFiles, type StackFiles} from '../engine/stack-files.js';
 import type {Plan} from '../engine/step.js';
 import {errorView} from '../engine/events.js';
-import {CancelledError, UserError, asHoistError, cancellationOf, type HoistError} from '../errors.js';
-import {resumeLine} from '../engine/advice.js';
+import {CancelledError, UserError, asHoistError, cancellationOf, type HoistError, nextCommand} from '../errors.js';
+import {resumeStep} from '../engine/advice.js';
 import {RemoteConnections} from '../remote/connections.js';
 import {fileTrace} from '../remote/trace.js';
 import {liveServices} from '../services-live.js';
@@ -107,7 +107,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 			if (fresh.stack !== config.stack) {
 				throw new UserError(`The stack name changed from "${config.stack}" to "${fresh.stack}" during the run.`, {
 					code: 'STACK_RENAMED',
-					nextSteps: [`Put back "stack: ${config.stack}", or quit and run \`hoist ${options.command}\` again.`],
+					nextSteps: [nextCommand(`hoist ${options.command}`, `Put back "stack: ${config.stack}", or quit and run {command} again.`)],
 				});
 			}
 			return environment(fresh);
@@ -130,7 +130,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 /** A stop before any step ran: nothing was changed, and the way on is the same command again. */
 function stoppedBefore(command: string, signal: AbortSignal): CancelledError {
 	const reason = cancellationOf(signal);
-	return new CancelledError(`${reason.message} Nothing was changed.`, [resumeLine(command)], reason.signal);
+	return new CancelledError(`${reason.message} Nothing was changed.`, [resumeStep(command)], reason.signal);
 }
 
 async function wizardPlan(config: Config): Promise<{plan: Plan; closingMessage: Session['closingMessage']}> {

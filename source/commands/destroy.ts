@@ -2,7 +2,7 @@ import {defineCommand, type CommandContext} from '../cli/command.js';
 import type {Config} from '../config/schema.js';
 import type {JournalData} from '../engine/journal.js';
 import {undoPlan} from '../engine/runner.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 
 /** `hoist destroy`: every step's undo, newest first, after a confirmation (or --yes). */
@@ -67,7 +67,7 @@ async function confirm({args, io, stack}: CommandContext, options: {volumes: boo
 	if (!(await canAsk(args, io))) {
 		throw new UserError('`hoist destroy` asks for confirmation, and there is no terminal to ask on.', {
 			code: 'CONFIRMATION_NEEDED',
-			nextSteps: ['Run `hoist destroy --yes` to confirm in a script.'],
+			nextSteps: [nextCommand('hoist destroy --yes', 'Run {command} to confirm in a script.')],
 		});
 	}
 	const known = Object.values(journal?.data.resources ?? {})

@@ -1,6 +1,6 @@
 import {defineCommand} from '../cli/command.js';
 import type {JournalData} from '../engine/journal.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 import {releaseCommand} from '../cli/release-command.js';
 
@@ -48,7 +48,7 @@ function chooseRelease({releases}: Readonly<JournalData>, wanted: number | undef
 	if (wanted !== undefined) {
 		const release = releases.find((candidate) => candidate.number === wanted);
 		if (!release) {
-			throw new UserError(`There is no release ${wanted}.`, {code: 'NO_SUCH_RELEASE', nextSteps: [`Releases hoist knows: ${known} (\`hoist status\` shows what each ran).`]});
+			throw new UserError(`There is no release ${wanted}.`, {code: 'NO_SUCH_RELEASE', nextSteps: [nextCommand('hoist status', `Releases hoist knows: ${known} ({command} shows what each ran).`)]});
 		}
 		if (Object.values(release.services).some((service) => service.digest === undefined)) {
 			throw new UserError(`Release ${wanted} has no recorded digest for every service, so it cannot be brought back exactly.`, {code: 'RELEASE_WITHOUT_DIGESTS', nextSteps: ['Choose another release.']});

@@ -122,7 +122,7 @@ function discoveryProblem(name: string, error: HoistError): Problem {
 		severity: 'blocker',
 		message: error.message,
 		explanation: error.hint ?? `hoist could not find which zone holds ${name}.`,
-		fix: error.nextSteps[0] ?? `Check ${name} at your registrar and DNS provider.`,
+		fix: error.nextSteps[0]?.text ?? `Check ${name} at your registrar and DNS provider.`,
 	};
 }
 

@@ -1,4 +1,4 @@
-import {ExternalError, type ErrorKind, type HoistError} from '../errors.js';
+import {ExternalError, type ErrorKind, type HoistError, type NextStep} from '../errors.js';
 import type {StepDetail} from './details.js';
 
 /** A failure as renderers and the journal see it: plain data, no stack unless it is a bug. */
@@ -7,7 +7,7 @@ export interface ErrorView {
 	code: string;
 	message: string;
 	hint?: string;
-	nextSteps: string[];
+	nextSteps: NextStep[];
 	command?: string;
 	output?: string;
 	stack?: string;
@@ -40,7 +40,7 @@ export type RunResult = 'ok' | 'failed' | 'cancelled';
 export type EventListener = (event: EngineEvent) => void;
 
 export function errorView(error: HoistError): ErrorView {
-	const view: ErrorView = {kind: error.kind, code: error.code, message: error.message, nextSteps: error.nextSteps};
+	const view: ErrorView = {kind: error.kind, code: error.code, message: error.message, nextSteps: [...error.nextSteps]};
 	if (error.hint !== undefined) view.hint = error.hint;
 	if (error instanceof ExternalError) {
 		view.command = error.command;

@@ -3,7 +3,7 @@ import {constants, copyFileSync, existsSync, mkdirSync} from 'node:fs';
 import {basename, dirname} from 'node:path';
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
-import {BugError, UserError} from '../errors.js';
+import {BugError, UserError, nextCommand} from '../errors.js';
 import {writeFileAtomic} from '../files/atomic-write.js';
 import {isFileSystemError} from '../files/fs-errors.js';
 import {readTextFile} from '../files/read-file.js';
@@ -24,7 +24,8 @@ const errorViewSchema = z.object({
 	code: z.string(),
 	message: z.string(),
 	hint: z.string().optional(),
-	nextSteps: z.array(z.string()),
+	// A next step was a sentence (journal format 3); now it is {text, command?}.
+	nextSteps: z.array(z.union([z.string().transform((text) => ({text})), z.object({text: z.string(), command: z.string().optional()})])),
 	command: z.string().optional(),
 	output: z.string().optional(),
 	stack: z.string().optional(),
@@ -385,7 +386,7 @@ function unreadable(name: string, path: string, why: string): UserError {
 		hint: `hoist did not change it. What hoist created is found again without it: on AWS by the tag hoist:stack, on a server by the stack's name (its compose project and /srv/hoist/<stack>).`,
 		nextSteps: [
 			`Look at ${printable(path)} — if you edited it by hand, undo the edit; or`,
-			'run `hoist up --restart`: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records resources.',
+			nextCommand('hoist up --restart', 'run {command}: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records resources.'),
 		],
 	});
 }
@@ -409,10 +410,10 @@ function otherStack(path: string, data: JournalData, stack: string): UserError {
 		code: 'JOURNAL_OTHER_STACK',
 		hint: 'Renaming a stack would lose track of what hoist created under the old name, so hoist (even `hoist up --restart`) leaves this journal alone.',
 		nextSteps: [
-			`Put back "stack: ${data.stack}" in hoist.yml, or`,
-			`to rename: put back "stack: ${data.stack}", run \`hoist destroy\`, then change the name and run \`hoist up\`.`,
-			...(resources.length === 0 ? [`It holds no resources: to start afresh under the new name, move ${path} aside yourself.`] : []),
-		].map(printable),
+			printable(`Put back "stack: ${data.stack}" in hoist.yml, or`),
+			nextCommand('hoist destroy', `to rename: put back "stack: ${printable(data.stack)}", run {command}, then change the name and run \`hoist up\`.`),
+			...(resources.length === 0 ? [printable(`It holds no resources: to start afresh under the new name, move ${path} aside yourself.`)] : []),
+		],
 	});
 }
 
@@ -428,9 +429,9 @@ function refuseIfItHoldsResources(path: string, stack: string, damage: UserError
 		code: 'JOURNAL_HOLDS_RESOURCES',
 		hint: '`hoist up --restart` does not replace a journal that still records resources or belongs to another stack: the record would be lost.',
 		nextSteps: [
-			`Repair ${path} by hand (the message above says where it is damaged), then run \`hoist destroy\` or \`hoist up\`; or`,
-			`once those resources are gone (${resourceWord(resources) === 'server resource' ? 'on the server: the compose project and /srv/hoist/<stack>' : 'EC2 console, tag hoist:stack'}), move ${path} aside yourself and run \`hoist up --restart\`.`,
-		].map(printable),
+			nextCommand('hoist destroy', `Repair ${printable(path)} by hand (the message above says where it is damaged), then run {command} or \`hoist up\`; or`),
+			nextCommand('hoist up --restart', `once those resources are gone (${resourceWord(resources) === 'server resource' ? 'on the server: the compose project and /srv/hoist/<stack>' : 'EC2 console, tag hoist:stack'}), move ${printable(path)} aside yourself and run {command}.`),
+		],
 	});
 }
 

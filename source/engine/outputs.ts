@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {z} from 'zod';
 import type {JournalData} from './journal.js';
@@ -22,8 +22,8 @@ export function stepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutp
 			hint: 'hoist did not change it.',
 			nextSteps: [
 				'If you edited .hoist/state.json by hand, undo the edit; or',
-				`run \`hoist up\`: step ${id} looks at the server again and records what it finds.`,
-			].map(printable),
+				nextCommand('hoist up', `run {command}: step ${printable(id)} looks at the server again and records what it finds.`),
+			],
 		});
 	}
 	return outputs as unknown as StepOutputs[Id] | undefined;

@@ -1,6 +1,7 @@
 import {NodeSSH, type Config as NodeSshConfig} from 'node-ssh';
 import ssh2, {type ServerHostKeyAlgorithm} from 'ssh2';
 import type {HoistError} from '../errors.js';
+import {nextCommand} from '../errors.js';
 import type {Redactor} from '../engine/redactor.js';
 import {settleOnce} from '../engine/settle-once.js';
 import {fingerprint, HostKeyChangedError, SshConnectError} from './errors.js';
@@ -109,7 +110,7 @@ export function unknownHostKey(target: Target, presented: PresentedKey): SshConn
 		hint: 'hoist trusts an existing server\'s key only when you confirm it on a terminal or name it in hoist.yml (`--yes` never trusts one).',
 		nextSteps: [
 			`On the server itself (its console, not over the network), run \`ssh-keygen -lf /etc/ssh/ssh_host_${hostKeyFileName(presented.keyType)}_key.pub\` and check that it prints ${fingerprint(presented.key)}.`,
-			`Then put the key in hoist.yml as server.hostKey: "${presented.keyType} AAAA…" (the first two words of that .pub file), or run \`hoist up\` on a terminal and answer yes when it asks.`,
+			nextCommand('hoist up', `Then put the key in hoist.yml as server.hostKey: "${presented.keyType} AAAA…" (the first two words of that .pub file), or run {command} on a terminal and answer yes when it asks.`),
 		],
 	});
 }

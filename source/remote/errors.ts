@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {ExternalError, HoistError, UserError, type ErrorDetails, type ErrorKind} from '../errors.js';
+import {ExternalError, HoistError, UserError, type ErrorDetails, type ErrorKind, nextCommand} from '../errors.js';
 
 /** `not-found`: the host name does not resolve; `lookup`: the resolver did not answer (temporary). */
 export type SshFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'host-key' | 'not-found' | 'lookup' | 'closed' | 'other';
@@ -14,7 +14,7 @@ export class SshConnectError extends HoistError {
 	constructor(reason: SshFailure, message: string, details: ErrorDetails = {}) {
 		super(message, {
 			code: 'SSH_CONNECT',
-			nextSteps: ['Check that the server is running and reachable (`hoist status`), then run the command again.'],
+			nextSteps: [nextCommand('hoist status', 'Check that the server is running and reachable ({command}), then run the command again.')],
 			...details,
 		});
 		this.reason = reason;

@@ -1,5 +1,5 @@
 import type {StepContext} from '../engine/step.js';
-import {ExternalError, UserError} from '../errors.js';
+import {ExternalError, UserError, nextCommand} from '../errors.js';
 import {poll} from '../engine/poll.js';
 import {
 	composeUpServices,
@@ -117,7 +117,7 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Roll
 		clock: ctx.services,
 		signal: ctx.signal,
 		onWait: ({status}) => ctx.progress(`waiting for ${status}`),
-		giveUp: () => new ExternalError(`${job} did not finish within 30 minutes.`, {code: 'JOB_TIMEOUT', command: `compose up ${job}`, nextSteps: ['Look at its logs (`hoist logs ' + job + '`).']}),
+		giveUp: () => new ExternalError(`${job} did not finish within 30 minutes.`, {code: 'JOB_TIMEOUT', command: `compose up ${job}`, nextSteps: [nextCommand(`hoist logs ${job}`, 'Look at its logs ({command}).')]}),
 	});
 }
 
@@ -193,7 +193,7 @@ async function answering(ctx: ReleaseContext, session: RemoteSession, rollout: R
 				code: 'RELEASE_NOT_ANSWERING',
 				command: `GET ${healthPath} on ${fresh.name}`,
 				hint: `hoist waits for compose.healthPath (${healthPath}) to answer 2xx or 3xx, or for the service's healthcheck, before it sends traffic there.`,
-				nextSteps: [`Look at the new container's logs (\`hoist logs ${fresh.service}\`), fix the image, then run the command again.`],
+				nextSteps: [nextCommand(`hoist logs ${fresh.service}`, `Look at the new container's logs ({command}), fix the image, then run the command again.`)],
 			}),
 	});
 }

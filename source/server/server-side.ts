@@ -1,5 +1,5 @@
 import type {AnyUndoContext} from '../engine/step.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {findLocalKey} from '../remote/local-key.js';
 import type {RemoteSession} from '../remote/session.js';
 import {parseServerResourceId, type ServerResourceType} from './server-resources.js';
@@ -41,7 +41,7 @@ export async function serverSession(ctx: ServerContext, records: ServerRecord[])
 	if (!key) {
 		throw new UserError(`hoist's key for this stack (${ctx.files.privateKey}) is gone, so it cannot log in to remove what it put on the server.`, {
 			code: 'SSH_KEY_MISSING',
-			nextSteps: ['Put the key back (or point ssh.publicKey at the key the server accepts), then run `hoist destroy` again.'],
+			nextSteps: [nextCommand('hoist destroy', 'Put the key back (or point ssh.publicKey at the key the server accepts), then run {command} again.')],
 		});
 	}
 	const target = serverTargetOf(ctx.config, key.privateKeyPath);
@@ -50,7 +50,7 @@ export async function serverSession(ctx: ServerContext, records: ServerRecord[])
 		throw new UserError(`The journal records ${elsewhere.type} ${elsewhere.what} on ${elsewhere.host}, but hoist.yml now names the server ${target.host}.`, {
 			code: 'SERVER_CHANGED',
 			hint: 'hoist removes only what it recorded, where it recorded it.',
-			nextSteps: [`Put back server.host: ${elsewhere.host} in hoist.yml and run \`hoist destroy\` again (or remove it on ${elsewhere.host} yourself).`],
+			nextSteps: [nextCommand('hoist destroy', `Put back server.host: ${elsewhere.host} in hoist.yml and run {command} again (or remove it on ${elsewhere.host} yourself).`)],
 		});
 	}
 	return ctx.services.remote(target, {signal: ctx.signal, readyTimeoutMs: 10_000});

@@ -7,7 +7,7 @@ import {canAsk} from '../cli/confirm.js';
 import {showScreen, terminalAsk, type Ask} from '../cli/terminal.js';
 import {secretEnv} from '../config/secrets.js';
 import {parseConfig} from '../config/load.js';
-import {CancelledError, UserError} from '../errors.js';
+import {CancelledError, UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {SetupAnswers} from './answers.js';
 import {readAwsProfiles} from './aws-profiles.js';
@@ -41,14 +41,14 @@ export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: 
 		throw new UserError(`${shown} exists already: this stack is set up.`, {
 			code: 'CONFIG_EXISTS',
 			hint: 'The guided setup only writes a new hoist.yml; it never changes yours.',
-			nextSteps: ['Run `hoist up` to create or resume the stack it describes.', `To start the setup over, move ${shown} away first.`],
+			nextSteps: [nextCommand('hoist up', 'Run {command} to create or resume the stack it describes.'), `To start the setup over, move ${shown} away first.`],
 		});
 	}
 	if (!options.ask && !(await canAsk(args, io))) {
 		throw new UserError('The guided setup asks questions, and no one can answer them here (no terminal, CI, or --json).', {
 			code: 'USAGE',
 			hint: 'Without a terminal, write hoist.yml yourself: hoist\'s README, section "Configuration", describes every setting.',
-			nextSteps: ['Run `hoist init` in a terminal, or write hoist.yml and run `hoist up --yes`.'],
+			nextSteps: [nextCommand('hoist init', 'Run {command} in a terminal, or write hoist.yml and run `hoist up --yes`.')],
 		});
 	}
 	const dir = dirname(configPath);

@@ -5,6 +5,7 @@
  * "will retry" (logger tls.obtain), and "challenge failed" / "validating authorization" with the ACME problem
  * (logger tls.issuance.acme.acme_client). Pure: text in, facts out.
  */
+import {nextCommand, type NextStepInput} from '../errors.js';
 
 export type FailureCause = 'rate-limit' | 'caa' | 'dns' | 'challenge' | 'timeout' | 'other';
 
@@ -108,14 +109,16 @@ export interface FailureContext {
 }
 
 export interface Explanation {
+	/** The error's code, written out so that a code a user reports can be found in the source. */
+	code: 'CERTIFICATE_RATE_LIMIT' | 'CERTIFICATE_CAA' | 'CERTIFICATE_DNS' | 'CERTIFICATE_CHALLENGE' | 'CERTIFICATE_TIMEOUT' | 'CERTIFICATE_OTHER';
 	message: string;
 	hint: string;
-	nextSteps: string[];
+	nextSteps: NextStepInput[];
 	/** Waiting does not help: stop now instead of letting Caddy spend more attempts. */
 	final: boolean;
 }
 
-const resume = 'Then run `hoist up` again: it resumes at the certificate step.';
+const resume = nextCommand('hoist up', 'Then run {command} again: it resumes at the certificate step.');
 
 /** What a failure means for the user, and what to do next. */
 export function explainFailure(failure: CaddyFailure, context: FailureContext): Explanation {
@@ -123,6 +126,7 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 	switch (failure.cause) {
 		case 'rate-limit':
 			return {
+				code: 'CERTIFICATE_RATE_LIMIT',
 				message: `${caName} refuses to issue a certificate for ${name} now: a rate limit is reached`,
 				hint: 'Let\'s Encrypt allows 50 certificates per registered domain and 5 per exact set of names each week, and 5 failed validations per name per hour; revoking does not reset them. Caddy keeps the domain and tries again on its own, backing off.',
 				nextSteps: [
@@ -134,31 +138,35 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 			};
 		case 'caa':
 			return {
+				code: 'CERTIFICATE_CAA',
 				message: `${caName} may not issue for ${name}: a CAA record forbids it`,
 				hint: 'CAA records name the CAs allowed to issue for a domain and every name below it; the CA checks them right before issuing.',
-				nextSteps: [`Add a CAA record that allows ${caName} (Let's Encrypt: 0 issue "letsencrypt.org"), or delete the CAA records; \`hoist dns\` checks them.`, resume],
+				nextSteps: [nextCommand('hoist dns', `Add a CAA record that allows ${caName} (Let's Encrypt: 0 issue "letsencrypt.org"), or delete the CAA records; {command} checks them.`), resume],
 				final: true,
 			};
 		case 'dns':
 			return {
+				code: 'CERTIFICATE_DNS',
 				message: `${caName} could not resolve ${name} to ${address}`,
 				hint: 'hoist found every authoritative server right, but the CA\'s resolver saw something else: an answer it cached earlier ("does not exist", or an old address), or a server that fails for it.',
-				nextSteps: ['Run `hoist dns` to see what each server answers now, and wait until old answers have expired.', resume],
+				nextSteps: [nextCommand('hoist dns', 'Run {command} to see what each server answers now, and wait until old answers have expired.'), resume],
 				final: true,
 			};
 		case 'challenge':
 			return {
+				code: 'CERTIFICATE_CHALLENGE',
 				message: `${caName} could not reach ${name} at ${address} to validate it (HTTP on port 80, TLS on 443)`,
 				hint: 'The CA connects to the address in the A record on ports 80 and 443 from the internet; a firewall, a proxy in front, or a record pointing elsewhere stops it.',
 				nextSteps: [
 					`Check that ports 80 and 443 of ${address} are open to the internet (hoist's security group opens them; a firewall or network ACL in front of the server may not).`,
-					`Check that ${name} points at ${address} and at nothing else (\`hoist dns\`).`,
+					nextCommand('hoist dns', `Check that ${name} points at ${address} and at nothing else ({command}).`),
 					resume,
 				],
 				final: true,
 			};
 		case 'timeout':
 			return {
+				code: 'CERTIFICATE_TIMEOUT',
 				message: `Caddy could not reach ${caName} (${context.directory})`,
 				hint: 'The server\'s connection to the CA timed out or was refused. Caddy tries again on its own, backing off (a minute, then two, …).',
 				nextSteps: [`Check that the server can reach ${context.directory} (outbound HTTPS; a proxy or egress firewall may stop it), and that the directory URL is right.`, resume],
@@ -166,6 +174,7 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 			};
 		case 'other':
 			return {
+				code: 'CERTIFICATE_OTHER',
 				message: `Caddy could not get a certificate for ${name}: ${failure.error}`,
 				hint: 'The error above is Caddy\'s; Caddy tries again on its own, backing off.',
 				nextSteps: ['Read the error above, and Caddy\'s log on the server (`podman logs` of the hoist-caddy container).', resume],

@@ -12,7 +12,7 @@ export function formatError(error: ErrorView): string[] {
 	if (error.command) lines.push(`  Command: ${error.command}`);
 	if (error.output) lines.push('  Output:', ...error.output.split('\n').map((line) => `    ${line}`));
 	if (error.nextSteps.length > 0) {
-		lines.push('  Next steps:', ...error.nextSteps.map((step, index) => `    ${index + 1}. ${step}`));
+		lines.push('  Next steps:', ...error.nextSteps.map((step, index) => `    ${index + 1}. ${step.text}`));
 	}
 	if (error.kind === 'bug') {
 		lines.push('  This is a bug in hoist. Please report it with the trace below.');

@@ -66,7 +66,7 @@ describe('2. a failed or interrupted `hoist destroy` advises `hoist destroy`, ne
 	it('after a failed undo, in JSON and in the journal that `hoist status` reads', async () => {
 		stack = makeTempStack();
 		const result = await hoist(['destroy', '--yes', '--json'], undoFails);
-		const advice = ['Wait a minute.', 'Run `hoist destroy` again to finish removing what is left (it goes on from step beta).'];
+		const advice = [{text: 'Wait a minute.'}, {text: 'Run `hoist destroy` again to finish removing what is left (it goes on from step beta).', command: 'hoist destroy'}];
 		expect(result.events.find((event) => event['type'] === 'step-failed')).toMatchObject({error: {nextSteps: advice}});
 		expect(result.events.at(-1)).toMatchObject({type: 'run-finished', result: 'failed', error: {nextSteps: advice}});
 		const status = await hoist(['status']);

@@ -13,7 +13,7 @@ const hoist = async (args: string[], env: NodeJS.ProcessEnv = {}, fixture = true
 	const result = await runCli(args, {cwd: stack.dir, fixture, env: {FIXTURE_EFFECTS: join(stack.dir, 'effects.log'), ...env}});
 	return {...result, output: `${result.stdout}${result.stderr}`};
 };
-const journal = () => JSON.parse(readFileSync(stack.journal, 'utf8')) as {pinnedRelease?: number; steps: Record<string, {error?: {nextSteps: string[]}}>};
+const journal = () => JSON.parse(readFileSync(stack.journal, 'utf8')) as {pinnedRelease?: number; steps: Record<string, {error?: {nextSteps: Array<{text: string; command?: string}>}}>};
 
 /** A deployed stack with releases 1–5, each with digests. */
 function deployedJournal(): string {
@@ -46,7 +46,7 @@ describe('a failed `hoist rollback 2`', () => {
 		expect(failed.output).toContain('Run `hoist rollback 2` again.');
 		expect(failed.output).not.toMatch(/`hoist rollback` again/);
 		expect(journal().pinnedRelease).toBe(2);
-		expect(journal().steps['beta']?.error?.nextSteps).toContain('Run `hoist rollback 2` again.');
+		expect(journal().steps['beta']?.error?.nextSteps).toContainEqual({text: 'Run `hoist rollback 2` again.', command: 'hoist rollback 2'});
 
 		const advised = /Run `hoist (rollback[^`]*)` again/.exec(failed.output)![1]!.split(' ');
 		const again = await hoist(advised);

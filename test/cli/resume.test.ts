@@ -22,7 +22,7 @@ describe('resume', () => {
 		writeFileSync(env['FIXTURE_FAIL_FLAG']!, '');
 		const first = await up();
 		expect(first.code).toBe(2);
-		const failed = first.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {message: string; nextSteps: string[]}};
+		const failed = first.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {message: string}};
 		expect(failed.stepId).toBe('gamma');
 		expect(failed.error.message).toBe('fixture step gamma failed on purpose');
 		expect(done(first)).toEqual({alpha: false, beta: false});

@@ -175,11 +175,11 @@ describe('DNS watched, then the certificate from Pebble', () => {
 
 		const failed = await stack.run(['up', '--json']);
 		expect(failed.code, failed.stdout).toBe(2);
-		const stop = failed.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string; nextSteps: string[]}};
+		const stop = failed.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string; nextSteps: Array<{text: string; command?: string}>}};
 		expect(stop.stepId).toBe('dns');
 		expect(stop.error.code).toBe('DNS_NOT_READY');
 		expect(stop.error.message).toMatch(new RegExp(`^DNS for ${domain.replaceAll('.', '\\.')} is not ready after \\d+ s: ns1\\.example\\.test still answers 10\\.77\\.0\\.9`));
-		expect(stop.error.nextSteps).toContain('When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).');
+		expect(stop.error.nextSteps).toContainEqual({text: 'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).', command: 'hoist up'});
 		const last = failed.events.filter((event) => isSummary(event, domain)).at(-1)!['detail'] as Summary;
 		expect(last.state).toBe('timeout');
 		expect(orders(pebbleLog(sandbox, pebbleAtStart))).toEqual([]);
@@ -209,7 +209,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		const result = await stack.run(['up', '--json']);
 		expect(result.code, result.stdout).toBe(1);
 		expect(Date.now() - started).toBeLessThan(120_000); // explained from the log, not after the whole wait
-		const stop = result.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string; output: string; command: string; nextSteps: string[]}};
+		const stop = result.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string; output: string; command: string; nextSteps: Array<{text: string; command?: string}>}};
 		expect(stop.stepId).toBe('certificate');
 		expect(stop.error).toMatchObject({
 			code: 'CERTIFICATE_TIMEOUT',
@@ -217,7 +217,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 			command: `caddy: obtain a certificate for ${domain}`,
 		});
 		expect(stop.error.output).toMatch(/10\.77\.0\.1:14001.*connection refused/);
-		expect(stop.error.nextSteps[0]).toContain(`Check that the server can reach ${directory}`);
+		expect(stop.error.nextSteps[0]?.text).toContain(`Check that the server can reach ${directory}`);
 		// DNS was right: the domain block stays, and Caddy keeps trying on its own.
 		expect(caddyfileOnServer('noca')).toContain(`\n${domain} {`);
 		await destroy(stack);

@@ -98,7 +98,7 @@ describe('hoist up deploys the compose stack', () => {
 		const result = await run.done;
 		clearInterval(sampler);
 		expect(result.code, result.stdout + result.stderr).toBe(2);
-		const failed = result.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string; nextSteps: string[]}};
+		const failed = result.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {code: string; message: string}};
 		expect(failed.stepId).toBe('registry-login');
 		expect(failed.error.code).toBe('REGISTRY_LOGIN_REFUSED');
 		expect(failed.error.message).toBe(`${emulator.sandbox().HOIST_SANDBOX_REGISTRY} refused the login of deployer: the token is wrong or lacks permission.`);

@@ -84,7 +84,7 @@ describe('hoist dns, one condition at a time', () => {
 			['authoritative', 'ok'], ['authoritative', 'ok'], ['public', 'current'], ['public', 'current'], ['public', 'current'],
 		]);
 		expect(w.summary).toMatchObject({state: 'timeout'});
-		expect(w.result.events.find((event) => event['type'] === 'step-failed')).toMatchObject({error: {code: 'DNS_NOT_READY', nextSteps: expect.arrayContaining([`Delete the record ${name} AAAA 2001:db8::1.`])}});
+		expect(w.result.events.find((event) => event['type'] === 'step-failed')).toMatchObject({error: {code: 'DNS_NOT_READY', nextSteps: expect.arrayContaining([{text: `Delete the record ${name} AAAA 2001:db8::1.`}])}});
 	});
 
 	it('a CAA record that forbids the CA blocks; one naming the CA\'s identity lets DNS be ready', async () => {

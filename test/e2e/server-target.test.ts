@@ -48,10 +48,10 @@ it('runs the whole flow without AWS; destroy leaves the host as it found it but 
 	for (const args of [['up', '--json'], ['up', '--yes', '--json']]) {
 		const refused = await stack.run(args, noAws);
 		expect(refused.code, refused.stdout + refused.stderr).toBe(2);
-		const failed = refused.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {message: string; nextSteps: string[]}};
+		const failed = refused.events.find((event) => event['type'] === 'step-failed') as {stepId: string; error: {message: string; nextSteps: Array<{text: string; command?: string}>}};
 		expect(failed.stepId).toBe('ssh-ready');
 		expect(failed.error.message).toMatch(/^The SSH host key of 10\.77\.0\.2 \(ssh-ed25519 SHA256:\S+\) is not trusted yet; hoist did not connect\.$/);
-		expect(failed.error.nextSteps.join('\n')).toContain('server.hostKey');
+		expect(failed.error.nextSteps.map((step) => step.text).join('\n')).toContain('server.hostKey');
 		expect(existsSync(knownHosts) ? readFileSync(knownHosts, 'utf8') : '').toBe('');
 	}
 
@@ -61,10 +61,10 @@ it('runs the whole flow without AWS; destroy leaves the host as it found it but 
 	const noKey = await stack.run(['up', '--json'], noAws);
 	expect(Date.now() - started).toBeLessThan(10_000);
 	expect(noKey.code).toBe(2);
-	const refusedKey = noKey.events.find((event) => event['type'] === 'step-failed') as {error: {code: string; nextSteps: string[]}};
+	const refusedKey = noKey.events.find((event) => event['type'] === 'step-failed') as {error: {code: string; nextSteps: Array<{text: string; command?: string}>}};
 	expect(refusedKey.error.code).toBe('SSH_KEY_REFUSED');
 	const publicKey = readFileSync(join(stack.dir, '.hoist', 'id_ed25519.pub'), 'utf8').trim();
-	expect(refusedKey.error.nextSteps[0]).toContain(`~alpine/.ssh/authorized_keys: ${publicKey}`);
+	expect(refusedKey.error.nextSteps[0]?.text).toContain(`~alpine/.ssh/authorized_keys: ${publicKey}`);
 
 	// The user puts hoist's key on their server: the whole flow, without any AWS step.
 	await authorizeKey(join(stack.dir, '.hoist', 'id_ed25519.pub'));

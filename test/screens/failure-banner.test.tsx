@@ -27,7 +27,7 @@ const userError: ErrorView = {
 	code: 'CONFIG_INVALID',
 	message: 'hoist.yml: domain must be a hostname.',
 	hint: 'Found "https://example.com"; write it without the scheme.',
-	nextSteps: ['Edit hoist.yml', 'Run `hoist up` again'],
+	nextSteps: [{text: 'Edit hoist.yml'}, {text: 'Run `hoist up` again', command: 'hoist up'}],
 	stack: 'only bugs show a stack',
 };
 

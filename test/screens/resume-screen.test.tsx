@@ -30,7 +30,7 @@ function frameOf(resume: ResumeView): string {
 
 const pullFailed: UnfinishedRun = {
 	state: 'unfinished', command: 'up', outcome: 'failed', stepId: 'deploy', at,
-	error: {kind: 'external', code: 'PULL', message: 'podman pull ghcr.io/acme/web:v2 failed', command: 'podman pull ghcr.io/acme/web:v2', output: 'manifest unknown', nextSteps: ['Push the image, then run `hoist up` again: it resumes at step deploy.']},
+	error: {kind: 'external', code: 'PULL', message: 'podman pull ghcr.io/acme/web:v2 failed', command: 'podman pull ghcr.io/acme/web:v2', output: 'manifest unknown', nextSteps: [{text: 'Push the image, then run `hoist up` again: it resumes at step deploy.', command: 'hoist up'}]},
 };
 
 describe('the resume screen', () => {
@@ -57,7 +57,7 @@ describe('the resume screen', () => {
 	});
 
 	it('a destroy that stopped: the only way on is to finish the destroy, never `hoist up`', () => {
-		const run: UnfinishedRun = {state: 'unfinished', command: 'destroy', outcome: 'failed', stepId: 'security-group', at, error: {kind: 'external', code: 'AWS', message: 'DependencyViolation', nextSteps: ['Run `hoist destroy` again to finish removing what is left (it goes on from step security-group).']}};
+		const run: UnfinishedRun = {state: 'unfinished', command: 'destroy', outcome: 'failed', stepId: 'security-group', at, error: {kind: 'external', code: 'AWS', message: 'DependencyViolation', nextSteps: [{text: 'Run `hoist destroy` again to finish removing what is left (it goes on from step security-group).', command: 'hoist destroy'}]}};
 		const resume: ResumeView = {stack: 'shop', run, steps: [], offers: resumeOffers(run, steps), now};
 		expect(resume.offers).toEqual([{action: 'resume', label: 'Finish the destroy', command: 'hoist destroy'}]);
 		const frame = frameOf(resume);

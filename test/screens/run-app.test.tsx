@@ -139,7 +139,7 @@ describe('the Ink run screen', () => {
 
 	it('shows errors from outside a run and closing messages', async () => {
 		const {renderer, stdout} = start(true);
-		renderer.showError({kind: 'user', code: 'LOCKED', message: 'Another hoist is running (pid 4242).', nextSteps: ['Wait for it to finish.']});
+		renderer.showError({kind: 'user', code: 'LOCKED', message: 'Another hoist is running (pid 4242).', nextSteps: [{text: 'Wait for it to finish.'}]});
 		renderer.showMessage(['Nothing was changed.']);
 		await vi.waitFor(() => expect(stdout.lastFrame()).toContain('Nothing was changed.'));
 		const frame = stdout.lastFrame();

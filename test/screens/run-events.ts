@@ -16,7 +16,7 @@ export const capacityError: ErrorView = {
 	hint: 'Capacity comes and goes; another zone usually has some.',
 	command: 'ec2:RunInstances t4g.small',
 	output: 'InsufficientInstanceCapacity: We currently do not have sufficient t4g.small capacity',
-	nextSteps: ['Wait a minute and press r to retry.', 'Set instance.zone in hoist.yml to another zone.'],
+	nextSteps: [{text: 'Wait a minute and press r to retry.'}, {text: 'Set instance.zone in hoist.yml to another zone.'}],
 };
 
 /** Launch logs more lines than the screen shows, so tests can tell the tail from the rest. */

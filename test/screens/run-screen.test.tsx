@@ -15,7 +15,7 @@ function frameOf(state: RunState): string {
 	return stripVTControlCharacters(lastFrame() ?? '');
 }
 
-const cancelled: ErrorView = {kind: 'cancelled', code: 'CANCELLED', message: 'Cancelled.', nextSteps: ['Run `hoist up` again to resume where it stopped.']};
+const cancelled: ErrorView = {kind: 'cancelled', code: 'CANCELLED', message: 'Cancelled.', nextSteps: [{text: 'Run `hoist up` again to resume where it stopped.', command: 'hoist up'}]};
 
 describe('RunScreen', () => {
 	it('says a cancelled step was cancelled, with the way to resume', () => {

@@ -60,7 +60,7 @@ describe('journal', () => {
 		const error = errorOf(() => Journal.open(stack.journal, 'demo', new Redactor()));
 		expect(error.code).toBe('JOURNAL_UNREADABLE');
 		expect(error.message).toMatch(/^\.hoist\/state\.json is damaged and cannot be read/);
-		expect(error.nextSteps.join('\n')).toContain('hoist up --restart');
+		expect(error.nextSteps.map((step) => step.command)).toContain('hoist up --restart');
 		expect(readFileSync(stack.journal, 'utf8')).toBe('{"schema": 1, "stack": "demo", "steps": {');
 	});
 
@@ -95,7 +95,7 @@ describe('journal', () => {
 		Journal.open(stack.journal, 'old-name', new Redactor()).beginRun('up');
 		const error = errorOf(() => Journal.open(stack.journal, 'new-name', new Redactor()));
 		expect(error.code).toBe('JOURNAL_OTHER_STACK');
-		expect(error.nextSteps[0]).toContain('stack: old-name');
+		expect(error.nextSteps[0]?.text).toContain('stack: old-name');
 	});
 
 	it('restart keeps resources, resets steps and changes the run id', () => {
@@ -160,7 +160,7 @@ describe('a journal of format 2, when the swap of hoist deploy was a step of its
 		const journal = Journal.open(stack.journal, 'demo', new Redactor());
 		expect(journal.data.schema).toBe(JOURNAL_SCHEMA);
 		expect(journal.data.steps['release']).toBeUndefined();
-		expect(journal.data.steps['deploy']).toEqual({status: 'failed', outputs: {release: {at: at(1), services: v1}}, startedAt: at(4), finishedAt: at(5), durationMs: 60_000, error});
+		expect(journal.data.steps['deploy']).toEqual({status: 'failed', outputs: {release: {at: at(1), services: v1}}, startedAt: at(4), finishedAt: at(5), durationMs: 60_000, error: {...error, nextSteps: [{text: 'Look at its logs.'}]}});
 		expect(situationOf(journal.data)).toMatchObject({state: 'unfinished', command: 'deploy', stepId: 'deploy'});
 	});
 

@@ -19,7 +19,7 @@ class Collector extends Writable {
 	}
 }
 
-const lockError: ErrorView = {kind: 'user', code: 'LOCKED', message: 'Another hoist is running (pid 4242).', nextSteps: ['Wait for it to finish.']};
+const lockError: ErrorView = {kind: 'user', code: 'LOCKED', message: 'Another hoist is running (pid 4242).', nextSteps: [{text: 'Wait for it to finish.'}]};
 
 function plainRun(events: EngineEvent[]) {
 	const out = new Collector();

@@ -82,7 +82,7 @@ describe('ssh-ready run', () => {
 		expect(error.code).toBe('SSH_KEY_REFUSED');
 		expect(error.message).toBe('SSH to deploy@vm.local:2222: failed: auth.');
 		expect(error.hint).toMatch(/vm\.local refused the key \/keys\/id_ed25519 for deploy/);
-		expect(error.nextSteps[0]).toMatch(/add hoist's public key \(\/keys\/id_ed25519\.pub\) to ~deploy\/\.ssh\/authorized_keys/);
+		expect(error.nextSteps[0]?.text).toMatch(/add hoist's public key \(\/keys\/id_ed25519\.pub\) to ~deploy\/\.ssh\/authorized_keys/);
 		expect(attempts).toHaveLength(1);
 	});
 
@@ -94,7 +94,7 @@ describe('ssh-ready run', () => {
 		expect(error.code).toBe('SSH_HOST_NOT_FOUND');
 		expect(error.message).toBe('SSH to deploy@vm.local:2222: the name vm.local does not resolve (no DNS record has it).');
 		expect(error.hint).toBe('No DNS server knows the name vm.local: it is misspelt, or its record is not there (yet).');
-		expect(error.nextSteps[0]).toMatch(/Check server\.host in hoist\.yml: `getent hosts vm\.local`.*or write the server's IP address instead/);
+		expect(error.nextSteps[0]?.text).toMatch(/Check server\.host in hoist\.yml: `getent hosts vm\.local`.*or write the server's IP address instead/);
 		expect(attempts).toHaveLength(1);
 		expect(h.sleeps).toEqual([]);
 	});
@@ -113,7 +113,7 @@ describe('ssh-ready run', () => {
 		const error = (await sshReady.run(ctx(serverTarget)).catch((thrown: unknown) => thrown)) as UserError;
 		expect(error.code).toBe('SSH_NOT_READY');
 		expect(error.hint).toBe('This machine\'s DNS resolver did not answer for vm.local while hoist waited.');
-		expect(error.nextSteps[0]).toMatch(/Check your network connection and DNS/);
+		expect(error.nextSteps[0]?.text).toMatch(/Check your network connection and DNS/);
 	});
 
 	it('stops at once on a changed host key, without retrying', async () => {
@@ -139,7 +139,7 @@ describe('ssh-ready run', () => {
 		expect(error.code).toBe('SSH_NOT_READY');
 		expect(error.message).toBe(`SSH to ${target.user}@${target.host}${target.port === 22 ? '' : `:${target.port}`} did not work within 20s (last: failed: ${kind}).`);
 		expect(error.hint).toMatch(hint);
-		expect(error.nextSteps.join('\n')).toMatch(nextStep);
+		expect(error.nextSteps.map((step) => step.text).join('\n')).toMatch(nextStep);
 		expect(h.now - started).toBe(20_000);
 	});
 });

@@ -26,7 +26,9 @@ const midRun = (signal: Signal, command: 'up' | 'destroy'): BadInput => ({
 	args: command === 'up' ? ['up', '--json'] : ['destroy', '--yes', '--json'],
 	exit: signalExitCodes[signal],
 	refused: false,
-	names: command === 'up' ? /"nextSteps":\["Run `hoist up` again: it resumes at step alpha\."\]/ : /"nextSteps":\["Run `hoist destroy` again to finish removing what is left \(it goes on from step delta\)\."\]/,
+	names: command === 'up'
+		? /"nextSteps":\[\{"text":"Run `hoist up` again: it resumes at step alpha\.","command":"hoist up"\}\]/
+		: /"nextSteps":\[\{"text":"Run `hoist destroy` again to finish removing what is left \(it goes on from step delta\)\.","command":"hoist destroy"\}\]/,
 	run: async (dir, env): Promise<CliResult> => {
 		const run = startCli(command === 'up' ? ['up', '--json'] : ['destroy', '--yes', '--json'], {cwd: dir, fixture: true, env: {...env, FIXTURE_SLOW_MS: '6000'}});
 		await run.waitForEvent((event) => event['type'] === 'step-started');

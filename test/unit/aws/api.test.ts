@@ -91,7 +91,7 @@ describe('AwsApi answers that are not retried', () => {
 		expect(error).toBeInstanceOf(UserError);
 		expect(error).toMatchObject({code: 'AWS_ACCESS_DENIED', hint: 'AWS said: You are not authorized to perform this operation.'});
 		expect((error as Error).message).toContain('ec2:DescribeInstances');
-		expect((error as UserError).nextSteps.join('\n')).toContain('Allow ec2:DescribeInstances');
+		expect((error as UserError).nextSteps.map((step) => step.text).join('\n')).toContain('Allow ec2:DescribeInstances');
 		expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
 		expect(h.sleeps).toEqual([]);
 	});

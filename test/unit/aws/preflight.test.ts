@@ -46,7 +46,7 @@ describe('preflight', () => {
 
 		expect(error).toBeInstanceOf(UserError);
 		expect(error).toMatchObject({code: 'AWS_NO_REGION'});
-		expect((error as UserError).nextSteps.join('\n')).toContain('region');
+		expect((error as UserError).nextSteps.map((step) => step.text).join('\n')).toContain('region');
 		expect(h.sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
 	});
 

@@ -23,7 +23,7 @@ describe('the answers `hoist up` needs when nobody can be asked', () => {
 		const error = missingAnswersError(missing, '`hoist up --yes` asks nothing');
 		expect(error?.exitCode).toBe(2);
 		expect(error?.message).toBe('`hoist up --yes` asks nothing, and an answer is missing: HOIST_REGISTRY_TOKEN_DOCKER_IO.');
-		expect(error?.nextSteps).toEqual([expect.stringContaining('Set HOIST_REGISTRY_TOKEN_DOCKER_IO in the environment')]);
+		expect(error?.nextSteps).toEqual([{text: expect.stringContaining('Set HOIST_REGISTRY_TOKEN_DOCKER_IO in the environment')}]);
 		expect(missingAnswers(config, {env: {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_x', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_y'}, serverKeyPinned: false})).toEqual([]);
 	});
 

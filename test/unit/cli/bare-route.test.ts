@@ -9,7 +9,7 @@ function journal(parts: Partial<JournalData>): JournalData {
 	return {schema: 3, stack: 'demo', runId: 'r1', createdAt: t(0), updatedAt: t(9), steps: {}, resources: {}, runs: [], releases: [], ...parts};
 }
 
-const failedStep = {kind: 'user' as const, code: 'FIXTURE', message: 'beta broke', nextSteps: ['Run `hoist up` again: it resumes at step beta.']};
+const failedStep = {kind: 'user' as const, code: 'FIXTURE', message: 'beta broke', nextSteps: [{text: 'Run `hoist up` again: it resumes at step beta.', command: 'hoist up'}]};
 
 describe('situationOf: how the last run ended, from the journal', () => {
 	it('no journal, or one with no run: none', () => {

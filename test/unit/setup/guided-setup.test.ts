@@ -262,7 +262,7 @@ describe('hoist init where it must not ask', () => {
 		const error = await done.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(UserError);
 		expect((error as UserError).code).toBe('CONFIG_EXISTS');
-		expect((error as UserError).nextSteps[0]).toBe('Run `hoist up` to create or resume the stack it describes.');
+		expect((error as UserError).nextSteps[0]).toEqual({text: 'Run `hoist up` to create or resume the stack it describes.', command: 'hoist up'});
 		expect(tty.screen()).toBe('');
 		expect(readFileSync(join(dir, 'hoist.yml'), 'utf8')).toBe('stack: mine\n');
 	});

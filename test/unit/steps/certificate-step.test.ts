@@ -119,7 +119,7 @@ describe('the certificate step', () => {
 			kind: 'external', code: 'CERTIFICATE_RATE_LIMIT',
 			message: `Let's Encrypt refuses to issue a certificate for ${domain} now: a rate limit is reached.`,
 			output: expect.stringContaining('rateLimited'),
-			nextSteps: expect.arrayContaining([expect.stringContaining('acme.staging: true')]),
+			nextSteps: expect.arrayContaining([{text: expect.stringContaining('acme.staging: true')}]),
 		});
 		expect(server.commands.some((line) => line.includes('podman logs --since 1700000000'))).toBe(true);
 		expect(h.details).toContainEqual(expect.objectContaining({id: `certificate:${domain}`, state: 'running', note: expect.stringContaining('Caddy serves its own local CA\'s certificate')}));

@@ -102,9 +102,9 @@ describe('the dns step', () => {
 			code: 'DNS_NOT_READY',
 			message: `DNS for ${domain} is not ready after 6 s: ${ns2} still answers 198.51.100.4 (documentation (TEST-NET-2))`,
 			nextSteps: [
-				`Set ${domain} A ${address} at your DNS provider (and remove 198.51.100.4).`,
-				'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).',
-				'hoist waits 6 s for DNS (dns.timeoutMinutes in hoist.yml).',
+				{text: `Set ${domain} A ${address} at your DNS provider (and remove 198.51.100.4).`},
+				{text: 'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).', command: 'hoist up'},
+				{text: 'hoist waits 6 s for DNS (dns.timeoutMinutes in hoist.yml).'},
 			],
 		});
 		expect(h.sleeps).toEqual([2000, 2000, 2000]);

@@ -149,7 +149,7 @@ describe('registry-login', () => {
 
 	it('a refused login says the token is wrong, with how to make one', async () => {
 		const {ctx} = loggingIn((command) => (command.title?.startsWith('log in') ? {lines: ['Error: logging into "ghcr.io": invalid username/password'], exitCode: 125} : undefined));
-		await expect(registryLoginStep.run(ctx)).rejects.toMatchObject({code: 'REGISTRY_LOGIN_REFUSED', nextSteps: [expect.stringContaining('read:packages')]});
+		await expect(registryLoginStep.run(ctx)).rejects.toMatchObject({code: 'REGISTRY_LOGIN_REFUSED', nextSteps: [{text: expect.stringContaining('read:packages'), command: 'hoist up'}]});
 	});
 
 	it('is done when the auth file on the server holds exactly this login', async () => {

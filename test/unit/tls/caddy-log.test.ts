@@ -46,10 +46,16 @@ describe('Caddy\'s log, read', () => {
 		expect(worst.cause).toBe('caa');
 		const context = {name, address: '44.192.0.10', caName: 'Let\'s Encrypt', directory: 'https://acme-v02.api.letsencrypt.org/directory'};
 		expect(explainFailure(worst, context)).toMatchObject({message: 'Let\'s Encrypt may not issue for app.example.test: a CAA record forbids it', final: true});
+		// Each code written out as users see it, so that a code someone reports is found by searching the source.
+		const codes = {
+			'rate-limit': 'CERTIFICATE_RATE_LIMIT', caa: 'CERTIFICATE_CAA', dns: 'CERTIFICATE_DNS',
+			challenge: 'CERTIFICATE_CHALLENGE', timeout: 'CERTIFICATE_TIMEOUT', other: 'CERTIFICATE_OTHER',
+		} as const;
 		for (const cause of ['rate-limit', 'caa', 'dns', 'challenge', 'timeout', 'other'] as const) {
 			const explained = explainFailure({...worst, cause}, context);
+			expect(explained.code).toBe(codes[cause]);
 			expect(explained.message.length, cause).toBeGreaterThan(20);
-			expect(explained.nextSteps.at(-1), cause).toMatch(/hoist up|Caddy's log/);
+			expect(explained.nextSteps.at(-1), cause).toMatchObject({text: expect.stringMatching(/hoist up|Caddy's log/)});
 		}
 		expect(explainFailure({...worst, cause: 'challenge'}, context).nextSteps[0]).toBe('Check that ports 80 and 443 of 44.192.0.10 are open to the internet (hoist\'s security group opens them; a firewall or network ACL in front of the server may not).');
 		expect(explainFailure({...worst, cause: 'timeout'}, context)).toMatchObject({message: 'Caddy could not reach Let\'s Encrypt (https://acme-v02.api.letsencrypt.org/directory)', final: true});
