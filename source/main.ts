@@ -56,7 +56,8 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		// Anywhere before `--`, help and version answer and exit: `hoist destroy --yes --version` must never destroy.
 		if (help) {
 			const {helpText, helpJson} = await import('./cli/help.js');
-			io.stdout.write(args.json ? `${JSON.stringify(helpJson(table, command))}\n` : helpText(table, command));
+			if (args.json) (await import('./ui/json-events.js')).writeJsonEvent(io.stdout, helpJson(table, command));
+			else io.stdout.write(helpText(table, command));
 			return 0;
 		}
 		if (version) return printVersion(io, args.json);
@@ -72,12 +73,12 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		return await command.run({args, io, stack: stackAccess(command.needs, args, io)});
 	} catch (error) {
 		const {Declined, declined} = await import('./cli/confirm.js');
-		if (error instanceof Declined) return declined(json, io.stdout, error.message);
+		if (error instanceof Declined) return await declined(json, io.stdout, error.message);
 		const failure = asHoistError(error);
 		const {errorView} = await import('./engine/events.js');
 		const view = await redactedView(errorView(failure), io.env);
 		if (json) {
-			io.stdout.write(`${JSON.stringify({type: 'error', at: Date.now(), error: view})}\n`);
+			(await import('./ui/json-events.js')).writeJsonEvent(io.stdout, {type: 'error', at: Date.now(), error: view});
 		} else {
 			const {formatError} = await import('./ui/format-error.js');
 			io.stderr.write(`${formatError(view).join('\n')}\n`);
@@ -102,6 +103,7 @@ async function redactedView(view: ErrorView, env: NodeJS.ProcessEnv): Promise<Er
 async function printVersion(io: CommandIo, json: boolean): Promise<number> {
 	const {packageRoot} = await import('./files/package-root.js');
 	const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {version: string};
-	io.stdout.write(json ? `${JSON.stringify({type: 'version', version: packageJson.version})}\n` : `${packageJson.version}\n`);
+	if (json) (await import('./ui/json-events.js')).writeJsonEvent(io.stdout, {type: 'version', version: packageJson.version});
+	else io.stdout.write(`${packageJson.version}\n`);
 	return 0;
 }

@@ -2,6 +2,7 @@ import {constants} from 'node:os';
 import {Writable} from 'node:stream';
 import {LineStream} from '../remote/line-stream.js';
 import type {AttachOptions} from '../remote/session.js';
+import {writeJsonEvent} from '../ui/json-events.js';
 import type {CommandIo} from './io.js';
 
 export interface AttachStreams {
@@ -20,9 +21,9 @@ export interface AttachStreams {
  */
 export function attachStreams(io: CommandIo, json: boolean): AttachStreams {
 	const terminal = !json && io.stdin.isTTY === true && io.stdout.isTTY === true ? {stream: io.stdout, term: io.env['TERM'] || 'xterm-256color'} : undefined;
-	const event = (value: object) => io.stdout.write(`${JSON.stringify({at: Date.now(), ...value})}\n`);
-	const out = new LineStream((line) => event({type: 'output', stream: 'stdout', line}));
-	const err = new LineStream((line) => event({type: 'output', stream: 'stderr', line}));
+	const output = (stream: 'stdout' | 'stderr') => new LineStream((line) => writeJsonEvent(io.stdout, {type: 'output', at: Date.now(), stream, line}));
+	const out = output('stdout');
+	const err = output('stderr');
 	return {
 		terminal,
 		options: {
@@ -48,7 +49,7 @@ export function attachStreams(io: CommandIo, json: boolean): AttachStreams {
 				// A last line without its newline is still a line.
 				out.end();
 				err.end();
-				event({type: 'exit', code, ...(signal ? {signal} : {})});
+				writeJsonEvent(io.stdout, {type: 'exit', at: Date.now(), code, ...(signal ? {signal} : {})});
 			}
 			return code === 128 ? 1 : code;
 		},

@@ -51,7 +51,8 @@ async function firstRun(route: Extract<BareRoute, {kind: 'first-run'}>, stack: R
 		? `Stack ${config.stack} was destroyed at ${route.destroyedAt}.`
 		: `Nothing has run for stack ${config.stack} yet (no journal in ${stack.files.stateDir}).`;
 	if (args.json) {
-		io.stdout.write(`${JSON.stringify({type: 'first-run', stack: config.stack, ...(route.destroyedAt ? {destroyedAt: route.destroyedAt} : {}), next: 'hoist up'})}\n`);
+		const {writeJsonEvent} = await import('../ui/json-events.js');
+		writeJsonEvent(io.stdout, {type: 'first-run', stack: config.stack, ...(route.destroyedAt ? {destroyedAt: route.destroyedAt} : {}), next: 'hoist up'});
 		return bareExitCodes.ok;
 	}
 	if (!route.ask) {
@@ -71,7 +72,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 	const offers = resumeOffers(route.run, steps);
 	const view = {stack: stack.journal?.data.stack ?? stack.config?.stack ?? '', run: route.run, steps, offers, now: Date.now()};
 	if (args.json) {
-		io.stdout.write(`${JSON.stringify(resumeJson(view))}\n`);
+		(await import('../ui/json-events.js')).writeJsonEvent(io.stdout, resumeJson(view));
 		return bareExitCodes.unfinished;
 	}
 	if (!route.ask) {

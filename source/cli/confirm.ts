@@ -29,8 +29,9 @@ export async function askChoice<Value extends string>(io: CommandIo, message: st
 }
 
 /** After "no": says that nothing changed, in the output's own form, and exits 0 (a decline is not a failure). */
-export function declined(json: boolean, stdout: NodeJS.WritableStream, message: string): number {
-	stdout.write(json ? `${JSON.stringify({type: 'declined', at: Date.now(), message})}\n` : `${message}\n`);
+export async function declined(json: boolean, stdout: NodeJS.WritableStream, message: string): Promise<number> {
+	if (json) (await import('../ui/json-events.js')).writeJsonEvent(stdout, {type: 'declined', at: Date.now(), message});
+	else stdout.write(`${message}\n`);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 import type {CommandSpec, FlagSpec} from './command.js';
+import type {HelpEvent} from '../ui/json-events.js';
 import {globalFlags} from './parse.js';
 
 /** Help text, derived from the command table: nothing here is written twice. */
@@ -48,7 +49,7 @@ function flagLines(flags: Record<string, FlagSpec>): string {
 }
 
 /** `--help --json`: the same help as data, for scripts and editors; `text` is what a terminal would show. */
-export function helpJson(table: readonly CommandSpec[], command: CommandSpec | undefined): object {
+export function helpJson(table: readonly CommandSpec[], command: CommandSpec | undefined): HelpEvent {
 	const flags = (specs: Record<string, FlagSpec>) =>
 		Object.entries(specs).map(([name, spec]) => ({name, ...(spec.short ? {short: spec.short} : {}), takesValue: spec.type === 'string', description: spec.description}));
 	return {

@@ -27,10 +27,10 @@ the server too. Works while another hoist run holds the stack.`,
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'logs');
 		const services = args.positionals.map((name) => knownService(deployed, name, 'logs'));
-		const [{streamLogs}, {cancellationOf}] = await Promise.all([import('../remote/commands/compose.js'), import('../errors.js')]);
+		const [{streamLogs}, {cancellationOf}, {writeJsonEvent}] = await Promise.all([import('../remote/commands/compose.js'), import('../errors.js'), import('../ui/json-events.js')]);
 		const {signal} = io.cancellation;
 		const write = args.json
-			? (line: string, stream: 'stdout' | 'stderr') => io.stdout.write(`${JSON.stringify({type: 'log', at: Date.now(), stream, line})}\n`)
+			? (line: string, stream: 'stdout' | 'stderr') => writeJsonEvent(io.stdout, {type: 'log', at: Date.now(), stream, line})
 			: // The services' own words, as `docker logs` shows them (their colours too).
 				(line: string, stream: 'stdout' | 'stderr') => (stream === 'stdout' ? io.stdout : io.stderr).write(`${line}\n`);
 		try {

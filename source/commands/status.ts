@@ -28,15 +28,17 @@ answered (or nothing is deployed yet), 1 when it did not: the journal is shown e
 	async run({args, io, stack}) {
 		const {files, journal, running, config} = await stack.readOnly();
 		if (!journal) {
-			io.stdout.write(args.json ? 'null\n' : `No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
+			if (args.json) (await import('../ui/json-events.js')).writeJsonEvent(io.stdout, {type: 'status', at: Date.now(), journal: null});
+			else io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
 			return 0;
 		}
 		const {readLiveServer, readInstanceState} = await import('../server/live.js');
 		const [server, instance] = await Promise.all([readLiveServer(journal.data, files), readInstanceState(journal.data, config)]);
 		const view = server && {...server, ...(instance ? {instance} : {}), ...urlsOf(journal.data)};
 		if (args.json) {
-			// The journal as it is; `running` only while a run holds the lock; `server` once a stack is deployed.
-			io.stdout.write(`${JSON.stringify({...journal.data, ...(running ? {running} : {}), ...(view ? {server: view} : {})})}\n`);
+			// The journal's fields as they are; `running` only while a run holds the lock; `server` once a stack is deployed.
+			const {writeJsonEvent} = await import('../ui/json-events.js');
+			writeJsonEvent(io.stdout, {type: 'status', at: Date.now(), ...journal.data, ...(running ? {running} : {}), ...(view ? {server: view} : {})});
 		} else {
 			const lines = [...describe(journal.data, running), ...(view ? ['', ...describeServer(view)] : [])];
 			io.stdout.write(`${lines.map(printable).join('\n')}\n`);

@@ -1,8 +1,9 @@
 import type {EngineEvent, ErrorView} from '../engine/events.js';
 import type {FinishFacts} from '../engine/finish.js';
+import {writeJsonEvent, type JsonEvent} from './json-events.js';
 import type {Renderer} from './renderer.js';
 
-/** `--json`: one JSON object per line, the engine's events as they are; errors outside a run as type "error". */
+/** `--json`: one JSON object per line (json-events.ts), the engine's events as they are; errors outside a run as type "error". */
 export class JsonRenderer implements Renderer {
 	readonly interactive = false;
 	readonly #out: NodeJS.WritableStream;
@@ -34,7 +35,7 @@ export class JsonRenderer implements Renderer {
 
 	async close(): Promise<void> {}
 
-	#write(value: object): void {
-		this.#out.write(`${JSON.stringify(value)}\n`);
+	#write(event: JsonEvent): void {
+		writeJsonEvent(this.#out, event);
 	}
 }

@@ -2,6 +2,7 @@ import type {UnfinishedRun} from '../engine/situation.js';
 import {printable} from '../text/printable.js';
 import {formatDuration} from './format-duration.js';
 import {formatError} from './format-error.js';
+import type {ResumeEvent} from './json-events.js';
 
 /** One way on from an unfinished run, and the command that does it (what a script runs instead of choosing). */
 export interface ResumeOffer {
@@ -88,7 +89,7 @@ export function resumeLines(view: ResumeView): string[] {
 }
 
 /** --json: the same facts as one object. */
-export function resumeJson(view: ResumeView): object {
+export function resumeJson(view: ResumeView): ResumeEvent {
 	return {
 		type: 'resume',
 		stack: view.stack,
