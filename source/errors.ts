@@ -26,11 +26,12 @@ export type NextStepInput = string | NextStep;
  * A next step that runs `command`: `{command}` marks where the sentence shows it (in backticks), so the words and the
  * data cannot disagree. `nextCommand('hoist up', 'Run {command} again: it resumes here.')`
  */
-export function nextCommand(command: string, sentence: `${string}{command}${string}` = 'Run {command}.'): NextStep {
-	return {text: sentence.replace('{command}', `\`${command}\``), command};
+export function nextCommand(command: string, sentence: `${string}{command}${string}`): NextStep {
+	// A function, so that a `$` in the command is not read as a replacement pattern.
+	return {text: sentence.replace('{command}', () => `\`${command}\``), command};
 }
 
-export function asNextStep(step: NextStepInput): NextStep {
+function asNextStep(step: NextStepInput): NextStep {
 	return typeof step === 'string' ? {text: step} : step;
 }
 

@@ -35,6 +35,11 @@ it('shows a next step\'s command in its sentence on the screen and in plain line
 	});
 });
 
+it('puts the command into its sentence as it is, `$` and all', () => {
+	expect(nextCommand('hoist logs web', 'Look at its logs ({command}).')).toEqual({text: 'Look at its logs (`hoist logs web`).', command: 'hoist logs web'});
+	expect(nextCommand('echo $& $1', 'Run {command}.').text).toBe('Run `echo $& $1`.');
+});
+
 /** Every .ts file under a folder of the repository. */
 function sources(folder: string): string[] {
 	return readdirSync(join(root, folder)).flatMap((name) => {
