@@ -191,7 +191,11 @@ describe('registry-login', () => {
 	it('the token reaches the server on stdin only, never on a command line, and is masked from then on', async () => {
 		const {h, session, ctx} = loggingIn();
 		expect(await registryLoginStep.run(ctx)).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
-		expect(session.calls).toEqual([{kind: 'run', command: expect.objectContaining({title: 'log in to ghcr.io as octocat'}), stdin: `${token}\n`}]);
+		expect(session.calls).toEqual([
+			{kind: 'run', command: expect.objectContaining({title: 'start a new registry login file'}), stdin: undefined},
+			{kind: 'run', command: expect.objectContaining({title: 'log in to ghcr.io as octocat'}), stdin: `${token}\n`},
+			{kind: 'run', command: expect.objectContaining({title: 'put the registry logins in place'}), stdin: undefined},
+		]);
 		expect(session.ran.every((command) => !command.line.includes(token))).toBe(true);
 		expect(h.services.redactor.redact(`said ${token}`)).not.toContain(token);
 	});
@@ -206,6 +210,20 @@ describe('registry-login', () => {
 			command.title === 'read the registry login' ? JSON.stringify({auths: {'ghcr.io': {auth: Buffer.from(credential).toString('base64')}}}) : undefined;
 		expect(await registryLoginStep.check(loggingIn(holding(`octocat:${token}`)).ctx)).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
 		expect(await registryLoginStep.check(loggingIn(holding('octocat:an-older-token')).ctx)).toBeUndefined();
+	});
+
+	it('a registry dropped from hoist.yml: the check sees the extra login, and the run leaves a file of exactly the listed ones', async () => {
+		const credential = Buffer.from(`octocat:${token}`).toString('base64');
+		const withDropped = JSON.stringify({auths: {'ghcr.io': {auth: credential}, 'docker.io': {auth: Buffer.from('someone:dckr_pat_x').toString('base64')}}});
+		const {session, ctx} = loggingIn((command) => (command.title === 'read the registry login' ? withDropped : undefined));
+		expect(await registryLoginStep.check(ctx)).toBeUndefined();
+		await registryLoginStep.run(ctx);
+		const pending = `${authFile}.new`;
+		expect(session.ran.slice(-3).map((command) => command.line)).toEqual([
+			`rm -f ${pending}`,
+			expect.stringContaining(`podman login --authfile ${pending} --username octocat --password-stdin ghcr.io`),
+			`mv -f ${pending} ${authFile}`,
+		]);
 	});
 });
 
