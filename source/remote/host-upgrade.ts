@@ -125,7 +125,7 @@ export async function upgradeHost(io: HostUpgradeIo, script: string): Promise<Ho
 	}
 	const before = await rebootState(session, io.signal);
 	const request = {bootId: before.bootId, kernel: verdict.reboot};
-	io.row({id: 'reboot', state: 'running', note: `rebooting for kernel ${verdict.reboot} (running ${verdict.running})`});
+	io.log(`kernel ${verdict.reboot} is installed, ${verdict.running} runs (its modules are gone): rebooting`);
 	await session.run(requestReboot(verdict.reboot), {signal: io.signal});
 	({session, backAfterSeconds} = await awaitReboot(io, session, request));
 	return {upgraded, rebootedFor: verdict.reboot, backAfterSeconds, session};

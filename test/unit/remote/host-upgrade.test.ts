@@ -147,7 +147,6 @@ describe('upgradeHost', () => {
 		expect(rows.map((row) => `${row.id} ${row.state}: ${row.note}`)).toEqual([
 			'upgrade running: apk upgrade --available',
 			'upgrade done: upgraded 2 packages: busybox 1.37.0-r18 → 1.37.0-r19, linux-virt 6.12.1-r0 → 6.12.13-r0',
-			`reboot running: rebooting for kernel ${newKernel} (running ${oldKernel})`,
 			`reboot running: rebooting for kernel ${newKernel}`,
 			`reboot done: back after 4 s, kernel ${newKernel}`,
 			'reconnect done: SSH connection opened again (host key SHA256:fake, as pinned)',
