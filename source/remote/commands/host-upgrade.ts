@@ -7,7 +7,6 @@ import {sh} from './quote.js';
  * boot id with the current one, and knows whether the reboot happened, without ever asking twice.
  */
 export const rebootMarker = '/var/lib/hoist/reboot-requested';
-const bootIdFile = '/proc/sys/kernel/random/boot_id';
 
 /** Runs the uploaded host-upgrade.sh as root. */
 export function runHostUpgrade(script: string): RemoteCommand {
@@ -46,9 +45,17 @@ export interface RebootState {
 	requested: RebootRequest | undefined;
 }
 
+/** The files the reboot commands use; tests run the commands in `sh` with their own. */
+export interface RebootPaths {
+	marker: string;
+	bootId: string;
+	reboot: string;
+}
+const onServer: RebootPaths = {marker: rebootMarker, bootId: '/proc/sys/kernel/random/boot_id', reboot: '/sbin/reboot'};
+
 /** The current boot id and the marker of an asked-for reboot, in one round trip. */
-export function readRebootState(): RemoteCommand {
-	return {root: true, title: 'read the boot id', line: `cat ${bootIdFile}; cat ${sh(rebootMarker)} 2>/dev/null || true`};
+export function readRebootState(paths: RebootPaths = onServer): RemoteCommand {
+	return {root: true, title: 'read the boot id', line: `cat ${sh(paths.bootId)}; cat ${sh(paths.marker)} 2>/dev/null || true`};
 }
 
 export function parseRebootState(stdout: string): RebootState | undefined {
@@ -62,21 +69,21 @@ export function parseRebootState(stdout: string): RebootState | undefined {
  * Remembers the reboot (the current boot id and the kernel, on disk, synced), then reboots a second later, detached:
  * the command itself ends at once, so its answer is not lost in the connection the reboot closes.
  */
-export function requestReboot(kernel: string): RemoteCommand {
+export function requestReboot(kernel: string, paths: RebootPaths = onServer): RemoteCommand {
 	return {
 		root: true,
 		title: `reboot for kernel ${kernel}`,
 		line: [
-			`mkdir -p ${sh(rebootMarker.slice(0, rebootMarker.lastIndexOf('/')))}`,
-			`printf '%s %s\\n' "$(cat ${bootIdFile})" ${sh(kernel)} > ${sh(rebootMarker)}`,
+			sh('mkdir', '-p', paths.marker.slice(0, paths.marker.lastIndexOf('/'))),
+			`printf '%s %s\\n' "$(cat ${sh(paths.bootId)})" ${sh(kernel)} > ${sh(paths.marker)}`,
 			'sync',
 			// braces: only the reboot goes to the background, not the list before it
-			`{ nohup sh -c 'sleep 1; exec /sbin/reboot' </dev/null >/dev/null 2>&1 & }`,
+			`{ nohup sh -c ${sh(`sleep 1; exec ${sh(paths.reboot)}`)} </dev/null >/dev/null 2>&1 & }`,
 		].join(' && '),
 	};
 }
 
 /** Once the server is back from the reboot: the marker has done its work. */
-export function clearRebootMarker(): RemoteCommand {
-	return {root: true, title: 'forget the reboot', line: `rm -f ${sh(rebootMarker)}`};
+export function clearRebootMarker(paths: RebootPaths = onServer): RemoteCommand {
+	return {root: true, title: 'forget the reboot', line: sh('rm', '-f', paths.marker)};
 }
