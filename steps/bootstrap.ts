@@ -84,7 +84,8 @@ export const bootstrap = defineStep({
 		if (upgrade) {
 			const result = await upgradeHost(hostUpgradeIo(ctx), upgradeScript().path);
 			session = result.session;
-			upgraded = {packages: result.upgraded.length, ...(result.rebootedFor ? {rebootedFor: result.rebootedFor} : {})};
+			// A host without apk upgraded nothing: its row says why, the summary says nothing of an upgrade.
+			if (!result.skipped) upgraded = {packages: result.upgraded.length, ...(result.rebootedFor ? {rebootedFor: result.rebootedFor} : {})};
 			// After a reboot, bootstrap.sh again: it waits until Podman's API answers and checks every service came up.
 			if (result.rebootedFor) summaryLine = await runBootstrapScript(ctx, session);
 		}

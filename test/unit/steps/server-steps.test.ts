@@ -108,6 +108,17 @@ describe('bootstrap', () => {
 			]);
 		});
 
+		it('an instance without apk: the script\'s one line as the row, nothing upgraded, no word of an upgrade in the summary', async () => {
+			const why = 'no apk on this host (Debian GNU/Linux 12 (bookworm)): hoist upgrades the packages of Alpine hosts only; nothing changed';
+			const {h, session} = onServer((command) =>
+				command.title === 'run bootstrap.sh' ? {lines: [summaryLine]} : command.title === 'read the boot id' ? 'boot-1\n' : command.title === 'upgrade the packages (host-upgrade.sh)' ? {lines: [`hoist-upgrade skip ${why}`]} : undefined);
+			const out = await bootstrap.run(h.context(bootstrap, {outputs: {target: awsTarget}}));
+			expect(out.upgrade).toBeUndefined();
+			expect(bootstrap.summary!(out)).not.toContain('upgraded');
+			expect(h.details).toContainEqual({kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: why});
+			expect(session.script.filter((line) => line.startsWith('reboot'))).toEqual([]);
+		});
+
 		it('an existing server (server:) is never upgraded: one row says so', async () => {
 			const {h, session} = freshInstance();
 			await bootstrap.run(h.context(bootstrap, {outputs: {target: serverTarget}}));
