@@ -116,7 +116,9 @@ async function firstBootstrapOfInstance(ctx: BootstrapContext, session: RemoteSe
 		return false;
 	}
 	const state = await session.run(bootstrapState(marker, podmanSocket), {capture: true, signal: ctx.signal});
-	if (state.stdout.split('\n')[0]?.trim()) {
+	// The marker's line (`<sha256> hoist-bootstrap …`), not just any first line: without a marker the first line may be
+	// the socket's answer (a run stopped after bootstrap.sh started Podman, before the marker was written).
+	if (/^[0-9a-f]{64} hoist-bootstrap /.test(state.stdout)) {
 		ctx.detail({kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'bootstrapped before: packages are upgraded on the first bootstrap only'});
 		return false;
 	}
