@@ -3,7 +3,7 @@ import {registryToken, type RegistryLogin} from '../source/config/registries.js'
 import {registrySettings} from '../source/config/schema.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError, UserError, nextCommand} from '../source/errors.js';
-import {readAuthFile, registryLogin, registryLogout} from '../source/remote/commands/login.js';
+import {discardPendingAuthFile, installAuthFile, pendingAuthFile, readAuthFile, registryLogin, registryLogout} from '../source/remote/commands/login.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import {stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
@@ -47,7 +47,7 @@ export const registryLoginStep = defineStep({
 		const paths = stackPaths(ctx.config.stack);
 		// Captured, never logged: the file holds the credentials.
 		const current = await session.run(readAuthFile(paths.authFile), {capture: true, signal: ctx.signal});
-		const held = logins.every((login, index) => holdsLogin(current.stdout, login.server, `${login.username}:${tokens[index]!}`));
+		const held = holdsExactly(current.stdout, logins.map((login, index) => ({server: login.server, credential: `${login.username}:${tokens[index]!}`})));
 		return held ? outputsFor(logins, paths.authFile) : undefined;
 	},
 	async run(ctx) {
@@ -58,15 +58,17 @@ export const registryLoginStep = defineStep({
 		// The login lives in the stack's directory, which this makes first: on an existing server destroy must know.
 		const {target} = ctx.outputs;
 		if (target.kind === 'server') await ctx.recordResource({type: serverResource.stackDir, id: serverResourceId(paths.dir, target.host), ownedByHoist: true});
+		await session.run(discardPendingAuthFile(paths.authFile), {signal: ctx.signal});
 		for (const [index, login] of logins.entries()) {
 			ctx.progress(`logging in to ${login.server} as ${login.username}`);
 			try {
-				await session.run(registryLogin(login.server, login.username, paths.authFile), {stdin: `${tokens[index]!}\n`, signal: ctx.signal, onLine: ctx.log});
+				await session.run(registryLogin(login.server, login.username, pendingAuthFile(paths.authFile)), {stdin: `${tokens[index]!}\n`, signal: ctx.signal, onLine: ctx.log});
 			} catch (error) {
 				if (!(error instanceof RemoteCommandError)) throw error;
 				throw explainLoginFailure(error, login);
 			}
 		}
+		await session.run(installAuthFile(paths.authFile), {signal: ctx.signal});
 		return outputsFor(logins, paths.authFile);
 	},
 	undoTitle: 'Remove the registry login from the server',
@@ -99,11 +101,14 @@ function tokenOf(ctx: LoginContext, login: RegistryLogin): string {
 	return token;
 }
 
-/** True when the Docker-format auth file already holds exactly this login for the server. */
-function holdsLogin(authFile: string, server: string, credential: string): boolean {
+/**
+ * True when the Docker-format auth file holds these logins (server, user and token) and no other: a registry dropped
+ * from hoist.yml must not stay logged in.
+ */
+function holdsExactly(authFile: string, logins: Array<{server: string; credential: string}>): boolean {
 	try {
-		const parsed = JSON.parse(authFile) as {auths?: Record<string, {auth?: string}>};
-		return parsed.auths?.[server]?.auth === Buffer.from(credential).toString('base64');
+		const auths = (JSON.parse(authFile) as {auths?: Record<string, {auth?: string}>}).auths ?? {};
+		return Object.keys(auths).length === logins.length && logins.every(({server, credential}) => auths[server]?.auth === Buffer.from(credential).toString('base64'));
 	} catch {
 		return false;
 	}

@@ -2,7 +2,9 @@
  * The Alpine release line hoist installs by default: the newest line whose packages templates/bootstrap.sh was
  * checked against (aports community/podman, netavark, iptables, docker-cli-compose, containers-common; the
  * alpine-cloud-images and tiny-cloud repositories). Alpine 3.23 brings Podman 5.7.0, docker-cli-compose 2.40.3
- * (Compose v2) and netavark 1.x with its iptables driver (served by the iptables package, the nft backend since 3.20).
+ * (Compose v2) and netavark 1.16.1 with its iptables driver (served by the iptables package, the nft backend since
+ * 3.20). Checked 2026-12-07 in aports (community/podman 5.7.0-r5 at f43ed43f, docker-cli-compose 2.40.3-r3 at
+ * 905abb99, netavark 1.16.1-r0 at a82eac1a) against the v3.23 branch of pkgs.alpinelinux.org.
  * Newer lines change what bootstrap relies on: 3.24 ships Compose v5, 3.25 Podman 6 with netavark 2, whose iptables
  * driver is removed (it needs nftables). Raise this only after checking bootstrap against the new line.
  */

@@ -15,6 +15,8 @@ import {printable} from '../text/printable.js';
 export interface MissingAnswer {
 	/** The config field or environment variable that answers the question. */
 	field: string;
+	/** The setting in hoist.yml that asks for it, and where it is written: `registry.1.server at hoist.yml:12:13`. */
+	asker?: string;
 	message: string;
 	/**
 	 * Stops the run on its own. An unknown host key does not: the SSH step then shows the key the server presents,
@@ -27,14 +29,20 @@ export interface AnswerFacts {
 	env: NodeJS.ProcessEnv;
 	/** Whether .hoist/known_hosts already pins a key for the server named in hoist.yml. */
 	serverKeyPinned: boolean;
+	/** Where a field is written in hoist.yml (`hoist.yml:12:13`), to name it with the answer it is missing. */
+	locate?: (field: Array<string | number>) => string | undefined;
 }
 
 export function missingAnswers(config: Config, facts: AnswerFacts): MissingAnswer[] {
 	const missing: MissingAnswer[] = [];
 	for (const login of loginsWithoutToken(config.registry, readSecrets(facts.env))) {
+		// HOIST_REGISTRY_TOKEN is the one of `registry: {server, username}`; a list's entries have their own variables.
+		const path = login.tokenVariable === singleRegistryTokenVariable ? ['registry', 'server'] : ['registry', config.registry!.indexOf(login), 'server'];
+		const where = facts.locate?.(path);
 		missing.push({
 			field: login.tokenVariable,
-			message: `registry section present (${login.server}, user ${login.username}) but ${login.tokenVariable} is not set`,
+			asker: `${path.join('.')}${where ? ` at ${where}` : ''}`,
+			message: `${where ? `${where}: ` : ''}registry section present (${login.server}, user ${login.username}) but ${login.tokenVariable} is not set`,
 			blocking: true,
 		});
 	}
@@ -51,7 +59,7 @@ export function missingAnswers(config: Config, facts: AnswerFacts): MissingAnswe
 /** The run cannot start: every missing answer in one error (exit 2). Undefined when nothing blocks. */
 export function missingAnswersError(missing: readonly MissingAnswer[], why: string): UserError | undefined {
 	if (!missing.some((answer) => answer.blocking)) return undefined;
-	const fields = missing.map((answer) => answer.field);
+	const fields = missing.map((answer) => (answer.asker ? `${answer.field} (for ${answer.asker})` : answer.field));
 	return new UserError(`${why}, and ${fields.length === 1 ? 'an answer is' : `${fields.length} answers are`} missing: ${fields.join(', ')}.`, {
 		code: 'ANSWERS_MISSING',
 		hint: missing.map((answer) => `- ${answer.message}.`).join('\n'),

@@ -45,7 +45,9 @@ stopped therefore resumes at the first step that is not done.`,
 			if (args.flags['yes'] === true || !(await canAsk(args, io))) {
 				const serverKeyPinned = config.server !== undefined && pinFor(files.knownHosts, config.server.host) !== undefined;
 				const why = args.flags['yes'] === true ? '`hoist up --yes` asks nothing' : 'There is no terminal to ask on';
-				const refusal = missingAnswersError(missingAnswers(config, {env: io.env, serverKeyPinned}), why);
+				const {locateConfigField} = await import('../config/locate-field.js');
+				const locate = (field: Array<string | number>) => locateConfigField(resolve(args.config), field);
+				const refusal = missingAnswersError(missingAnswers(config, {env: io.env, serverKeyPinned, locate}), why);
 				if (refusal) throw refusal;
 			}
 			const warnings = await confirmWarnings(config, args, io);

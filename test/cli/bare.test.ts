@@ -132,7 +132,18 @@ describe('`hoist up` when nobody can answer (--yes, or no terminal)', () => {
 			expect(existsSync(join(stack.dir, '.hoist'))).toBe(false);
 			expect(existsSync(env['FIXTURE_EFFECTS']!)).toBe(false);
 		}
-		expect((await hoist(['up', '--yes'])).stderr).toMatch(/^Error: `hoist up --yes` asks nothing, and an answer is missing: HOIST_REGISTRY_TOKEN\.$/m);
+		expect((await hoist(['up', '--yes'])).stderr).toMatch(/^Error: `hoist up --yes` asks nothing, and an answer is missing: HOIST_REGISTRY_TOKEN \(for registry\.server at hoist\.yml:9:11\)\.$/m);
+	});
+
+	it('a token variable missing for one of two registries: exit 2 before anything runs, naming the variable, the field and its file:line', async () => {
+		writeFileSync(stack.config, minimalConfig({extra: 'registry:\n  - server: ghcr.io\n    username: me\n  - server: docker.io\n    username: hub\n'}));
+		const result = await hoist(['up', '--yes'], {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_0123456789abcdefghijklmnopqrstuvwxyz'});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/^Error: `hoist up --yes` asks nothing, and an answer is missing: HOIST_REGISTRY_TOKEN_DOCKER_IO \(for registry\.1\.server at hoist\.yml:11:13\)\.$/m);
+		expect(result.stderr).toContain('hoist.yml:11:13: registry section present (docker.io, user hub) but HOIST_REGISTRY_TOKEN_DOCKER_IO is not set');
+		expect(result.stderr).not.toContain('GHCR_IO');
+		expect(existsSync(join(stack.dir, '.hoist'))).toBe(false);
+		expect(existsSync(env['FIXTURE_EFFECTS']!)).toBe(false);
 	});
 
 	it('each missing answer named at once: the token and an existing server\'s host key', async () => {
@@ -140,7 +151,7 @@ describe('`hoist up` when nobody can answer (--yes, or no terminal)', () => {
 		const result = await hoist(['up', '--yes']);
 		keepCapture('up-yes-missing-answers', result.stderr);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('2 answers are missing: HOIST_REGISTRY_TOKEN, server.hostKey.');
+		expect(result.stderr).toContain('2 answers are missing: HOIST_REGISTRY_TOKEN (for registry.server at hoist.yml:9:11), server.hostKey.');
 		expect(result.stderr).toContain('server.hostKey is not set and no key of 10.77.0.250 is pinned yet');
 		const json = await hoist(['up', '--yes', '--json']);
 		expect(json.events.at(-1)).toMatchObject({type: 'error', error: {code: 'ANSWERS_MISSING'}});
@@ -154,5 +165,20 @@ describe('`hoist up` when nobody can answer (--yes, or no terminal)', () => {
 		expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d ✔ Fixture step delta/m);
 		expect(result.stdout).toContain('All steps done.');
 		expect(result.stdout).not.toContain('?');
+	});
+});
+
+describe('bad settings of the first real run refused before anything runs, at their file:line', () => {
+	it.each([
+		['a registry list with a duplicate server', 'registry:\n  - server: ghcr.io\n    username: me\n  - server: GHCR.io\n    username: other\n', 'hoist.yml:11:13: registry.1.server: GHCR.io is listed twice (entry 1 and 2): one login per registry'],
+		['aws.alpineRelease older than the oldest accepted line', '  alpineRelease: "3.19"\n', 'hoist.yml:8:18: aws.alpineRelease: Alpine 3.19 is older than the oldest line hoist accepts (3.20)'],
+		['aws.alpineRelease that is not a release line', '  alpineRelease: "3.23.1"\n', 'hoist.yml:8:18: aws.alpineRelease: expected a release line like "3.23", or latest'],
+	])('%s: exit 2', async (_name, extra, expected) => {
+		writeFileSync(stack.config, minimalConfig({extra}));
+		const result = await hoist(['up', '--yes'], {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_0123456789abcdefghijklmnopqrstuvwxyz'});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(`Error: ${expected}`);
+		expect(existsSync(join(stack.dir, '.hoist'))).toBe(false);
+		expect(existsSync(env['FIXTURE_EFFECTS']!)).toBe(false);
 	});
 });

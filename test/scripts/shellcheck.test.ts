@@ -31,7 +31,7 @@ describe('shellcheck', () => {
 	const templateScripts = files(templates, (name) => name.endsWith('.sh'));
 	const openrc = files(path.join(templates, 'openrc'), () => true);
 	it('finds the templates', () => {
-		expect(templateScripts.map((file) => path.relative(templates, file))).toEqual(['bootstrap.sh', 'health-scheduler.sh', 'stack/hoist-boot.sh']);
+		expect(templateScripts.map((file) => path.relative(templates, file))).toEqual(['bootstrap.sh', 'health-scheduler.sh', 'host-upgrade.sh', 'stack/hoist-boot.sh']);
 		expect(openrc.map((file) => path.relative(templates, file))).toEqual(['openrc/hoist-health.initd', 'openrc/hoist-stack.initd']);
 	});
 

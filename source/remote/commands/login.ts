@@ -19,6 +19,25 @@ export function registryLogin(server: string, username: string, authFile: string
 	};
 }
 
+/**
+ * A run's logins are written to this file first, which then replaces the auth file (installAuthFile): the auth file
+ * holds exactly the registries hoist.yml lists (one dropped from the list is logged out with it), and never fewer
+ * while the logins are made.
+ */
+export function pendingAuthFile(authFile: string): string {
+	return `${authFile}.new`;
+}
+
+/** An earlier run's unfinished file goes first: a login into it must not add to what that run left. */
+export function discardPendingAuthFile(authFile: string): RemoteCommand {
+	return {root: true, title: 'start a new registry login file', line: sh('rm', '-f', pendingAuthFile(authFile))};
+}
+
+/** Puts the new logins in place of the old ones, in one rename. */
+export function installAuthFile(authFile: string): RemoteCommand {
+	return {root: true, title: 'put the registry logins in place', line: sh('mv', '-f', pendingAuthFile(authFile), authFile)};
+}
+
 /** The auth file as it is (for the check: is the login for this server, user and token already there?). */
 export function readAuthFile(authFile: string): RemoteCommand {
 	return {root: true, title: 'read the registry login', line: `cat ${sh(authFile)} 2>/dev/null || true`};

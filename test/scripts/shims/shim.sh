@@ -5,6 +5,8 @@
 #   apk-installed, dpkg-installed, apt-available   package names, one a line (install/add append to them)
 #   started/<svc>, enabled/<unit>, active/<unit>    OpenRC / systemd service state
 #   socket-up                                       the Podman API socket answers
+#   apk-upgrade                                     what `apk upgrade` prints (then nothing: it upgraded those)
+#   apk-upgrade-modules                             "<old> <new>": the kernel upgrade replaces /lib/modules/<old>
 #   compose-plugin-works, compose-v1-works          `docker compose` / `docker-compose` work without an install
 #   fail                                            lines "<glob over 'name args'><TAB><exit code><TAB><message>":
 #                                                   the first matching call prints the message and fails
@@ -51,6 +53,16 @@ apk)
 		shift
 		packages "$@" >>"$S/apk-installed"
 		echo "OK: installed $(packages "$@" | tr '\n' ' ')"
+		;;
+	upgrade)
+		[ ! -f "$S/apk-upgrade" ] || cat "$S/apk-upgrade"
+		if [ -f "$S/apk-upgrade-modules" ]; then
+			read -r old new <"$S/apk-upgrade-modules"
+			rm -rf "${HOIST_ROOT:?}/lib/modules/$old"
+			mkdir -p "$HOIST_ROOT/lib/modules/$new"
+		fi
+		rm -f "$S/apk-upgrade" "$S/apk-upgrade-modules"
+		echo "OK: 312 MiB in 57 packages"
 		;;
 	esac
 	;;

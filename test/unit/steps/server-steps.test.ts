@@ -27,17 +27,20 @@ function onServer(answer: (command: RemoteCommand) => FakeAnswer | undefined = (
 
 describe('bootstrap', () => {
 	const summaryLine = 'hoist-bootstrap os=alpine version=3.20.3 manager=openrc compose=v2 installed=podman,docker-cli-compose compose_cmd=docker,compose';
-	const ran = (lines: string[], exitCode = 0) => (command: RemoteCommand) => (command.title === 'run bootstrap.sh' ? {lines, exitCode} : undefined);
+	// An instance bootstrapped before (by older scripts): bootstrap runs again, and does not upgrade its packages.
+	const ran = (lines: string[], exitCode = 0) => (command: RemoteCommand) =>
+		command.title === 'run bootstrap.sh' ? {lines, exitCode} : command.title === 'check the bootstrap' ? `${'0'.repeat(64)} ${summaryLine}\nhoist-socket-ok\n` : undefined;
 
 	it('uploads its scripts, runs them showing each phase as a sub-step, and remembers what it did with a hash of the scripts', async () => {
 		const {h, session} = onServer(ran(['hoist-step packages start', 'fetch https://dl-cdn.alpinelinux.org/…', 'hoist-step packages done installed podman', summaryLine]));
 		const out = await bootstrap.run(h.context(bootstrap, {outputs: {target: awsTarget}}));
 		expect(out).toEqual({os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: ['podman', 'docker-cli-compose'], composeCommand: ['docker', 'compose'], hash: expect.stringMatching(/^[0-9a-f]{64}$/)});
 		const scripts = ['bootstrap.sh', 'health-scheduler.sh', 'openrc/hoist-health.initd'].map((name) => `${bootstrapDir}/${name}`);
-		expect(session.script).toEqual([`create ${bootstrapDir}/openrc`, `upload ${scripts.join(' ')}`, 'run bootstrap.sh', 'remember the bootstrap']);
+		expect(session.script).toEqual(['check the bootstrap', `create ${bootstrapDir}/openrc`, `upload ${scripts.join(' ')}`, 'run bootstrap.sh', 'remember the bootstrap']);
 		expect(session.uploaded.map(({path, mode, owner}) => ({path, mode, owner}))).toEqual(scripts.map((path) => ({path, mode: 0o700, owner: 'root'})));
 		expect(session.ran.at(-1)!.line).toContain(out.hash);
 		expect(h.details).toEqual([
+			{kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'bootstrapped before: packages are upgraded on the first bootstrap only'},
 			{kind: 'substep', id: 'packages', title: 'packages', state: 'running'},
 			{kind: 'substep', id: 'packages', title: 'packages', state: 'done', note: 'installed podman'},
 		]);
@@ -66,6 +69,67 @@ describe('bootstrap', () => {
 		});
 		expect(h.details.at(-1)).toMatchObject({id: 'packages', state: 'failed'});
 		expect(session.script).not.toContain('remember the bootstrap');
+	});
+
+	describe('the first bootstrap of an instance upgrades its packages (source/remote/host-upgrade.ts)', () => {
+		/**
+		 * A new instance: no marker of an earlier bootstrap (Podman's socket may answer already: a run stopped after
+		 * bootstrap.sh); apk has a new kernel; the reboot gives it a new boot id.
+		 */
+		function freshInstance() {
+			let boot = 1;
+			return onServer((command) => {
+				switch (command.title) {
+					case 'check the bootstrap':
+						return 'hoist-socket-ok\n';
+					case 'run bootstrap.sh':
+						return {lines: [summaryLine]};
+					case 'read the boot id':
+						return `boot-${boot}\n`;
+					case 'upgrade the packages (host-upgrade.sh)':
+						return {lines: ['hoist-upgraded linux-virt 6.12.1-r0 6.12.13-r0', `hoist-upgrade done upgraded=1 running=${boot === 1 ? '6.12.1-0-virt' : '6.12.13-0-virt'} reboot=${boot === 1 ? '6.12.13-0-virt' : 'no'}`]};
+					case 'reboot for kernel 6.12.13-0-virt':
+						boot++;
+						return undefined;
+					default:
+						return undefined;
+				}
+			});
+		}
+
+		it('after bootstrap.sh: apk upgrade, a reboot for the new kernel, bootstrap.sh again (the services came back), then the marker', async () => {
+			const {h, session} = freshInstance();
+			const out = await bootstrap.run(h.context(bootstrap, {outputs: {target: awsTarget}}));
+			expect(session.script).toEqual([
+				'check the bootstrap', `create ${bootstrapDir}/openrc`,
+				`upload ${['bootstrap.sh', 'health-scheduler.sh', 'openrc/hoist-health.initd', 'host-upgrade.sh'].map((name) => `${bootstrapDir}/${name}`).join(' ')}`,
+				'run bootstrap.sh', 'read the boot id', 'upgrade the packages (host-upgrade.sh)', 'read the boot id', 'reboot for kernel 6.12.13-0-virt',
+				'read the boot id', 'forget the reboot', 'run bootstrap.sh', 'remember the bootstrap',
+			]);
+			expect(out.upgrade).toEqual({packages: 1, rebootedFor: '6.12.13-0-virt'});
+			expect(bootstrap.summary!(out)).toMatch(/; upgraded 1 package, rebooted for kernel 6\.12\.13-0-virt$/);
+			expect(h.details.filter((d) => d.kind === 'substep' && (d.id === 'upgrade' || d.id === 'reboot')).map((d) => 'note' in d && d.note)).toEqual([
+				'apk upgrade --available', 'upgraded 1 package: linux-virt 6.12.1-r0 → 6.12.13-r0', 'rebooting for kernel 6.12.13-0-virt', 'back after 0 s, kernel 6.12.13-0-virt',
+			]);
+		});
+
+		it('an instance without apk: the script\'s one line as the row, nothing upgraded, no word of an upgrade in the summary', async () => {
+			const why = 'no apk on this host (Debian GNU/Linux 12 (bookworm)): hoist upgrades the packages of Alpine hosts only; nothing changed';
+			const {h, session} = onServer((command) =>
+				command.title === 'run bootstrap.sh' ? {lines: [summaryLine]} : command.title === 'read the boot id' ? 'boot-1\n' : command.title === 'upgrade the packages (host-upgrade.sh)' ? {lines: [`hoist-upgrade skip ${why}`]} : undefined);
+			const out = await bootstrap.run(h.context(bootstrap, {outputs: {target: awsTarget}}));
+			expect(out.upgrade).toBeUndefined();
+			expect(bootstrap.summary!(out)).not.toContain('upgraded');
+			expect(h.details).toContainEqual({kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: why});
+			expect(session.script.filter((line) => line.startsWith('reboot'))).toEqual([]);
+		});
+
+		it('an existing server (server:) is never upgraded: one row says so', async () => {
+			const {h, session} = freshInstance();
+			await bootstrap.run(h.context(bootstrap, {outputs: {target: serverTarget}}));
+			expect(session.script).not.toContain('upgrade the packages (host-upgrade.sh)');
+			expect(h.details[0]).toEqual({kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'an existing server: hoist leaves its packages to you'});
+		});
 	});
 
 	it('a script that ends without its summary line is an error, not a guess', async () => {
@@ -142,7 +206,11 @@ describe('registry-login', () => {
 	it('the token reaches the server on stdin only, never on a command line, and is masked from then on', async () => {
 		const {h, session, ctx} = loggingIn();
 		expect(await registryLoginStep.run(ctx)).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
-		expect(session.calls).toEqual([{kind: 'run', command: expect.objectContaining({title: 'log in to ghcr.io as octocat'}), stdin: `${token}\n`}]);
+		expect(session.calls).toEqual([
+			{kind: 'run', command: expect.objectContaining({title: 'start a new registry login file'}), stdin: undefined},
+			{kind: 'run', command: expect.objectContaining({title: 'log in to ghcr.io as octocat'}), stdin: `${token}\n`},
+			{kind: 'run', command: expect.objectContaining({title: 'put the registry logins in place'}), stdin: undefined},
+		]);
 		expect(session.ran.every((command) => !command.line.includes(token))).toBe(true);
 		expect(h.services.redactor.redact(`said ${token}`)).not.toContain(token);
 	});
@@ -157,6 +225,20 @@ describe('registry-login', () => {
 			command.title === 'read the registry login' ? JSON.stringify({auths: {'ghcr.io': {auth: Buffer.from(credential).toString('base64')}}}) : undefined;
 		expect(await registryLoginStep.check(loggingIn(holding(`octocat:${token}`)).ctx)).toEqual({logins: [{server: 'ghcr.io', username: 'octocat'}], authFile});
 		expect(await registryLoginStep.check(loggingIn(holding('octocat:an-older-token')).ctx)).toBeUndefined();
+	});
+
+	it('a registry dropped from hoist.yml: the check sees the extra login, and the run leaves a file of exactly the listed ones', async () => {
+		const credential = Buffer.from(`octocat:${token}`).toString('base64');
+		const withDropped = JSON.stringify({auths: {'ghcr.io': {auth: credential}, 'docker.io': {auth: Buffer.from('someone:dckr_pat_x').toString('base64')}}});
+		const {session, ctx} = loggingIn((command) => (command.title === 'read the registry login' ? withDropped : undefined));
+		expect(await registryLoginStep.check(ctx)).toBeUndefined();
+		await registryLoginStep.run(ctx);
+		const pending = `${authFile}.new`;
+		expect(session.ran.slice(-3).map((command) => command.line)).toEqual([
+			`rm -f ${pending}`,
+			expect.stringContaining(`podman login --authfile ${pending} --username octocat --password-stdin ghcr.io`),
+			`mv -f ${pending} ${authFile}`,
+		]);
 	});
 });
 
