@@ -40,7 +40,7 @@ describe('finish facts: what a successful `hoist up` achieved, from the journal'
 		const facts = finishFacts(finishedJournal({target: server, certificate: {status: 'skipped', names: [], address: '198.51.100.4', staging: false, acme: {}, certificates: []}}), finishConfig)!;
 		expect(facts.url).toBe('http://198.51.100.4/');
 		expect(facts.server).toEqual({kind: 'server', address: '198.51.100.4', login: 'alpine@vm.example.test:2222'});
-		expect(facts.noHttps).toEqual({record: {name: 'app.example.test', address: '198.51.100.4'}});
+		expect(facts.noHttps).toEqual({record: {type: 'A', name: 'app.example.test', address: '198.51.100.4'}});
 		expect(finishLines(facts)).toContain('Next: at your DNS provider, create an A record app.example.test → 198.51.100.4.');
 		expect(finishLines(facts)).toContain('Server: alpine@vm.example.test:2222 (your own machine)');
 	});
