@@ -3,12 +3,12 @@ import {z} from 'zod';
 import type {Config} from '../source/config/schema.js';
 import type {Reach} from '../source/dns/ca-reach.js';
 import {caName, dnsPlan} from '../source/dns/dns-plan.js';
+import {addressType} from '../source/dns/readiness.js';
 import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
 import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
 import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
-import {addressType} from '../source/dns/readiness.js';
 import {formatSeconds} from '../source/text/format-seconds.js';
 
 export const dnsOutputs = z.object({

@@ -1,6 +1,7 @@
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
 import {awsSettings, serverSettings} from '../source/config/schema.js';
+import {resolversText} from '../source/dns/resolve-host.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
@@ -88,7 +89,7 @@ export const target = defineStep({
 		if (key.generated) ctx.log(`made a key for hoist: add ${ctx.files.publicKey} to ~${serverSettings(ctx.config).user}/.ssh/authorized_keys on the server`);
 		const server = await serverTarget(ctx, key.privateKeyPath);
 		if (server.hostName !== undefined) {
-			ctx.log(`${server.hostName} resolves to ${server.host}${server.publicIpv6 === undefined ? '' : ` and ${server.publicIpv6}`} through ${ctx.config.dns.resolvers === undefined ? 'the resolvers of /etc/resolv.conf' : `dns.resolvers (${ctx.config.dns.resolvers.join(', ')})`}: hoist connects to ${server.host} and watches DNS for it`);
+			ctx.log(`${server.hostName} resolves to ${server.host}${server.publicIpv6 === undefined ? '' : ` and ${server.publicIpv6}`} through ${resolversText(ctx.config.dns.resolvers)}: hoist connects to ${server.host} and watches DNS for it`);
 		}
 		return server;
 	},

@@ -1,6 +1,6 @@
 import {isIP} from 'node:net';
 import {serverSettings, type Config} from '../config/schema.js';
-import {preferredAddress, resolveHost} from '../dns/resolve-host.js';
+import {preferredAddress, resolveConfigured} from '../dns/resolve-host.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {hostKeyFileName, scanHostKey, type PresentedKey} from '../remote/connect.js';
 import {fingerprint} from '../remote/errors.js';
@@ -45,7 +45,7 @@ export async function serverAddress(config: Config, signal?: AbortSignal): Promi
 	const host = serverSettings(config).host;
 	if (isIP(host) !== 0) return host;
 	try {
-		return preferredAddress(await resolveHost(host, {...(config.dns.resolvers === undefined ? {} : {resolvers: config.dns.resolvers}), ...(signal === undefined ? {} : {signal})})) ?? host;
+		return preferredAddress(await resolveConfigured(host, config.dns.resolvers, signal === undefined ? {} : {signal})) ?? host;
 	} catch (error) {
 		if (signal?.aborted) throw error;
 		return host;

@@ -3,7 +3,7 @@ import type {Target} from '../remote/target.js';
 import {caHostToResolve, caNetwork, certificateReach, type Reach} from './ca-reach.js';
 import type {QueryFn} from './client.js';
 import {nonPublicReason} from './ip.js';
-import {resolveHost, type HostAddresses} from './resolve-host.js';
+import {resolveConfigured, type HostAddresses} from './resolve-host.js';
 
 /** How messages name the CA: Let's Encrypt by its name, any other by its directory's host. */
 export function caName(directory: string): string {
@@ -45,11 +45,7 @@ export async function dnsPlan(config: Config, target: Pick<Target, 'publicAddres
 
 async function lookupCa(host: string, config: Config, lookup: PlanLookup): Promise<HostAddresses | undefined> {
 	try {
-		return await resolveHost(host, {
-			...(config.dns.resolvers === undefined ? {} : {resolvers: config.dns.resolvers}),
-			...(lookup.query === undefined ? {} : {query: lookup.query}),
-			...(lookup.signal === undefined ? {} : {signal: lookup.signal}),
-		});
+		return await resolveConfigured(host, config.dns.resolvers, lookup);
 	} catch (error) {
 		if (lookup.signal?.aborted) throw error;
 		return undefined;

@@ -426,7 +426,7 @@ export function evaluateReadiness(input: ReadinessInput): Readiness {
 			code: 'DNS_PRIVATE_TARGET', severity: 'blocker',
 			message: `${expect} is not a public address (${nonPublicReason(expect)}): no public CA can reach it`,
 			explanation: 'The CA validates by connecting to the address in the A record; a private, loopback or documentation address is unreachable from the internet.',
-			fix: 'Use the server\'s public (Elastic) IP address; for a practice VM on a private network hoist skips the certificate step.',
+			fix: 'Use the server\'s public (Elastic) IP address, or an ACME CA on the same private network (acme.directory).',
 		});
 	}
 	if (input.servers.length === 0 && (input.unreachableServers ?? []).length === 0) {

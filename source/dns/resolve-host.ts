@@ -42,6 +42,20 @@ export async function resolveHost(name: string, options: ResolveHostOptions = {}
 	return {name: fqdn, ipv4: values(a, 'A'), ipv6: values(aaaa, 'AAAA')};
 }
 
+/** `name` through the resolvers hoist.yml names (dns.resolvers), as the DNS watch would ask them. */
+export function resolveConfigured(name: string, resolvers: string[] | undefined, lookup: {query?: QueryFn; signal?: AbortSignal} = {}): Promise<HostAddresses> {
+	return resolveHost(name, {
+		...(resolvers === undefined ? {} : {resolvers}),
+		...(lookup.query === undefined ? {} : {query: lookup.query}),
+		...(lookup.signal === undefined ? {} : {signal: lookup.signal}),
+	});
+}
+
+/** How messages name the resolvers hoist asked. */
+export function resolversText(resolvers: string[] | undefined): string {
+	return resolvers === undefined ? 'the resolvers of /etc/resolv.conf' : `dns.resolvers (${resolvers.join(', ')})`;
+}
+
 /** The address hoist uses for a server given by name: IPv4 first (it works on more networks), else IPv6. */
 export function preferredAddress(addresses: HostAddresses): string | undefined {
 	return addresses.ipv4[0] ?? addresses.ipv6[0];
@@ -49,10 +63,9 @@ export function preferredAddress(addresses: HostAddresses): string | undefined {
 
 /** A server name that resolves to nothing: the same refusal for `hoist up` and for later commands. */
 export function unknownServerHost(addresses: HostAddresses, resolvers: string[] | undefined): UserError {
-	const where = resolvers === undefined ? 'the resolvers of /etc/resolv.conf' : `dns.resolvers (${resolvers.join(', ')})`;
 	return new UserError(`${addresses.name} has no A or AAAA record: hoist cannot reach the server it names`, {
 		code: 'SERVER_HOST_UNKNOWN',
-		hint: `hoist looks up server.host through ${where}, the same resolvers it watches DNS with, not through the system's resolver.`,
+		hint: `hoist looks up server.host through ${resolversText(resolvers)}, the same resolvers it watches DNS with, not through the system's resolver.`,
 		nextSteps: [`Create the address record of ${addresses.name}, or write the server's address as server.host in hoist.yml.`, 'Point dns.resolvers in hoist.yml at a resolver that knows the name.'],
 	});
 }

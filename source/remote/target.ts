@@ -1,7 +1,7 @@
 import {isIP} from 'node:net';
 import {serverSettings, type Config} from '../config/schema.js';
 import type {QueryFn} from '../dns/client.js';
-import {preferredAddress, resolveHost, unknownServerHost} from '../dns/resolve-host.js';
+import {preferredAddress, resolveConfigured, unknownServerHost} from '../dns/resolve-host.js';
 
 /**
  * The server hoist deploys to, whatever made it: the AWS steps (a new instance behind its Elastic IP) or `server:`
@@ -57,11 +57,7 @@ export function serverTargetOf(config: Config, privateKeyPath: string): Target {
 export async function resolvedServerTarget(config: Config, privateKeyPath: string, lookup: {query?: QueryFn; signal?: AbortSignal} = {}): Promise<Target> {
 	const target = serverTargetOf(config, privateKeyPath);
 	if (isIP(target.host) !== 0) return target;
-	const addresses = await resolveHost(target.host, {
-		...(config.dns.resolvers === undefined ? {} : {resolvers: config.dns.resolvers}),
-		...(lookup.query === undefined ? {} : {query: lookup.query}),
-		...(lookup.signal === undefined ? {} : {signal: lookup.signal}),
-	});
+	const addresses = await resolveConfigured(target.host, config.dns.resolvers, lookup);
 	const address = preferredAddress(addresses);
 	if (address === undefined) throw unknownServerHost(addresses, config.dns.resolvers);
 	const ipv6 = addresses.ipv4.length > 0 ? addresses.ipv6[0] : undefined;
