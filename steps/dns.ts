@@ -1,7 +1,9 @@
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
 import type {Config} from '../source/config/schema.js';
+import type {Reach} from '../source/dns/ca-reach.js';
 import {caName, dnsPlan} from '../source/dns/dns-plan.js';
+import {addressType} from '../source/dns/readiness.js';
 import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
 import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
 import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
@@ -41,12 +43,17 @@ const wellKnownResolvers: Record<string, string> = {
 	'1.1.1.1': 'Cloudflare', '1.0.0.1': 'Cloudflare', '8.8.8.8': 'Google', '8.8.4.4': 'Google', '9.9.9.9': 'Quad9', '208.67.222.222': 'OpenDNS',
 };
 
-function watchOptions(ctx: DnsContext, address: string, privateTargetOk: boolean): WatchNamesOptions {
+function planFor(ctx: DnsContext): Promise<Reach> {
+	return dnsPlan(ctx.config, ctx.outputs.target, {query: ctx.services.dnsQuery, signal: ctx.signal});
+}
+
+function watchOptions(ctx: DnsContext, plan: Extract<Reach, {watch: true}>): WatchNamesOptions {
 	const {config} = ctx;
 	return {
 		names: watchedNames(config),
-		expectAddress: address,
-		privateTargetOk,
+		expectAddress: plan.address,
+		...(plan.ipv6 === undefined ? {} : {expectIpv6: plan.ipv6}),
+		privateTargetOk: plan.privateTargetOk,
 		caaIdentities: config.acme.caaIdentities,
 		caName: caName(config.acme.directory),
 		...(config.dns.resolvers === undefined ? {} : {bootstrap: config.dns.resolvers}),
@@ -86,7 +93,7 @@ function summaries(round: WatchRound, address: string, state: 'waiting' | 'timeo
 		const negativeTtl = view.snapshot?.negativeTtl;
 		return {
 			kind: 'dns-summary', name: view.name, ...(view.zone === undefined ? {} : {zone: view.zone}),
-			record: {type: 'A', name: view.name, value: address, ttl: defaultSuggestedTtl},
+			record: {type: addressType(address), name: view.name, value: address, ttl: defaultSuggestedTtl},
 			state: view.ready ? 'ready' : state, round: round.round, startedAt: round.startedAt, at: round.at,
 			...(view.ready || nextPollAt === undefined ? {} : {nextPollAt}), ...(negativeTtl === undefined || view.ready ? {} : {negativeTtl}),
 			missing,
@@ -128,22 +135,23 @@ export const dns = defineStep({
 	needs: ['target'],
 	view: 'dns-watcher',
 	async check(ctx) {
-		const plan = dnsPlan(ctx.config, ctx.outputs.target);
-		if (plan.skip !== undefined) {
+		const plan = await planFor(ctx);
+		if (!plan.watch) {
 			const outputs = skipped(plan.address, plan.skip);
 			return isDeepStrictEqual(ctx.previous, outputs) ? outputs : undefined;
 		}
-		const round = await new Watcher(watchOptions(ctx, plan.address, plan.privateTargetOk)).round();
+		const round = await new Watcher(watchOptions(ctx, plan)).round();
 		return round.ready ? ready(ctx, plan.address, round) : undefined;
 	},
 	async run(ctx) {
-		const plan = dnsPlan(ctx.config, ctx.outputs.target);
-		if (plan.skip !== undefined) {
+		const plan = await planFor(ctx);
+		if (!plan.watch) {
 			ctx.log(plan.skip);
 			return skipped(plan.address, plan.skip);
 		}
-		const options = watchOptions(ctx, plan.address, plan.privateTargetOk);
-		ctx.progress(`asking the authoritative servers of ${options.names.join(', ')} for A ${plan.address}`);
+		if (plan.note !== undefined) ctx.log(plan.note);
+		const options = watchOptions(ctx, plan);
+		ctx.progress(`asking the authoritative servers of ${options.names.join(', ')} for ${addressType(plan.address)} ${plan.address}`);
 		const publish = (round: WatchRound) => {
 			for (const view of round.names) {
 				for (const server of view.snapshot?.servers ?? []) ctx.detail(serverRow(view.name, round.round, server));

@@ -1,10 +1,11 @@
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
 import {awsSettings, serverSettings} from '../source/config/schema.js';
+import {resolversText} from '../source/dns/resolve-host.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError, nextCommand} from '../source/errors.js';
 import {ensureLocalKey, findLocalKey} from '../source/remote/local-key.js';
-import {describeTarget, serverTargetOf, type Target} from '../source/remote/target.js';
+import {describeTarget, resolvedServerTarget, type Target} from '../source/remote/target.js';
 
 export const targetOutputs = z.object({
 	kind: z.enum(['aws', 'server']),
@@ -14,6 +15,8 @@ export const targetOutputs = z.object({
 	privateKeyPath: z.string(),
 	identity: z.string(),
 	publicAddress: z.string(),
+	publicIpv6: z.string().optional(),
+	hostName: z.string().optional(),
 	hostKey: z.string().optional(),
 }) satisfies z.ZodType<Target>;
 
@@ -42,6 +45,14 @@ function awsTargetOf(ctx: TargetContext): Target | undefined {
 	return {kind: 'aws', host: address, port: 22, user: alpineLoginUser, privateKeyPath: keyPair.privateKeyPath, identity: instance.instanceId, publicAddress: address};
 }
 
+/**
+ * server: in hoist.yml, a name resolved here, in the target step: the journal records the address taken, so every later
+ * step and command (ssh, logs, destroy) uses that one; each `hoist up` resolves again and a new address is a change.
+ */
+function serverTarget(ctx: TargetContext, privateKeyPath: string): Promise<Target> {
+	return resolvedServerTarget(ctx.config, privateKeyPath, {query: ctx.services.dnsQuery, signal: ctx.signal});
+}
+
 /** Done when the recorded target is still what the inputs say: then nothing new is shown as work. */
 function unchanged(previous: Target | undefined, current: Target | undefined): Target | undefined {
 	return previous !== undefined && current !== undefined && isDeepStrictEqual(previous, current) ? current : undefined;
@@ -66,7 +77,7 @@ export const target = defineStep({
 	async check(ctx) {
 		if (!ctx.config.server) return unchanged(ctx.previous, awsTargetOf(ctx));
 		const key = findLocalKey(ctx.config, ctx.files);
-		return key ? unchanged(ctx.previous, serverTargetOf(ctx.config, key.privateKeyPath)) : undefined;
+		return key ? unchanged(ctx.previous, await serverTarget(ctx, key.privateKeyPath)) : undefined;
 	},
 	async run(ctx) {
 		if (!ctx.config.server) {
@@ -76,7 +87,11 @@ export const target = defineStep({
 		}
 		const key = ensureLocalKey(ctx.config, ctx.files);
 		if (key.generated) ctx.log(`made a key for hoist: add ${ctx.files.publicKey} to ~${serverSettings(ctx.config).user}/.ssh/authorized_keys on the server`);
-		return serverTargetOf(ctx.config, key.privateKeyPath);
+		const server = await serverTarget(ctx, key.privateKeyPath);
+		if (server.hostName !== undefined) {
+			ctx.log(`${server.hostName} resolves to ${server.host}${server.publicIpv6 === undefined ? '' : ` and ${server.publicIpv6}`} through ${resolversText(ctx.config.dns.resolvers)}: hoist connects to ${server.host} and watches DNS for it`);
+		}
+		return server;
 	},
 	summary: (target) => `${describeTarget(target)} with ${target.privateKeyPath}`,
 });

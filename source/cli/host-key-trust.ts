@@ -1,4 +1,6 @@
-import type {Config} from '../config/schema.js';
+import {isIP} from 'node:net';
+import {serverSettings, type Config} from '../config/schema.js';
+import {preferredAddress, resolveConfigured} from '../dns/resolve-host.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {hostKeyFileName, scanHostKey, type PresentedKey} from '../remote/connect.js';
 import {fingerprint} from '../remote/errors.js';
@@ -17,19 +19,37 @@ import type {CommandIo} from './io.js';
  */
 export async function trustServerHostKey(config: Config, files: StackFiles, args: CommandLine, io: CommandIo): Promise<void> {
 	const server = config.server;
-	if (!server || server.hostKey !== undefined || pinFor(files.knownHosts, server.host)) return;
+	if (!server || server.hostKey !== undefined) return;
+	const address = await serverAddress(config, io.cancellation.signal);
+	if (pinFor(files.knownHosts, address)) return;
 	if (args.flags['yes'] === true || !(await canAsk(args, io))) return;
 	let presented: PresentedKey;
 	try {
-		presented = await scanHostKey(server.host, server.port, {readyTimeoutMs: 5_000, signal: io.cancellation.signal});
+		presented = await scanHostKey(address, server.port, {readyTimeoutMs: 5_000, signal: io.cancellation.signal});
 	} catch (error) {
 		if (io.cancellation.signal.aborted) throw error;
 		return;
 	}
-	if (!(await askYesNo(io, trustQuestion(server.host, server.port, presented)))) {
-		throw new Declined(`Nothing was changed: hoist did not connect to ${printable(server.host)}.`);
+	const shown = address === server.host ? address : `${server.host} (${address})`;
+	if (!(await askYesNo(io, trustQuestion(shown, server.port, presented)))) {
+		throw new Declined(`Nothing was changed: hoist did not connect to ${printable(shown)}.`);
 	}
-	pinHostKey(files.knownHosts, {host: server.host, ...presented, instanceId: 'server'});
+	pinHostKey(files.knownHosts, {host: address, ...presented, instanceId: 'server'});
+}
+
+/**
+ * Where hoist will connect for server.host: a name resolved through dns.resolvers as the target step does, so the
+ * key asked about and pinned here is the one ssh-ready looks up. A name that does not resolve is left to that step.
+ */
+export async function serverAddress(config: Config, signal?: AbortSignal): Promise<string> {
+	const host = serverSettings(config).host;
+	if (isIP(host) !== 0) return host;
+	try {
+		return preferredAddress(await resolveConfigured(host, config.dns.resolvers, signal === undefined ? {} : {signal})) ?? host;
+	} catch (error) {
+		if (signal?.aborted) throw error;
+		return host;
+	}
 }
 
 export function trustQuestion(host: string, port: number, presented: PresentedKey): string {

@@ -32,7 +32,7 @@ stopped therefore resumes at the first step that is not done.`,
 					nextSteps: [`Use one of: ${plan.map((step) => step.id).join(', ')}.`],
 				});
 			}
-			const [{confirmWarnings, canAsk}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
+			const [{confirmWarnings, canAsk}, {trustServerHostKey, serverAddress}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
 				import('../cli/confirm.js'),
 				import('../cli/host-key-trust.js'),
 				import('../engine/stack-files.js'),
@@ -43,7 +43,7 @@ stopped therefore resumes at the first step that is not done.`,
 			const files = stackFiles(dirname(resolve(args.config)));
 			// With --yes or without a terminal nobody answers a question: what is missing stops the run now, all of it named.
 			if (args.flags['yes'] === true || !(await canAsk(args, io))) {
-				const serverKeyPinned = config.server !== undefined && pinFor(files.knownHosts, config.server.host) !== undefined;
+				const serverKeyPinned = config.server !== undefined && pinFor(files.knownHosts, await serverAddress(config, io.cancellation.signal)) !== undefined;
 				const why = args.flags['yes'] === true ? '`hoist up --yes` asks nothing' : 'There is no terminal to ask on';
 				const {locateConfigField} = await import('../config/locate-field.js');
 				const locate = (field: Array<string | number>) => locateConfigField(resolve(args.config), field);

@@ -313,6 +313,8 @@ export const configSchema = z.strictObject({
 				.max(1440, {error: 'expected at most 1440 minutes (a day)'})
 				.default(DEFAULT_DNS_TIMEOUT_MINUTES),
 			expectAddress: ipAddress.optional(),
+			// Plain HTTP only, on purpose: hoist's own tests of other things use it; the finish screen says there is no HTTPS.
+			skip: z.boolean(expected('true or false')).optional(),
 		}, expected('a dns section'))
 		.prefault({}),
 	caddy: z

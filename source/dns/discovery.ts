@@ -77,12 +77,12 @@ export async function systemResolvers(path = '/etc/resolv.conf'): Promise<string
 	return servers;
 }
 
-interface Ask {
+export interface Ask {
 	(name: string, type: RecordType): Promise<DnsResponse>;
 }
 
 /** Asks the bootstrap resolvers in turn until one answers (any rcode); throws when none does. */
-function bootstrapAsker(options: DiscoveryOptions, resolvers: string[]): Ask {
+function bootstrapAsker(options: Omit<DiscoveryOptions, 'name'>, resolvers: string[]): Ask {
 	const query = options.query ?? defaultQuery;
 	return async (name, type) => {
 		const failures: DnsQueryError[] = [];
@@ -109,7 +109,12 @@ function bootstrapAsker(options: DiscoveryOptions, resolvers: string[]): Ask {
 	};
 }
 
-async function resolvers(options: DiscoveryOptions): Promise<string[]> {
+/** A question for the bootstrap resolvers (`dns.resolvers`, or /etc/resolv.conf's), asked in turn until one answers. */
+export async function bootstrapResolver(options: Omit<DiscoveryOptions, 'name'>): Promise<Ask> {
+	return bootstrapAsker(options, await resolvers(options));
+}
+
+async function resolvers(options: Omit<DiscoveryOptions, 'name'>): Promise<string[]> {
 	const list = options.bootstrap ?? (await systemResolvers());
 	if (list.length === 0) throw new UserError('No bootstrap resolver given', {code: 'DNS_NO_RESOLVER'});
 	return list;

@@ -14,7 +14,7 @@ export type PublicStatus = 'current' | 'stale' | 'missing' | 'error';
 export interface PublicRow {
 	resolver: ServerAddress;
 	status: PublicStatus;
-	/** A values (after any CNAME). */
+	/** The address record's values (after any CNAME). */
 	answer: string[];
 	/** TTL as the resolver gave it (remaining cache time), or the negative TTL for a missing answer. */
 	ttl?: number;
@@ -27,6 +27,8 @@ export interface PublicRow {
 export interface PublicViewOptions {
 	resolvers: ServerAddress[];
 	name: string;
+	/** The address record users look up (default A). */
+	type?: 'A' | 'AAAA';
 	expectAddress: string;
 	timeoutMs?: number;
 	signal?: AbortSignal;
@@ -34,20 +36,21 @@ export interface PublicViewOptions {
 	now?: () => number;
 }
 
-/** Asks every public resolver (recursion on) for the name's A records, in parallel. */
+/** Asks every public resolver (recursion on) for the name's address records (A, or AAAA), in parallel. */
 export async function queryPublicView(options: PublicViewOptions): Promise<PublicRow[]> {
 	const query = options.query ?? defaultQuery;
 	const now = options.now ?? Date.now;
+	const type = options.type ?? 'A';
 	return Promise.all(options.resolvers.map(async (resolver): Promise<PublicRow> => {
 		try {
 			const response = await query({
-				server: resolver.address, name: options.name, type: 'A', recursion: true,
+				server: resolver.address, name: options.name, type, recursion: true,
 				...(resolver.port === undefined ? {} : {port: resolver.port}),
 				...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
 				...(options.signal === undefined ? {} : {signal: options.signal}),
 			});
 			const seenAt = now();
-			const a = response.answers.filter((record) => record.type === 'A');
+			const a = response.answers.filter((record) => record.type === type);
 			if (response.rcode === 'NOERROR' && a.length > 0) {
 				const answer = [...new Set(a.map((record) => canonicalIp(record.data as string)))];
 				const ttl = Math.min(...a.map((record) => record.ttl));

@@ -3,6 +3,7 @@
  * every server must answer A = the expected address and nothing else, no AAAA may point elsewhere, and CAA must be
  * absent or allow the configured CA. Each failing condition is a Problem with its own code, explanation and fix.
  */
+import {isIP} from 'node:net';
 import {formatSeconds} from '../text/format-seconds.js';
 import {cloudflareRange} from './cloudflare-ranges.js';
 import {canonicalIp, isPublicAddress, nonPublicReason, sameIp} from './ip.js';
@@ -10,6 +11,14 @@ import {ancestors, normalizeName} from './names.js';
 import type {CaaRecord, CaaStep, LookupStatus, NegativeCaching, RecordLookup, ServerAddress, ServerRecords} from './records.js';
 
 export type Severity = 'blocker' | 'warning';
+
+/** The record that holds the server's address: A for IPv4, AAAA for a server reached over IPv6 only. */
+export type AddressType = 'A' | 'AAAA';
+
+/** Which record the address goes in. */
+export function addressType(address: string): AddressType {
+	return isIP(address) === 6 ? 'AAAA' : 'A';
+}
 
 export interface Problem {
 	/** Stable identifier, e.g. DNS_AAAA_ELSEWHERE. */
@@ -80,8 +89,8 @@ function label(server: ServerAddress): string {
 	return server.name === server.address ? server.address : `${server.name} (${server.address})`;
 }
 
-export function negativeText(status: 'nxdomain' | 'nodata', negative: NegativeCaching | undefined): string {
-	const what = status === 'nxdomain' ? 'NXDOMAIN' : 'no A record (NODATA)';
+export function negativeText(status: 'nxdomain' | 'nodata', negative: NegativeCaching | undefined, type: AddressType = 'A'): string {
+	const what = status === 'nxdomain' ? 'NXDOMAIN' : `no ${type} record (NODATA)`;
 	if (!negative) return `not yet: ${what}, no SOA in the answer (resolvers choose how long to cache it)`;
 	const source = negative.source === 'SOA MINIMUM' ? 'SOA minimum' : 'SOA TTL';
 	return `not yet: ${what}, cached as missing for up to ${formatSeconds(negative.ttl)} (${source})`;
@@ -192,8 +201,11 @@ interface ServerOutcome {
 	answered: boolean;
 }
 
-function judgeA(records: ServerRecords, input: ReadinessInput): ServerOutcome {
-	const {a, server} = records;
+/** The record that holds the server's address (A, or AAAA for an IPv6-only server): it must hold exactly that address. */
+function judgeAddress(records: ServerRecords, input: ReadinessInput): ServerOutcome {
+	const type = addressType(input.expectAddress);
+	const {server} = records;
+	const a = type === 'A' ? records.a : records.aaaa;
 	const ns = label(server);
 	const expect = canonicalIp(input.expectAddress);
 	const failure = transportProblem(a, input) ?? cnameProblem(a, input);
@@ -201,13 +213,13 @@ function judgeA(records: ServerRecords, input: ReadinessInput): ServerOutcome {
 		return {report: {server, status: 'error', answer: [], message: failure.message}, problems: [failure], answered: false};
 	}
 	if (a.status === 'nxdomain' || a.status === 'nodata') {
-		const text = negativeText(a.status, a.negative);
+		const text = negativeText(a.status, a.negative, type);
 		const ttl = input.suggestedTtl ?? 300;
 		const problem: Problem = {
-			code: a.status === 'nxdomain' ? 'DNS_NXDOMAIN' : 'DNS_NO_A_RECORD', severity: 'blocker', server: server.name,
+			code: a.status === 'nxdomain' ? 'DNS_NXDOMAIN' : `DNS_NO_${type}_RECORD`, severity: 'blocker', server: server.name,
 			message: `${ns}: ${text}`,
-			explanation: `${server.name} does not have an A record for ${a.finalName} yet. A resolver that asks now remembers the absence${a.negative ? ` for up to ${formatSeconds(a.negative.ttl)}` : ''}, which is why hoist asks only the authoritative servers until they agree.`,
-			fix: `Create the record at your DNS provider: ${a.name} A ${expect} (TTL ${ttl}).`,
+			explanation: `${server.name} does not have an ${type} record for ${a.finalName} yet. A resolver that asks now remembers the absence${a.negative ? ` for up to ${formatSeconds(a.negative.ttl)}` : ''}, which is why hoist asks only the authoritative servers until they agree.`,
+			fix: `Create the record at your DNS provider: ${a.name} ${type} ${expect} (TTL ${ttl}).`,
 		};
 		return {
 			report: {server, status: 'missing', answer: [], message: text, ...(a.negative ? {negative: a.negative} : {})},
@@ -235,17 +247,17 @@ function judgeA(records: ServerRecords, input: ReadinessInput): ServerOutcome {
 			return why ? `${value} (${why})` : value;
 		});
 		problems.push({
-			code: 'DNS_A_STALE', severity: 'blocker', server: server.name,
+			code: `DNS_${type}_STALE`, severity: 'blocker', server: server.name,
 			message: `${server.name} still answers ${listed(notes)}${viaText(a)}`,
 			explanation: `The CA would connect to ${listed(others)}, not to ${expect}. When the other servers already answer ${expect}, ${server.name} has not picked up the change yet (compare the SOA serials).`,
-			fix: `Set ${a.name} A ${expect} at your DNS provider (and remove ${listed(others)}).`,
+			fix: `Set ${a.name} ${type} ${expect} at your DNS provider (and remove ${listed(others)}).`,
 		});
 	} else if (hasExpected && others.length > 0) {
 		problems.push({
-			code: 'DNS_A_EXTRA', severity: 'blocker', server: server.name,
+			code: `DNS_${type}_EXTRA`, severity: 'blocker', server: server.name,
 			message: `${server.name} answers ${expect} but also ${listed(others)}: the CA may pick ${others.length === 1 ? 'that one' : 'one of those'}`,
-			explanation: 'With several A records the CA connects to one of them; validation fails when it picks an address that is not this server.',
-			fix: others.length <= listedMax ? `Delete the A records ${others.map((value) => `${a.name} A ${value}`).join(', ')}.` : `Delete every A record of ${a.name} but ${expect} (${others.length} others).`,
+			explanation: `With several ${type} records the CA connects to one of them; validation fails when it picks an address that is not this server.`,
+			fix: others.length <= listedMax ? `Delete the ${type} records ${others.map((value) => `${a.name} ${type} ${value}`).join(', ')}.` : `Delete every ${type} record of ${a.name} but ${expect} (${others.length} others).`,
 		});
 	}
 	if (problems.length > 0) {
@@ -287,6 +299,31 @@ function judgeAaaa(records: ServerRecords, input: ReadinessInput): Problem[] {
 		});
 	}
 	return problems;
+}
+
+/**
+ * The other family's record: for an IPv4 server an AAAA (the CA tries it first) may only hold the server's IPv6
+ * address; for a server hoist knows only by IPv6, an A record is another machine that users of IPv4 would reach.
+ */
+function judgeOtherFamily(records: ServerRecords, input: ReadinessInput): Problem[] {
+	if (addressType(input.expectAddress) === 'A') return judgeAaaa(records, input);
+	const {a, server} = records;
+	const failure = transportProblem(a, input);
+	if (failure) {
+		return [{
+			...failure, code: 'DNS_A_LOOKUP_FAILED', severity: 'warning',
+			message: `${label(server)} gives ${failureWords[a.status] ?? a.status} for the A query of ${a.name}`,
+			explanation: `The AAAA answer is fine, but resolvers ask for A too; a failing A lookup can delay or fail validation.`,
+		}];
+	}
+	if (a.status !== 'answer') return [];
+	const expect = canonicalIp(input.expectAddress);
+	return a.values.map((value) => ({
+		code: 'DNS_A_ELSEWHERE', severity: 'blocker', server: server.name,
+		message: `A ${value} is not this server (it has only the IPv6 address ${expect}): delete it`,
+		explanation: `Clients on IPv4, and the CA when IPv6 fails, would connect to ${value} instead of this server.`,
+		fix: `Delete the record ${a.name} A ${value}.`,
+	}));
 }
 
 function issuerDomain(value: string): string {
@@ -373,7 +410,7 @@ function dedupe(problems: Problem[]): Problem[] {
 	const seen = new Map<string, Problem>();
 	for (const problem of problems) {
 		const key = `${problem.code}\u0000${problem.message.replace(/^\S+ \([^)]*\): /, '')}`;
-		const sharedKey = problem.code.startsWith('DNS_CAA') || problem.code === 'DNS_CLOUDFLARE_PROXY' || problem.code === 'DNS_AAAA_ELSEWHERE' ? key : `${key}\u0000${problem.server ?? ''}`;
+		const sharedKey = problem.code.startsWith('DNS_CAA') || problem.code === 'DNS_CLOUDFLARE_PROXY' || problem.code === 'DNS_AAAA_ELSEWHERE' || problem.code === 'DNS_A_ELSEWHERE' ? key : `${key}\u0000${problem.server ?? ''}`;
 		if (!seen.has(sharedKey)) seen.set(sharedKey, problem);
 	}
 	return [...seen.values()];
@@ -389,7 +426,7 @@ export function evaluateReadiness(input: ReadinessInput): Readiness {
 			code: 'DNS_PRIVATE_TARGET', severity: 'blocker',
 			message: `${expect} is not a public address (${nonPublicReason(expect)}): no public CA can reach it`,
 			explanation: 'The CA validates by connecting to the address in the A record; a private, loopback or documentation address is unreachable from the internet.',
-			fix: 'Use the server\'s public (Elastic) IP address; for a practice VM on a private network hoist skips the certificate step.',
+			fix: 'Use the server\'s public (Elastic) IP address, or an ACME CA on the same private network (acme.directory).',
 		});
 	}
 	if (input.servers.length === 0 && (input.unreachableServers ?? []).length === 0) {
@@ -410,12 +447,12 @@ export function evaluateReadiness(input: ReadinessInput): Readiness {
 	}
 	let negativeTtl: number | undefined;
 	for (const records of input.servers) {
-		const outcome = judgeA(records, input);
+		const outcome = judgeAddress(records, input);
 		reports.push(outcome.report);
 		problems.push(...outcome.problems);
 		if (outcome.report.negative) negativeTtl = Math.max(negativeTtl ?? 0, outcome.report.negative.ttl);
 		if (!outcome.answered) continue;
-		problems.push(...judgeAaaa(records, input), ...judgeCaa(records, input));
+		problems.push(...judgeOtherFamily(records, input), ...judgeCaa(records, input));
 	}
 	const agree = reports.length > 0 && reports.every((report) => report.status === 'ok') && (input.unreachableServers ?? []).length === 0;
 	const all = dedupe(problems);

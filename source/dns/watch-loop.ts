@@ -19,7 +19,9 @@ export interface WatchNamesOptions {
 	/** The domain first, then its aliases. */
 	names: string[];
 	expectAddress: string;
-	/** The address is private and that is meant (dns.expectAddress names it). */
+	/** The server's IPv6 address besides an IPv4 expectAddress: an AAAA record may hold it. */
+	expectIpv6?: string;
+	/** The address is private and that is meant (dns.expectAddress names it, or the CA is on the same network). */
 	privateTargetOk: boolean;
 	caaIdentities: string[];
 	caName: string;
@@ -105,6 +107,7 @@ export class Watcher {
 		}
 		const snapshot = await watchRound({
 			zone, name, expectAddress: options.expectAddress, privateTargetOk: options.privateTargetOk,
+			...(options.expectIpv6 === undefined ? {} : {expectIpv6: options.expectIpv6}),
 			caaIdentities: options.caaIdentities, caName: options.caName, publicResolvers: options.publicResolvers,
 			bootstrap: (options.bootstrap ?? [zone.resolver]).map((address) => ({name: address, address})),
 			...(options.suggestedTtl === undefined ? {} : {suggestedTtl: options.suggestedTtl}),

@@ -9,7 +9,7 @@ import type {ZoneInfo} from './discovery.js';
 import {canonicalIp} from './ip.js';
 import {normalizeName} from './names.js';
 import {countdownText, expiresAt, queryPublicView, type PublicRow} from './public-view.js';
-import {evaluateReadiness, type Problem, type ServerReport} from './readiness.js';
+import {addressType, evaluateReadiness, type AddressType, type Problem, type ServerReport} from './readiness.js';
 import {collectServerRecords, walkCaa, type ServerAddress, type ServerRecords} from './records.js';
 
 export interface WatchTarget {
@@ -40,7 +40,7 @@ export interface SnapshotServer {
 	role: ServerRole;
 	name: string;
 	address: string;
-	/** A values answered. */
+	/** The address record's values (A, or AAAA for an IPv6-only server). */
 	answer: string[];
 	ttl?: number;
 	/** Authoritative: ok | missing | wrong | error. Public: current | stale | missing | error. */
@@ -56,7 +56,8 @@ export interface SnapshotServer {
 export interface WatchSnapshot {
 	at: number;
 	zone: string;
-	record: {type: 'A'; name: string; value: string; suggestedTtl: number};
+	/** The record to create: A, or AAAA for a server hoist knows only by IPv6. */
+	record: {type: AddressType; name: string; value: string; suggestedTtl: number};
 	servers: SnapshotServer[];
 	ready: boolean;
 	/** The authoritative servers all answer exactly the expected address (public rows are present). */
@@ -73,8 +74,9 @@ function pickAddress(addresses: string[]): string | undefined {
 	return addresses.find((address) => isIP(address) === 4) ?? addresses[0];
 }
 
-function authoritativeRow(report: ServerReport, records: ServerRecords[]): SnapshotServer {
-	const tcp = records.find((entry) => entry.server.address === report.server.address)?.a.tcp === true;
+function authoritativeRow(report: ServerReport, records: ServerRecords[], type: AddressType): SnapshotServer {
+	const entry = records.find((candidate) => candidate.server.address === report.server.address);
+	const tcp = (type === 'A' ? entry?.a : entry?.aaaa)?.tcp === true;
 	return {
 		role: 'authoritative', name: report.server.name, address: report.server.address, answer: report.answer,
 		...(report.ttl === undefined ? {} : {ttl: report.ttl}), status: report.status, message: report.message, ...(tcp ? {tcp} : {}),
@@ -123,13 +125,14 @@ export async function watchRound(target: WatchTarget, options: RoundOptions = {}
 		...(target.privateTargetOk === undefined ? {} : {privateTargetOk: target.privateTargetOk}),
 		...(target.caName === undefined ? {} : {caName: target.caName}),
 	});
-	const rows: SnapshotServer[] = verdict.servers.map((report) => authoritativeRow(report, records));
+	const type = addressType(target.expectAddress);
+	const rows: SnapshotServer[] = verdict.servers.map((report) => authoritativeRow(report, records, type));
 	for (const missing of unreachableServers) {
 		rows.push({role: 'authoritative', name: missing.name, address: '', answer: [], status: 'error', message: `no address: ${missing.error}`});
 	}
 	if (verdict.agree && target.publicResolvers.length > 0) {
 		const view = await queryPublicView({
-			resolvers: target.publicResolvers, name, expectAddress: target.expectAddress, ...common,
+			resolvers: target.publicResolvers, name, type, expectAddress: target.expectAddress, ...common,
 			...(target.now === undefined ? {} : {now: target.now}),
 		});
 		const seen = now();
@@ -138,7 +141,7 @@ export async function watchRound(target: WatchTarget, options: RoundOptions = {}
 	return {
 		at: started,
 		zone,
-		record: {type: 'A', name, value: canonicalIp(target.expectAddress), suggestedTtl: target.suggestedTtl ?? defaultSuggestedTtl},
+		record: {type, name, value: canonicalIp(target.expectAddress), suggestedTtl: target.suggestedTtl ?? defaultSuggestedTtl},
 		servers: rows,
 		ready: verdict.ready,
 		agree: verdict.agree,

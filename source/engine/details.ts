@@ -43,7 +43,7 @@ export interface DnsSummaryDetail {
 	/** The zone that holds the name, once found. */
 	zone?: string;
 	/** The record to create at the DNS provider. */
-	record: {type: 'A'; name: string; value: string; ttl: number};
+	record: {type: 'A' | 'AAAA'; name: string; value: string; ttl: number};
 	state: 'waiting' | 'ready' | 'timeout';
 	round: number;
 	/** When the watch started and when this round ran (epoch ms). */

@@ -12,8 +12,8 @@ export interface FinishFacts {
 	/** The other names, which redirect to the domain. */
 	redirects: string[];
 	certificate?: {issuer: string; notAfter?: string; staging: boolean};
-	/** Why there is no HTTPS (the DNS step was skipped), or the A record still to create. */
-	noHttps?: {reason: string} | {record: {name: string; address: string}};
+	/** Why there is no HTTPS (the DNS step was skipped), or the address record (A, or AAAA) still to create. */
+	noHttps?: {reason: string} | {record: {type: 'A' | 'AAAA'; name: string; address: string}};
 	server: {
 		kind: 'aws' | 'server';
 		/** The EC2 instance id, on AWS. */

@@ -3,7 +3,7 @@ import {UserError, nextCommand} from '../errors.js';
 import {findLocalKey} from '../remote/local-key.js';
 import type {RemoteSession} from '../remote/session.js';
 import {parseServerResourceId, type ServerResourceType} from './server-resources.js';
-import {serverTargetOf} from '../remote/target.js';
+import {resolvedServerTarget} from '../remote/target.js';
 
 type ServerContext = Pick<AnyUndoContext, 'config' | 'files' | 'services' | 'signal' | 'resources'>;
 
@@ -44,7 +44,7 @@ export async function serverSession(ctx: ServerContext, records: ServerRecord[])
 			nextSteps: [nextCommand('hoist destroy', 'Put the key back (or point ssh.publicKey at the key the server accepts), then run {command} again.')],
 		});
 	}
-	const target = serverTargetOf(ctx.config, key.privateKeyPath);
+	const target = await resolvedServerTarget(ctx.config, key.privateKeyPath, {query: ctx.services.dnsQuery, signal: ctx.signal});
 	const elsewhere = records.find((record) => record.host !== target.host);
 	if (elsewhere) {
 		throw new UserError(`The journal records ${elsewhere.type} ${elsewhere.what} on ${elsewhere.host}, but hoist.yml now names the server ${target.host}.`, {

@@ -1,5 +1,5 @@
 import type {Config} from '../config/schema.js';
-import {dnsPlan} from '../dns/dns-plan.js';
+import {watchedAddress} from '../dns/dns-plan.js';
 import type {StepContext} from '../engine/step.js';
 import type {Target} from '../remote/target.js';
 
@@ -51,5 +51,5 @@ export function confirmedSites(config: Config, address: string, dns: ConfirmedDn
  */
 export function recordedSites(ctx: Pick<StepContext<'upload'>, 'config' | 'recorded'>, target: Target): CaddySites {
 	const certificate = ctx.recorded('certificate');
-	return confirmedSites(ctx.config, dnsPlan(ctx.config, target).address, ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined);
+	return confirmedSites(ctx.config, watchedAddress(ctx.config, target), ctx.recorded('dns'), certificate?.status === 'issued' ? certificate.acme : undefined);
 }

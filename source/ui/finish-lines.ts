@@ -20,7 +20,7 @@ export function finishLines(facts: FinishFacts): string[] {
 	} else {
 		lines.push(`Your stack answers at ${facts.url} (Caddy in front of ${facts.service}).`);
 		if (facts.noHttps && 'reason' in facts.noHttps) lines.push(`No HTTPS: ${facts.noHttps.reason}.`);
-		else if (facts.noHttps) lines.push(`Next: at your DNS provider, create an A record ${facts.noHttps.record.name} → ${facts.noHttps.record.address}.`);
+		else if (facts.noHttps) lines.push(`Next: at your DNS provider, create an ${facts.noHttps.record.type} record ${facts.noHttps.record.name} → ${facts.noHttps.record.address}.`);
 	}
 	lines.push(serverLine(facts));
 	if (facts.httpsAfterMs !== undefined) lines.push(`Time to HTTPS: ${formatDuration(facts.httpsAfterMs)} (from the start of this run to the certificate).`);

@@ -2,6 +2,7 @@ import type {Config} from '../config/schema.js';
 import type {FinishFacts} from '../engine/finish.js';
 import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
+import {addressType} from '../dns/readiness.js';
 import {describeTarget} from '../remote/target.js';
 
 /** The day-two commands, as the finish screen lists them. */
@@ -41,7 +42,7 @@ export function finishFacts(journal: Readonly<JournalData>, config: Config): Fin
 		const httpsAfterMs = timeToHttps(journal);
 		if (httpsAfterMs !== undefined) facts.httpsAfterMs = httpsAfterMs;
 	} else {
-		facts.noHttps = dns?.status === 'skipped' ? {reason: dns.reason ?? 'the DNS step was skipped'} : {record: {name: config.domain, address: target.publicAddress}};
+		facts.noHttps = dns?.status === 'skipped' ? {reason: dns.reason ?? 'the DNS step was skipped'} : {record: {type: addressType(target.publicAddress), name: config.domain, address: target.publicAddress}};
 	}
 	if (upload?.boot === 'none') facts.bootCommand = `${upload.dir}/hoist-boot.sh start`;
 	return facts;

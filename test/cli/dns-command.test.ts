@@ -48,8 +48,21 @@ it('hoist dns for a server on a private address: the target from the journal, th
 	expect(started).toMatchObject({command: 'dns', steps: [{id: 'target'}, {id: 'dns', view: 'dns-watcher'}]});
 	expect(result.events.filter((event) => event['type'] === 'step-done').map((event) => [event['stepId'], event['reused']])).toEqual([['target', true], ['dns', false]]);
 	const dns = result.events.find((event) => event['type'] === 'step-done' && event['stepId'] === 'dns');
-	expect(String(dns?.['summary'])).toMatch(/^skipped: 10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\): no public CA can reach it/);
+	expect(String(dns?.['summary'])).toMatch(/^skipped: 10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\): Let's Encrypt cannot reach it, so hoist skips the DNS and certificate steps \(for HTTPS: set acme\.directory to an ACME CA on the same network, such as step-ca, or dns\.expectAddress/);
 	expect(result.events.some((event) => event['type'] === 'step-detail')).toBe(false);
+});
+
+it('hoist dns for a server on a private address with an ACME CA on a private network: watched without dns.expectAddress, saying why', async () => {
+	writeFileSync(stack.config, `${readFileSync(stack.config, 'utf8')}  timeoutMinutes: 0.03\nacme:\n  directory: https://10.77.0.1:14000/dir\n`);
+	recordTarget('10.77.0.2');
+	const result = await runCli(['dns', '--json'], {cwd: stack.dir});
+	// No resolver answers on 127.0.0.1: the watch gives up after 2 s, having watched (not skipped) the private address.
+	expect(result.code, result.stdout + result.stderr).toBe(2);
+	const logs = result.events.filter((event) => event['type'] === 'step-log').map((event) => String(event['line']));
+	expect(logs).toEqual([expect.stringMatching(/^10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\), but the ACME CA at 10\.77\.0\.1:14000 is on a private network too \(10\.77\.0\.1 is private \(RFC 1918\)\) and can reach it/)]);
+	expect(result.events.find((event) => event['type'] === 'step-failed')).toMatchObject({stepId: 'dns', error: {code: 'DNS_NOT_READY'}});
+	const summary = result.events.find((event) => event['type'] === 'step-detail' && (event['detail'] as {kind: string}).kind === 'dns-summary');
+	expect(summary?.['detail']).toMatchObject({record: {type: 'A', name: 'app.example.test', value: '10.77.0.2'}});
 });
 
 it('a domain written in capitals with the trailing dot and a quoted port, as compose files have them: accepted, the normalised name said once before the run and the one watched', async () => {

@@ -5,7 +5,9 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {httpGet} from '../helpers/stack-host.js';
-import {authorizeKey, clearAuthorizedKeys, instancePodman, readSandboxEnv, resetMoto, wipeInstance, type SandboxEnv} from '../sandbox/sandbox.js';
+import {
+	authorizeKey, clearAuthorizedKeys, deleteDnsRecord, flushResolvers, instancePodman, readSandboxEnv, resetMoto, setDnsRecord, wipeInstance, type SandboxEnv,
+} from '../sandbox/sandbox.js';
 
 let sandbox: SandboxEnv;
 let stack: E2eStack;
@@ -72,10 +74,12 @@ it('runs the whole flow without AWS; destroy leaves the host as it found it but 
 	expect(up.code, JSON.stringify(up.events.find((event) => event['type'] === 'step-failed') ?? up.stderr)).toBe(0);
 	const planned = (up.events.find((event) => event['type'] === 'run-started') as {steps: Array<{id: string}>}).steps.map((step) => step.id);
 	expect(planned).toEqual(['compose', 'target', 'ssh-ready', 'bootstrap', 'registry-login', 'upload', 'deploy', 'dns', 'certificate']);
-	// 10.77.0.2 is a private address, as a practice VM's would be: no public CA could reach it.
+	// Plain HTTP on purpose (dns.skip: true, as every test of other things): the HTTPS path is the test below.
 	const summaries = Object.fromEntries(up.events.filter((event) => event['type'] === 'step-done').map((event) => [event['stepId'], String(event['summary'])]));
-	expect(summaries['dns']).toMatch(/skipped/);
-	expect(summaries['certificate']).toMatch(/skipped/);
+	expect(summaries['dns']).toMatch(/^skipped: dns\.skip is true in hoist\.yml/);
+	expect(summaries['certificate']).toMatch(/^skipped: dns\.skip is true in hoist\.yml/);
+	const finish = up.events.find((event) => event['type'] === 'finish');
+	expect(finish).toMatchObject({https: false, url: 'http://10.77.0.2/', noHttps: {reason: expect.stringMatching(/^dns\.skip is true in hoist\.yml: .*\(remove dns\.skip for HTTPS\)$/)}});
 	expect((await httpGet(sandbox, '/')).body).toContain('hoist fixture app v1');
 	expect(readFileSync(knownHosts, 'utf8')).toContain(`10.77.0.2 ${hostKey()}`);
 	const status = await stack.run(['status'], noAws);
@@ -106,4 +110,34 @@ it('runs the whole flow without AWS; destroy leaves the host as it found it but 
 	expect(removed.code, removed.stdout + removed.stderr).toBe(0);
 	expect(await hostState()).toEqual(before);
 	expect((await stack.run(['status'], noAws)).stdout).not.toContain('volume ');
+});
+
+it('a server given by a name only the sandbox\'s DNS knows, with Pebble on the private network and no dns.expectAddress: the name\'s address for SSH and DNS, then a certificate', async () => {
+	const domain = `byname-${Date.now().toString(36)}.${sandbox.HOIST_SANDBOX_DNS_ZONE}`;
+	const host = sandbox.HOIST_SANDBOX_HOST;
+	// The record exists before the run, as a person with a practice VM would have made it: dns is ready at its first round.
+	await setDnsRecord('auth', domain, 'A', host);
+	const named = e2eStack(sandbox, {stack: 'byname', domain, https: true, server: ['host: instance.example.test', 'user: alpine', `hostKey: ${hostKey()}`]});
+	try {
+		// The first run makes hoist's key and stops at ssh-ready (the server does not know it yet); the person adds it.
+		const first = await named.run(['up', '--json'], noAws);
+		expect(first.code).toBe(2);
+		const logLines = (result: typeof first) => result.events.filter((event) => event['type'] === 'step-log').map((event) => String(event['line']));
+		expect(logLines(first)).toContain(`instance.example.test resolves to ${host} through dns.resolvers (${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}): hoist connects to ${host} and watches DNS for it`);
+		await authorizeKey(join(named.dir, '.hoist', 'id_ed25519.pub'));
+		const up = await named.run(['up', '--json'], noAws);
+		expect(up.code, JSON.stringify(up.events.find((event) => event['type'] === 'step-failed') ?? up.stderr)).toBe(0);
+		// The journal's target holds the address taken (later commands use it); the name stays beside it.
+		expect(JSON.parse(readFileSync(named.journal, 'utf8')).steps.target.outputs).toMatchObject({host, publicAddress: host, hostName: 'instance.example.test'});
+		const done = Object.fromEntries(up.events.filter((event) => event['type'] === 'step-done').map((event) => [event['stepId'], String(event['summary'])]));
+		// The record was there at once: the DNS step's check found it ready (no watching needed), for the name's address.
+		expect(done['dns']).toBe(`${domain} → ${host} on every authoritative server (${sandbox.HOIST_SANDBOX_DNS_ZONE})`);
+		expect(done['certificate']).toMatch(new RegExp(`^Pebble Intermediate CA [0-9a-f]+ for ${domain.replaceAll('.', '\\.')}, until `));
+		expect(up.events.find((event) => event['type'] === 'finish')).toMatchObject({https: true, url: `https://${domain}/`});
+	} finally {
+		await named.run(['destroy', '--volumes', '--yes'], noAws);
+		named.cleanup();
+		await deleteDnsRecord('auth', domain, 'A');
+		await flushResolvers('all', domain);
+	}
 });

@@ -23,14 +23,20 @@ export interface E2eStackOptions {
 	/** Default: the sandbox's domain (app.example.test). */
 	domain?: string;
 	aliases?: string[];
-	/** Extra lines under `dns:` (which always points at the sandbox's resolvers), e.g. "expectAddress: 10.77.0.2". */
+	/** Extra lines under `dns:` (which always points at the sandbox's resolvers), e.g. "timeoutMinutes: 3"; implies `https`. */
 	dns?: string[];
+	/**
+	 * Watch DNS and get Pebble's certificate. Pebble is on the sandbox's private network, so hoist would run both steps
+	 * for every stack; tests of other things leave this out and hoist.yml says dns.skip: true (plain HTTP only).
+	 */
+	https?: boolean;
 	/** Default: Pebble's directory. */
 	acmeDirectory?: string;
 }
 
 /** hoist.yml's lines that point it at the sandbox's stand-ins for Let's Encrypt, public DNS resolvers and Docker Hub. */
-export function sandboxStandIns(sandbox: SandboxEnv, options: Pick<E2eStackOptions, 'acmeDirectory' | 'dns'> = {}): string[] {
+export function sandboxStandIns(sandbox: SandboxEnv, options: Pick<E2eStackOptions, 'acmeDirectory' | 'dns' | 'https'> = {}): string[] {
+	const https = options.https ?? options.dns !== undefined;
 	return [
 		'acme:',
 		`  directory: ${options.acmeDirectory ?? sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
@@ -41,6 +47,7 @@ export function sandboxStandIns(sandbox: SandboxEnv, options: Pick<E2eStackOptio
 		`  resolvers: [${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}]`,
 		`  publicResolvers: [${sandbox.HOIST_SANDBOX_DNS_RESOLVERS.split(',').join(', ')}]`,
 		...(options.dns ?? []).map((line) => `  ${line}`),
+		...(https ? [] : ['  skip: true']),
 		'caddy:',
 		`  image: ${sandbox.HOIST_SANDBOX_IMAGE_CADDY}`,
 	];

@@ -88,6 +88,7 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['bad CAA identity', base + 'acme:\n  caaIdentities: ["https://letsencrypt.org"]\n', /^hoist\.yml:9:19: acme\.caaIdentities\.0: expected a CA's CAA domain like "letsencrypt\.org"/],
 	['resolver that is not an address', base + 'dns:\n  resolvers: [dns.google]\n', /^hoist\.yml:9:15: dns\.resolvers\.0: expected an IP address like "192\.0\.2\.53", got "dns\.google"$/],
 	['DNS timeout of zero', base + 'dns:\n  timeoutMinutes: 0\n', /^hoist\.yml:9:19: dns\.timeoutMinutes: expected more than 0 minutes, got 0$/],
+	['dns.skip as a word', base + 'dns:\n  skip: yes please\n', /^hoist\.yml:9:9: dns\.skip: expected true or false, got "yes please"$/],
 	['unknown dns key', base + 'dns:\n  expectedAddress: 203.0.113.7\n', /^hoist\.yml:9:3: dns\.expectedAddress: unknown setting \(did you mean "expectAddress"\?\)$/],
 	['alias equal to the domain', base + 'aliases: [app.example.test]\n', /^hoist\.yml:8:11: aliases\.0: the domain itself is not an alias of it/],
 	['alias with a scheme', base + 'aliases: ["https://www.example.test"]\n', /^hoist\.yml:8:11: aliases\.0: expected a bare domain name, without "https:\/\/"/],

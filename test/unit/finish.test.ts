@@ -40,9 +40,29 @@ describe('finish facts: what a successful `hoist up` achieved, from the journal'
 		const facts = finishFacts(finishedJournal({target: server, certificate: {status: 'skipped', names: [], address: '198.51.100.4', staging: false, acme: {}, certificates: []}}), finishConfig)!;
 		expect(facts.url).toBe('http://198.51.100.4/');
 		expect(facts.server).toEqual({kind: 'server', address: '198.51.100.4', login: 'alpine@vm.example.test:2222'});
-		expect(facts.noHttps).toEqual({record: {name: 'app.example.test', address: '198.51.100.4'}});
+		expect(facts.noHttps).toEqual({record: {type: 'A', name: 'app.example.test', address: '198.51.100.4'}});
 		expect(finishLines(facts)).toContain('Next: at your DNS provider, create an A record app.example.test → 198.51.100.4.');
 		expect(finishLines(facts)).toContain('Server: alpine@vm.example.test:2222 (your own machine)');
+	});
+
+	it('a server reached over IPv6 only: the record to create is an AAAA record', () => {
+		const v6 = {...awsTarget, kind: 'server' as const, identity: 'server', host: '2600:1f18::10', publicAddress: '2600:1f18::10'};
+		const facts = finishFacts(finishedJournal({target: v6, certificate: {status: 'skipped', names: [], address: '2600:1f18::10', staging: false, acme: {}, certificates: []}}), finishConfig)!;
+		expect(facts.noHttps).toEqual({record: {type: 'AAAA', name: 'app.example.test', address: '2600:1f18::10'}});
+		expect(finishLines(facts)).toContain('Next: at your DNS provider, create an AAAA record app.example.test → 2600:1f18::10.');
+	});
+
+	it('DNS and the certificate skipped: says plainly there is no HTTPS, with the reason and its way out, in lines and in JSON', () => {
+		const reason = '10.77.0.2 is not a public address (private (RFC 1918)): Let\'s Encrypt cannot reach it, so hoist skips the DNS and certificate steps (for HTTPS: set acme.directory to an ACME CA on the same network, such as step-ca, or dns.expectAddress to the public address that forwards to this server)';
+		const journal = finishedJournal({certificate: {status: 'skipped', reason, names: [], address: '10.77.0.2', staging: false, acme: {}, certificates: []}});
+		(journal.steps as Record<string, unknown>)['dns'] = {status: 'done', outputs: {status: 'skipped', reason, address: '10.77.0.2', names: [], zones: {}}};
+		const facts = finishFacts(journal, finishConfig)!;
+		expect(facts).toMatchObject({https: false, url: 'http://44.192.0.10/', noHttps: {reason}});
+		expect(facts).not.toHaveProperty('certificate');
+		expect(finishLines(facts)).toContain(`No HTTPS: ${reason}.`);
+		const out = new Collector();
+		new JsonRenderer(out).showFinish(facts);
+		expect(JSON.parse(out.text)).toMatchObject({type: 'finish', https: false, noHttps: {reason}});
 	});
 
 	it('nothing to say before the server is known', () => {

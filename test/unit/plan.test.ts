@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {configSchema} from '../../source/config/schema.js';
-import type {Target} from '../../source/remote/target.js';
+import {describeTarget, type Target} from '../../source/remote/target.js';
 import type {JournalData} from '../../source/engine/journal.js';
 import {buildPlan, dnsClosingMessage, dnsOnlyPlan} from '../../source/wizard/plan.js';
 import {finishFacts} from '../../source/wizard/finish.js';
@@ -10,6 +10,7 @@ import {sshReady} from '../../steps/ssh-ready.js';
 import {target as targetStep} from '../../steps/target.js';
 import {FakeSession} from '../helpers/fake-session.js';
 import {createHarness} from '../helpers/step-context.js';
+import {fakeWorld} from './dns/fake-query.js';
 
 const common = {stack: 'demo', domain: 'app.example.test', compose: {service: 'web', port: 8080}};
 
@@ -40,7 +41,11 @@ describe('the plan is built from hoist.yml', () => {
 	});
 
 	it('with server: no AWS step at all, and ssh-ready reads the target made from the server section', async () => {
-		const config = configSchema.parse({...common, server: {host: 'vm.example.test', user: 'deploy', port: 2222}});
+		const config = configSchema.parse({...common, server: {host: 'vm.example.test', user: 'deploy', port: 2222}, dns: {resolvers: ['127.0.60.7']}});
+		// The name is known only to dns.resolvers (as a VM in the person's own zone would be), with IPv4 and IPv6.
+		const world = fakeWorld({zone: 'example.test', nameservers: {'ns1.example.test': '127.0.60.2'}, bootstrap: '127.0.60.7'});
+		world.set('vm.example.test', 'A', ['203.0.113.7']);
+		world.set('vm.example.test', 'AAAA', ['2001:db8::7']);
 		const plan = await buildPlan(config);
 		const onAws = (await buildPlan(configSchema.parse({...common, aws: {sshCidr: '203.0.113.7/32'}}))).map((step) => step.id);
 		const aws = ['preflight', 'ami', 'key-pair', 'security-group', 'launch-instance', 'elastic-ip'];
@@ -50,6 +55,7 @@ describe('the plan is built from hoist.yml', () => {
 
 		const opened: Target[] = [];
 		const h = createHarness({
+			dnsQuery: world.query,
 			remote: async (target) => {
 				opened.push(target);
 				return new FakeSession({hostKeyFingerprint: 'SHA256:k', facts: {escalation: 'sudo', user: 'deploy', osId: 'debian', osVersion: '12', osName: 'Debian 12'}});
@@ -60,17 +66,33 @@ describe('the plan is built from hoist.yml', () => {
 			const target = await targetStep.run({...h.context(targetStep), config: serverConfig});
 			expect(target).toEqual({
 				kind: 'server',
-				host: 'vm.example.test',
+				host: '203.0.113.7',
 				port: 2222,
 				user: 'deploy',
 				privateKeyPath: h.files.privateKey,
 				identity: 'server',
-				publicAddress: 'vm.example.test',
+				publicAddress: '203.0.113.7',
+				publicIpv6: '2001:db8::7',
+				hostName: 'vm.example.test',
 			});
-			expect(h.logs).toEqual([`made a key for hoist: add ${h.files.publicKey} to ~deploy/.ssh/authorized_keys on the server`]);
+			expect(h.logs).toEqual([
+				`made a key for hoist: add ${h.files.publicKey} to ~deploy/.ssh/authorized_keys on the server`,
+				'vm.example.test resolves to 203.0.113.7 and 2001:db8::7 through dns.resolvers (127.0.60.7): hoist connects to 203.0.113.7 and watches DNS for it',
+			]);
+			expect(world.log.map((q) => `${q.server} ${q.type} ${q.name} ${q.recursion ? '+rec' : ''}`)).toEqual(['127.0.60.7 A vm.example.test +rec', '127.0.60.7 AAAA vm.example.test +rec']);
+			expect(describeTarget(target)).toBe('deploy@203.0.113.7:2222 (vm.example.test)');
+			// Resumed: the name still resolves to the recorded address, so the target is done; a new address is a change.
+			expect(await targetStep.check({...h.context(targetStep, {previous: target}), config: serverConfig})).toEqual(target);
+			world.set('vm.example.test', 'A', ['203.0.113.8']);
+			expect(await targetStep.check({...h.context(targetStep, {previous: target}), config: serverConfig})).toBeUndefined();
+			world.set('vm.example.test', 'A', []);
+			world.set('vm.example.test', 'AAAA', []);
+			await expect(targetStep.run({...h.context(targetStep), config: serverConfig})).rejects.toMatchObject({
+				code: 'SERVER_HOST_UNKNOWN', message: 'vm.example.test has no A or AAAA record: hoist cannot reach the server it names',
+			});
 			const ready = await sshReady.run({...h.context(sshReady, {outputs: {target}}), config: serverConfig});
 			expect(opened).toEqual([target]);
-			expect(ready).toMatchObject({host: 'vm.example.test', user: 'deploy', escalation: 'sudo'});
+			expect(ready).toMatchObject({host: '203.0.113.7', user: 'deploy', escalation: 'sudo'});
 		} finally {
 			h.cleanup();
 		}

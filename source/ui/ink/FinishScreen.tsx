@@ -46,7 +46,7 @@ export function FinishScreen({facts}: {facts: FinishFacts}) {
 					<Row label="No HTTPS">{printable(facts.noHttps.reason)}</Row>
 				) : facts.noHttps ? (
 					<Row label="Next">
-						at your DNS provider, create an A record {printable(facts.noHttps.record.name)} → {facts.noHttps.record.address}
+						at your DNS provider, create an {facts.noHttps.record.type} record {printable(facts.noHttps.record.name)} → {facts.noHttps.record.address}
 					</Row>
 				) : null}
 				<Row label={server.instanceId ? 'Instance' : 'Server'}>

@@ -85,6 +85,11 @@ export function fakeWorld(options: FakeWorldOptions): FakeWorld {
 			const glue = Object.entries(options.nameservers).map(([name, address]) => ({name, type: 'A', ttl: 60, class: 'IN', data: address}) as DnsRecord);
 			return response(question, {ra: true, answers: nsRecords(), additionals: glue});
 		}
+		if ((question.type === 'A' || question.type === 'AAAA') && inZone(question.name)) {
+			// An address lookup (a server or a CA given by name): resolved from the first authoritative server.
+			const [ns] = Object.keys(options.nameservers);
+			return {...authoritative(ns!, question), aa: false, ra: true, server: question.server};
+		}
 		return response(question, {ra: true, rcode: inZone(question.name) ? 'NOERROR' : 'NXDOMAIN'});
 	}
 

@@ -141,13 +141,13 @@ describe('the dns step', () => {
 		expect(first.h.details).toEqual([]);
 	});
 
-	it('skips a private address, saying why, unless dns.expectAddress names the address to watch for', async () => {
+	it('skips a private address with a public CA, saying why and the ways out, unless dns.expectAddress names the address to watch for', async () => {
 		const w = world();
 		const {h, ctx} = context({config: config(), dnsQuery: w.query, target: target('10.77.0.2')});
 		const out = await dns.run(ctx);
 		expect(out).toEqual({
 			status: 'skipped', address: '10.77.0.2', names: [], zones: {},
-			reason: '10.77.0.2 is not a public address (private (RFC 1918)): no public CA can reach it, so hoist skips the DNS and certificate steps (set dns.expectAddress in hoist.yml to the address the A record must hold to watch DNS anyway)',
+			reason: '10.77.0.2 is not a public address (private (RFC 1918)): Let\'s Encrypt cannot reach it, so hoist skips the DNS and certificate steps (for HTTPS: set acme.directory to an ACME CA on the same network, such as step-ca, or dns.expectAddress to the public address that forwards to this server)',
 		});
 		expect(h.logs).toEqual([out.reason]);
 		expect(w.log).toEqual([]);
@@ -156,10 +156,81 @@ describe('the dns step', () => {
 		expect(await dns.check(context({config: config(), target: target('10.77.0.2'), previous: out}).ctx)).toEqual(out);
 		expect(await dns.check(context({config: config(), target: target('192.168.1.5'), previous: out}).ctx)).toBeUndefined();
 
-		expect(dnsPlan(config({}, {expectAddress: '10.77.0.2'}), target('10.77.0.2'))).toEqual({address: '10.77.0.2', privateTargetOk: true});
-		expect(dnsPlan(config(), {publicAddress: 'vm.example.test'}).skip).toMatch(/^the server is reached as vm\.example\.test, not by an IPv4 address/);
+		expect(await dnsPlan(config({}, {expectAddress: '10.77.0.2'}), target('10.77.0.2'))).toEqual({watch: true, address: '10.77.0.2', privateTargetOk: true});
 		w.set(domain, 'A', ['10.77.0.2']);
 		const watched = context({config: config({}, {expectAddress: '10.77.0.2'}), dnsQuery: w.query, target: target('10.77.0.2')});
 		expect(await dns.run(watched.ctx)).toMatchObject({status: 'ready', address: '10.77.0.2'});
+	});
+
+	it('watches a private address when the ACME CA is on a private network too (no dns.expectAddress), and says the public view may stay empty', async () => {
+		const w = world();
+		const pebble = {acme: {directory: 'https://10.77.0.1:14000/dir'}};
+		let sleeps = 0;
+		const {h, ctx} = context({config: config(pebble), dnsQuery: w.query, target: target('10.77.0.2'), onSleep: () => {
+			if (++sleeps === 1) w.set(domain, 'A', ['10.77.0.2']);
+		}});
+		expect(await dns.run(ctx)).toMatchObject({status: 'ready', address: '10.77.0.2', names: [domain]});
+		expect(h.logs[0]).toMatch(/^10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\), but the ACME CA at 10\.77\.0\.1:14000 is on a private network too .*their rows may stay empty/);
+		// The public resolvers know nothing of the zone: shown, never a gate.
+		expect(rows(h.details).filter((r) => r.role === 'public').map((r) => r.status)).toEqual(['current', 'current']);
+		expect(summaries(h.details).at(-1)).toMatchObject({state: 'ready', missing: []});
+	});
+
+	it('looks up a CA given by name through dns.resolvers, only for a private server', async () => {
+		const w = world();
+		w.set(`ca.${zone}`, 'A', ['10.77.0.1']);
+		w.set(`acme.${zone}`, 'A', ['44.192.0.20']);
+		const byName = (host: string) => config({acme: {directory: `https://${host}/acme/directory`}});
+		expect(await dnsPlan(byName(`ca.${zone}`), target('10.77.0.2'), {query: w.query})).toMatchObject({watch: true, privateTargetOk: true, note: expect.stringContaining(`ca.${zone} resolves to 10.77.0.1`)});
+		expect(await dnsPlan(byName(`acme.${zone}`), target('10.77.0.2'), {query: w.query})).toMatchObject({watch: false});
+		expect(await dnsPlan(byName(`gone.${zone}`), target('10.77.0.2'), {query: w.query})).toMatchObject({watch: false});
+		expect(w.log.filter((q) => q.recursion).map((q) => `${q.server} ${q.type} ${q.name}`)).toEqual([
+			`127.0.60.7 A ca.${zone}`, `127.0.60.7 AAAA ca.${zone}`, `127.0.60.7 A acme.${zone}`, `127.0.60.7 AAAA acme.${zone}`, `127.0.60.7 A gone.${zone}`, `127.0.60.7 AAAA gone.${zone}`,
+		]);
+		const asked = w.log.length;
+		expect(await dnsPlan(byName(`ca.${zone}`), target(address), {query: w.query})).toEqual({watch: true, address, privateTargetOk: false});
+		expect(w.log).toHaveLength(asked);
+	});
+
+	it('dns.skip: true skips both steps on purpose, with the way back', async () => {
+		const {h, ctx} = context({config: config({acme: {directory: 'https://10.77.0.1:14000/dir'}}, {skip: true}), target: target('10.77.0.2')});
+		const out = await dns.run(ctx);
+		expect(out).toMatchObject({status: 'skipped', reason: expect.stringMatching(/^dns\.skip is true in hoist\.yml: .* plain HTTP only \(remove dns\.skip for HTTPS\)$/)});
+		expect(h.logs).toEqual([out.reason]);
+	});
+
+	it('an IPv6-only server: watches AAAA with the same rows and advice; an A record elsewhere blocks', async () => {
+		const v6 = '2600:1f18:4e1:2f00::10';
+		const w = world();
+		w.set(domain, 'A', ['198.51.100.4']);
+		let sleeps = 0;
+		const {h, ctx} = context({config: config(), dnsQuery: w.query, target: target(v6), onSleep: () => {
+			sleeps++;
+			if (sleeps === 1) w.set(domain, 'AAAA', [v6]);
+			if (sleeps === 2) w.set(domain, 'A', []);
+		}});
+		expect(await dns.run(ctx)).toMatchObject({status: 'ready', address: v6});
+		const [first, second] = summaries(h.details);
+		expect(first).toMatchObject({record: {type: 'AAAA', name: domain, value: v6, ttl: 300}});
+		expect(first!.missing.map((m) => m.code)).toEqual(['DNS_NO_AAAA_RECORD', 'DNS_A_ELSEWHERE', 'DNS_NO_AAAA_RECORD']);
+		expect(first!.missing.find((m) => m.code === 'DNS_NO_AAAA_RECORD')).toMatchObject({fix: `Create the record at your DNS provider: ${domain} AAAA ${v6} (TTL 300).`});
+		expect(second!.missing).toEqual([expect.objectContaining({code: 'DNS_A_ELSEWHERE', message: `A 198.51.100.4 is not this server (it has only the IPv6 address ${v6}): delete it`, fix: `Delete the record ${domain} A 198.51.100.4.`})]);
+		expect(detailLine(first!)).toContain(`AAAA ${domain} → ${v6}`);
+		const ready = rows(h.details).filter((r) => r.round === 3);
+		expect(ready.map((r) => [r.role, r.status, r.answer])).toEqual([
+			['authoritative', 'ok', [v6]], ['authoritative', 'ok', [v6]], ['public', 'current', [v6]], ['public', 'current', [v6]],
+		]);
+	});
+
+	it('a server with IPv4 and IPv6: A holds the IPv4 address, an AAAA may hold its IPv6 address and no other', async () => {
+		const v6 = '2600:1f18:4e1:2f00::10';
+		const w = world();
+		w.set(domain, 'A', [address]);
+		w.set(domain, 'AAAA', ['2600:1f18:4e1:2f00::99']);
+		const dual = {...target(), publicIpv6: v6};
+		const blocked = context({config: config({}, {timeoutMinutes: 0.01}), dnsQuery: w.query, target: dual});
+		await expect(dns.run(blocked.ctx)).rejects.toMatchObject({code: 'DNS_NOT_READY', message: expect.stringContaining('AAAA 2600:1f18:4e1:2f00::99 would be tried by Let\'s Encrypt first')});
+		w.set(domain, 'AAAA', [v6]);
+		expect(await dns.run(context({config: config(), dnsQuery: w.query, target: dual}).ctx)).toMatchObject({status: 'ready', address});
 	});
 });
