@@ -247,14 +247,14 @@ function judgeAddress(records: ServerRecords, input: ReadinessInput): ServerOutc
 			return why ? `${value} (${why})` : value;
 		});
 		problems.push({
-			code: `DNS_${type}_STALE`, severity: 'blocker', server: server.name,
+			code: type === 'A' ? 'DNS_A_STALE' : 'DNS_AAAA_STALE', severity: 'blocker', server: server.name,
 			message: `${server.name} still answers ${listed(notes)}${viaText(a)}`,
 			explanation: `The CA would connect to ${listed(others)}, not to ${expect}. When the other servers already answer ${expect}, ${server.name} has not picked up the change yet (compare the SOA serials).`,
 			fix: `Set ${a.name} ${type} ${expect} at your DNS provider (and remove ${listed(others)}).`,
 		});
 	} else if (hasExpected && others.length > 0) {
 		problems.push({
-			code: `DNS_${type}_EXTRA`, severity: 'blocker', server: server.name,
+			code: type === 'A' ? 'DNS_A_EXTRA' : 'DNS_AAAA_EXTRA', severity: 'blocker', server: server.name,
 			message: `${server.name} answers ${expect} but also ${listed(others)}: the CA may pick ${others.length === 1 ? 'that one' : 'one of those'}`,
 			explanation: `With several ${type} records the CA connects to one of them; validation fails when it picks an address that is not this server.`,
 			fix: others.length <= listedMax ? `Delete the ${type} records ${others.map((value) => `${a.name} ${type} ${value}`).join(', ')}.` : `Delete every ${type} record of ${a.name} but ${expect} (${others.length} others).`,
