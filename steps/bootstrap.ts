@@ -22,6 +22,7 @@ export const bootstrapOutputs = z.object({
 	compose: z.enum(['v1', 'v2']),
 	installed: z.array(z.string()),
 	composeCommand: z.array(z.string()),
+	migratesQueuedConnections: z.boolean().optional(),
 	/** Of the scripts and settings that ran: a change of either runs bootstrap again. */
 	hash: z.string(),
 }) satisfies z.ZodType<BootstrapSummary>;
