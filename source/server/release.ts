@@ -109,9 +109,9 @@ async function replaceServices(ctx: ReleaseContext, session: RemoteSession, roll
 /**
  * Keeps Caddy off the web service's name while containers join and leave the network. Each join and leave makes
  * the network's DNS server (aardvark-dns) reload, and aardvark-dns before 1.11 closes and reopens its sockets to do
- * so (containers/aardvark-dns#389, fixed by #449): a lookup sent in that moment gets no answer, and Caddy, which looks
- * the name up for every new connection to it, waited out its resolver's 5 s timeout while a visitor waited too (seen
- * as lone 5 s hangs when a migration finished). Pinned, Caddy sends to the serving container's address, which stays
+ * so (containers/aardvark-dns#389, fixed by #449): a lookup sent in that moment can get no answer, and Caddy, which
+ * looks the name up for every new connection, then waits out its resolver's 5 s timeout while a visitor waits too (the
+ * soak saw lone 5 s hangs just as a migration finished, and none since Caddy is pinned meanwhile). Pinned, Caddy sends to the serving container's address, which stays
  * that container's while it runs; it goes back to the name when the release is over, because after a reboot the
  * containers get new addresses and only the name finds them then.
  */
@@ -185,7 +185,8 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Roll
 /**
  * The web service without a failed request: a second container starts beside the running one (compose --scale, the
  * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
- * a reload, the old container drains and is removed, and Caddy goes back to the service's name.
+ * a reload, the old container drains and is removed; Caddy goes back to the service's name when the release is done
+ * (CaddyPin).
  */
 async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, pin: CaddyPin, old: ContainerState[]): Promise<void> {
 	const {service: web, port, healthPath} = ctx.config.compose;
