@@ -24,6 +24,7 @@ export const bootstrapOutputs = z.object({
 	compose: z.enum(['v1', 'v2']),
 	installed: z.array(z.string()),
 	composeCommand: z.array(z.string()),
+	migratesQueuedConnections: z.boolean().optional(),
 	/** Of the scripts and settings that ran: a change of either runs bootstrap again. */
 	hash: z.string(),
 	/** The first bootstrap of an instance: how many packages were upgraded, and the kernel it rebooted for. */

@@ -12,7 +12,9 @@
 #   Step ids, in order: firstboot detect swap repo packages engine cgroups podman socket tools health
 #   (a host only shows the steps of its branch). Every other stdout line is log output (command output
 #   included). The last line of a successful run is the summary hoist parses:
-#     hoist-bootstrap os=<id> version=<v> manager=<openrc|systemd|none> compose=<v1|v2> installed=<a,b|none> compose_cmd=<argv joined by commas>
+#     hoist-bootstrap os=<id> version=<v> manager=<openrc|systemd|none> compose=<v1|v2> installed=<a,b|none> compose_cmd=<argv joined by commas> migrate_req=<yes|no>
+#   migrate_req: whether the kernel can hand a closing listener's queued connections to another one on its port
+#   (net.ipv4.tcp_migrate_req, Linux 5.14+); hoist turns it on for Caddy, whose reloads close a listener.
 #
 # Settings (environment)
 #   HOIST_SWAP_MB            swap file size when memory < 2 GiB; 0 = no swap (default 1024)
@@ -557,4 +559,6 @@ openrc) alpine ;;
 systemd) debian ;;
 none) unmanaged ;;
 esac
-echo "hoist-bootstrap os=$os_id version=$os_version manager=$manager compose=$compose installed=${installed:-none} compose_cmd=$compose_cmd"
+migrate_req=no
+[ -e "$R/proc/sys/net/ipv4/tcp_migrate_req" ] && migrate_req=yes
+echo "hoist-bootstrap os=$os_id version=$os_version manager=$manager compose=$compose installed=${installed:-none} compose_cmd=$compose_cmd migrate_req=$migrate_req"

@@ -40,6 +40,8 @@ export interface BundleInputs {
 	address: string;
 	manager: ServiceManager;
 	compose: ComposeTool;
+	/** The server's kernel can keep Caddy's reloads from resetting connections (see renderOverlay). */
+	migratesQueuedConnections?: boolean | undefined;
 	/** Names whose DNS is confirmed (Caddy gets their site blocks, and asks the CA for them) and the CA. */
 	sites: CaddySites;
 	/** After `hoist rollback`: the image each service is pinned to (repository@digest). */
@@ -91,7 +93,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 	const lines = bootLines(inputs.compose, {stack: config.stack, composeFile, pinned});
 	files.push(
 		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
-		{path: paths.overlay, content: renderOverlay(project, config.caddy.image), mode: 0o644, secret: false},
+		{path: paths.overlay, content: renderOverlay(project, config.caddy.image, {migratesQueuedConnections: inputs.migratesQueuedConnections === true}), mode: 0o644, secret: false},
 		caddyfile(config, inputs.address, inputs.sites, inputs.upstream),
 		{
 			path: paths.bootScript,
@@ -133,7 +135,7 @@ export interface BundleSource {
 	files: StackFiles;
 	environment: Readonly<Record<string, string | undefined>>;
 	target: Target;
-	bootstrap: {manager: ServiceManager; compose: 'v1' | 'v2'; composeCommand: string[]};
+	bootstrap: {manager: ServiceManager; compose: 'v1' | 'v2'; composeCommand: string[]; migratesQueuedConnections?: boolean | undefined};
 	releases: readonly Release[];
 	pinnedRelease: number | undefined;
 	sites: CaddySites;
@@ -153,6 +155,7 @@ export function bundleFor(source: BundleSource, overrides: {upstream?: string} =
 		address: source.target.publicAddress,
 		manager: bootstrap.manager,
 		compose: {command: bootstrap.composeCommand, version: bootstrap.compose},
+		migratesQueuedConnections: bootstrap.migratesQueuedConnections,
 		sites: source.sites,
 		pins: pinnedImages(source.releases, source.pinnedRelease),
 		...overrides,

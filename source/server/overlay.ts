@@ -10,12 +10,22 @@ export const caddyVolumes = ['hoist_caddy_data', 'hoist_caddy_config'] as const;
 export const logLimit = '10m';
 
 /**
+ * A reload (every release switches Caddy's upstream twice) starts a new listener on 80 and 443 beside the old one
+ * (SO_REUSEPORT) and closes the old one; the kernel resets the connections that were still waiting in the closed
+ * listener's accept queue, and a visitor got "connection reset" about once in twenty reloads. With this sysctl (in
+ * Caddy's own network namespace, Linux 5.14+) the kernel moves them to the new listener instead. Measured on the
+ * sandbox: 30 resets in 40 reloads under 20 parallel connecting loops without it, none in 40 with it.
+ */
+const queuedConnectionsMigrate = 'net.ipv4.tcp_migrate_req';
+
+/**
  * compose.hoist.yml, given to compose after the user's file: Caddy on 80/443 (and 443/udp for HTTP/3) in the web
  * service's networks, with its certificates in named volumes; every service's image fully qualified (`postgres:16` is
  * `docker.io/library/postgres:16` on every host, whatever its registries.conf searches); and a size limit on the logs
- * of every service whose logging the user left alone. The user's file itself travels unchanged.
+ * of every service whose logging the user left alone. The user's file itself travels unchanged. Where the kernel can,
+ * Caddy's reloads hand waiting connections over instead of resetting them.
  */
-export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNetworks'>, caddyImage: string): string {
+export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNetworks'>, caddyImage: string, host: {migratesQueuedConnections: boolean} = {migratesQueuedConnections: false}): string {
 	const services: Record<string, object> = {
 		[caddyService]: {
 			image: caddyImage,
@@ -23,6 +33,7 @@ export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNet
 			ports: ['80:80', '443:443', '443:443/udp'],
 			volumes: [`${caddyVolumes[0]}:/data`, `${caddyVolumes[1]}:/config`, './hoist-caddy:/etc/caddy:ro'],
 			...(project.webNetworks.length === 1 && project.webNetworks[0] === 'default' ? {} : {networks: project.webNetworks}),
+			...(host.migratesQueuedConnections ? {sysctls: {[queuedConnectionsMigrate]: 1}} : {}),
 			logging: {options: {'max-size': logLimit}},
 		},
 	};

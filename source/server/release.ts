@@ -59,8 +59,27 @@ export async function release(ctx: ReleaseContext, session: RemoteSession, optio
 	await rollout.pull();
 	await rollout.ensureHealthchecks();
 
+	const pin = new CaddyPin(ctx, session, rollout);
+	try {
+		const replaced = await replaceServices(ctx, session, rollout, pin, options, chosen);
+		await pin.unpin();
+		const verdicts = await rollout.settle();
+		await prune(ctx, session);
+		return {at: new Date().toISOString(), services: releasedServices(verdicts), replaced};
+	} catch (error) {
+		// The web container that served before still serves: Caddy goes back to the name, which the boot path needs.
+		if (!ctx.signal.aborted) await pin.unpin().catch(() => undefined);
+		throw error;
+	}
+}
+
+/** The one-shot jobs, then the services whose container must change, the web service last; what it replaced. */
+async function replaceServices(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, pin: CaddyPin, options: ReleaseOptions, chosen: string[]): Promise<string[]> {
+	const services = ctx.outputs.compose.services;
 	if (options.withJobs) {
-		for (const job of chosen.filter((name) => services[name]!.oneShot)) await runJob(ctx, session, rollout, job);
+		const jobs = chosen.filter((name) => services[name]!.oneShot);
+		if (jobs.length > 0) await pin.pin();
+		for (const job of jobs) await runJob(ctx, session, rollout, job);
 	} else {
 		rollout.skipJobs();
 		if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
@@ -73,19 +92,61 @@ export async function release(ctx: ReleaseContext, session: RemoteSession, optio
 	const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
 	const replaced: string[] = [];
 	if (others.length > 0) {
+		await pin.pin();
 		ctx.progress(`recreating ${others.join(', ')}`);
 		await rollout.watching(() => session.run(composeUpServices(rollout.tool, rollout.files, others), {signal: ctx.signal, onLine: ctx.log}));
 		replaced.push(...others);
 	}
 	if (chosen.includes(web) && changed(web)) {
-		await swapWeb(ctx, session, rollout, before.containers.filter((c) => c.service === web && !c.oneOff));
+		await swapWeb(ctx, session, rollout, pin, before.containers.filter((c) => c.service === web && !c.oneOff));
 		replaced.push(web);
 	} else if (chosen.includes(web)) {
 		ctx.log(`${web} runs this image and configuration already: left as it is`);
 	}
-	const verdicts = await rollout.settle();
-	await prune(ctx, session);
-	return {at: new Date().toISOString(), services: releasedServices(verdicts), replaced};
+	return replaced;
+}
+
+/**
+ * Keeps Caddy off the web service's name while containers join and leave the network. Each join and leave makes
+ * the network's DNS server (aardvark-dns) reload, and aardvark-dns before 1.11 closes and reopens its sockets to do
+ * so (containers/aardvark-dns#389, fixed by #449): a lookup sent in that moment can get no answer, and Caddy, which
+ * looks the name up for every new connection, then waits out its resolver's 5 s timeout while a visitor waits too (the
+ * soak saw lone 5 s hangs just as a migration finished, and none since Caddy is pinned meanwhile). Pinned, Caddy sends to the serving container's address, which stays
+ * that container's while it runs; it goes back to the name when the release is over, because after a reboot the
+ * containers get new addresses and only the name finds them then.
+ */
+class CaddyPin {
+	private pinned = false;
+	constructor(
+		private readonly ctx: ReleaseContext,
+		private readonly session: RemoteSession,
+		private readonly rollout: Rollout,
+	) {}
+
+	/** Points Caddy at the one running web container by its address (once; nothing to pin when none or several run). */
+	async pin(): Promise<void> {
+		if (this.pinned) return;
+		const {service: web, port} = this.ctx.config.compose;
+		const serving = (await this.rollout.state()).containers.filter((container) => container.service === web && !container.oneOff && container.state === 'running');
+		if (serving.length !== 1) return;
+		const [address] = (await this.session.run(containerAddress(serving[0]!.id), {capture: true, signal: this.ctx.signal})).stdout.trim().split(' ');
+		if (!address) return;
+		await pointCaddy(this.ctx, this.session, `${address}:${port}`);
+		this.pinned = true;
+	}
+
+	/** From now on Caddy sends to this container's address (the release's new web container). */
+	async move(upstream: string): Promise<void> {
+		await pointCaddy(this.ctx, this.session, upstream);
+		this.pinned = true;
+	}
+
+	/** Caddy back on the service's name, when it was pinned. */
+	async unpin(): Promise<void> {
+		if (!this.pinned) return;
+		await pointCaddy(this.ctx, this.session, undefined);
+		this.pinned = false;
+	}
 }
 
 /** A service needs a new container when compose's configuration hash or the image its tag names changed. */
@@ -124,11 +185,13 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Roll
 /**
  * The web service without a failed request: a second container starts beside the running one (compose --scale, the
  * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
- * a reload, the old container drains and is removed, and Caddy goes back to the service's name.
+ * a reload, the old container drains and is removed; Caddy goes back to the service's name when the release is done
+ * (CaddyPin).
  */
-async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, old: ContainerState[]): Promise<void> {
+async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, pin: CaddyPin, old: ContainerState[]): Promise<void> {
 	const {service: web, port, healthPath} = ctx.config.compose;
 	const oldIds = new Set(old.map((container) => container.id));
+	await pin.pin();
 	ctx.progress(`starting a new ${web} beside the running one`);
 	try {
 		await session.run(composeUpServices(rollout.tool, rollout.files, [web], {noRecreate: true, scale: {service: web, count: old.length + 1}}), {signal: ctx.signal, onLine: ctx.log});
@@ -155,12 +218,12 @@ async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rol
 			ctx.log(`could not clear Caddy's cached link-layer address of ${address}; a reused address may answer a few seconds late`);
 		});
 	// By address, not by name: the container DNS of a network learns a new name a moment after the container starts,
-	// and a lookup in that moment fails (Caddy answered 502 "lookup … i/o timeout" here).
-	await pointCaddy(ctx, session, `${address}:${port}`);
+	// and a lookup in that moment fails (Caddy answered 502 "lookup … i/o timeout" here). Back to the name once the
+	// release is over (CaddyPin).
+	await pin.move(`${address}:${port}`);
 	ctx.progress(`draining the old ${web}`);
 	await ctx.services.sleep(drainDelayMs, ctx.signal);
 	if (oldIds.size > 0) await session.run(retireContainers([...oldIds], drainSeconds), {signal: ctx.signal, onLine: ctx.log});
-	await pointCaddy(ctx, session, undefined);
 }
 
 /** Waits until the new container answers its health path (or, with a healthcheck, is healthy). */

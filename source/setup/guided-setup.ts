@@ -12,6 +12,7 @@ import {printable} from '../text/printable.js';
 import type {SetupAnswers} from './answers.js';
 import {readAwsProfiles} from './aws-profiles.js';
 import {findComposeFile} from './compose-discovery.js';
+import {addressEcho, addressEchoUrl} from './address-echo.js';
 import {localPublicAddress} from './public-address.js';
 import {mergedValue, mergeInto, readMergeSettings} from './merge-settings.js';
 import {askSetup, type SetupFacts} from './questions.js';
@@ -65,6 +66,7 @@ export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: 
 		aws: readAwsProfiles(io.env),
 		...(composeFile ? {composeFile} : {}),
 		...(localAddress ? {localAddress} : {}),
+		addressEcho: addressEcho(addressEchoUrl(io.env)),
 		...(typeof acmeDirectory === 'string' ? {acmeDirectory} : {}),
 		...options.facts,
 	};

@@ -3,8 +3,8 @@ import {isPublicAddress} from '../dns/ip.js';
 
 /**
  * This machine's public address, when one of its own interfaces has one (a server, a VM with a public address).
- * Behind a home or office router every interface is private: then there is nothing to suggest, and the setup asks.
- * Never asks a service on the internet: the user's address is theirs to give.
+ * Behind a home or office router every interface is private: then the setup offers to ask AWS's address echo
+ * (address-echo.ts), and asks the person first.
  */
 export function localPublicAddress(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string | undefined {
 	const addresses = Object.values(interfaces).flatMap((list) => list ?? []).filter((info) => !info.internal && isPublicAddress(info.address));

@@ -1,6 +1,7 @@
 import {basename, join} from 'node:path';
 import type {Ask} from '../cli/terminal.js';
 import {normalDomain} from '../config/schema.js';
+import type {AddressEcho} from './address-echo.js';
 import type {AwsTarget, ServerTarget, SetupAnswers} from './answers.js';
 import {hoursPerMonth, instanceOffers, pricesOf, pricesRegion} from './aws-catalog.js';
 import type {AwsProfiles} from './aws-profiles.js';
@@ -34,6 +35,8 @@ export interface SetupFacts {
 	aws: AwsProfiles;
 	/** A public address on one of this machine's interfaces. */
 	localAddress?: string;
+	/** Where to ask for this machine's public address when no interface has one (AWS's echo), after asking the person. */
+	addressEcho?: AddressEcho;
 	/** An ACME directory given with --merge: then there is no Let's Encrypt staging question. */
 	acmeDirectory?: string;
 }
@@ -160,11 +163,10 @@ async function askAws(ask: Ask, facts: SetupFacts): Promise<AwsTarget> {
 		default: instanceOffers[0]!.type,
 	});
 	const instanceType = picked === other ? (await ask.input({message: 'Instance type (any EC2 type, e.g. c7g.large)', validate: asValidate(instanceTypeAnswer)})).trim() : picked;
+	const suggested = await suggestSshAddress(ask, facts);
 	const sshCidr = asCidr(await ask.input({
-		message: facts.localAddress
-			? 'Who may SSH in? (this machine\'s public address, found on its network interface; or a range)'
-			: 'Who may SSH in? Your public address (e.g. 203.0.113.7, your router shows it) or a range',
-		...(facts.localAddress ? {default: asCidr(facts.localAddress)} : {}),
+		message: suggested.message,
+		...(suggested.address ? {default: asCidr(suggested.address)} : {}),
 		validate: asValidate(sshCidrAnswer),
 	}));
 	const existing = await ask.select({
@@ -176,6 +178,22 @@ async function askAws(ask: Ask, facts: SetupFacts): Promise<AwsTarget> {
 	});
 	const elasticIp = existing ? (await ask.input({message: 'Its allocation id (eipalloc-…)', validate: asValidate(elasticIpAnswer)})).trim() : undefined;
 	return {kind: 'aws', ...(profile === undefined ? {} : {profile}), region, instanceType, sshCidr, ...(elasticIp === undefined ? {} : {elasticIp})};
+}
+
+/**
+ * The address to suggest for SSH and how the question says where it came from: this machine's own public address;
+ * else, when the person agrees, the one AWS's address echo sees (behind a home router no interface has it); else none.
+ */
+async function suggestSshAddress(ask: Ask, facts: SetupFacts): Promise<{address?: string; message: string}> {
+	const asToday = 'Who may SSH in? Your public address (e.g. 203.0.113.7, your router shows it) or a range';
+	if (facts.localAddress) return {address: facts.localAddress, message: 'Who may SSH in? (this machine\'s public address, found on its network interface; or a range)'};
+	if (!facts.addressEcho) return {message: asToday};
+	const echo = facts.addressEcho.name;
+	const agreed = await ask.confirm({message: `Ask ${echo} (AWS's address echo) for the public address you connect from?`, default: true});
+	if (!agreed) return {message: asToday};
+	const address = await facts.addressEcho.lookup();
+	if (address === undefined) return {message: `${asToday} (${echo} gave no address)`};
+	return {address, message: `Who may SSH in? (your public address as ${echo} sees it; or a range)`};
 }
 
 async function askServer(ask: Ask): Promise<ServerTarget> {

@@ -37,6 +37,8 @@ function env(): Record<string, string> {
 		AWS_REGION: sandbox.AWS_REGION,
 		AWS_ACCESS_KEY_ID: sandbox.AWS_ACCESS_KEY_ID,
 		AWS_SECRET_ACCESS_KEY: sandbox.AWS_SECRET_ACCESS_KEY,
+		// The stand-in for AWS's address echo: it answers 10.77.0.1, the address this machine reaches the sandbox from.
+		HOIST_ADDRESS_ECHO_URL: sandbox.HOIST_SANDBOX_CHECKIP_URL ?? 'http://127.0.0.1:9/',
 	};
 }
 
@@ -133,8 +135,11 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	await init.waitFor(/\? Which instance type\?[\s\S]*t3\.micro/);
 	init.capture('1-instance-types.txt');
 	init.keys('Enter');
-	await init.waitFor(/\? Who may SSH in\?/);
-	init.keys('C-u', '10.77.0.1/32', 'Enter');
+	await init.waitFor(/\? Ask 10\.77\.0\.1:\d+ \(AWS's address echo\) for the public address you connect from\? \(Y\/n\)/);
+	init.keys('Enter');
+	// The echo's answer is the default, as one address: Enter takes it.
+	await init.waitFor(/\? Who may SSH in\? \(your public address as 10\.77\.0\.1:\d+ sees it; or a range\) \(10\.77\.0\.1\/32\)/);
+	init.keys('Enter');
 	await init.waitFor(/\? The server's address \(its Elastic IP\)/);
 	init.keys('Down', 'Enter');
 	await init.waitFor(/\? Its allocation id/);

@@ -119,6 +119,6 @@ describe('bootstrap.sh on the sandbox host, as alpine through doas (no service m
 		expect(lines.filter((line) => / (start|fail) /.test(line))).toEqual([]);
 		expect(lines).toContain('hoist-step packages skip installed nothing (no service manager on this host)');
 		expect(lines).toContain('hoist-step socket done Podman API answers on /run/podman/podman.sock');
-		expect(lines.at(-1)).toBe('hoist-bootstrap os=debian version=12 manager=none compose=v1 installed=none compose_cmd=docker-compose');
+		expect(lines.at(-1)).toBe('hoist-bootstrap os=debian version=12 manager=none compose=v1 installed=none compose_cmd=docker-compose migrate_req=yes');
 	});
 });

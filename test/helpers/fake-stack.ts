@@ -63,7 +63,8 @@ export class FakeStack {
 		const title = command.title ?? '';
 		if (title === 'read the state of the stack') return this.#state();
 		if (title === 'read image ids') return [...this.imageIds].map(([image, id]) => `${image} ${id}`).join('\n');
-		if (title === 'find the new container\'s address') return '10.89.0.7 \n';
+		// The container that served before the release has .5; the one a release starts beside it .7.
+		if (title.startsWith('find the address of ')) return `10.89.0.${title.endsWith('web-old') ? 5 : 7} \n`;
 		if (title.startsWith('ask http://')) return {exitCode: this.failingProbes-- > 0 ? 7 : 0};
 		if (title === 'compose up' || title.startsWith('compose up ')) return this.#up(command.line);
 		if (title.startsWith('read the logs of ')) return this.logs.get(title.slice('read the logs of '.length)) ?? '';

@@ -229,6 +229,8 @@ write_env() {
 		HOIST_SANDBOX_ACME_ROOT="$DIR/pebble/issuing-root.pem"
 		HOIST_SANDBOX_DOMAIN="$DOMAIN"
 	)
+	# The settings of the services in extras/ (KEY=value lines each extra writes when it starts).
+	[[ -s $RUN/extras.env ]] && mapfile -t -O "${#kv[@]}" kv <"$RUN/extras.env"
 	local item json='{}'
 	: >"$DIR/env.sh.tmp"
 	for item in "${kv[@]}"; do

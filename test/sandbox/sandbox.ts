@@ -63,6 +63,8 @@ export interface SandboxEnv {
 	/** Root that signs the certificates Pebble issues (fetched again on every Pebble start). */
 	HOIST_SANDBOX_ACME_ROOT: string;
 	HOIST_SANDBOX_DOMAIN: string;
+	/** The stand-in for AWS's address echo (extras/checkip.sh): answers a GET with the caller's address. */
+	HOIST_SANDBOX_CHECKIP_URL?: string;
 }
 
 const envKeys = [
@@ -90,13 +92,16 @@ export function readSandboxEnv(dir: string = sandboxDir): SandboxEnv {
 		if (typeof value !== 'string' || value === '') throw new Error(`${dir}/env.json lacks ${key}`);
 		env[key] = value;
 	}
+	// Written by an extra that up.sh starts after the others; absent on a sandbox started before it existed.
+	const checkip = record['HOIST_SANDBOX_CHECKIP_URL'];
 	assertSandboxEndpoints(env);
-	return env as SandboxEnv;
+	return {...(env as SandboxEnv), ...(typeof checkip === 'string' && checkip !== '' ? {HOIST_SANDBOX_CHECKIP_URL: checkip} : {})};
 }
 
 /** The sandbox's environment for a child process (e.g. the hoist CLI), on top of the current one. */
 export function sandboxProcessEnv(env: SandboxEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-	const child: NodeJS.ProcessEnv = {...process.env, ...env, ...extra};
+	// hoist init never asks the real address echo from a test: the sandbox's stand-in, or nothing that answers.
+	const child: NodeJS.ProcessEnv = {...process.env, ...env, HOIST_ADDRESS_ECHO_URL: env.HOIST_SANDBOX_CHECKIP_URL ?? 'http://127.0.0.1:9/', ...extra};
 	delete child['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
 	delete child['AWS_PROFILE'];
 	return child;

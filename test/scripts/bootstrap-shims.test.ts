@@ -2,7 +2,7 @@
 // What this proves: the script's decisions and the commands it runs, in order, for each kind of host, and that a
 // second run changes nothing. What it does not prove: that apk, OpenRC, apt or systemd behave like the shims
 // (shims/shim.sh) — nothing here has run on a real Alpine or systemd host.
-import {readFileSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {
@@ -32,6 +32,9 @@ const tab = '\t';
 describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fake root)', () => {
 	it('first run: enables community, installs the packages, then enables and starts cgroups, podman and hoist-health in order', async () => {
 		const h = host(freshAlpine());
+		// A kernel that can hand a closing listener's waiting connections to another (Linux 5.14+).
+		mkdirSync(`${h.root}/proc/sys/net/ipv4`, {recursive: true});
+		writeFileSync(`${h.root}/proc/sys/net/ipv4/tcp_migrate_req`, '0\n');
 		const result = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
 		expect(result.code, result.stdout + result.stderr).toBe(0);
 		expect(changingCalls(result.calls)).toEqual([
@@ -62,7 +65,7 @@ describe('bootstrap.sh, Alpine + OpenRC branch (busybox ash, recording shims, fa
 			'hoist-step health done hoist-health runs Podman healthchecks (Podman needs systemd timers for them)',
 		]);
 		expect(result.summary).toEqual({
-			os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: alpinePackages.join(','), compose_cmd: 'docker,compose',
+			os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: alpinePackages.join(','), compose_cmd: 'docker,compose', migrate_req: 'yes',
 		});
 		// The installed scheduler and service are the templates, executable.
 		const scheduler = `${h.root}/usr/local/libexec/hoist/health-scheduler`;
@@ -332,7 +335,7 @@ describe('bootstrap.sh, Debian/Ubuntu + systemd branch (busybox ash, recording s
 		]);
 		expect(result.steps).toContain('hoist-step health skip Podman runs healthchecks through systemd timers');
 		expect(result.summary).toEqual({os: 'ubuntu', version: '24.04', manager: 'systemd', compose: 'v2',
-			installed: 'podman,iptables,docker-compose-v2', compose_cmd: 'docker,compose'});
+			installed: 'podman,iptables,docker-compose-v2', compose_cmd: 'docker,compose', migrate_req: 'no'});
 		const second = await runBootstrap(h, {HOIST_SWAP_MB: '0'});
 		expect(changingCalls(second.calls)).toEqual([]);
 		expect(second.summary?.['installed']).toBe('none');
@@ -390,7 +393,7 @@ describe('bootstrap.sh, no service manager (busybox ash, recording shims, fake r
 			'hoist-step tools done podman 5.2.5, compose v2',
 			'hoist-step health skip no service manager to run the health scheduler (run health-scheduler.sh yourself if you need healthchecks)',
 		]);
-		expect(result.summary).toEqual({os: 'alpine', version: '3.20.3', manager: 'none', compose: 'v2', installed: 'none', compose_cmd: 'docker,compose'});
+		expect(result.summary).toEqual({os: 'alpine', version: '3.20.3', manager: 'none', compose: 'v2', installed: 'none', compose_cmd: 'docker,compose', migrate_req: 'no'});
 		expect(readOr(`${h.root}/etc/fstab`)).not.toContain('swap');
 	});
 

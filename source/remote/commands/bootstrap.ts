@@ -20,6 +20,11 @@ export interface BootstrapSummary {
 	compose: 'v1' | 'v2';
 	installed: string[];
 	composeCommand: string[];
+	/**
+	 * The kernel hands the connections queued on a closing listener to another listener of the same port
+	 * (net.ipv4.tcp_migrate_req, Linux 5.14+). Absent from journals written before hoist asked.
+	 */
+	migratesQueuedConnections?: boolean;
 }
 
 export function parseBootstrapSummary(line: string): BootstrapSummary | undefined {
@@ -36,6 +41,7 @@ export function parseBootstrapSummary(line: string): BootstrapSummary | undefine
 		compose,
 		installed: installed === 'none' ? [] : installed.split(','),
 		composeCommand: (fields.get('compose_cmd') ?? '').split(',').filter(Boolean),
+		migratesQueuedConnections: fields.get('migrate_req') === 'yes',
 	};
 }
 

@@ -235,7 +235,7 @@ export function composeUpServices(tool: ComposeTool, files: ComposeProjectFiles,
 
 /** The address of a container on its (first) network, as the host reaches it. */
 export function containerAddress(containerId: string): RemoteCommand {
-	return {root: true, title: 'find the new container\'s address', line: sh('podman', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', containerId)};
+	return {root: true, title: `find the address of ${containerId}`, line: sh('podman', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', containerId)};
 }
 
 /**

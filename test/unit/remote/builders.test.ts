@@ -66,14 +66,17 @@ describe('remote command builders', () => {
 
 	it('bootstrap runs with its settings in the environment and its summary parses', () => {
 		expect(runBootstrap({script: '/var/lib/hoist/bootstrap/bootstrap.sh', swapMb: 512}).line).toBe('HOIST_SWAP_MB=512 sh /var/lib/hoist/bootstrap/bootstrap.sh');
-		expect(parseBootstrapSummary('hoist-bootstrap os=alpine version=3.20.3 manager=openrc compose=v2 installed=podman,docker-cli-compose compose_cmd=docker,compose')).toEqual({
+		expect(parseBootstrapSummary('hoist-bootstrap os=alpine version=3.20.3 manager=openrc compose=v2 installed=podman,docker-cli-compose compose_cmd=docker,compose migrate_req=yes')).toEqual({
 			os: 'alpine',
 			version: '3.20.3',
 			manager: 'openrc',
 			compose: 'v2',
 			installed: ['podman', 'docker-cli-compose'],
 			composeCommand: ['docker', 'compose'],
+			migratesQueuedConnections: true,
 		});
+		// A summary from before hoist asked (a bootstrap marker on a server) reads as a kernel that cannot.
+		expect(parseBootstrapSummary('hoist-bootstrap os=debian version=12 manager=none compose=v1 installed=none compose_cmd=docker-compose')?.migratesQueuedConnections).toBe(false);
 		expect(parseBootstrapStep('hoist-step packages fail apk add podman: ERROR: unable to select packages')).toEqual({id: 'packages', state: 'fail', text: 'apk add podman: ERROR: unable to select packages'});
 	});
 

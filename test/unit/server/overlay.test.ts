@@ -43,4 +43,11 @@ describe('renderHoistEnv', () => {
 		const printed = execFileSync('sh', ['-c', `set -a; eval "$1"; printf '%s\\0%s' "$WEB_TAG" "$DB_PASSWORD"`, 'sh', text], {encoding: 'utf8'});
 		expect(printed).toBe(`v2\0${values.DB_PASSWORD}`);
 	});
+
+	it('lets the kernel hand connections waiting on a closing listener to Caddy\'s new one where it can (reloads reset them otherwise)', () => {
+		const project = {services: {web: service('web')}, webNetworks: ['default']};
+		expect(parse(renderOverlay(project, 'caddy:2', {migratesQueuedConnections: true})).services['hoist-caddy'].sysctls).toEqual({'net.ipv4.tcp_migrate_req': 1});
+		// An older kernel has no such setting, and a container asking for one would not start.
+		expect(parse(renderOverlay(project, 'caddy:2', {migratesQueuedConnections: false})).services['hoist-caddy'].sysctls).toBeUndefined();
+	});
 });

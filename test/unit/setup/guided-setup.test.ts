@@ -1,4 +1,6 @@
 import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer, type Server, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
@@ -20,7 +22,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, {recursive: true, force: true}));
 
 const args = (): CommandLine => ({config: join(dir, 'hoist.yml'), json: false, flags: {}, positionals: [], rest: []});
-const noAws = {aws: {profiles: [], current: 'default', configFile: '/none', credentialsFile: '/none'}};
+// No AWS files, and an address echo that fails the test if it is ever asked (a test that wants one brings its own).
+const noAws = {
+	aws: {profiles: [], current: 'default', configFile: '/none', credentialsFile: '/none'},
+	addressEcho: {name: 'checkip.test', lookup: () => Promise.reject(new Error('the address echo was asked'))},
+};
 
 function start(options: Partial<GuidedSetupOptions> = {}) {
 	const tty = fakeTty();
@@ -74,6 +80,9 @@ describe('hoist init on a terminal', () => {
 		await refused(tty, /Which AWS region/, 'eu-wset-1', 'there is no AWS region "eu-wset-1" (did you mean "eu-west-1"?)', 'eu-west-1');
 		await tty.waitFor(/\? Which instance type\?[\s\S]*❯ t3\.micro\s+x86_64 2 vCPUs\s+1 GiB\s+~\$7\.59\/month\s+free tier eligible/);
 		await tty.type(keys.down, keys.enter);
+		// The echo is offered, not asked unasked: "no" leaves the question as it was.
+		await tty.waitFor(/\? Ask checkip\.test \(AWS's address echo\) for the public address you connect from\? \(Y\/n\)/);
+		await tty.type('n', keys.enter);
 		await tty.waitFor(/\? Who may SSH in\? Your public address/);
 		await refused(tty, /Who may SSH in/, '203.0.113.7/24', '203.0.113.7/24 has host bits set: AWS would read it as 203.0.113.0/24, not one address; for this address alone write 203.0.113.7/32, for the range 203.0.113.0/24', '203.0.113.7');
 		await tty.waitFor(/\? The server's address \(its Elastic IP\)/);
@@ -99,7 +108,7 @@ describe('hoist init on a terminal', () => {
 		await tty.type(keys.enter);
 		await expect(done).resolves.toBe(0);
 		expect(up).toHaveBeenCalledTimes(1);
-	});
+	}, 15_000); // about 3 s alone; the longest walk through the questions, on a busy machine
 
 	it('the region the SDK would use is the default: AWS_REGION with no AWS files at all', async () => {
 		const emptyHome = mkdtempSync(join(tmpdir(), 'hoist-home-'));
@@ -252,6 +261,53 @@ describe('hoist init --merge', () => {
 		expect(error).toBeInstanceOf(UserError);
 		expect((error as UserError).message).toMatch(/^The settings from bad\.yml do not fit: hoist\.yml:\d+:\d+: dns\.resolvers\.0: expected an IP address/);
 		expect(existsSync(join(dir, 'hoist.yml'))).toBe(false);
+	});
+});
+
+describe('hoist init: who may SSH in, as AWS\'s address echo sees this machine', () => {
+	const awsAnswers: Array<[RegExp, unknown]> = [[/domain/, 'api.example.com'], [/Where should it run/, 'aws'], [/images .*need a login/, false]];
+	let echo: Server;
+	let answer: (response: ServerResponse) => void;
+	beforeEach(async () => {
+		echo = createServer((request, response) => answer(response));
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+	});
+	afterEach(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+	const echoUrl = () => `http://127.0.0.1:${(echo.address() as AddressInfo).port}/`;
+
+	/** init with HOIST_ADDRESS_ECHO_URL pointing at the local echo, as a person would set it. */
+	async function init(answers: Array<[RegExp, unknown]>) {
+		const {ask, asked} = scripted([...awsAnswers, ...answers]);
+		const facts = {aws: noAws.aws, env: {}};
+		await runGuidedSetup(fakeTty({TERM: 'xterm', HOIST_ADDRESS_ECHO_URL: echoUrl()}).io, args(), {ask, facts, up: vi.fn(async () => 0)});
+		return {asked, sshCidr: loadConfig(join(dir, 'hoist.yml')).config.aws?.sshCidr};
+	}
+
+	it('agreed to: the address the echo saw is the default, as one address (/32)', async () => {
+		answer = (response) => response.end('198.51.100.23\n');
+		const {asked, sshCidr} = await init([]);
+		const host = new URL(echoUrl()).host;
+		expect(asked).toContain(`Ask ${host} (AWS's address echo) for the public address you connect from?`);
+		expect(asked).toContain(`Who may SSH in? (your public address as ${host} sees it; or a range)`);
+		expect(sshCidr).toBe('198.51.100.23/32');
+	});
+
+	it('an echo that answers something else than an address: the question as without it, saying so', async () => {
+		answer = (response) => response.end('<html>captive portal</html>');
+		const {asked, sshCidr} = await init([[/Who may SSH in/, '203.0.113.7']]);
+		expect(asked).toContain(`Who may SSH in? Your public address (e.g. 203.0.113.7, your router shows it) or a range (${new URL(echoUrl()).host} gave no address)`);
+		expect(sshCidr).toBe('203.0.113.7/32');
+	});
+
+	it('declined: the echo is never asked', async () => {
+		let asked = 0;
+		answer = (response) => {
+			asked++;
+			response.end('198.51.100.23\n');
+		};
+		const {sshCidr} = await init([[/address echo/, false], [/Who may SSH in/, '203.0.113.7']]);
+		expect(asked).toBe(0);
+		expect(sshCidr).toBe('203.0.113.7/32');
 	});
 });
 

@@ -48,7 +48,17 @@ describe('release: which service gets a new container', () => {
 		const {session, run} = release(stack);
 		const out = await run();
 		expect(out.replaced).toEqual(['db']);
-		expect(changes(session.script)).toEqual(['compose up db', 'remove images no recent release uses']);
+		const caddyfile = stackPaths('demo').caddyfile;
+		expect(changes(session.script)).toEqual([
+			// db leaves and joins the network: Caddy meanwhile reaches web by its address (see the next describe).
+			'find the address of web-old',
+			`upload ${caddyfile}`,
+			'reload Caddy',
+			'compose up db',
+			`upload ${caddyfile}`,
+			'reload Caddy',
+			'remove images no recent release uses',
+		]);
 		expect(stack.containers.find((c) => c.service === 'web')?.id).toBe('web-old');
 	});
 
@@ -85,8 +95,11 @@ describe('release: the web service swapped without a failed request', () => {
 		expect(out.replaced).toEqual(['web']);
 		const caddyfile = stackPaths('demo').caddyfile;
 		expect(changes(session.script, {sleeps: true})).toEqual([
+			'find the address of web-old',
+			`upload ${caddyfile}`,
+			'reload Caddy',
 			'compose up web',
-			'find the new container\'s address',
+			'find the address of web-1',
 			'ask http://10.89.0.7:8080/',
 			'sleep 500',
 			'ask http://10.89.0.7:8080/',
@@ -106,7 +119,8 @@ describe('release: the web service swapped without a failed request', () => {
 		expect(start!.line).toMatch(/ up -d --no-deps --no-recreate --scale web\\=2 web$/);
 		const retire = session.ran.find((command) => command.title === 'retire 1 old container')!;
 		expect(retire.line).toBe('podman stop --time 10 web-old >/dev/null && podman rm web-old >/dev/null');
-		const [towardNew, back] = session.uploaded.map((file) => file.content.toString());
+		const [pinned, towardNew, back] = session.uploaded.map((file) => file.content.toString());
+		expect(pinned).toContain('reverse_proxy 10.89.0.5:8080');
 		expect(towardNew).toContain('reverse_proxy 10.89.0.7:8080');
 		expect(back).toContain('reverse_proxy web:8080');
 		expect(stack.containers.filter((c) => c.service === 'web').map((c) => c.id)).toEqual(['web-1']);
@@ -118,8 +132,37 @@ describe('release: the web service swapped without a failed request', () => {
 		stack.failingProbes = Infinity;
 		const {session, run} = release(stack);
 		await expect(run()).rejects.toMatchObject({code: 'RELEASE_NOT_ANSWERING', message: expect.stringContaining('the old one keeps serving')});
-		expect(session.uploaded).toEqual([]);
-		expect(session.ran.at(-1)).toMatchObject({title: 'retire 1 old container', line: 'podman stop --time 0 web-1 >/dev/null && podman rm web-1 >/dev/null'});
+		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
+		expect(upstreams).toEqual(['10.89.0.5:8080', 'web:8080']);
+		expect(session.ran.find((command) => command.title === 'retire 1 old container')).toMatchObject({title: 'retire 1 old container', line: 'podman stop --time 0 web-1 >/dev/null && podman rm web-1 >/dev/null'});
 		expect(stack.containers.filter((c) => c.service === 'web').map((c) => c.id)).toEqual(['web-old']);
+	});
+
+	it('keeps Caddy off the name while migrations run and containers come and go: the network\'s DNS reloads then', async () => {
+		const stack = new FakeStack();
+		stack.oneShots.add('migrate');
+		stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+		const session = new FakeSession({answer: stack.answer});
+		const h = setup({remote: async () => session, onSleep: () => undefined});
+		const step = {...deployStep({withJobs: true}), title: 'Release'};
+		await step.run(h.context(step, {outputs: {...outputs, compose: {...outputs.compose, services: {...outputs.compose.services, migrate: {image: 'registry.test/web:v2', oneShot: true, healthcheck: false, healthGate: false}}}}}));
+		const order = changes(session.script).filter((line) => line.startsWith('compose up') || line.startsWith('retire') || line.startsWith('upload'));
+		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
+		// Pinned to the serving container before the migration, moved to the new one, back to the name at the end.
+		expect(upstreams).toEqual(['10.89.0.5:8080', '10.89.0.7:8080', 'web:8080']);
+		const caddyfile = `upload ${stackPaths('demo').caddyfile}`;
+		expect(order).toEqual([caddyfile, 'compose up migrate', 'compose up web', caddyfile, 'retire 1 old container', caddyfile]);
+	});
+
+	it('a migration that fails leaves Caddy on the name again, with the old container serving', async () => {
+		const stack = new FakeStack();
+		stack.oneShots.add('migrate');
+		stack.failsOnUp.set('migrate', 3);
+		const session = new FakeSession({answer: stack.answer});
+		const h = setup({remote: async () => session, onSleep: () => undefined});
+		const step = {...deployStep({withJobs: true}), title: 'Release'};
+		await expect(step.run(h.context(step, {outputs: {...outputs, compose: {...outputs.compose, services: {...outputs.compose.services, migrate: {image: 'registry.test/web:v2', oneShot: true, healthcheck: false, healthGate: false}}}}}))).rejects.toThrow();
+		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
+		expect(upstreams).toEqual(['10.89.0.5:8080', 'web:8080']);
 	});
 });

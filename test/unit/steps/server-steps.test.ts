@@ -34,7 +34,7 @@ describe('bootstrap', () => {
 	it('uploads its scripts, runs them showing each phase as a sub-step, and remembers what it did with a hash of the scripts', async () => {
 		const {h, session} = onServer(ran(['hoist-step packages start', 'fetch https://dl-cdn.alpinelinux.org/…', 'hoist-step packages done installed podman', summaryLine]));
 		const out = await bootstrap.run(h.context(bootstrap, {outputs: {target: awsTarget}}));
-		expect(out).toEqual({os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: ['podman', 'docker-cli-compose'], composeCommand: ['docker', 'compose'], hash: expect.stringMatching(/^[0-9a-f]{64}$/)});
+		expect(out).toEqual({os: 'alpine', version: '3.20.3', manager: 'openrc', compose: 'v2', installed: ['podman', 'docker-cli-compose'], composeCommand: ['docker', 'compose'], migratesQueuedConnections: false, hash: expect.stringMatching(/^[0-9a-f]{64}$/)});
 		const scripts = ['bootstrap.sh', 'health-scheduler.sh', 'openrc/hoist-health.initd'].map((name) => `${bootstrapDir}/${name}`);
 		expect(session.script).toEqual(['check the bootstrap', `create ${bootstrapDir}/openrc`, `upload ${scripts.join(' ')}`, 'run bootstrap.sh', 'remember the bootstrap']);
 		expect(session.uploaded.map(({path, mode, owner}) => ({path, mode, owner}))).toEqual(scripts.map((path) => ({path, mode: 0o700, owner: 'root'})));
