@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
 import {ExternalError} from '../source/errors.js';
+import {substepRow} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {
 	bootstrapState,
@@ -83,7 +84,7 @@ export const bootstrap = defineStep({
 					const step = parseBootstrapStep(line);
 					if (step) {
 						const state = step.state === 'start' ? 'running' : step.state === 'skip' ? 'skipped' : step.state === 'fail' ? 'failed' : 'done';
-						ctx.detail({kind: 'substep', id: step.id, title: step.id, state, ...(step.text ? {note: step.text} : {})});
+						ctx.detail(substepRow({id: step.id, title: step.id, state, ...(step.text ? {note: step.text} : {})}));
 						if (step.state === 'fail') failure = {id: step.id, text: step.text};
 					} else if (line.startsWith('hoist-bootstrap ')) {
 						summaryLine = line;
