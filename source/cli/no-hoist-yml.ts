@@ -1,15 +1,14 @@
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {CommandLine} from './command.js';
-import {canAsk} from './confirm.js';
 import type {CommandIo} from './io.js';
 
 /**
  * Bare `hoist` where there is no hoist.yml: on a terminal, the guided setup (`hoist init`); without one nobody can
  * answer its questions, so hoist says how to make the file and exits 2 (there is nothing to work on).
  */
-export async function noHoistYml(args: CommandLine, io: CommandIo): Promise<number> {
-	if (await canAsk(args, io)) {
+export async function noHoistYml(args: CommandLine, io: CommandIo, terminal: boolean): Promise<number> {
+	if (terminal) {
 		const {runGuidedSetup} = await import('../setup/guided-setup.js');
 		return runGuidedSetup(io, args);
 	}
