@@ -4,7 +4,7 @@ import type {Config} from '../config/schema.js';
 import {situationOf, type UnfinishedRun} from '../engine/situation.js';
 import {BugError} from '../errors.js';
 import {printable} from '../text/printable.js';
-import {bareExitCodes, bareRoute, type BareInputs, type BareRoute} from './bare-route.js';
+import {bareExitCodes, bareRoute, type BareInputs, type BareRoute} from '../commands/bare/bare-route.js';
 import type {CommandLine, CommandSpec} from './command.js';
 import {askChoice, askYesNo, canAsk, Declined} from './confirm.js';
 import {showScreen} from './terminal.js';
