@@ -65,7 +65,7 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 		if (command === undefined) {
 			// `hoist` alone: the resume screen, the status, or the way to start, as the stack's journal says.
-			const {runBare} = await import('./cli/bare.js');
+			const {runBare} = await import('./commands/bare/bare.js');
 			return await runBare(args, io, table);
 		}
 		const {stackAccess} = await import('./cli/stack-access.js');

@@ -2,7 +2,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {runBare} from '../../../source/cli/bare.js';
+import {runBare} from '../../../source/commands/bare/bare.js';
 import type {CommandIo} from '../../../source/cli/io.js';
 import {openReadOnly} from '../../../source/cli/read-only.js';
 import {commandTable} from '../../../source/commands/index.js';

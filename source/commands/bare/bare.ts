@@ -1,15 +1,15 @@
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
-import type {Config} from '../config/schema.js';
-import {situationOf, type UnfinishedRun} from '../engine/situation.js';
-import {BugError} from '../errors.js';
-import {printable} from '../text/printable.js';
-import {bareExitCodes, bareRoute, type BareInputs, type BareRoute} from '../commands/bare/bare-route.js';
-import type {CommandLine, CommandSpec} from './command.js';
-import {askChoice, askYesNo, canAsk, Declined} from './confirm.js';
-import {showScreen} from './terminal.js';
-import type {CommandIo} from './io.js';
-import type {ReadOnlyStack} from './read-only.js';
+import type {Config} from '../../config/schema.js';
+import {situationOf, type UnfinishedRun} from '../../engine/situation.js';
+import {BugError} from '../../errors.js';
+import {printable} from '../../text/printable.js';
+import {bareExitCodes, bareRoute, type BareInputs, type BareRoute} from './bare-route.js';
+import type {CommandLine, CommandSpec} from '../../cli/command.js';
+import {askChoice, askYesNo, canAsk, Declined} from '../../cli/confirm.js';
+import {showScreen} from '../../cli/terminal.js';
+import type {CommandIo} from '../../cli/io.js';
+import type {ReadOnlyStack} from '../../cli/read-only.js';
 
 /** Everything bare `hoist` decides from, read once: whether a person can answer, and hoist.yml, the journal and the lock. */
 export interface BareFacts extends BareInputs {
@@ -28,7 +28,7 @@ export async function runBare(args: CommandLine, io: CommandIo, table: readonly 
 	const route = bareRoute(facts);
 	const {stack} = facts;
 	if (route.kind === 'setup' || stack === undefined) {
-		const {noHoistYml} = await import('./no-hoist-yml.js');
+		const {noHoistYml} = await import('../../cli/no-hoist-yml.js');
 		return noHoistYml(args, io, facts.terminal);
 	}
 	switch (route.kind) {
@@ -45,7 +45,7 @@ export async function runBare(args: CommandLine, io: CommandIo, table: readonly 
 export async function readBareFacts(args: CommandLine, io: CommandIo): Promise<BareFacts> {
 	const terminal = await canAsk(args, io);
 	const configFound = existsSync(resolve(args.config));
-	const stack = configFound ? await (await import('./read-only.js')).openReadOnly(args.config) : undefined;
+	const stack = configFound ? await (await import('../../cli/read-only.js')).openReadOnly(args.config) : undefined;
 	return {terminal, configFound, stack, situation: situationOf(stack?.journal?.data, stack?.running)};
 }
 
@@ -57,7 +57,7 @@ async function runCommand(table: readonly CommandSpec[], name: string, flags: Co
 	const command = table.find((candidate) => candidate.name === name);
 	if (!command) throw new BugError(`Bare \`hoist\` wanted the command "${name}", which the table does not have.`, {code: 'BUG_COMMAND_TABLE'});
 	const line: CommandLine = {config: args.config, json: args.json, flags, positionals: [], rest: []};
-	const {stackAccess} = await import('./stack-access.js');
+	const {stackAccess} = await import('../../cli/stack-access.js');
 	return command.run({args: line, io, stack: stackAccess(command.needs, line, io, read)});
 }
 
@@ -82,7 +82,7 @@ async function firstRun(route: Extract<BareRoute, {kind: 'first-run'}>, stack: R
 }
 
 async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOnlyStack, args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
-	const {resumeJson, resumeLines, resumeOffers} = await import('../ui/resume-view.js');
+	const {resumeJson, resumeLines, resumeOffers} = await import('../../ui/resume-view.js');
 	const steps = await planSteps(stack, route.run, io);
 	const offers = resumeOffers(route.run, steps);
 	const view = {stack: stack.journal?.data.stack ?? stack.config?.stack ?? '', run: route.run, steps, offers, now: Date.now()};
@@ -95,7 +95,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 		return bareExitCodes.unfinished;
 	}
 	if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') process.env['FORCE_COLOR'] = '0';
-	const [{ResumeScreen}, {createElement}] = await Promise.all([import('../ui/ink/ResumeScreen.js'), import('react')]);
+	const [{ResumeScreen}, {createElement}] = await Promise.all([import('../../ui/ink/ResumeScreen.js'), import('react')]);
 	await showScreen(io, createElement(ResumeScreen, {view}));
 	const choice = await askChoice(io, 'What now?', [
 		...offers.map((offer) => ({value: offer.action, name: offer.label, description: offer.command})),
@@ -128,7 +128,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 async function planSteps(stack: ReadOnlyStack, run: UnfinishedRun, io: CommandIo): Promise<Array<{id: string; title: string}>> {
 	if (run.command !== 'up' || !stack.config) return [];
 	if (io.plan) return io.plan.map((step) => ({id: step.id, title: step.title}));
-	const {planOutline} = await import('../wizard/outline.js');
+	const {planOutline} = await import('../../wizard/outline.js');
 	return planOutline(stack.config);
 }
 
