@@ -28,7 +28,7 @@ export async function runBare(args: CommandLine, io: CommandIo, table: readonly 
 	const route = bareRoute(facts);
 	const {stack} = facts;
 	if (route.kind === 'setup' || stack === undefined) {
-		const {noHoistYml} = await import('../../cli/no-hoist-yml.js');
+		const {noHoistYml} = await import('./no-hoist-yml.js');
 		return noHoistYml(args, io, facts.terminal);
 	}
 	switch (route.kind) {

@@ -1,7 +1,7 @@
-import {UserError} from '../errors.js';
-import {printable} from '../text/printable.js';
-import type {CommandLine} from './command.js';
-import type {CommandIo} from './io.js';
+import {UserError} from '../../errors.js';
+import {printable} from '../../text/printable.js';
+import type {CommandLine} from '../../cli/command.js';
+import type {CommandIo} from '../../cli/io.js';
 
 /**
  * Bare `hoist` where there is no hoist.yml: on a terminal, the guided setup (`hoist init`); without one nobody can
@@ -9,7 +9,7 @@ import type {CommandIo} from './io.js';
  */
 export async function noHoistYml(args: CommandLine, io: CommandIo, terminal: boolean): Promise<number> {
 	if (terminal) {
-		const {runGuidedSetup} = await import('../setup/guided-setup.js');
+		const {runGuidedSetup} = await import('../../setup/guided-setup.js');
 		return runGuidedSetup(io, args);
 	}
 	const what = args.config === 'hoist.yml' ? 'hoist.yml here' : printable(args.config);
