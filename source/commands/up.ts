@@ -54,7 +54,7 @@ stopped therefore resumes at the first step that is not done.`,
 			return warnings;
 		};
 		const completeSecrets = async (config: Config, secrets: Secrets): Promise<Secrets> => {
-			const {askRegistryToken} = await import('../cli/registry-token.js');
+			const {askRegistryToken} = await import('./up/registry-token.js');
 			return askRegistryToken(config, secrets, args, io);
 		};
 		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before, completeSecrets}, async ({plan, env: firstEnv, renderer, journal, reload}) => {
