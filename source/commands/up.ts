@@ -34,7 +34,7 @@ stopped therefore resumes at the first step that is not done.`,
 			}
 			const [{confirmWarnings, canAsk}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
 				import('../cli/confirm.js'),
-				import('../cli/host-key-trust.js'),
+				import('./up/host-key-trust.js'),
 				import('../engine/stack-files.js'),
 				import('node:path'),
 				import('../cli/answers.js'),
