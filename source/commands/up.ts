@@ -37,7 +37,7 @@ stopped therefore resumes at the first step that is not done.`,
 				import('./up/host-key-trust.js'),
 				import('../engine/stack-files.js'),
 				import('node:path'),
-				import('../cli/answers.js'),
+				import('./up/answers.js'),
 				import('../remote/known-hosts.js'),
 			]);
 			const files = stackFiles(dirname(resolve(args.config)));
