@@ -72,7 +72,7 @@ stopped therefore resumes at the first step that is not done.`,
 				start = undefined;
 			}
 			if (outcome.result === 'ok') {
-				const {recordRelease} = await import('../cli/releases.js');
+				const {recordRelease} = await import('./release/releases.js');
 				recordRelease(journal, 'up');
 				// One source of the finish facts; each renderer shows them its own way (screen, lines, JSON event).
 				const {finishFacts} = await import('../wizard/finish.js');

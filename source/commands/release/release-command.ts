@@ -30,7 +30,7 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 		const restored = choose(journal.data, run);
 		// A deploy brings the tags' images back, ending the pin of an earlier rollback; a rollback pins its release.
 		journal.pinRelease(restored);
-		const [{withRelease}, {recordRelease, describeRelease}] = await Promise.all([import('../../wizard/plan.js'), import('../../cli/releases.js')]);
+		const [{withRelease}, {recordRelease, describeRelease}] = await Promise.all([import('../../wizard/plan.js'), import('./releases.js')]);
 		const releasing = await withRelease(plan, {title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});
 		const outcome = await runPlan(releasing, env, {command: run.command, resume: run.resume(restored)});
 		if (outcome.result === 'ok') {
