@@ -20,7 +20,7 @@ hoist forwards its input and output as they are. Exits with the command's own ex
 		if (args.rest.length === 0) {
 			throw new UserError('`hoist exec` needs the command to run after --.', {code: 'USAGE', nextSteps: ['For example: `hoist exec web -- sh`.']});
 		}
-		const {deployedStack, knownService, withRemote} = await import('../cli/remote-access.js');
+		const {deployedStack, knownService, withRemote} = await import('./remote/remote-access.js');
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'exec');
 		const service = knownService(deployed, args.positionals[0]!, 'exec');

@@ -23,7 +23,7 @@ the server too. Works while another hoist run holds the stack.`,
 	needs: 'journal',
 	async run({args, io, stack}) {
 		const request = logsRequest(args);
-		const {deployedStack, knownService, withRemote} = await import('../cli/remote-access.js');
+		const {deployedStack, knownService, withRemote} = await import('./remote/remote-access.js');
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'logs');
 		const services = args.positionals.map((name) => knownService(deployed, name, 'logs'));
