@@ -26,7 +26,8 @@ function importsOf(file: string): string[] {
 /** A file's folder: source/<folder>, or steps; a file directly in source/ (errors.ts, main.ts) stands for itself. */
 function folderOf(path: string): string {
 	const parts = path.split('/');
-	if (parts[0] === 'source') return parts.length > 2 ? `source/${parts[1]}` : path.replace(/\.tsx?$/, '');
+	// (named with .ts, so the entry source/cli.ts is not taken for the folder source/cli/)
+	if (parts[0] === 'source') return parts.length > 2 ? `source/${parts[1]}` : `${path.replace(/\.tsx?$/, '')}.ts`;
 	return parts[0]!;
 }
 
@@ -35,6 +36,36 @@ const edges = [...sourceFiles('source'), ...sourceFiles('steps')].flatMap((file)
 /** The files of one folder that import another folder, as "file → target". */
 function crossings(from: string, to: string): string[] {
 	return edges.filter(({file, target}) => folderOf(file) === from && folderOf(target) === to).map(({file, target}) => `${file} → ${target}`);
+}
+
+function folderGraph(): Map<string, Set<string>> {
+	const graph = new Map<string, Set<string>>();
+	for (const {file, target} of edges) {
+		const from = folderOf(file);
+		const to = folderOf(target);
+		if (from === to) continue;
+		if (!graph.has(from)) graph.set(from, new Set());
+		graph.get(from)!.add(to);
+	}
+	return graph;
+}
+
+/** A path of folders from `from` to `to` through the folder graph, if there is one. */
+function pathBetween(from: string, to: string): string[] | undefined {
+	const graph = folderGraph();
+	const seen = new Map<string, string[]>([[from, [from]]]);
+	const queue = [from];
+	while (queue.length > 0) {
+		const folder = queue.shift()!;
+		for (const next of graph.get(folder) ?? []) {
+			if (seen.has(next)) continue;
+			const path = [...seen.get(folder)!, next];
+			if (next === to) return path;
+			seen.set(next, path);
+			queue.push(next);
+		}
+	}
+	return undefined;
 }
 
 describe('the arrows between folders', () => {
@@ -46,5 +77,12 @@ describe('the arrows between folders', () => {
 
 	it('the engine knows no DNS: source/engine/ imports nothing from source/dns/', () => {
 		expect(crossings('source/engine', 'source/dns')).toEqual([]);
+	});
+
+	it('source/cli/ is the command framework: it imports no command, and no folder it imports leads back to source/commands/', () => {
+		expect(crossings('source/cli', 'source/commands')).toEqual([]);
+		expect(pathBetween('source/cli', 'source/commands')).toBeUndefined();
+		// The other way is how it should be: the commands are built on the framework.
+		expect(crossings('source/commands', 'source/cli').length).toBeGreaterThan(0);
 	});
 });

@@ -9,8 +9,8 @@ import type {CommandIo} from '../../cli/io.js';
  */
 export async function noHoistYml(args: CommandLine, io: CommandIo, terminal: boolean): Promise<number> {
 	if (terminal) {
-		const {runGuidedSetup} = await import('../../setup/guided-setup.js');
-		return runGuidedSetup(io, args);
+		const [{runGuidedSetup}, {runUp}] = await Promise.all([import('../../setup/guided-setup.js'), import('../up/run-up.js')]);
+		return runGuidedSetup(io, args, {up: runUp});
 	}
 	const what = args.config === 'hoist.yml' ? 'hoist.yml here' : printable(args.config);
 	throw new UserError(`No ${what}: run \`hoist init\` to create one.`, {
