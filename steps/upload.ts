@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {bootServicePath, enableBootService, removeBootService, removeFoundBootService} from '../source/remote/commands/boot.js';
+import {bootServicePath, enableBootService, removeBootService, removeFoundBootService} from '../source/server/commands/boot.js';
 import {privateDirectory} from '../source/remote/commands/files.js';
 import {parseRemovedDir, removeStackDir} from '../source/remote/commands/teardown.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';

@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {resolvePath} from '../config/load.js';
 import type {Config} from '../config/schema.js';
 import type {ComposeProject} from '../compose/project.js';
-import {bootServicePath, type ServiceManager} from '../remote/commands/boot.js';
+import {bootServicePath, type ServiceManager} from './commands/boot.js';
 import {bootLines, type ComposeTool} from '../remote/commands/compose.js';
 import {ensureHealthSchedulerLine} from '../remote/commands/health.js';
 import {sh} from '../remote/commands/quote.js';
