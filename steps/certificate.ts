@@ -6,7 +6,7 @@ import {substepRow} from '../source/engine/details.js';
 import {backingOff, poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError} from '../source/errors.js';
-import {caddyLogs, serverTime} from '../source/remote/commands/compose.js';
+import {caddyLogs, serverTime} from '../source/server/commands/compose.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {caddyfile} from '../source/server/bundle.js';
 import {caddyService} from '../source/server/overlay.js';

@@ -3,7 +3,7 @@ import {z} from 'zod';
 import {serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
 import {asHoistError} from '../source/errors.js';
-import {composeUp} from '../source/remote/commands/compose.js';
+import {composeUp} from '../source/server/commands/compose.js';
 import {parseRemoved, parseVolumes, removeProject, stopProject} from '../source/remote/commands/teardown.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';

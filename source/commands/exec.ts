@@ -24,7 +24,7 @@ hoist forwards its input and output as they are. Exits with the command's own ex
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'exec');
 		const service = knownService(deployed, args.positionals[0]!, 'exec');
-		const [{composeExec}, {attachStreams}] = await Promise.all([import('../remote/commands/compose.js'), import('./exec/attach.js')]);
+		const [{composeExec}, {attachStreams}] = await Promise.all([import('../server/commands/compose.js'), import('./exec/attach.js')]);
 		const streams = attachStreams(io, args.json);
 		const command = composeExec(deployed.files.stack, service, args.rest, streams.terminal !== undefined);
 		return withRemote(deployed.target, opened.files, io, async (session) => {

@@ -27,7 +27,7 @@ the server too. Works while another hoist run holds the stack.`,
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'logs');
 		const services = args.positionals.map((name) => knownService(deployed, name, 'logs'));
-		const [{streamLogs}, {cancellationOf}] = await Promise.all([import('../remote/commands/compose.js'), import('../errors.js')]);
+		const [{streamLogs}, {cancellationOf}] = await Promise.all([import('../server/commands/compose.js'), import('../errors.js')]);
 		const {signal} = io.cancellation;
 		const write = args.json
 			? (line: string, stream: 'stdout' | 'stderr') => io.stdout.write(`${JSON.stringify({type: 'log', at: Date.now(), stream, line})}\n`)

@@ -2,7 +2,7 @@ import type {Config} from '../config/schema.js';
 import type {DetailRow} from '../engine/details.js';
 import {poll} from '../engine/poll.js';
 import {ExternalError, UserError} from '../errors.js';
-import {composeLogs, stackState, type ComposeProjectFiles, type ComposeTool} from '../remote/commands/compose.js';
+import {composeLogs, stackState, type ComposeProjectFiles, type ComposeTool} from './commands/compose.js';
 import {ensureHealthScheduler, healthLog, healthScheduler} from '../remote/commands/health.js';
 import {parseImageLine, pullImages} from '../remote/commands/images.js';
 import {RemoteCommandError} from '../remote/errors.js';

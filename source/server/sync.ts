@@ -1,5 +1,5 @@
 import {substepRow, type DetailRow} from '../engine/details.js';
-import {reloadCaddy, restartCaddy} from '../remote/commands/compose.js';
+import {reloadCaddy, restartCaddy} from './commands/compose.js';
 import {fileHashes, parseHashes} from '../remote/commands/files.js';
 import type {RemoteSession} from '../remote/session.js';
 import type {ServerFile} from './bundle.js';

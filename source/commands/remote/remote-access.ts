@@ -3,7 +3,7 @@ import {stepOutputs} from '../../engine/outputs.js';
 import {Redactor} from '../../engine/redactor.js';
 import type {StackFiles} from '../../engine/stack-files.js';
 import {UserError} from '../../errors.js';
-import type {ComposeProjectFiles, ComposeTool} from '../../remote/commands/compose.js';
+import type {ComposeProjectFiles, ComposeTool} from '../../server/commands/compose.js';
 import {RemoteConnections} from '../../remote/connections.js';
 import type {RemoteSession} from '../../remote/session.js';
 import type {Target} from '../../remote/target.js';
