@@ -6,7 +6,7 @@ import type {Config} from '../config/schema.js';
 import type {ComposeProject} from '../compose/project.js';
 import {bootServicePath, type ServiceManager} from './commands/boot.js';
 import {bootLines, type ComposeTool} from './commands/compose.js';
-import {ensureHealthSchedulerLine} from '../remote/commands/health.js';
+import {ensureHealthSchedulerLine} from './commands/health.js';
 import {sh} from '../remote/commands/quote.js';
 import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';

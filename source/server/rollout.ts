@@ -3,7 +3,7 @@ import type {DetailRow} from '../engine/details.js';
 import {poll} from '../engine/poll.js';
 import {ExternalError, UserError} from '../errors.js';
 import {composeLogs, stackState, type ComposeProjectFiles, type ComposeTool} from './commands/compose.js';
-import {ensureHealthScheduler, healthLog, healthScheduler} from '../remote/commands/health.js';
+import {ensureHealthScheduler, healthLog, healthScheduler} from './commands/health.js';
 import {parseImageLine, pullImages} from '../remote/commands/images.js';
 import {RemoteCommandError} from '../remote/errors.js';
 import type {RemoteSession} from '../remote/session.js';
