@@ -4,7 +4,7 @@ import {serverSettings} from '../source/config/schema.js';
 import {defineStep, type StepContext, type UndoContext} from '../source/engine/step.js';
 import {asHoistError} from '../source/errors.js';
 import {composeUp} from '../source/server/commands/compose.js';
-import {parseRemoved, parseVolumes, removeProject, stopProject} from '../source/remote/commands/teardown.js';
+import {parseRemoved, parseVolumes, removeProject, stopProject} from '../source/server/commands/teardown.js';
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
