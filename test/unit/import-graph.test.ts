@@ -85,4 +85,8 @@ describe('the arrows between folders', () => {
 		// The other way is how it should be: the commands are built on the framework.
 		expect(crossings('source/commands', 'source/cli').length).toBeGreaterThan(0);
 	});
+
+	it('the SSH layer knows no stack layout: source/remote/ imports nothing from source/server/', () => {
+		expect(crossings('source/remote', 'source/server')).toEqual([]);
+	});
 });
