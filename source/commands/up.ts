@@ -32,8 +32,9 @@ stopped therefore resumes at the first step that is not done.`,
 					nextSteps: [`Use one of: ${plan.map((step) => step.id).join(', ')}.`],
 				});
 			}
-			const [{confirmWarnings, canAsk}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
+			const [{canAsk}, {confirmWarnings}, {trustServerHostKey}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
 				import('../cli/confirm.js'),
+				import('./up/confirm-warnings.js'),
 				import('./up/host-key-trust.js'),
 				import('../engine/stack-files.js'),
 				import('node:path'),
