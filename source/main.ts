@@ -49,7 +49,7 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		// The fastest path of all: nothing else is loaded for the version.
 		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);
 		// `hoist up` on a terminal: the step list first, then everything else loads and checks (an error replaces it).
-		if (!options.commands && !options.plan) (await import('./cli/first-frame.js')).showFirstFrame(argv, io);
+		if (!options.commands && !options.plan) (await import('./commands/up/first-frame.js')).showFirstFrame(argv, io);
 		const table = options.commands ?? (await import('./commands/index.js')).commandTable;
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
