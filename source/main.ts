@@ -49,7 +49,7 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		// The fastest path of all: nothing else is loaded for the version.
 		if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return printVersion(io, false);
 		// `hoist up` on a terminal: the step list first, then everything else loads and checks (an error replaces it).
-		if (!options.commands && !options.plan) (await import('./cli/first-frame.js')).showFirstFrame(argv, io);
+		if (!options.commands && !options.plan) (await import('./commands/up/first-frame.js')).showFirstFrame(argv, io);
 		const table = options.commands ?? (await import('./commands/index.js')).commandTable;
 		const {parseCommandLine} = await import('./cli/parse.js');
 		const {command, args, help, version} = parseCommandLine(argv, table);
@@ -66,7 +66,7 @@ async function run(argv: string[], options: MainOptions, io: CommandIo, json: bo
 		process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 		if (command === undefined) {
 			// `hoist` alone: the resume screen, the status, or the way to start, as the stack's journal says.
-			const {runBare} = await import('./cli/bare.js');
+			const {runBare} = await import('./commands/bare/bare.js');
 			return await runBare(args, io, table);
 		}
 		const {stackAccess} = await import('./cli/stack-access.js');

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
 import {ExternalError, nextCommand} from '../source/errors.js';
+import {substepRow} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {
 	bootstrapState,
@@ -113,14 +114,14 @@ function upgradeScript() {
  */
 async function firstBootstrapOfInstance(ctx: BootstrapContext, session: RemoteSession): Promise<boolean> {
 	if (ctx.outputs.target.kind !== 'aws') {
-		ctx.detail({kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'an existing server: hoist leaves its packages to you'});
+		ctx.detail(substepRow({id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'an existing server: hoist leaves its packages to you'}));
 		return false;
 	}
 	const state = await session.run(bootstrapState(marker, podmanSocket), {capture: true, signal: ctx.signal});
 	// The marker's line (`<sha256> hoist-bootstrap …`), not just any first line: without a marker the first line may be
 	// the socket's answer (a run stopped after bootstrap.sh started Podman, before the marker was written).
 	if (/^[0-9a-f]{64} hoist-bootstrap /.test(state.stdout)) {
-		ctx.detail({kind: 'substep', id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'bootstrapped before: packages are upgraded on the first bootstrap only'});
+		ctx.detail(substepRow({id: 'upgrade', title: 'upgrade', state: 'skipped', note: 'bootstrapped before: packages are upgraded on the first bootstrap only'}));
 		return false;
 	}
 	return true;
@@ -131,7 +132,7 @@ function hostUpgradeIo(ctx: BootstrapContext): HostUpgradeIo {
 		connect: (readyTimeoutMs) => ctx.services.remote(ctx.outputs.target, {trustNewHost: false, readyTimeoutMs, signal: ctx.signal}),
 		clock: ctx.services,
 		signal: ctx.signal,
-		row: (row) => ctx.detail({kind: 'substep', id: row.id, title: row.id, state: row.state, note: row.note}),
+		row: (row) => ctx.detail(substepRow({id: row.id, title: row.id, state: row.state, note: row.note})),
 		progress: (message) => ctx.progress(message),
 		log: (line) => ctx.log(line),
 		waitSeconds: ctx.config.ssh.waitSeconds,
@@ -149,7 +150,7 @@ async function runBootstrapScript(ctx: BootstrapContext, session: RemoteSession)
 				const step = parseBootstrapStep(line);
 				if (step) {
 					const state = step.state === 'start' ? 'running' : step.state === 'skip' ? 'skipped' : step.state === 'fail' ? 'failed' : 'done';
-					ctx.detail({kind: 'substep', id: step.id, title: step.id, state, ...(step.text ? {note: step.text} : {})});
+					ctx.detail(substepRow({id: step.id, title: step.id, state, ...(step.text ? {note: step.text} : {})}));
 					if (step.state === 'fail') failure = {id: step.id, text: step.text};
 				} else if (line.startsWith('hoist-bootstrap ')) {
 					summaryLine = line;

@@ -2,10 +2,11 @@ import {readFileSync} from 'node:fs';
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
 import {resolvePath} from '../source/config/load.js';
+import {substepRow} from '../source/engine/details.js';
 import {backingOff, poll} from '../source/engine/poll.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {ExternalError, nextCommand} from '../source/errors.js';
-import {caddyLogs, serverTime} from '../source/remote/commands/compose.js';
+import {caddyLogs, serverTime} from '../source/server/commands/compose.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {caddyfile} from '../source/server/bundle.js';
 import {caddyService} from '../source/server/overlay.js';
@@ -209,10 +210,10 @@ export const certificate = defineStep({
 		const since = Number((await session.run(serverTime(), {capture: true, signal: ctx.signal})).stdout.trim()) || 0;
 
 		const title = `Caddy serves ${sites.domains.join(', ')}${sites.redirects.length > 0 ? ` (${sites.redirects.join(', ')} → ${config.domain})` : ''}`;
-		ctx.detail({kind: 'substep', id: 'caddyfile', title, state: 'running'});
+		ctx.detail(substepRow({id: 'caddyfile', title, state: 'running'}));
 		const changed = await syncFiles(session, ctx, {stack: config.stack, files: [caddyfile(config, ctx.outputs.target.publicAddress, sites)], caddy: switching ? 'restart' : 'reload'});
 		const how = changed.length === 0 ? 'already in the Caddyfile' : switching ? `Caddyfile updated, Caddy restarted for ${caName(config.acme.directory)}` : 'Caddyfile updated, Caddy reloaded (no restart)';
-		ctx.detail({kind: 'substep', id: 'caddyfile', title, state: 'done', note: how});
+		ctx.detail(substepRow({id: 'caddyfile', title, state: 'done', note: how}));
 
 		ctx.progress(`waiting for ${caName(config.acme.directory)} to issue, then for ${names.join(', ')} to answer HTTPS`);
 		const probes = await poll({
@@ -221,15 +222,15 @@ export const certificate = defineStep({
 				results.forEach((result, index) => {
 					const name = names[index]!;
 					const verdict = result instanceof Error ? {ok: false as const, why: `no certificate yet: ${result.message}`} : judgeCertificate(result);
-					ctx.detail({
-						kind: 'substep', id: `certificate:${name}`, title: `Certificate for ${name}`, state: verdict.ok ? 'done' : 'running',
+					ctx.detail(substepRow({
+						id: `certificate:${name}`, title: `Certificate for ${name}`, state: verdict.ok ? 'done' : 'running',
 						note: verdict.ok ? certificateNote(result as CertificateProbe) : verdict.why,
-					});
+					}));
 				});
 				const good = allGood(results);
 				if (good) {
 					const checks = await Promise.all(names.map(async (name) => ({name, ...(await answers(ctx, name))})));
-					for (const check of checks) ctx.detail({kind: 'substep', id: `https:${check.name}`, title: `https://${check.name}/`, state: check.ok ? 'done' : 'running', note: check.note});
+					for (const check of checks) ctx.detail(substepRow({id: `https:${check.name}`, title: `https://${check.name}/`, state: check.ok ? 'done' : 'running', note: check.note}));
 					const waiting = checks.filter((check) => !check.ok);
 					if (waiting.length === 0) return {done: true, value: good};
 					return {done: false, status: waiting.map((check) => `https://${check.name}/: ${check.note}`).join('; ')};

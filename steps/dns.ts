@@ -5,8 +5,8 @@ import type {Reach} from '../source/dns/ca-reach.js';
 import {caName, dnsPlan} from '../source/dns/dns-plan.js';
 import {addressType} from '../source/dns/readiness.js';
 import {defaultSuggestedTtl, type SnapshotServer} from '../source/dns/watch.js';
+import {dnsServerRow, dnsSummaryRow, type DnsMissing, type DnsServerData, type DnsSummaryData} from '../source/dns/watch-details.js';
 import {notReadyText, roundProblems, watchNames, Watcher, type WatchNamesOptions, type WatchRound} from '../source/dns/watch-loop.js';
-import type {DnsMissing, DnsServerDetail, DnsSummaryDetail} from '../source/engine/details.js';
 import {defineStep, type StepContext} from '../source/engine/step.js';
 import {UserError, nextCommand} from '../source/errors.js';
 import {formatSeconds} from '../source/text/format-seconds.js';
@@ -80,11 +80,11 @@ function ready(ctx: DnsContext, address: string, round: WatchRound): DnsOutputs 
 	return {status: 'ready', address, names, zones, confirmedAt};
 }
 
-function serverRow(name: string, round: number, {name: server, ...row}: SnapshotServer): DnsServerDetail {
-	return {kind: 'dns-server', name, server, round, ...row};
+function serverRow(name: string, round: number, {name: server, ...row}: SnapshotServer): DnsServerData {
+	return {name, server, round, ...row};
 }
 
-function summaries(round: WatchRound, address: string, state: 'waiting' | 'timeout', nextPollAt?: number): DnsSummaryDetail[] {
+function summaries(round: WatchRound, address: string, state: 'waiting' | 'timeout', nextPollAt?: number): DnsSummaryData[] {
 	return round.names.map((view) => {
 		const problems = [...(view.discoveryProblem ? [view.discoveryProblem] : []), ...(view.snapshot?.problems ?? [])];
 		const missing: DnsMissing[] = problems.map((problem) => ({
@@ -92,7 +92,7 @@ function summaries(round: WatchRound, address: string, state: 'waiting' | 'timeo
 		}));
 		const negativeTtl = view.snapshot?.negativeTtl;
 		return {
-			kind: 'dns-summary', name: view.name, ...(view.zone === undefined ? {} : {zone: view.zone}),
+			name: view.name, ...(view.zone === undefined ? {} : {zone: view.zone}),
 			record: {type: addressType(address), name: view.name, value: address, ttl: defaultSuggestedTtl},
 			state: view.ready ? 'ready' : state, round: round.round, startedAt: round.startedAt, at: round.at,
 			...(view.ready || nextPollAt === undefined ? {} : {nextPollAt}), ...(negativeTtl === undefined || view.ready ? {} : {negativeTtl}),
@@ -154,7 +154,7 @@ export const dns = defineStep({
 		ctx.progress(`asking the authoritative servers of ${options.names.join(', ')} for ${addressType(plan.address)} ${plan.address}`);
 		const publish = (round: WatchRound) => {
 			for (const view of round.names) {
-				for (const server of view.snapshot?.servers ?? []) ctx.detail(serverRow(view.name, round.round, server));
+				for (const server of view.snapshot?.servers ?? []) ctx.detail(dnsServerRow(serverRow(view.name, round.round, server)));
 			}
 		};
 		const last = await watchNames({
@@ -162,13 +162,13 @@ export const dns = defineStep({
 			timeoutMs: ctx.config.dns.timeoutMinutes * 60_000,
 			onRound: (round) => {
 				publish(round);
-				if (round.ready) for (const summary of summaries(round, plan.address, 'waiting')) ctx.detail(summary);
+				if (round.ready) for (const summary of summaries(round, plan.address, 'waiting')) ctx.detail(dnsSummaryRow(summary));
 			},
 			onWait: (round, nextInMs) => {
-				for (const summary of summaries(round, plan.address, 'waiting', round.at + nextInMs)) ctx.detail(summary);
+				for (const summary of summaries(round, plan.address, 'waiting', round.at + nextInMs)) ctx.detail(dnsSummaryRow(summary));
 			},
 			giveUp: (round, waitedMs) => {
-				for (const summary of summaries(round, plan.address, 'timeout')) ctx.detail(summary);
+				for (const summary of summaries(round, plan.address, 'timeout')) ctx.detail(dnsSummaryRow(summary));
 				return notReady(ctx, round, waitedMs);
 			},
 		});

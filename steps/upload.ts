@@ -1,8 +1,8 @@
 import {z} from 'zod';
 import {defineStep, type StepContext} from '../source/engine/step.js';
-import {bootServicePath, enableBootService, removeBootService, removeFoundBootService} from '../source/remote/commands/boot.js';
+import {bootServicePath, enableBootService, removeBootService, removeFoundBootService} from '../source/server/commands/boot.js';
 import {privateDirectory} from '../source/remote/commands/files.js';
-import {parseRemovedDir, removeStackDir} from '../source/remote/commands/teardown.js';
+import {parseRemovedDir, removeStackDir} from '../source/server/commands/teardown.js';
 import {bundleFor, type ServerFile} from '../source/server/bundle.js';
 import {bootServiceName, stackPaths} from '../source/server/layout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';

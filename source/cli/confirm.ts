@@ -1,5 +1,3 @@
-import type {Config} from '../config/schema.js';
-import type {Warning} from '../config/warnings.js';
 import type {CommandLine} from './command.js';
 import type {CommandIo} from './io.js';
 import type {Choice} from './terminal.js';
@@ -37,17 +35,3 @@ export async function declined(json: boolean, stdout: NodeJS.WritableStream, mes
 
 /** Thrown when the person answers no before anything was touched; the command exits 0 (see `declined`). */
 export class Declined extends Error {}
-
-/**
- * The warnings about hoist.yml, each risky one confirmed on a terminal first. Without a terminal, or with --yes,
- * the setting itself is the decision: hoist goes on and shows the warning in words before the run.
- */
-export async function confirmWarnings(config: Config, args: CommandLine, io: CommandIo): Promise<Warning[]> {
-	const {configWarnings} = await import('../config/warnings.js');
-	const warnings = configWarnings(config);
-	if (args.flags['yes'] === true || !warnings.some((warning) => warning.confirm) || !(await canAsk(args, io))) return warnings;
-	for (const warning of warnings) {
-		if (warning.confirm !== undefined && !(await askYesNo(io, `${warning.message}\n  ${warning.confirm}`))) throw new Declined('Nothing was changed.');
-	}
-	return warnings;
-}

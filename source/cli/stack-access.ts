@@ -12,13 +12,15 @@ export interface StackAccess {
 	withSession(options: SessionOptions, work: (session: Session) => Promise<number>): Promise<number>;
 }
 
-export function stackAccess(needs: Needs, args: CommandLine, io: CommandIo): StackAccess {
+/** `read`: the stack as the caller already read it (bare `hoist`), handed to readOnly instead of a second read. */
+export function stackAccess(needs: Needs, args: CommandLine, io: CommandIo, read?: ReadOnlyStack): StackAccess {
 	const refuse = (what: string): never => {
 		throw new BugError(`A command that needs "${needs}" asked for ${what}.`, {code: 'BUG_COMMAND_NEEDS'});
 	};
 	return {
 		async readOnly() {
 			if (needs === 'nothing') refuse('the journal');
+			if (read) return read;
 			const {openReadOnly} = await import('./read-only.js');
 			return openReadOnly(args.config);
 		},

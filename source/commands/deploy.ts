@@ -1,5 +1,5 @@
 import {defineCommand} from '../cli/command.js';
-import {releaseCommand} from '../cli/release-command.js';
+import {releaseCommand} from './release/release-command.js';
 
 /** `hoist deploy`: a new release of a running stack, without a failed request. */
 export const deploy = defineCommand({

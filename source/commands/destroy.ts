@@ -79,7 +79,7 @@ async function confirm({args, io, stack}: CommandContext, options: {volumes: boo
 			: config.server
 				? `what hoist put on ${config.server.host} for it: the compose project ${config.stack} and /srv/hoist/${config.stack}`
 				: `everything tagged hoist:stack=${config.stack}`;
-	const {volumeLines} = await import('../cli/destroy-volumes.js');
+	const {volumeLines} = await import('./destroy/destroy-volumes.js');
 	const question = [`Destroy stack "${config.stack}" (${what})? This cannot be undone.`, ...volumeLines(config, journal?.data, options)];
 	if (!(await askYesNo(io, question.map(printable).join('\n  ')))) throw new Declined('Nothing was destroyed.');
 }

@@ -20,11 +20,11 @@ hoist forwards its input and output as they are. Exits with the command's own ex
 		if (args.rest.length === 0) {
 			throw new UserError('`hoist exec` needs the command to run after --.', {code: 'USAGE', nextSteps: ['For example: `hoist exec web -- sh`.']});
 		}
-		const {deployedStack, knownService, withRemote} = await import('../cli/remote-access.js');
+		const {deployedStack, knownService, withRemote} = await import('./remote/remote-access.js');
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'exec');
 		const service = knownService(deployed, args.positionals[0]!, 'exec');
-		const [{composeExec}, {attachStreams}] = await Promise.all([import('../remote/commands/compose.js'), import('../cli/attach.js')]);
+		const [{composeExec}, {attachStreams}] = await Promise.all([import('../server/commands/compose.js'), import('./exec/attach.js')]);
 		const streams = attachStreams(io, args.json);
 		const command = composeExec(deployed.files.stack, service, args.rest, streams.terminal !== undefined);
 		return withRemote(deployed.target, opened.files, io, async (session) => {

@@ -13,7 +13,7 @@ hoist.yml yourself (README, "Configuration"). It never changes an existing hoist
 	},
 	needs: 'nothing',
 	run: async ({args, io}) => {
-		const {runGuidedSetup} = await import('../setup/guided-setup.js');
-		return runGuidedSetup(io, args);
+		const [{runGuidedSetup}, {runUp}] = await Promise.all([import('../setup/guided-setup.js'), import('./up/run-up.js')]);
+		return runGuidedSetup(io, args, {up: runUp});
 	},
 });

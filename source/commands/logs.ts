@@ -23,11 +23,11 @@ the server too. Works while another hoist run holds the stack.`,
 	needs: 'journal',
 	async run({args, io, stack}) {
 		const request = logsRequest(args);
-		const {deployedStack, knownService, withRemote} = await import('../cli/remote-access.js');
+		const {deployedStack, knownService, withRemote} = await import('./remote/remote-access.js');
 		const opened = await stack.readOnly();
 		const deployed = deployedStack(opened, 'logs');
 		const services = args.positionals.map((name) => knownService(deployed, name, 'logs'));
-		const [{streamLogs}, {cancellationOf}, {writeJsonEvent}] = await Promise.all([import('../remote/commands/compose.js'), import('../errors.js'), import('../ui/json-events.js')]);
+		const [{streamLogs}, {cancellationOf}, {writeJsonEvent}] = await Promise.all([import('../server/commands/compose.js'), import('../errors.js'), import('../ui/json-events.js')]);
 		const {signal} = io.cancellation;
 		const write = args.json
 			? (line: string, stream: 'stdout' | 'stderr') => writeJsonEvent(io.stdout, {type: 'log', at: Date.now(), stream, line})

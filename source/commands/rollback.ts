@@ -2,7 +2,7 @@ import {defineCommand} from '../cli/command.js';
 import type {JournalData} from '../engine/journal.js';
 import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
-import {releaseCommand} from '../cli/release-command.js';
+import {releaseCommand} from './release/release-command.js';
 
 /** `hoist rollback [RELEASE]`: the images of an earlier release, by digest, as a new release. */
 export const rollback = defineCommand({

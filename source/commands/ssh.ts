@@ -23,7 +23,7 @@ exit 255. Works while another hoist run holds the stack.`,
 			});
 		}
 		const [{loggedInTarget}, {checkPinnedHostKey}, {opensshArgs}] = await Promise.all([
-			import('../cli/remote-access.js'),
+			import('./remote/remote-access.js'),
 			import('../remote/host-key-check.js'),
 			import('../remote/openssh.js'),
 		]);

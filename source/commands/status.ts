@@ -1,7 +1,7 @@
 import {defineCommand} from '../cli/command.js';
 import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
-import {describeRelease} from '../cli/releases.js';
+import {describeRelease} from './release/releases.js';
 import type {LiveServer} from '../server/live.js';
 import type {LockHolder} from '../engine/lock.js';
 import {printable} from '../text/printable.js';

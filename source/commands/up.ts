@@ -32,12 +32,13 @@ stopped therefore resumes at the first step that is not done.`,
 					nextSteps: [`Use one of: ${plan.map((step) => step.id).join(', ')}.`],
 				});
 			}
-			const [{confirmWarnings, canAsk}, {trustServerHostKey, serverAddress}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
+			const [{canAsk}, {confirmWarnings}, {trustServerHostKey, serverAddress}, {stackFiles}, {dirname, resolve}, {missingAnswers, missingAnswersError}, {pinFor}] = await Promise.all([
 				import('../cli/confirm.js'),
-				import('../cli/host-key-trust.js'),
+				import('./up/confirm-warnings.js'),
+				import('./up/host-key-trust.js'),
 				import('../engine/stack-files.js'),
 				import('node:path'),
-				import('../cli/answers.js'),
+				import('./up/answers.js'),
 				import('../remote/known-hosts.js'),
 			]);
 			const files = stackFiles(dirname(resolve(args.config)));
@@ -56,7 +57,7 @@ stopped therefore resumes at the first step that is not done.`,
 			return warnings;
 		};
 		const completeSecrets = async (config: Config, secrets: Secrets): Promise<Secrets> => {
-			const {askRegistryToken} = await import('../cli/registry-token.js');
+			const {askRegistryToken} = await import('./up/registry-token.js');
 			return askRegistryToken(config, secrets, args, io);
 		};
 		return stack.withSession({command: 'up', restart: args.flags['restart'] === true, before, completeSecrets}, async ({plan, env: firstEnv, renderer, journal, reload}) => {
@@ -74,7 +75,7 @@ stopped therefore resumes at the first step that is not done.`,
 				start = undefined;
 			}
 			if (outcome.result === 'ok') {
-				const {recordRelease} = await import('../cli/releases.js');
+				const {recordRelease} = await import('./release/releases.js');
 				recordRelease(journal, 'up');
 				// One source of the finish facts; each renderer shows them its own way (screen, lines, JSON event).
 				const {finishFacts} = await import('../wizard/finish.js');

@@ -46,7 +46,16 @@ export function redactView(view: ErrorView, redactor: Redactor): ErrorView {
 	return masked;
 }
 
-const structural = new Set(['kind', 'id', 'state', 'health']);
+/** Fields of a detail's data that hold hoist's own words (ids, states), never outside text. */
+const structural = new Set(['id', 'state', 'health', 'status', 'role', 'severity', 'code']);
+
+/** A detail's data with every outside text in it masked, however deep (a DNS summary's missing items and fixes). */
+function redactData(value: unknown, redactor: Redactor, key?: string): unknown {
+	if (typeof value === 'string') return key !== undefined && structural.has(key) ? value : redactor.redact(value);
+	if (Array.isArray(value)) return value.map((item) => redactData(item, redactor));
+	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([inner, item]) => [inner, redactData(item, redactor, inner)]));
+	return value;
+}
 
 /** An engine event with its outside text masked; its structure (type, ids, statuses) is left as it is. */
 export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent {
@@ -56,11 +65,9 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
 		case 'step-log':
 			return {...event, line: redactor.redact(event.line)};
 		case 'step-detail': {
-			// Titles, notes, image and service names may quote the server; kind, id, state and health are hoist's own.
-			const detail = Object.fromEntries(
-				Object.entries(event.detail).map(([key, value]) => [key, typeof value === 'string' && !structural.has(key) ? redactor.redact(value) : value]),
-			) as typeof event.detail;
-			return {...event, line: redactor.redact(event.line), detail};
+			// Titles, notes, image and service names may quote the server; the kind, ids and states are hoist's own.
+			const {kind, key, data} = event.detail;
+			return {...event, line: redactor.redact(event.line), detail: {kind, key: redactor.redact(key), data: redactData(data, redactor) as object}};
 		}
 		case 'step-done':
 			return event.summary === undefined ? event : {...event, summary: redactor.redact(event.summary)};

@@ -3,7 +3,7 @@ import type {Config} from '../config/schema.js';
 import {BugError, asHoistError, cancellationOf, type HoistError} from '../errors.js';
 import {adviceFor} from './advice.js';
 import type {Services} from '../services.js';
-import {detailLine, type StepDetail} from './details.js';
+import type {DetailRow} from './details.js';
 import {errorView, type EngineEvent, type EventListener, type PlannedStep, type RunResult} from './events.js';
 import type {Journal} from './journal.js';
 import {redactEvent, redactView, type Redactor} from './redactor.js';
@@ -133,7 +133,7 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener, sc
 		progress: (message: string, fraction?: number) =>
 			emit({type: 'step-progress', at: Date.now(), stepId: step.id, message, ...(fraction === undefined ? {} : {fraction})}),
 		log: (line: string) => emit({type: 'step-log', at: Date.now(), stepId: step.id, line}),
-		detail: (detail: StepDetail) => emit({type: 'step-detail', at: Date.now(), stepId: step.id, detail, line: detailLine(detail)}),
+		detail: ({line, ...detail}: DetailRow) => emit({type: 'step-detail', at: Date.now(), stepId: step.id, detail, line}),
 		get resources(): ReadonlyMap<string, ResourceRecord> {
 			return new Map(Object.entries(journal.data.resources));
 		},

@@ -2,7 +2,7 @@ import type {z} from 'zod';
 import type {Config} from '../config/schema.js';
 import type {StackFiles} from './stack-files.js';
 import type {Services} from '../services.js';
-import type {StepDetail} from './details.js';
+import type {DetailRow} from './details.js';
 import type {Release} from './journal.js';
 
 /**
@@ -40,7 +40,7 @@ interface BaseContext {
 	/** A line for the step's log tail. */
 	log(line: string): void;
 	/** A structured fact shown under the step (a sub-step, an image, a service): the newest per key is kept. */
-	detail(detail: StepDetail): void;
+	detail(row: DetailRow): void;
 	/** Resources recorded so far, by `${type}:${id}`. */
 	readonly resources: ReadonlyMap<string, ResourceRecord>;
 	/** Records a resource in the journal at once (the journal is written before this returns). */

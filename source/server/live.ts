@@ -4,7 +4,7 @@ import {stepOutputs} from '../engine/outputs.js';
 import {Redactor} from '../engine/redactor.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {asHoistError} from '../errors.js';
-import {stackState} from '../remote/commands/compose.js';
+import {stackState} from './commands/compose.js';
 import {RemoteConnections} from '../remote/connections.js';
 import {describeTarget} from '../remote/target.js';
 import {parseStackState, type Health} from './stack-state.js';

@@ -9,7 +9,7 @@ import {
 	probeHttp,
 	reloadCaddy,
 	retireContainers,
-} from '../remote/commands/compose.js';
+} from './commands/compose.js';
 import {pruneImages} from '../remote/commands/images.js';
 import {RemoteCommandError} from '../remote/errors.js';
 import type {RemoteSession} from '../remote/session.js';

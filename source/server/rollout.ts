@@ -1,14 +1,15 @@
 import type {Config} from '../config/schema.js';
-import type {StepDetail} from '../engine/details.js';
+import type {DetailRow} from '../engine/details.js';
 import {poll} from '../engine/poll.js';
 import {ExternalError, UserError} from '../errors.js';
-import {composeLogs, stackState, type ComposeProjectFiles, type ComposeTool} from '../remote/commands/compose.js';
-import {ensureHealthScheduler, healthLog, healthScheduler} from '../remote/commands/health.js';
+import {composeLogs, stackState, type ComposeProjectFiles, type ComposeTool} from './commands/compose.js';
+import {ensureHealthScheduler, healthLog, healthScheduler} from './commands/health.js';
 import {parseImageLine, pullImages} from '../remote/commands/images.js';
 import {RemoteCommandError} from '../remote/errors.js';
 import type {RemoteSession} from '../remote/session.js';
 import type {Services} from '../services.js';
 import {stackPaths} from './layout.js';
+import {imageRow, serviceRow} from './detail-rows.js';
 import {caddyService} from './overlay.js';
 import {judgeService, parseStackState, type ServiceExpectation, type ServiceVerdict, type StackState} from './stack-state.js';
 
@@ -29,7 +30,7 @@ export interface RolloutContext {
 	readonly signal: AbortSignal;
 	progress(message: string): void;
 	log(line: string): void;
-	detail(detail: StepDetail): void;
+	detail(row: DetailRow): void;
 	readonly bootstrap: {manager: 'openrc' | 'systemd' | 'none'; compose: 'v1' | 'v2'; composeCommand: string[]};
 	readonly compose: {file: string; services: Record<string, {image: string; oneShot: boolean; healthcheck: boolean; healthGate: boolean}>};
 	/** After `hoist rollback`: the image each service is pinned to (compose reads compose.release.yml too). */
@@ -99,7 +100,7 @@ export class Rollout {
 					const report = parseImageLine(line);
 					if (!report) return ctx.log(line);
 					const note = report.state === 'pulled' || report.state === 'up-to-date' ? report.text.slice(0, 19) : report.text;
-					ctx.detail({kind: 'image', image: report.image, state: report.state, ...(note ? {note} : {})});
+					ctx.detail(imageRow({image: report.image, state: report.state, ...(note ? {note} : {})}));
 				},
 			});
 		} catch (error) {
@@ -182,13 +183,12 @@ export class Rollout {
 		for (const verdict of verdicts) {
 			const container = verdict.container;
 			const lastCheck = container?.health === 'starting' ? await this.#lastHealthOutput(container.id, signal) : undefined;
-			this.#ctx.detail({
-				kind: 'service',
+			this.#ctx.detail(serviceRow({
 				service: verdict.service,
 				state: verdict.status === 'ok' ? (container?.state === 'running' ? 'running' : 'done') : verdict.status === 'failed' ? 'failed' : 'waiting',
 				...(container?.health ? {health: container.health} : {}),
 				...(verdict.status === 'ok' ? {} : {note: lastCheck ? `${verdict.why}; last check: ${lastCheck}` : verdict.why}),
-			});
+			}));
 		}
 		return verdicts;
 	}

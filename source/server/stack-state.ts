@@ -1,4 +1,4 @@
-import {stateSections} from '../remote/commands/compose.js';
+import {stateSections} from './commands/compose.js';
 
 export type Health = 'starting' | 'healthy' | 'unhealthy';
 

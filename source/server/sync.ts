@@ -1,5 +1,5 @@
-import type {StepDetail} from '../engine/details.js';
-import {reloadCaddy, restartCaddy} from '../remote/commands/compose.js';
+import {substepRow, type DetailRow} from '../engine/details.js';
+import {reloadCaddy, restartCaddy} from './commands/compose.js';
 import {fileHashes, parseHashes} from '../remote/commands/files.js';
 import type {RemoteSession} from '../remote/session.js';
 import type {ServerFile} from './bundle.js';
@@ -10,7 +10,7 @@ import {caddyService} from './overlay.js';
 export interface SyncContext {
 	readonly signal: AbortSignal;
 	log(line: string): void;
-	detail(detail: StepDetail): void;
+	detail(row: DetailRow): void;
 }
 
 /** The files whose content on the server differs from `files` (or that are missing there), in one round trip. */
@@ -34,12 +34,12 @@ export async function syncFiles(session: RemoteSession, ctx: SyncContext, option
 	const paths = stackPaths(options.stack);
 	const changed = await changedFiles(session, options.files, ctx.signal);
 	const title = (file: ServerFile) => file.path.replace(`${paths.dir}/`, '');
-	for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: title(file), state: 'running', note: 'uploading'});
+	for (const file of changed) ctx.detail(substepRow({id: file.path, title: title(file), state: 'running', note: 'uploading'}));
 	await session.upload(
 		changed.map((file) => ({path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'})),
 		{signal: ctx.signal},
 	);
-	for (const file of changed) ctx.detail({kind: 'substep', id: file.path, title: title(file), state: 'done', note: 'uploaded'});
+	for (const file of changed) ctx.detail(substepRow({id: file.path, title: title(file), state: 'done', note: 'uploaded'}));
 	if (changed.some((file) => file.path === paths.caddyfile)) {
 		const command = options.caddy === 'restart' ? restartCaddy(options.stack, caddyService) : reloadCaddy(options.stack, caddyService);
 		await session.run(command, {signal: ctx.signal, onLine: ctx.log});

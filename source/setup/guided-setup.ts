@@ -24,8 +24,8 @@ export interface GuidedSetupOptions {
 	ask?: Ask;
 	/** Replaces what the setup finds out by itself (tests). */
 	facts?: Partial<SetupFacts>;
-	/** What runs after "yes": `hoist up` (tests pass their own). */
-	up?: (args: CommandLine, io: CommandIo) => Promise<number>;
+	/** What runs after "yes": `hoist up`, handed in by the command that runs the setup (tests pass their own). */
+	up: (args: CommandLine, io: CommandIo) => Promise<number>;
 	/** YYYY-MM-DD for the file's header. */
 	today?: string;
 }
@@ -35,7 +35,7 @@ export interface GuidedSetupOptions {
  * where, a dated cost estimate), and on "yes" straight into `hoist up`. `hoist init` runs it, and so may bare
  * `hoist` where there is no hoist.yml. Refuses when hoist.yml exists, and without a terminal (never a hanging prompt).
  */
-export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: GuidedSetupOptions = {}): Promise<number> {
+export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: GuidedSetupOptions): Promise<number> {
 	const configPath = resolve(args.config);
 	const shown = printable(relative(process.cwd(), configPath) || basename(configPath));
 	if (existsSync(configPath)) {
@@ -103,8 +103,7 @@ export async function runGuidedSetup(io: CommandIo, args: CommandLine, options: 
 		io.stdout.write(`Nothing was created. ${shown} is written: change it if you like, then run \`hoist up\`.\n`);
 		return 0;
 	}
-	const up = options.up ?? runUp;
-	return up(args, io);
+	return options.up(args, io);
 }
 
 /** The token's way in: never hoist.yml. */
@@ -114,10 +113,4 @@ function tokenNote(answers: SetupAnswers, env: NodeJS.ProcessEnv): string[] {
 	return env[name]
 		? [`The registry token comes from ${name} (it is set).`]
 		: [`hoist up will ask for the registry token (hidden as you type, never stored). To skip the question next time: export ${name}=…`];
-}
-
-/** `hoist up` as its own command runs it: the same code path, no copy. */
-async function runUp(args: CommandLine, io: CommandIo): Promise<number> {
-	const [{up}, {stackAccess}] = await Promise.all([import('../commands/up.js'), import('../cli/stack-access.js')]);
-	return up.run({args, io, stack: stackAccess(up.needs, args, io)});
 }

@@ -1,4 +1,3 @@
-import {detailKey} from '../engine/details.js';
 import type {EngineEvent, ErrorView} from '../engine/events.js';
 import type {FinishFacts} from '../engine/finish.js';
 import {finishLines} from './finish-lines.js';
@@ -42,8 +41,8 @@ export class PlainRenderer implements Renderer {
 				break;
 			case 'step-detail':
 				// Polling steps repeat the same fact every round: a line only when it changes.
-				if (this.#lastDetail.get(`${event.stepId}\0${detailKey(event.detail)}`) === event.line) break;
-				this.#lastDetail.set(`${event.stepId}\0${detailKey(event.detail)}`, event.line);
+				if (this.#lastDetail.get(`${event.stepId}\0${event.detail.key}`) === event.line) break;
+				this.#lastDetail.set(`${event.stepId}\0${event.detail.key}`, event.line);
 				this.#line(event.at, `  · ${event.line}`);
 				break;
 			case 'step-done': {

@@ -1,4 +1,4 @@
-import {detailKey, type StepDetail} from '../engine/details.js';
+import type {DetailRow} from '../engine/details.js';
 import type {EngineEvent, ErrorView, PlannedStep, RunResult} from '../engine/events.js';
 import type {StepStatus} from '../engine/step-status.js';
 import type {FinishFacts} from '../engine/finish.js';
@@ -22,7 +22,7 @@ export interface StepState {
 	/** The newest lines only; see LOG_LINES_KEPT. */
 	log: string[];
 	/** Structured rows under the step, newest per key, in the order each key first appeared. */
-	details: StepDetail[];
+	details: DetailRow[];
 	/** The view that renders the details, when the step named one. */
 	view?: string;
 }
@@ -76,7 +76,7 @@ export function reduceRun(state: RunState, event: EngineEvent): RunState {
 		case 'step-log':
 			return updateStep(state, event.stepId, (step) => ({...step, log: [...step.log, event.line].slice(-LOG_LINES_KEPT)}));
 		case 'step-detail':
-			return updateStep(state, event.stepId, (step) => ({...step, details: withDetail(step.details, event.detail)}));
+			return updateStep(state, event.stepId, (step) => ({...step, details: withDetail(step.details, {...event.detail, line: event.line})}));
 		case 'step-done':
 			return updateStep(state, event.stepId, (step) => {
 				const done: StepState = {...step, status: 'done', reused: event.reused, durationMs: event.durationMs};
@@ -97,9 +97,8 @@ function pendingStep({id, title, view}: PlannedStep): StepState {
 	return {id, title, status: 'pending', reused: false, log: [], details: [], ...(view === undefined ? {} : {view})};
 }
 
-function withDetail(details: StepDetail[], detail: StepDetail): StepDetail[] {
-	const key = detailKey(detail);
-	const index = details.findIndex((other) => detailKey(other) === key);
+function withDetail(details: DetailRow[], detail: DetailRow): DetailRow[] {
+	const index = details.findIndex((other) => other.key === detail.key);
 	if (index >= 0) return details.map((other, position) => (position === index ? detail : other));
 	return [...details, detail].slice(-DETAILS_KEPT);
 }

@@ -8,7 +8,7 @@ export interface StepOutline {
 /**
  * The wizard's steps as `buildPlan` orders them, by id and title only, without loading a step module: the AWS steps
  * bring the AWS SDK (about 0.6 s and 70 MB), which a screen that only lists the steps (bare `hoist`'s resume screen)
- * must not wait for, nor `hoist up`'s first frame, drawn before hoist.yml is validated (source/cli/first-frame.ts):
+ * must not wait for, nor `hoist up`'s first frame, drawn before hoist.yml is validated (source/commands/up/first-frame.ts):
  * only whether there is an aws and a registry section counts.
  */
 export function planOutline(config: PlanShape): StepOutline[] {

@@ -73,7 +73,7 @@ it('a domain written in capitals with the trailing dot and a quoted port, as com
 	expect(result.code).toBe(2);
 	const messages = result.events.filter((event) => event['type'] === 'message').map((event) => event['lines']);
 	expect(messages).toEqual([['hoist.yml:2:9: "App.Example.TEST." is app.example.test (DNS names ignore case, and a trailing dot is the same name): hoist uses this form for Caddy, DNS and the certificate.']]);
-	const watched = result.events.filter((event) => event['type'] === 'step-detail').map((event) => (event['detail'] as {name: string; record: {name: string}}));
+	const watched = result.events.filter((event) => event['type'] === 'step-detail').map((event) => (event['detail'] as {data: {name: string; record: {name: string}}}).data);
 	expect(watched.length).toBeGreaterThan(0);
 	expect(watched.every((detail) => detail.name === 'app.example.test' && detail.record.name === 'app.example.test')).toBe(true);
 	expect(result.stdout.match(/App\.Example/g)).toHaveLength(1);

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import {afterEach, describe, expect, it} from 'vitest';
-import {planShape} from '../../source/cli/first-frame.js';
+import {planShape} from '../../source/commands/up/first-frame.js';
 import {VirtualScreen} from '../helpers/fake-tty.js';
 import {cleanEnv, cliPath} from '../helpers/run-cli.js';
 import {makeTempStack, type TempStack} from '../helpers/temp-stack.js';

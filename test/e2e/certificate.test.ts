@@ -31,9 +31,14 @@ type Event = Record<string, unknown>;
 type Summary = {kind: 'dns-summary'; name: string; state: string; round: number; at: number; nextPollAt?: number; negativeTtl?: number; missing: Array<{code: string; server?: string; message: string}>};
 type Row = {kind: 'dns-server'; name: string; role: string; server: string; status: string; round: number};
 
-const detail = (event: Event) => event['detail'] as Summary | Row | {kind: string; id?: string; note?: string};
-const isSummary = (event: Event, name: string): event is Event & {detail: Summary} =>
+/** A step-detail event's facts: its kind and its data. */
+const detail = (event: Event) => {
+	const {kind, data} = event['detail'] as {kind: string; data: object};
+	return {kind, ...data} as Summary | Row | {kind: string; id?: string; note?: string};
+};
+const isSummary = (event: Event, name: string): boolean =>
 	event['type'] === 'step-detail' && event['stepId'] === 'dns' && detail(event).kind === 'dns-summary' && (detail(event) as Summary).name === name;
+const summaryOf = (event: Event) => detail(event) as Summary;
 
 /** Pebble's log from a byte offset on: what reached the CA. */
 function pebbleLog(sandbox: SandboxEnv, from = 0): string {
@@ -80,8 +85,8 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		const trace = join(stack.dir, 'trace.jsonl');
 
 		const up = stack.start(['up', '--json'], {HOIST_SSH_TRACE: trace});
-		const first = await up.waitForEvent((event) => isSummary(event, domain) && event.detail.state === 'waiting');
-		const absent = first['detail'] as Summary;
+		const first = await up.waitForEvent((event) => isSummary(event, domain) && summaryOf(event).state === 'waiting');
+		const absent = summaryOf(first);
 		expect(absent.negativeTtl).toBe(30);
 		expect(absent.missing.map((m) => [m.code, m.server])).toEqual([['DNS_NXDOMAIN', `ns1.${zone}`], ['DNS_NXDOMAIN', `ns2.${zone}`]]);
 		expect(String(first['line'])).toContain('resolvers may cache its absence for up to 30 s');
@@ -91,7 +96,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 
 		await setDnsRecord('ns1', domain, 'A', host);
 		await setDnsRecord('ns1', alias, 'A', host);
-		const lagging = (await up.waitForEvent((event) => isSummary(event, domain) && event.detail.state === 'waiting' && event.detail.missing.length === 1))['detail'] as Summary;
+		const lagging = summaryOf(await up.waitForEvent((event) => isSummary(event, domain) && summaryOf(event).state === 'waiting' && summaryOf(event).missing.length === 1));
 		expect(lagging.missing).toEqual([expect.objectContaining({code: 'DNS_NXDOMAIN', server: `ns2.${zone}`})]);
 		for (const resolver of ['r1', 'r2', 'r3'] as DnsServer[]) expect(await queriesSince(mark, resolver, {name: domain}), resolver).toEqual([]);
 
@@ -99,7 +104,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		await setDnsRecord('ns2', domain, 'A', host);
 		await setDnsRecord('ns2', alias, 'A', host);
 		const changedAt = Date.now();
-		const ready = await up.waitForEvent((event) => isSummary(event, domain) && event.detail.state === 'ready');
+		const ready = await up.waitForEvent((event) => isSummary(event, domain) && summaryOf(event).state === 'ready');
 		const delay = Number(ready['at']) - changedAt;
 		// Within one poll: the wait in force when the change landed, plus one round (a few ms here).
 		expect(delay).toBeLessThanOrEqual(interval + 1500);
@@ -158,7 +163,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		const watched = await stack.run(['dns', '--json'], {HOIST_SSH_TRACE: alone});
 		expect(watched.code, watched.stdout).toBe(0);
 		expect((watched.events[0] as {steps: Array<{id: string}>}).steps.map((s) => s.id)).toEqual(['target', 'dns']);
-		expect(watched.events.find((event) => isSummary(event, domain) && event.detail.state === 'ready')).toBeDefined();
+		expect(watched.events.find((event) => isSummary(event, domain) && summaryOf(event).state === 'ready')).toBeDefined();
 		expect(watched.events.find((event) => event['type'] === 'message')).toMatchObject({lines: [`DNS is right, and https://${domain}/ has its certificate.`]});
 		expect(existsSync(alone) ? readTrace(alone) : []).toEqual([]);
 
@@ -180,7 +185,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		expect(stop.error.code).toBe('DNS_NOT_READY');
 		expect(stop.error.message).toMatch(new RegExp(`^DNS for ${domain.replaceAll('.', '\\.')} is not ready after \\d+ s: ns1\\.example\\.test still answers 10\\.77\\.0\\.9`));
 		expect(stop.error.nextSteps).toContainEqual({text: 'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).', command: 'hoist up'});
-		const last = failed.events.filter((event) => isSummary(event, domain)).at(-1)!['detail'] as Summary;
+		const last = summaryOf(failed.events.filter((event) => isSummary(event, domain)).at(-1)!);
 		expect(last.state).toBe('timeout');
 		expect(orders(pebbleLog(sandbox, pebbleAtStart))).toEqual([]);
 		expect(caddyfileOnServer('away')).not.toContain(domain);

@@ -53,8 +53,13 @@ async function watch(name: string, minutes = 0.05): Promise<Watch> {
 	stack.writeConfig({stack: 'dnswatch', domain: name, dns: [`timeoutMinutes: ${minutes}`]});
 	const result = await stack.run(['dns', '--json']);
 	const details = result.events.filter((event) => event['type'] === 'step-detail' && event['stepId'] === 'dns');
-	const summaries = details.map((event) => event['detail'] as Watch['summary'] & {kind: string; round: number}).filter((d) => d.kind === 'dns-summary');
-	const all = details.map((event) => event['detail'] as Watch['rows'][number] & {kind: string; round: number}).filter((d) => d.kind === 'dns-server');
+	// Each detail's facts: its kind and its data.
+	const facts = details.map((event) => {
+		const {kind, data} = event['detail'] as {kind: string; data: object};
+		return {kind, ...data};
+	});
+	const summaries = facts.filter((d) => d.kind === 'dns-summary') as Array<Watch['summary'] & {kind: string; round: number}>;
+	const all = facts.filter((d) => d.kind === 'dns-server') as Array<Watch['rows'][number] & {kind: string; round: number}>;
 	const lastRound = Math.max(...all.map((row) => row.round));
 	return {
 		result,

@@ -27,7 +27,7 @@ describe('healthchecks on a host without systemd', () => {
 		expect(timeline.map((entry) => entry.name)).toEqual(['db-healthy', 'migrate', 'seed', 'web']);
 		for (let index = 1; index < timeline.length; index++) expect(timeline[index - 1]!.at).toBeLessThan(timeline[index]!.at);
 		const dbRows = result.events
-			.filter((event) => event['type'] === 'step-detail' && (event['detail'] as {service?: string}).service === 'db')
+			.filter((event) => event['type'] === 'step-detail' && (event['detail'] as {data: {service?: string}}).data.service === 'db')
 			.map((event) => String(event['line']));
 		expect(dbRows.some((line) => /service db: waiting \(starting\) — to become healthy; last check: db: not accepting connections yet/.test(line))).toBe(true);
 		expect(dbRows.at(-1)).toBe('service db: running (healthy)');

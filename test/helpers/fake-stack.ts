@@ -2,7 +2,7 @@
 // the commands those steps send (state, image ids, compose up, logs, probes, retire), with containers that change
 // as compose would change them.
 import type {RemoteCommand} from '../../source/remote/commands/command.js';
-import {stateSections} from '../../source/remote/commands/compose.js';
+import {stateSections} from '../../source/server/commands/compose.js';
 import type {Target} from '../../source/remote/target.js';
 import type {BootstrapOutputs} from '../../steps/bootstrap.js';
 import type {ComposeOutputs} from '../../steps/compose.js';

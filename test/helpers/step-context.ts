@@ -6,7 +6,7 @@ import {STSClient} from '@aws-sdk/client-sts';
 import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock';
 import {AwsApi} from '../../source/aws/api.js';
 import {configSchema, type Config} from '../../source/config/schema.js';
-import type {StepDetail} from '../../source/engine/details.js';
+import type {DetailRow} from '../../source/engine/details.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {stackFiles, type StackFiles} from '../../source/engine/stack-files.js';
 import type {DestroyOptions, ResourceRecord, Step, StepContext, StepId, StepOutputs, UndoContext} from '../../source/engine/step.js';
@@ -53,7 +53,10 @@ export interface Harness {
 	readonly sleeps: number[];
 	readonly progress: string[];
 	readonly logs: string[];
-	readonly details: StepDetail[];
+	/** The details as the step handed them over. */
+	readonly detailRows: DetailRow[];
+	/** Each detail's facts, `{kind, ...data}`: what tests of a step assert. */
+	readonly details: Array<{kind: string} & Record<string, unknown>>;
 	/** The resource record, by `${type}:${id}`, as the journal would hold it. */
 	readonly resources: Map<string, ResourceRecord>;
 	/** Fake time in ms; `sleep` advances it by the delay asked for. */
@@ -115,7 +118,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 	const sleeps: number[] = [];
 	const progress: string[] = [];
 	const logs: string[] = [];
-	const details: StepDetail[] = [];
+	const detailRows: DetailRow[] = [];
+	const details: Array<{kind: string} & Record<string, unknown>> = [];
 	const resources = new Map<string, ResourceRecord>();
 	const recorded: Partial<Record<StepId, unknown>> = options.recorded ?? {};
 	const controller = new AbortController();
@@ -153,7 +157,10 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 			signal: controller.signal,
 			progress: (message: string) => void progress.push(message),
 			log: (line: string) => void logs.push(line),
-			detail: (detail: StepDetail) => void details.push(detail),
+			detail: (row: DetailRow) => {
+				detailRows.push(row);
+				details.push({kind: row.kind, ...row.data});
+			},
 			get resources(): ReadonlyMap<string, ResourceRecord> {
 				return new Map(resources);
 			},
@@ -191,6 +198,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 		sleeps,
 		progress,
 		logs,
+		detailRows,
 		details,
 		resources,
 		get now() {

@@ -1,7 +1,8 @@
 import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {DnsMissing, DnsServerDetail, DnsSummaryDetail, StepDetail} from '../../source/engine/details.js';
+import {dnsServerRow, dnsSummaryRow, type DnsMissing, type DnsServerData, type DnsSummaryData} from '../../source/dns/watch-details.js';
+import type {DetailRow} from '../../source/engine/details.js';
 import {DnsWatcher} from '../../source/ui/ink/DnsWatcher.js';
 import {StepList} from '../../source/ui/ink/StepList.js';
 import type {StepState} from '../../source/ui/run-state.js';
@@ -18,26 +19,26 @@ const ns2 = {server: 'ns2.example.test', address: '127.0.60.3'};
 const absent = 'not yet: NXDOMAIN, cached as missing for up to 30 s (SOA minimum)';
 const createIt = `Create the record at your DNS provider: ${name} A ${address} (TTL 300).`;
 
-function row(where: {server: string; address: string}, status: string, message: string, extra: Partial<DnsServerDetail> = {}): DnsServerDetail {
-	return {kind: 'dns-server', name, role: 'authoritative', ...where, answer: [], status, message, round: 1, ...extra};
+function row(where: {server: string; address: string}, status: string, message: string, extra: Partial<DnsServerData> = {}): DetailRow {
+	return dnsServerRow({name, role: 'authoritative', ...where, answer: [], status, message, round: 1, ...extra});
 }
 
-function summary(state: DnsSummaryDetail['state'], round: number, missing: DnsMissing[], extra: Partial<DnsSummaryDetail> = {}): DnsSummaryDetail {
-	return {
-		kind: 'dns-summary', name, zone: 'example.test', record: {type: 'A', name, value: address, ttl: 300}, state, round,
+function summary(state: DnsSummaryData['state'], round: number, missing: DnsMissing[], extra: Partial<DnsSummaryData> = {}): DetailRow {
+	return dnsSummaryRow({
+		name, zone: 'example.test', record: {type: 'A', name, value: address, ttl: 300}, state, round,
 		startedAt: T0, at: T0 + (round - 1) * 2000, missing, ...extra,
-	};
+	});
 }
 
 const missingOn = (where: {server: string; address: string}): DnsMissing => ({
 	code: 'DNS_NXDOMAIN', severity: 'blocker', server: where.server, message: `${where.server} (${where.address}): ${absent}`, fix: createIt,
 });
 
-function step(details: StepDetail[], status: StepState['status'] = 'running'): StepState {
+function step(details: DetailRow[], status: StepState['status'] = 'running'): StepState {
 	return {id: 'dns', title: 'Wait for DNS to point at the server', status, reused: false, startedAt: T0, log: [], details, view: 'dns-watcher'};
 }
 
-function frame(details: StepDetail[], now: number): string {
+function frame(details: DetailRow[], now: number): string {
 	const {lastFrame} = render(<DnsWatcher step={step(details)} now={now} />);
 	return stripVTControlCharacters(lastFrame() ?? '');
 }
@@ -98,10 +99,10 @@ describe('the DNS watcher screen', () => {
 			row(ns1, 'missing', absent, {round: 5}),
 			row(ns1, 'ok', `answers ${address}`, {answer: [address], ttl: 60, round: 6}),
 			row(ns2, 'ok', `answers ${address}`, {answer: [address], ttl: 60, round: 6}),
-			{kind: 'dns-server', name, role: 'public', server: '127.0.60.4', address: '127.0.60.4', answer: ['198.51.100.4'], ttl: 42, status: 'stale',
-				message: 'old answer expires in ≤ 42 s', round: 6, seenAt, expiresAt: seenAt + 42_000} satisfies DnsServerDetail,
-			{kind: 'dns-server', name, role: 'public', server: 'Cloudflare', address: '1.1.1.1', answer: [address], ttl: 300, status: 'current',
-				message: `up to date: ${address}`, round: 6, seenAt, expiresAt: seenAt + 300_000} satisfies DnsServerDetail,
+			dnsServerRow({name, role: 'public', server: '127.0.60.4', address: '127.0.60.4', answer: ['198.51.100.4'], ttl: 42, status: 'stale',
+				message: 'old answer expires in ≤ 42 s', round: 6, seenAt, expiresAt: seenAt + 42_000}),
+			dnsServerRow({name, role: 'public', server: 'Cloudflare', address: '1.1.1.1', answer: [address], ttl: 300, status: 'current',
+				message: `up to date: ${address}`, round: 6, seenAt, expiresAt: seenAt + 300_000}),
 			summary('ready', 6, []),
 		];
 		const text = frame(details, seenAt + 10_000);
@@ -133,7 +134,7 @@ describe('the DNS watcher screen', () => {
 		const alias = `www.${name}`;
 		const text = frame([
 			row(ns1, 'ok', `answers ${address}`, {answer: [address]}), summary('waiting', 1, [], {nextPollAt: T0 + 2000}),
-			{...row(ns1, 'missing', absent), name: alias}, {...summary('waiting', 1, [missingOn(ns1)], {nextPollAt: T0 + 2000}), name: alias, record: {type: 'A', name: alias, value: address, ttl: 300}},
+			row(ns1, 'missing', absent, {name: alias}), summary('waiting', 1, [missingOn(ns1)], {nextPollAt: T0 + 2000, name: alias, record: {type: 'A', name: alias, value: address, ttl: 300}}),
 		], T0 + 100);
 		expect(text).toContain(`Record: A ${name} → ${address}`);
 		expect(text).toContain(`Record: A ${alias} → ${address}`);

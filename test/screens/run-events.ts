@@ -1,4 +1,5 @@
-import {detailLine, type StepDetail} from '../../source/engine/details.js';
+import {substepRow, type DetailRow} from '../../source/engine/details.js';
+import {imageRow, serviceRow} from '../../source/server/detail-rows.js';
 import type {EngineEvent, ErrorView, PlannedStep} from '../../source/engine/events.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 9, 30, 0);
@@ -59,16 +60,16 @@ export function until(events: EngineEvent[], type: EngineEvent['type']): EngineE
 
 /** A deploy-like step reporting details: sub-steps, image pulls (one replaced by its newer state), a service. */
 export function detailedRun(runId = 'run-1'): EngineEvent[] {
-	const detail = (at: number, value: StepDetail): EngineEvent => ({type: 'step-detail', at, stepId: 'launch', detail: value, line: detailLine(value)});
+	const detail = (at: number, {line, ...value}: DetailRow): EngineEvent => ({type: 'step-detail', at, stepId: 'launch', detail: value, line});
 	return [
 		{type: 'run-started', at: T0, runId, command: 'up', steps: plan},
 		{type: 'step-started', at: T0 + 10, stepId: 'launch'},
-		detail(T0 + 20, {kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'running'}),
-		detail(T0 + 30, {kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulling'}),
-		detail(T0 + 40, {kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulling'}),
-		detail(T0 + 50, {kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'}),
-		detail(T0 + 60, {kind: 'service', service: 'db', state: 'running', health: 'starting', note: 'pg_isready: no response'}),
-		detail(T0 + 70, {kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'done'}),
+		detail(T0 + 20, substepRow({id: 'podman', title: 'Podman API socket', state: 'running'})),
+		detail(T0 + 30, imageRow({image: 'ghcr.io/acme/web:v1', state: 'pulling'})),
+		detail(T0 + 40, imageRow({image: 'ghcr.io/acme/web:v1', state: 'pulling'})),
+		detail(T0 + 50, imageRow({image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'})),
+		detail(T0 + 60, serviceRow({service: 'db', state: 'running', health: 'starting', note: 'pg_isready: no response'})),
+		detail(T0 + 70, substepRow({id: 'podman', title: 'Podman API socket', state: 'done'})),
 	];
 }
 
@@ -79,13 +80,13 @@ export const hostileShown = 'vm\\x1b[2J\\x0d\\x0aX\\u202eevil';
 
 /** A run whose progress, log, detail row and summary each quote `hostileText`. */
 export function hostileTextRun(): EngineEvent[] {
-	const detail: StepDetail = {kind: 'service', service: hostileText, state: 'running'};
+	const {line, ...detail} = serviceRow({service: hostileText, state: 'running'});
 	return [
 		{type: 'run-started', at: T0, runId: 'run-1', command: 'up', steps: plan},
 		{type: 'step-started', at: T0 + 10, stepId: 'launch'},
 		{type: 'step-progress', at: T0 + 20, stepId: 'launch', message: `connecting to ${hostileText}`},
 		{type: 'step-log', at: T0 + 30, stepId: 'launch', line: `log ${hostileText}`},
-		{type: 'step-detail', at: T0 + 40, stepId: 'launch', detail, line: detailLine(detail)},
+		{type: 'step-detail', at: T0 + 40, stepId: 'launch', detail, line},
 		{type: 'step-done', at: T0 + 50, stepId: 'launch', durationMs: 40, reused: false, summary: `deploy@${hostileText}`},
 	];
 }

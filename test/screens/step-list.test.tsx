@@ -2,6 +2,8 @@ import {stripVTControlCharacters} from 'node:util';
 import {Text} from 'ink';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
+import {substepRow} from '../../source/engine/details.js';
+import {imageRow, serviceRow} from '../../source/server/detail-rows.js';
 import {spinnerFrame, StepList} from '../../source/ui/ink/StepList.js';
 import type {StepState} from '../../source/ui/run-state.js';
 import {T0} from './run-events.js';
@@ -64,9 +66,9 @@ describe('StepList', () => {
 	it('shows the details of the running step under it, and none for finished steps', () => {
 		const withDetails: StepState[] = steps.map((step) =>
 			step.id === 'launch'
-				? {...step, details: [{kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'}, {kind: 'service', service: 'db', state: 'running', health: 'starting'}]}
+				? {...step, details: [imageRow({image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'}), serviceRow({service: 'db', state: 'running', health: 'starting'})]}
 				: step.id === 'key'
-					? {...step, details: [{kind: 'substep', id: 'x', title: 'hidden once done', state: 'done'}]}
+					? {...step, details: [substepRow({id: 'x', title: 'hidden once done', state: 'done'})]}
 					: step,
 		);
 		const text = stripVTControlCharacters(render(<StepList steps={withDetails} now={T0 + 3_200} tick={0} />).lastFrame() ?? '');
@@ -75,7 +77,7 @@ describe('StepList', () => {
 	});
 
 	it('hands a step\'s details to the view the step names', () => {
-		const watched: StepState[] = [{...steps[2]!, view: 'watcher', details: [{kind: 'substep', id: 'a', title: 'generic row', state: 'running'}]}];
+		const watched: StepState[] = [{...steps[2]!, view: 'watcher', details: [substepRow({id: 'a', title: 'generic row', state: 'running'})]}];
 		const views = {watcher: ({step}: {step: StepState}) => <Text>{`custom view of ${step.details.length} detail`}</Text>};
 		const text = stripVTControlCharacters(render(<StepList steps={watched} now={T0} tick={0} views={views} />).lastFrame() ?? '');
 		expect(text).toContain('custom view of 1 detail');

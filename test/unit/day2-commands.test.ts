@@ -1,8 +1,8 @@
 import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {attachStreams} from '../../source/cli/attach.js';
+import {attachStreams} from '../../source/commands/exec/attach.js';
 import type {CommandLine} from '../../source/cli/command.js';
-import {volumeLines} from '../../source/cli/destroy-volumes.js';
+import {volumeLines} from '../../source/commands/destroy/destroy-volumes.js';
 import type {CommandIo} from '../../source/cli/io.js';
 import {logsRequest} from '../../source/commands/logs.js';
 import {configSchema} from '../../source/config/schema.js';

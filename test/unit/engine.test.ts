@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {z} from 'zod';
 import {configSchema} from '../../source/config/schema.js';
+import {substepRow} from '../../source/engine/details.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
@@ -96,7 +97,7 @@ describe('runPlan', () => {
 				run: async (ctx) => {
 					ctx.log(`docker login with ${token}`);
 					ctx.progress(`using ${token}`);
-					ctx.detail({kind: 'substep', id: 'login', title: `login as ${token}`, state: 'failed'});
+					ctx.detail(substepRow({id: 'login', title: `login as ${token}`, state: 'failed'}));
 					throw new Error(`registry said: bad token ${token}`);
 				},
 			}),

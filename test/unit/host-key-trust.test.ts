@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {CommandLine} from '../../source/cli/command.js';
 import {Declined} from '../../source/cli/confirm.js';
-import {trustServerHostKey} from '../../source/cli/host-key-trust.js';
+import {trustServerHostKey} from '../../source/commands/up/host-key-trust.js';
 import type {CommandIo} from '../../source/cli/io.js';
 import {configSchema} from '../../source/config/schema.js';
 import {stackFiles, type StackFiles} from '../../source/engine/stack-files.js';

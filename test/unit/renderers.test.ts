@@ -1,6 +1,6 @@
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {detailLine, type DnsServerDetail, type DnsSummaryDetail} from '../../source/engine/details.js';
+import {dnsServerRow, dnsSummaryRow, type DnsSummaryData} from '../../source/dns/watch-details.js';
 import type {EngineEvent, ErrorView} from '../../source/engine/events.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
 import {PlainRenderer} from '../../source/ui/plain-renderer.js';
@@ -116,12 +116,12 @@ describe('PlainRenderer', () => {
 });
 
 describe('the DNS watcher as lines (CI) and JSON', () => {
-	const server = (round: number, status: string, message: string, answer: string[] = []): DnsServerDetail => ({
-		kind: 'dns-server', name: 'app.example.test', role: 'authoritative', server: 'ns2.example.test', address: '192.0.2.2', answer, status, message, round,
+	const server = (round: number, status: string, message: string, answer: string[] = []) => dnsServerRow({
+		name: 'app.example.test', role: 'authoritative', server: 'ns2.example.test', address: '192.0.2.2', answer, status, message, round,
 		...(answer.length > 0 ? {ttl: 300} : {}),
 	});
-	const summary = (round: number, state: DnsSummaryDetail['state'], missing: DnsSummaryDetail['missing']): DnsSummaryDetail => ({
-		kind: 'dns-summary', name: 'app.example.test', zone: 'example.test', record: {type: 'A', name: 'app.example.test', value: '203.0.113.10', ttl: 300},
+	const summary = (round: number, state: DnsSummaryData['state'], missing: DnsSummaryData['missing']) => dnsSummaryRow({
+		name: 'app.example.test', zone: 'example.test', record: {type: 'A', name: 'app.example.test', value: '203.0.113.10', ttl: 300},
 		state, round, startedAt: T0, at: T0 + (round - 1) * 2000, ...(state === 'waiting' ? {nextPollAt: T0 + round * 2000, negativeTtl: 900} : {}), missing,
 	});
 	const missing = [{code: 'DNS_NXDOMAIN', severity: 'blocker' as const, server: 'ns2.example.test', message: 'ns2.example.test (192.0.2.2): not yet: NXDOMAIN', fix: 'Create the record at your DNS provider: app.example.test A 203.0.113.10 (TTL 300).'}];
@@ -130,7 +130,7 @@ describe('the DNS watcher as lines (CI) and JSON', () => {
 		{type: 'step-started', at: T0, stepId: 'dns'},
 		...[server(1, 'missing', 'not yet: NXDOMAIN'), summary(1, 'waiting', missing), server(2, 'missing', 'not yet: NXDOMAIN'), summary(2, 'waiting', missing),
 			server(3, 'ok', 'answers 203.0.113.10', ['203.0.113.10']), summary(3, 'ready', [])]
-			.map((detail, index): EngineEvent => ({type: 'step-detail', at: T0 + index, stepId: 'dns', detail, line: detailLine(detail)})),
+			.map(({line, ...detail}, index): EngineEvent => ({type: 'step-detail', at: T0 + index, stepId: 'dns', detail, line})),
 	];
 
 	it('a line per server when its answer changes and per round for the summary, with every fact the screen shows', () => {

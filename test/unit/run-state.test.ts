@@ -69,7 +69,7 @@ describe('reduceRun', () => {
 
 	it('keeps the newest detail per key, in the order the keys first appeared', () => {
 		const state = reduceAll(detailedRun());
-		expect(step(state, 'launch').details).toEqual([
+		expect(step(state, 'launch').details.map(({kind, data}) => ({kind, ...data}))).toEqual([
 			{kind: 'substep', id: 'podman', title: 'Podman API socket', state: 'done'},
 			{kind: 'image', image: 'ghcr.io/acme/web:v1', state: 'pulled', note: 'sha256:abc'},
 			{kind: 'service', service: 'db', state: 'running', health: 'starting', note: 'pg_isready: no response'},

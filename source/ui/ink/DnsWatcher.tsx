@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {countdownText, type PublicStatus} from '../../dns/public-view.js';
-import {answerText, serverLabel, type DnsServerDetail, type DnsSummaryDetail, type StepDetail} from '../../engine/details.js';
+import {answerText, isDnsServer, isDnsSummary, serverLabel, type DnsServerData, type DnsSummaryData} from '../../dns/watch-details.js';
+import type {StepDetail} from '../../engine/details.js';
 import {formatSeconds} from '../../text/format-seconds.js';
 import {formatDuration} from '../format-duration.js';
 import type {StepState} from '../run-state.js';
@@ -10,8 +11,8 @@ export const MISSING_SHOWN = 4;
 
 interface NameBlock {
 	name: string;
-	summary?: DnsSummaryDetail;
-	rows: DnsServerDetail[];
+	summary?: DnsSummaryData;
+	rows: DnsServerData[];
 }
 
 /** The watched names in the order they first appeared, each with its newest summary and the rows of its newest round. */
@@ -23,8 +24,8 @@ export function nameBlocks(details: StepDetail[]): NameBlock[] {
 		return found;
 	};
 	for (const detail of details) {
-		if (detail.kind === 'dns-summary') block(detail.name).summary = detail;
-		if (detail.kind === 'dns-server') block(detail.name).rows.push(detail);
+		if (isDnsSummary(detail)) block(detail.data.name).summary = detail.data;
+		if (isDnsServer(detail)) block(detail.data.name).rows.push(detail.data);
 	}
 	for (const found of blocks.values()) {
 		const round = Math.max(...found.rows.map((row) => row.round));
@@ -44,7 +45,7 @@ const statusLook: Record<string, {icon: string; color: string}> = {
 };
 
 /** A public row's text with its countdown as of now; the step's message for every other row. */
-function rowMessage(row: DnsServerDetail, now: number): string {
+function rowMessage(row: DnsServerData, now: number): string {
 	if (row.role === 'public' && row.seenAt !== undefined && (row.status === 'stale' || row.status === 'missing' || row.status === 'current')) {
 		return countdownText({
 			resolver: {name: row.server, address: row.address}, status: row.status as PublicStatus, answer: row.answer, seenAt: row.seenAt,
@@ -55,13 +56,13 @@ function rowMessage(row: DnsServerDetail, now: number): string {
 }
 
 /** The TTL column: a public row's cache time counts down with the clock. */
-function ttlText(row: DnsServerDetail, now: number): string {
+function ttlText(row: DnsServerData, now: number): string {
 	if (row.ttl === undefined) return '—';
 	if (row.role === 'public' && row.seenAt !== undefined) return formatSeconds(Math.max(0, row.ttl - (now - row.seenAt) / 1000));
 	return formatSeconds(row.ttl);
 }
 
-function stateLine(summary: DnsSummaryDetail, now: number): {text: string; color?: string} {
+function stateLine(summary: DnsSummaryData, now: number): {text: string; color?: string} {
 	const after = formatDuration(Math.max(0, summary.at - summary.startedAt));
 	switch (summary.state) {
 		case 'ready':

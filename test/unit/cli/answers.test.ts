@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {missingAnswers, missingAnswersError} from '../../../source/cli/answers.js';
+import {missingAnswers, missingAnswersError} from '../../../source/commands/up/answers.js';
 import {configSchema} from '../../../source/config/schema.js';
 import {generateEd25519} from '../../../source/remote/openssh-key.js';
 

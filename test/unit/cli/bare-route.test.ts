@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {bareRoute} from '../../../source/cli/bare-route.js';
+import {bareRoute} from '../../../source/commands/bare/bare-route.js';
 import type {JournalData} from '../../../source/engine/journal.js';
 import {situationOf, type Situation} from '../../../source/engine/situation.js';
 

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
-import {composeUp, forgetNeighbour, reloadCaddy, stackState} from '../../../source/remote/commands/compose.js';
+import {composeUp, forgetNeighbour, reloadCaddy, stackState} from '../../../source/server/commands/compose.js';
 import {fileHashes, parseHashes} from '../../../source/remote/commands/files.js';
 import {parseImageLine, pullImages} from '../../../source/remote/commands/images.js';
 import {registryLogin} from '../../../source/remote/commands/login.js';

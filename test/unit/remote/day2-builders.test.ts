@@ -1,8 +1,8 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
-import {composeExec, streamLogs, type ComposeTool} from '../../../source/remote/commands/compose.js';
-import {parseRemoved, parseRemovedDir, parseVolumes, removeProject, removeStackDir, stopProject} from '../../../source/remote/commands/teardown.js';
-import {removeBootService, removeFoundBootService} from '../../../source/remote/commands/boot.js';
+import {composeExec, streamLogs, type ComposeTool} from '../../../source/server/commands/compose.js';
+import {parseRemoved, parseRemovedDir, parseVolumes, removeProject, removeStackDir, stopProject} from '../../../source/server/commands/teardown.js';
+import {removeBootService, removeFoundBootService} from '../../../source/server/commands/boot.js';
 import {opensshArgs} from '../../../source/remote/openssh.js';
 import type {Target} from '../../../source/remote/target.js';
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {stateSections} from '../../../source/remote/commands/compose.js';
+import {stateSections} from '../../../source/server/commands/compose.js';
 import {judgeService, parseStackState} from '../../../source/server/stack-state.js';
 
 const hash = (char: string) => char.repeat(64);

@@ -246,7 +246,7 @@ describe('hoist init --merge', () => {
 	it('Ctrl-C at the plan\'s question: hoist.yml stays, and the message says so (not "nothing was changed")', async () => {
 		const {ask} = scripted(serverAnswers);
 		const stopped: Ask = {...ask, confirm: async (question) => (/deploy \(hoist up\)/.test(question.message) ? Promise.reject(new CancelledError('Stopped by Ctrl-C. Nothing was changed.')) : ask.confirm(question))};
-		const error = await runGuidedSetup(fakeTty().io, args(), {ask: stopped, facts: {...noAws, env: {}}}).catch((caught: unknown) => caught);
+		const error = await runGuidedSetup(fakeTty().io, args(), {ask: stopped, facts: {...noAws, env: {}}, up: async () => 0}).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(CancelledError);
 		expect((error as CancelledError).exitCode).toBe(130);
 		expect((error as CancelledError).message).toMatch(/^Stopped before anything was created\. .*hoist\.yml is written: run `hoist up` when you are ready\.$/);
@@ -257,7 +257,7 @@ describe('hoist init --merge', () => {
 		const file = join(dir, 'bad.yml');
 		writeFileSync(file, 'dns:\n  resolvers: [not-an-address]\n');
 		const {ask} = scripted(serverAnswers);
-		const error = await runGuidedSetup(fakeTty().io, {...args(), flags: {merge: file}}, {ask, facts: {...noAws, env: {}}}).catch((caught: unknown) => caught);
+		const error = await runGuidedSetup(fakeTty().io, {...args(), flags: {merge: file}}, {ask, facts: {...noAws, env: {}}, up: async () => 0}).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(UserError);
 		expect((error as UserError).message).toMatch(/^The settings from bad\.yml do not fit: hoist\.yml:\d+:\d+: dns\.resolvers\.0: expected an IP address/);
 		expect(existsSync(join(dir, 'hoist.yml'))).toBe(false);

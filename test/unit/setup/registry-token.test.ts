@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {CommandLine} from '../../../source/cli/command.js';
-import {askRegistryToken} from '../../../source/cli/registry-token.js';
+import {askRegistryToken} from '../../../source/commands/up/registry-token.js';
 import {configSchema} from '../../../source/config/schema.js';
 import type {AnyStep} from '../../../source/engine/step.js';
 import {main} from '../../../source/main.js';

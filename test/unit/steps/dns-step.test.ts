@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {configSchema, type Config} from '../../../source/config/schema.js';
-import type {DnsServerDetail, DnsSummaryDetail} from '../../../source/engine/details.js';
-import {detailLine} from '../../../source/engine/details.js';
+import {isDnsServer, isDnsSummary, type DnsServerData, type DnsSummaryData} from '../../../source/dns/watch-details.js';
+import type {DetailRow} from '../../../source/engine/details.js';
 import {UserError} from '../../../source/errors.js';
 import type {Target} from '../../../source/remote/target.js';
 import {dnsPlan} from '../../../source/dns/dns-plan.js';
@@ -37,8 +37,9 @@ function context(options: HarnessOptions & {previous?: DnsOutputs; target?: Targ
 	return {h, ctx: h.context(dns, {outputs: {target: options.target ?? target()}, ...(options.previous ? {previous: options.previous} : {})})};
 }
 
-const summaries = (details: unknown[]) => details.filter((d): d is DnsSummaryDetail => (d as {kind: string}).kind === 'dns-summary');
-const rows = (details: unknown[]) => details.filter((d): d is DnsServerDetail => (d as {kind: string}).kind === 'dns-server');
+/** The step's DNS summaries and server rows: their data with their plain line. */
+const summaries = (details: DetailRow[]): Array<DnsSummaryData & {line: string}> => details.filter(isDnsSummary).map((d) => ({...d.data, line: d.line}));
+const rows = (details: DetailRow[]): Array<DnsServerData & {line: string}> => details.filter(isDnsServer).map((d) => ({...d.data, line: d.line}));
 const publicQueries = (w: FakeWorld) => w.log.filter((q) => q.server === '127.0.60.4' || q.server === '127.0.60.5');
 
 describe('the dns step', () => {
@@ -62,7 +63,7 @@ describe('the dns step', () => {
 		expect(publicBeforeReady).toEqual([0, 0, 0, 0, 0]);
 		expect(publicQueries(w)).toHaveLength(2); // one per public resolver, in the ready round
 
-		const waiting = summaries(h.details);
+		const waiting = summaries(h.detailRows);
 		expect(waiting[0]).toMatchObject({
 			state: 'waiting', round: 1, negativeTtl: 30, nextPollAt: waiting[0]!.at + 2000,
 			record: {type: 'A', name: domain, value: address, ttl: 300},
@@ -70,14 +71,14 @@ describe('the dns step', () => {
 		expect(waiting[0]!.missing.map((m) => [m.code, m.server])).toEqual([['DNS_NXDOMAIN', ns1], ['DNS_NXDOMAIN', ns2]]);
 		const lagging = waiting.find((s) => s.round === 4)!;
 		expect(lagging.missing.map((m) => m.server)).toEqual([ns2]);
-		expect(detailLine(lagging)).toContain(`${ns2} (127.0.60.3): not yet: NXDOMAIN, cached as missing for up to 30 s (SOA minimum)`);
+		expect(lagging.line).toContain(`${ns2} (127.0.60.3): not yet: NXDOMAIN, cached as missing for up to 30 s (SOA minimum)`);
 		expect(waiting.at(-1)).toMatchObject({state: 'ready', round: 6, missing: []});
 
-		const lastRows = rows(h.details).filter((r) => r.round === 6);
+		const lastRows = rows(h.detailRows).filter((r) => r.round === 6);
 		expect(lastRows.map((r) => [r.role, r.server, r.status])).toEqual([
 			['authoritative', ns1, 'ok'], ['authoritative', ns2, 'ok'], ['public', '127.0.60.4', 'current'], ['public', '127.0.60.5', 'current'],
 		]);
-		expect(rows(h.details).some((r) => r.role === 'public' && r.round < 6)).toBe(false);
+		expect(rows(h.detailRows).some((r) => r.role === 'public' && r.round < 6)).toBe(false);
 	});
 
 	it('shows a public resolver\'s stale answer with its TTL, once the authoritative servers agree', async () => {
@@ -86,9 +87,9 @@ describe('the dns step', () => {
 		w.cache('127.0.60.4', domain, ['198.51.100.4'], 42);
 		const {h, ctx} = context({config: config(), dnsQuery: w.query});
 		await dns.run(ctx);
-		const stale = rows(h.details).find((r) => r.server === '127.0.60.4')!;
+		const stale = rows(h.detailRows).find((r) => r.server === '127.0.60.4')!;
 		expect(stale).toMatchObject({role: 'public', status: 'stale', answer: ['198.51.100.4'], ttl: 42, message: 'old answer expires in ≤ 42 s', expiresAt: stale.seenAt! + 42_000});
-		expect(detailLine(stale)).toBe(`public 127.0.60.4 for ${domain}: stale, 198.51.100.4 TTL 42 s, old answer expires in ≤ 42 s`);
+		expect(stale.line).toBe(`public 127.0.60.4 for ${domain}: stale, 198.51.100.4 TTL 42 s, old answer expires in ≤ 42 s`);
 	});
 
 	it('gives up after dns.timeoutMinutes with the first problem, its fix and how to resume', async () => {
@@ -108,7 +109,7 @@ describe('the dns step', () => {
 			],
 		});
 		expect(h.sleeps).toEqual([2000, 2000, 2000]);
-		expect(summaries(h.details).at(-1)).toMatchObject({state: 'timeout', round: 4});
+		expect(summaries(h.detailRows).at(-1)).toMatchObject({state: 'timeout', round: 4});
 		expect(publicQueries(w)).toEqual([]);
 	});
 
@@ -119,7 +120,7 @@ describe('the dns step', () => {
 		w.set(zone, 'CAA', ['0 issue "digicert.com"']);
 		const {h, ctx} = context({config: config({aliases: [`www.${domain}`]}, {timeoutMinutes: 0.05}), dnsQuery: w.query});
 		await expect(dns.run(ctx)).rejects.toMatchObject({code: 'DNS_NOT_READY', message: expect.stringContaining(`CAA on ${zone} allows only digicert.com: Let's Encrypt (letsencrypt.org) may not issue`)});
-		expect(summaries(h.details).map((s) => s.name)).toEqual(expect.arrayContaining([domain, `www.${domain}`]));
+		expect(summaries(h.detailRows).map((s) => s.name)).toEqual(expect.arrayContaining([domain, `www.${domain}`]));
 	});
 
 	it('says which server never answers', async () => {
@@ -128,7 +129,7 @@ describe('the dns step', () => {
 		w.kill('127.0.60.3');
 		const {h, ctx} = context({config: config({}, {timeoutMinutes: 0.03}), dnsQuery: w.query});
 		await expect(dns.run(ctx)).rejects.toMatchObject({code: 'DNS_NOT_READY'});
-		expect(rows(h.details).find((r) => r.server === ns2)).toMatchObject({status: 'error', message: `${ns2} (127.0.60.3) does not answer (no reply within 2 s)`});
+		expect(rows(h.detailRows).find((r) => r.server === ns2)).toMatchObject({status: 'error', message: `${ns2} (127.0.60.3) does not answer (no reply within 2 s)`});
 	});
 
 	it('check: done when every server answers (keeping the recorded time), not done otherwise', async () => {
@@ -172,8 +173,8 @@ describe('the dns step', () => {
 		expect(await dns.run(ctx)).toMatchObject({status: 'ready', address: '10.77.0.2', names: [domain]});
 		expect(h.logs[0]).toMatch(/^10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\), but the ACME CA at 10\.77\.0\.1:14000 is on a private network too .*their rows may stay empty/);
 		// The public resolvers know nothing of the zone: shown, never a gate.
-		expect(rows(h.details).filter((r) => r.role === 'public').map((r) => r.status)).toEqual(['current', 'current']);
-		expect(summaries(h.details).at(-1)).toMatchObject({state: 'ready', missing: []});
+		expect(rows(h.detailRows).filter((r) => r.role === 'public').map((r) => r.status)).toEqual(['current', 'current']);
+		expect(summaries(h.detailRows).at(-1)).toMatchObject({state: 'ready', missing: []});
 	});
 
 	it('looks up a CA given by name through dns.resolvers, only for a private server', async () => {
@@ -210,13 +211,13 @@ describe('the dns step', () => {
 			if (sleeps === 2) w.set(domain, 'A', []);
 		}});
 		expect(await dns.run(ctx)).toMatchObject({status: 'ready', address: v6});
-		const [first, second] = summaries(h.details);
+		const [first, second] = summaries(h.detailRows);
 		expect(first).toMatchObject({record: {type: 'AAAA', name: domain, value: v6, ttl: 300}});
 		expect(first!.missing.map((m) => m.code)).toEqual(['DNS_NO_AAAA_RECORD', 'DNS_A_ELSEWHERE', 'DNS_NO_AAAA_RECORD']);
 		expect(first!.missing.find((m) => m.code === 'DNS_NO_AAAA_RECORD')).toMatchObject({fix: `Create the record at your DNS provider: ${domain} AAAA ${v6} (TTL 300).`});
 		expect(second!.missing).toEqual([expect.objectContaining({code: 'DNS_A_ELSEWHERE', message: `A 198.51.100.4 is not this server (it has only the IPv6 address ${v6}): delete it`, fix: `Delete the record ${domain} A 198.51.100.4.`})]);
-		expect(detailLine(first!)).toContain(`AAAA ${domain} → ${v6}`);
-		const ready = rows(h.details).filter((r) => r.round === 3);
+		expect(first!.line).toContain(`AAAA ${domain} → ${v6}`);
+		const ready = rows(h.detailRows).filter((r) => r.round === 3);
 		expect(ready.map((r) => [r.role, r.status, r.answer])).toEqual([
 			['authoritative', 'ok', [v6]], ['authoritative', 'ok', [v6]], ['public', 'current', [v6]], ['public', 'current', [v6]],
 		]);

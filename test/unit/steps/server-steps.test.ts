@@ -108,7 +108,7 @@ describe('bootstrap', () => {
 			]);
 			expect(out.upgrade).toEqual({packages: 1, rebootedFor: '6.12.13-0-virt'});
 			expect(bootstrap.summary!(out)).toMatch(/; upgraded 1 package, rebooted for kernel 6\.12\.13-0-virt$/);
-			expect(h.details.filter((d) => d.kind === 'substep' && (d.id === 'upgrade' || d.id === 'reboot')).map((d) => 'note' in d && d.note)).toEqual([
+			expect(h.details.filter((d) => d.kind === 'substep' && (d['id'] === 'upgrade' || d['id'] === 'reboot')).map((d) => d['note'])).toEqual([
 				'apk upgrade --available', 'upgraded 1 package: linux-virt 6.12.1-r0 → 6.12.13-r0', 'rebooting for kernel 6.12.13-0-virt', 'back after 0 s, kernel 6.12.13-0-virt',
 			]);
 		});

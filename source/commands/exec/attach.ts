@@ -1,9 +1,9 @@
 import {constants} from 'node:os';
 import {Writable} from 'node:stream';
-import {LineStream} from '../remote/line-stream.js';
-import type {AttachOptions} from '../remote/session.js';
-import {writeJsonEvent} from '../ui/json-events.js';
-import type {CommandIo} from './io.js';
+import {LineStream} from '../../remote/line-stream.js';
+import type {AttachOptions} from '../../remote/session.js';
+import {writeJsonEvent} from '../../ui/json-events.js';
+import type {CommandIo} from '../../cli/io.js';
 
 export interface AttachStreams {
 	/** Set when hoist has a terminal on both ends: the command gets one on the server too. */

@@ -1,6 +1,6 @@
-import {composeProject, serverRoot, stackPaths} from '../../server/layout.js';
-import type {RemoteCommand} from './command.js';
-import {sh} from './quote.js';
+import {composeProject, serverRoot, stackPaths} from '../layout.js';
+import type {RemoteCommand} from '../../remote/commands/command.js';
+import {sh} from '../../remote/commands/quote.js';
 
 /** How long a container gets to stop on TERM before it is killed: a database deserves a clean shutdown. */
 const stopSeconds = 10;

@@ -1,10 +1,10 @@
-import {loginsWithoutToken} from '../config/registries.js';
-import type {Config} from '../config/schema.js';
-import type {Secrets} from '../config/secrets.js';
-import type {CommandLine} from './command.js';
-import {canAsk} from './confirm.js';
-import type {CommandIo} from './io.js';
-import {terminalAsk, type Ask} from './terminal.js';
+import {loginsWithoutToken} from '../../config/registries.js';
+import type {Config} from '../../config/schema.js';
+import type {Secrets} from '../../config/secrets.js';
+import type {CommandLine} from '../../cli/command.js';
+import {canAsk} from '../../cli/confirm.js';
+import type {CommandIo} from '../../cli/io.js';
+import {terminalAsk, type Ask} from '../../cli/terminal.js';
 
 /**
  * hoist.yml names a registry (or several) whose token variable is not set: on a terminal, ask for each token with

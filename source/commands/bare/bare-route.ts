@@ -1,4 +1,4 @@
-import type {Situation, UnfinishedRun} from '../engine/situation.js';
+import type {Situation, UnfinishedRun} from '../../engine/situation.js';
 
 /**
  * What bare `hoist` (no command) does, decided from three facts only, so the decision is tested on its own:

@@ -1,34 +1,39 @@
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
-import type {Config} from '../config/schema.js';
-import type {UnfinishedRun} from '../engine/situation.js';
-import {situationOf} from '../engine/situation.js';
-import {BugError} from '../errors.js';
-import {printable} from '../text/printable.js';
-import {bareExitCodes, bareRoute, type BareRoute} from './bare-route.js';
-import type {CommandLine, CommandSpec} from './command.js';
-import {askChoice, askYesNo, canAsk, Declined} from './confirm.js';
-import {showScreen} from './terminal.js';
-import type {CommandIo} from './io.js';
-import type {ReadOnlyStack} from './read-only.js';
+import type {Config} from '../../config/schema.js';
+import {situationOf, type UnfinishedRun} from '../../engine/situation.js';
+import {BugError} from '../../errors.js';
+import {printable} from '../../text/printable.js';
+import {bareExitCodes, bareRoute, type BareInputs, type BareRoute} from './bare-route.js';
+import type {CommandLine, CommandSpec} from '../../cli/command.js';
+import {askChoice, askYesNo, canAsk, Declined} from '../../cli/confirm.js';
+import {showScreen} from '../../cli/terminal.js';
+import type {CommandIo} from '../../cli/io.js';
+import type {ReadOnlyStack} from '../../cli/read-only.js';
+
+/** Everything bare `hoist` decides from, read once: whether a person can answer, and hoist.yml, the journal and the lock. */
+export interface BareFacts extends BareInputs {
+	/** The stack beside hoist.yml as read (without the lock); undefined when there is no hoist.yml. */
+	stack: ReadOnlyStack | undefined;
+}
 
 /**
- * `hoist` without a command: picks up where the stack is (bare-route.ts decides). Every way on runs an existing
- * command (up, up --from, destroy, status) through the command table, so nothing here duplicates their work.
+ * `hoist` without a command: reads the situation once (readBareFacts), decides the way on from it (bareRoute), and
+ * hands off. Every way on runs an existing command (up, up --from, destroy, status) through the command table, so
+ * nothing here duplicates their work; a command that only reads gets the stack as already read.
  * Without a terminal it never asks: it prints what it would offer, with the command for each.
  */
 export async function runBare(args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
-	const terminal = await canAsk(args, io);
-	const configFound = existsSync(resolve(args.config));
-	const stack = configFound ? await (await import('./read-only.js')).openReadOnly(args.config) : undefined;
-	const route = bareRoute({configFound, situation: situationOf(stack?.journal?.data, stack?.running), terminal});
+	const facts = await readBareFacts(args, io);
+	const route = bareRoute(facts);
+	const {stack} = facts;
 	if (route.kind === 'setup' || stack === undefined) {
 		const {noHoistYml} = await import('./no-hoist-yml.js');
-		return noHoistYml(args, io);
+		return noHoistYml(args, io, facts.terminal);
 	}
 	switch (route.kind) {
 		case 'status':
-			return runCommand(table, 'status', {}, args, io);
+			return runCommand(table, 'status', {}, args, io, stack);
 		case 'first-run':
 			return firstRun(route, stack, args, io, table);
 		case 'resume':
@@ -36,13 +41,24 @@ export async function runBare(args: CommandLine, io: CommandIo, table: readonly 
 	}
 }
 
-/** Runs another command of the table as if it had been typed, with these flags. */
-async function runCommand(table: readonly CommandSpec[], name: string, flags: CommandLine['flags'], args: CommandLine, io: CommandIo): Promise<number> {
+/** The one read of bare `hoist`: the terminal, hoist.yml, the journal and the lock, and how the last run ended. */
+export async function readBareFacts(args: CommandLine, io: CommandIo): Promise<BareFacts> {
+	const terminal = await canAsk(args, io);
+	const configFound = existsSync(resolve(args.config));
+	const stack = configFound ? await (await import('../../cli/read-only.js')).openReadOnly(args.config) : undefined;
+	return {terminal, configFound, stack, situation: situationOf(stack?.journal?.data, stack?.running)};
+}
+
+/**
+ * Runs another command of the table as if it had been typed, with these flags. A command that only reads the stack
+ * gets it as bare `hoist` read it; one that takes the lock reads it again under the lock (it may have changed).
+ */
+async function runCommand(table: readonly CommandSpec[], name: string, flags: CommandLine['flags'], args: CommandLine, io: CommandIo, read?: ReadOnlyStack): Promise<number> {
 	const command = table.find((candidate) => candidate.name === name);
 	if (!command) throw new BugError(`Bare \`hoist\` wanted the command "${name}", which the table does not have.`, {code: 'BUG_COMMAND_TABLE'});
 	const line: CommandLine = {config: args.config, json: args.json, flags, positionals: [], rest: []};
-	const {stackAccess} = await import('./stack-access.js');
-	return command.run({args: line, io, stack: stackAccess(command.needs, line, io)});
+	const {stackAccess} = await import('../../cli/stack-access.js');
+	return command.run({args: line, io, stack: stackAccess(command.needs, line, io, read)});
 }
 
 async function firstRun(route: Extract<BareRoute, {kind: 'first-run'}>, stack: ReadOnlyStack, args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
@@ -51,7 +67,7 @@ async function firstRun(route: Extract<BareRoute, {kind: 'first-run'}>, stack: R
 		? `Stack ${config.stack} was destroyed at ${route.destroyedAt}.`
 		: `Nothing has run for stack ${config.stack} yet (no journal in ${stack.files.stateDir}).`;
 	if (args.json) {
-		const {writeJsonEvent} = await import('../ui/json-events.js');
+		const {writeJsonEvent} = await import('../../ui/json-events.js');
 		writeJsonEvent(io.stdout, {type: 'first-run', stack: config.stack, ...(route.destroyedAt ? {destroyedAt: route.destroyedAt} : {}), next: 'hoist up'});
 		return bareExitCodes.ok;
 	}
@@ -67,12 +83,12 @@ async function firstRun(route: Extract<BareRoute, {kind: 'first-run'}>, stack: R
 }
 
 async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOnlyStack, args: CommandLine, io: CommandIo, table: readonly CommandSpec[]): Promise<number> {
-	const {resumeJson, resumeLines, resumeOffers} = await import('../ui/resume-view.js');
+	const {resumeJson, resumeLines, resumeOffers} = await import('../../ui/resume-view.js');
 	const steps = await planSteps(stack, route.run, io);
 	const offers = resumeOffers(route.run, steps);
 	const view = {stack: stack.journal?.data.stack ?? stack.config?.stack ?? '', run: route.run, steps, offers, now: Date.now()};
 	if (args.json) {
-		(await import('../ui/json-events.js')).writeJsonEvent(io.stdout, resumeJson(view));
+		(await import('../../ui/json-events.js')).writeJsonEvent(io.stdout, resumeJson(view));
 		return bareExitCodes.unfinished;
 	}
 	if (!route.ask) {
@@ -80,7 +96,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 		return bareExitCodes.unfinished;
 	}
 	if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') process.env['FORCE_COLOR'] = '0';
-	const [{ResumeScreen}, {createElement}] = await Promise.all([import('../ui/ink/ResumeScreen.js'), import('react')]);
+	const [{ResumeScreen}, {createElement}] = await Promise.all([import('../../ui/ink/ResumeScreen.js'), import('react')]);
 	await showScreen(io, createElement(ResumeScreen, {view}));
 	const choice = await askChoice(io, 'What now?', [
 		...offers.map((offer) => ({value: offer.action, name: offer.label, description: offer.command})),
@@ -113,7 +129,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 async function planSteps(stack: ReadOnlyStack, run: UnfinishedRun, io: CommandIo): Promise<Array<{id: string; title: string}>> {
 	if (run.command !== 'up' || !stack.config) return [];
 	if (io.plan) return io.plan.map((step) => ({id: step.id, title: step.title}));
-	const {planOutline} = await import('../wizard/outline.js');
+	const {planOutline} = await import('../../wizard/outline.js');
 	return planOutline(stack.config);
 }
 

@@ -1,17 +1,17 @@
-import type {JournalData} from '../engine/journal.js';
-import {stepOutputs} from '../engine/outputs.js';
-import {Redactor} from '../engine/redactor.js';
-import type {StackFiles} from '../engine/stack-files.js';
-import {UserError, nextCommand} from '../errors.js';
-import type {ComposeProjectFiles, ComposeTool} from '../remote/commands/compose.js';
-import {RemoteConnections} from '../remote/connections.js';
-import type {RemoteSession} from '../remote/session.js';
-import type {Target} from '../remote/target.js';
-import {fileTrace} from '../remote/trace.js';
-import {caddyService} from '../server/overlay.js';
-import {printable} from '../text/printable.js';
-import type {CommandIo} from './io.js';
-import type {ReadOnlyStack} from './read-only.js';
+import type {JournalData} from '../../engine/journal.js';
+import {stepOutputs} from '../../engine/outputs.js';
+import {Redactor} from '../../engine/redactor.js';
+import type {StackFiles} from '../../engine/stack-files.js';
+import {UserError, nextCommand} from '../../errors.js';
+import type {ComposeProjectFiles, ComposeTool} from '../../server/commands/compose.js';
+import {RemoteConnections} from '../../remote/connections.js';
+import type {RemoteSession} from '../../remote/session.js';
+import type {Target} from '../../remote/target.js';
+import {fileTrace} from '../../remote/trace.js';
+import {caddyService} from '../../server/overlay.js';
+import {printable} from '../../text/printable.js';
+import type {CommandIo} from '../../cli/io.js';
+import type {ReadOnlyStack} from '../../cli/read-only.js';
 
 /** What `hoist logs` and `hoist exec` need from the journal: the server, how compose runs there, the services. */
 export interface DeployedStack {

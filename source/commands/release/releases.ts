@@ -1,5 +1,5 @@
-import type {Journal, Release} from '../engine/journal.js';
-import {stepOutputs} from '../engine/outputs.js';
+import type {Journal, Release} from '../../engine/journal.js';
+import {stepOutputs} from '../../engine/outputs.js';
 
 /**
  * After a successful run: what now runs becomes the next release in the journal's history (nothing new when it is

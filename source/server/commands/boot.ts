@@ -1,6 +1,6 @@
-import {bootServiceName} from '../../server/layout.js';
-import type {RemoteCommand} from './command.js';
-import {sh} from './quote.js';
+import {bootServiceName} from '../layout.js';
+import type {RemoteCommand} from '../../remote/commands/command.js';
+import {sh} from '../../remote/commands/quote.js';
 
 export type ServiceManager = 'openrc' | 'systemd' | 'none';
 

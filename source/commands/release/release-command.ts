@@ -1,10 +1,10 @@
-import type {CommandContext} from './command.js';
-import type {Config} from '../config/schema.js';
-import type {JournalData} from '../engine/journal.js';
-import {stepOutputs} from '../engine/outputs.js';
-import {runPlan} from '../engine/runner.js';
-import type {StackFiles} from '../engine/stack-files.js';
-import {UserError, nextCommand} from '../errors.js';
+import type {CommandContext} from '../../cli/command.js';
+import type {Config} from '../../config/schema.js';
+import type {JournalData} from '../../engine/journal.js';
+import {stepOutputs} from '../../engine/outputs.js';
+import {runPlan} from '../../engine/runner.js';
+import type {StackFiles} from '../../engine/stack-files.js';
+import {UserError, nextCommand} from '../../errors.js';
 
 export interface ReleaseRun {
 	command: 'deploy' | 'rollback';
@@ -22,7 +22,7 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 	// Refused before .hoist/ is touched (the journal read as it is); chosen again under the lock, which another run may
 	// have changed meanwhile.
 	const before = async (config: Config, _plan: unknown, files: StackFiles) => {
-		const [{Journal}, {Redactor}] = await Promise.all([import('../engine/journal.js'), import('../engine/redactor.js')]);
+		const [{Journal}, {Redactor}] = await Promise.all([import('../../engine/journal.js'), import('../../engine/redactor.js')]);
 		choose(Journal.open(files.journal, config.stack, new Redactor()).data, run);
 		return [];
 	};
@@ -30,7 +30,7 @@ export async function releaseCommand({stack}: CommandContext, run: ReleaseRun): 
 		const restored = choose(journal.data, run);
 		// A deploy brings the tags' images back, ending the pin of an earlier rollback; a rollback pins its release.
 		journal.pinRelease(restored);
-		const [{withRelease}, {recordRelease, describeRelease}] = await Promise.all([import('../wizard/plan.js'), import('./releases.js')]);
+		const [{withRelease}, {recordRelease, describeRelease}] = await Promise.all([import('../../wizard/plan.js'), import('./releases.js')]);
 		const releasing = await withRelease(plan, {title: run.title, withJobs: run.withJobs, ...(run.service === undefined ? {} : {service: run.service})});
 		const outcome = await runPlan(releasing, env, {command: run.command, resume: run.resume(restored)});
 		if (outcome.result === 'ok') {

@@ -1,8 +1,8 @@
-import type {Config} from '../config/schema.js';
-import type {JournalData} from '../engine/journal.js';
-import {stepOutputs} from '../engine/outputs.js';
-import {caddyVolumes} from '../server/overlay.js';
-import {parseServerResourceId, serverResource} from '../server/server-resources.js';
+import type {Config} from '../../config/schema.js';
+import type {JournalData} from '../../engine/journal.js';
+import {stepOutputs} from '../../engine/outputs.js';
+import {caddyVolumes} from '../../server/overlay.js';
+import {parseServerResourceId, serverResource} from '../../server/server-resources.js';
 
 /** What becomes of the stack's named volumes: kept, removed, or gone with the instance (and how to keep a copy). */
 export function volumeLines(config: Config, journal: JournalData | undefined, options: {volumes: boolean; snapshot: boolean}): string[] {

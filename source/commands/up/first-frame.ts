@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
-import {planOutline} from '../wizard/outline.js';
-import {rendererKind} from '../ui/renderer.js';
-import type {CommandIo} from './io.js';
+import {planOutline} from '../../wizard/outline.js';
+import {rendererKind} from '../../ui/renderer.js';
+import type {CommandIo} from '../../cli/io.js';
 
 /**
  * `hoist up` on a terminal draws its step list before anything heavy loads: validating hoist.yml and the compose

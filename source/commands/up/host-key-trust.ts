@@ -1,14 +1,14 @@
 import {isIP} from 'node:net';
-import {serverSettings, type Config} from '../config/schema.js';
-import {preferredAddress, resolveConfigured} from '../dns/resolve-host.js';
-import type {StackFiles} from '../engine/stack-files.js';
-import {hostKeyFileName, scanHostKey, type PresentedKey} from '../remote/connect.js';
-import {fingerprint} from '../remote/errors.js';
-import {pinFor, pinHostKey} from '../remote/known-hosts.js';
-import {printable} from '../text/printable.js';
-import type {CommandLine} from './command.js';
-import {askYesNo, canAsk, Declined} from './confirm.js';
-import type {CommandIo} from './io.js';
+import {serverSettings, type Config} from '../../config/schema.js';
+import {preferredAddress, resolveConfigured} from '../../dns/resolve-host.js';
+import type {StackFiles} from '../../engine/stack-files.js';
+import {hostKeyFileName, scanHostKey, type PresentedKey} from '../../remote/connect.js';
+import {fingerprint} from '../../remote/errors.js';
+import {pinFor, pinHostKey} from '../../remote/known-hosts.js';
+import {printable} from '../../text/printable.js';
+import type {CommandLine} from '../../cli/command.js';
+import {askYesNo, canAsk, Declined} from '../../cli/confirm.js';
+import type {CommandIo} from '../../cli/io.js';
 
 /**
  * First contact with an existing server (`server:` without `hostKey`, nothing pinned yet): on a terminal, before the

@@ -1,8 +1,8 @@
-import type {Config} from '../config/schema.js';
-import {loginsWithoutToken, singleRegistryTokenVariable} from '../config/registries.js';
-import {readSecrets} from '../config/secrets.js';
-import {UserError} from '../errors.js';
-import {printable} from '../text/printable.js';
+import type {Config} from '../../config/schema.js';
+import {loginsWithoutToken, singleRegistryTokenVariable} from '../../config/registries.js';
+import {readSecrets} from '../../config/secrets.js';
+import {UserError} from '../../errors.js';
+import {printable} from '../../text/printable.js';
 
 /**
  * The questions `hoist up` may ask a person, and what answers each without one (README, "Without a terminal"):

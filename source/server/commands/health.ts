@@ -1,6 +1,6 @@
-import {bootstrapDir} from '../../server/layout.js';
-import type {RemoteCommand} from './command.js';
-import {sh} from './quote.js';
+import {bootstrapDir} from '../layout.js';
+import type {RemoteCommand} from '../../remote/commands/command.js';
+import {sh} from '../../remote/commands/quote.js';
 
 /** Where the health scheduler runs from and keeps its pid on a host without a service manager. */
 export const healthScheduler = {

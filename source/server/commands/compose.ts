@@ -1,6 +1,6 @@
-import {composeProject, podmanSocket, stackPaths} from '../../server/layout.js';
-import type {RemoteCommand} from './command.js';
-import {sh} from './quote.js';
+import {composeProject, podmanSocket, stackPaths} from '../layout.js';
+import type {RemoteCommand} from '../../remote/commands/command.js';
+import {sh} from '../../remote/commands/quote.js';
 
 /** How compose is called on the target, as bootstrap found it: ["docker", "compose"] (v2) or ["docker-compose"]. */
 export interface ComposeTool {
