@@ -1,0 +1,35 @@
+import {defineCommand} from '../cli/command.js';
+import {UserError} from '../errors.js';
+import {printable} from '../text/printable.js';
+
+/** `hoist backup`: the stack's named volumes and dumps, off the server, into backups/<stack>/<UTC time>/. */
+export const backup = defineCommand({
+	name: 'backup',
+	summary: 'Copy the stack\'s data (named volumes, database dumps, Caddy\'s certificates) off the server',
+	description: `Streams the stack's data over SSH into backups/<stack>/<UTC time>/ beside hoist.yml, nothing staged on the
+server's disk. A service with the compose label hoist.backup (e.g. "pg_dump -U app -Fc app") is dumped by that
+command in its running container; every other named volume is copied as a tar while the services that mount it are
+stopped (asked first: --yes for scripts), then they are started again. Caddy's certificates are copied too.
+manifest.json, written last, lists each file with its size and SHA-256: a folder without it is not a whole backup.
+\`hoist restore\` reads it back. Schedule \`hoist backup --yes --keep 7\` from cron or CI.`,
+	flags: {
+		yes: {type: 'boolean', short: 'y', description: 'Do not ask before stopping services (for scripts)'},
+		keep: {type: 'string', value: 'N', description: 'Afterwards, keep only the newest N local backups'},
+	},
+	needs: 'lock',
+	async run(context) {
+		const keep = keepCount(context.args.flags['keep']);
+		const [{withBackupSession}, {runBackup}] = await Promise.all([import('../backup/stack-session.js'), import('../backup/run-backup.js')]);
+		return withBackupSession('backup', context, (session) =>
+			runBackup(session, context, {yes: context.args.flags['yes'] === true, ...(keep === undefined ? {} : {keep})}),
+		);
+	},
+});
+
+function keepCount(value: string | boolean | undefined): number | undefined {
+	if (typeof value !== 'string') return undefined;
+	if (!/^[1-9]\d{0,5}$/.test(value)) {
+		throw new UserError(printable(`--keep "${value}" is not a number of backups.`), {code: 'USAGE', nextSteps: ['Give a whole number of 1 or more, e.g. --keep 7.']});
+	}
+	return Number(value);
+}
