@@ -1,4 +1,4 @@
-import {defineCommand} from '../cli/command.js';
+import {defineCommand, type CommandContext} from '../cli/command.js';
 import {UserError} from '../errors.js';
 import {printable} from '../text/printable.js';
 
@@ -15,9 +15,11 @@ manifest.json, written last, lists each file with its size and SHA-256: a folder
 	flags: {
 		yes: {type: 'boolean', short: 'y', description: 'Do not ask before stopping services (for scripts)'},
 		keep: {type: 'string', value: 'N', description: 'Afterwards, keep only the newest N local backups'},
+		list: {type: 'boolean', description: 'List the backups instead of taking one (no lock, no server)'},
 	},
 	needs: 'lock',
 	async run(context) {
+		if (context.args.flags['list'] === true) return list(context);
 		const keep = keepCount(context.args.flags['keep']);
 		const [{withBackupSession}, {runBackup}] = await Promise.all([import('../backup/stack-session.js'), import('../backup/run-backup.js')]);
 		return withBackupSession('backup', context, (session) =>
@@ -25,6 +27,16 @@ manifest.json, written last, lists each file with its size and SHA-256: a folder
 		);
 	},
 });
+
+async function list({args, io, stack}: CommandContext): Promise<number> {
+	const {config, configError, files} = await stack.readOnly();
+	if (!config) throw configError;
+	const [{listLines}, {backupsRoot}, {createRenderer}] = await Promise.all([import('../backup/list.js'), import('../backup/local.js'), import('../ui/renderer.js')]);
+	const renderer = await createRenderer({json: args.json, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, env: io.env, onCancel: io.cancellation.cancel});
+	renderer.showMessage(listLines(backupsRoot(files.dir, config.stack), process.cwd()));
+	await renderer.close();
+	return 0;
+}
 
 function keepCount(value: string | boolean | undefined): number | undefined {
 	if (typeof value !== 'string') return undefined;

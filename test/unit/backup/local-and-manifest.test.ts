@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseInventory} from '../../../source/backup/inventory.js';
+import {listLines} from '../../../source/backup/list.js';
 import {backupName, findBackup, ignoreInGit, localBackups, makeBackupDir, pruneBackups} from '../../../source/backup/local.js';
 import {manifestJson, readManifest, verifyBackup, type Manifest} from '../../../source/backup/manifest.js';
 import {backupInventory, execLabelled, importVolume} from '../../../source/remote/commands/backup.js';
@@ -62,6 +63,19 @@ describe('local backups', () => {
 		expect(findBackup('latest', root, '/')).toBe(third);
 		expect(findBackup('20261207T101500Z-2', root, '/')).toBe(`${first}-2`);
 		expect(() => findBackup('nope', root, '/')).toThrow(/There is no backup "nope"/);
+	});
+
+	it('--list: newest first, with size, release, hoist version and items; an incomplete folder is said to be one', () => {
+		const root = temp();
+		mkdirSync(join(root, '20261207T101500Z'));
+		backupWith(join(root, '20261207T101500Z'), {'appdata.tar': 'data'});
+		mkdirSync(join(root, '20261208T000000Z'));
+		const lines = listLines(root, root);
+		expect(lines[0]).toContain('hoist restore NAME');
+		expect(lines[1]).toMatch(/^BACKUP +SIZE +RELEASE +BY +ITEMS$/);
+		expect(lines[2]).toMatch(/^20261208T000000Z +0 B +- +- +incomplete \(no manifest.json: not restorable\)$/);
+		expect(lines[3]).toMatch(/^20261207T101500Z +\d+ B +3 +hoist 0.1.0 +appdata$/);
+		expect(listLines(temp(), '/')[0]).toContain('No backups in');
 	});
 
 	it('adds backups/ to an existing .gitignore once; in a git work tree without one, writes one; outside git, nothing', () => {
