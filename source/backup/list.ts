@@ -22,3 +22,9 @@ export function listLines(root: string, cwd: string): string[] {
 	const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ');
 	return [`Backups in ${relative(cwd, root) || root} (\`hoist restore NAME\` puts one back):`, line(header), ...rows.map(line)];
 }
+
+/** The backups in S3 (`backup.s3`), newest first. */
+export function s3ListLines(where: string, backups: Array<{name: string; bytes: number; complete: boolean}>): string[] {
+	if (backups.length === 0) return [`No backups in ${where} yet.`];
+	return [`Backups in ${where}:`, ...[...backups].reverse().map((backup) => `${backup.name}  ${formatBytes(backup.bytes)}${backup.complete ? '' : '  incomplete (no manifest.json)'}`)];
+}

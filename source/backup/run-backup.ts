@@ -1,5 +1,5 @@
 import {readFileSync, rmSync} from 'node:fs';
-import {join, relative} from 'node:path';
+import {basename, join, relative} from 'node:path';
 import type {CommandContext} from '../cli/command.js';
 import {askYesNo, canAsk, Declined} from '../cli/confirm.js';
 import {UserError} from '../errors.js';
@@ -40,6 +40,7 @@ export async function runBackup(session: BackupSession, context: CommandContext,
 	const tasks = new TaskStream((event) => renderer.onEvent(event), signal);
 	const started = new Date();
 	const root = backupsRoot(session.files.dir, stack);
+	const s3 = session.config.backup?.s3;
 	const dir = makeBackupDir(root, started);
 	const stopped = plan.items.filter((item) => item.kind === 'volume' && !item.live);
 	const running = plan.items.filter((item) => !stopped.includes(item));
@@ -50,6 +51,7 @@ export async function runBackup(session: BackupSession, context: CommandContext,
 		...stopped.map(planned),
 		...(plan.stops.ids.length > 0 ? [{id: 'start', title: `Start ${plan.stops.services.join(', ')} again`}] : []),
 		...live.map(planned),
+		...(s3 ? [{id: 's3', title: `Upload to ${s3} (server-side encryption)`}] : []),
 	]);
 
 	const written: ManifestItem[] = [];
@@ -65,12 +67,14 @@ export async function runBackup(session: BackupSession, context: CommandContext,
 			join(dir, manifestName),
 			manifestJson({format: 1, hoist: hoistVersion(), stack, createdAt: started.toISOString(), release: session.journal.data.releases.at(-1)?.number ?? null, items: written}),
 		);
+		const uploaded = s3 ? await upload(tasks, session, s3, dir, context.io.env, signal).catch(() => undefined) : undefined;
 		const lines = [
 			`Backup written to ${relative(process.cwd(), dir) || dir}: ${written.length} item${written.length === 1 ? '' : 's'}, ${formatBytes(written.reduce((sum, item) => sum + item.bytes, 0))}.`,
 			...(plan.stops.ids.length > 0 ? [`${plan.stops.services.join(', ')} ${plan.stops.services.length === 1 ? 'was' : 'were'} stopped for ${downSeconds.toFixed(1)} s while ${stopped.map((item) => item.kind === 'volume' && item.key).join(', ')} ${stopped.length === 1 ? 'was' : 'were'} copied.`] : []),
 			...plan.skipped.map((skip) => `Not copied: ${skip.key} (${skip.why}).`),
 			...(options.keep === undefined ? [] : pruned(pruneBackups(root, options.keep))),
 			...[ignoreInGit(session.files.dir)].filter((line): line is string => line !== undefined),
+			...(uploaded ? [`Uploaded to ${uploaded} too.`] : []),
 			`Restore it with \`hoist restore ${relative(root, dir)}\`.`,
 		];
 		const code = tasks.finish();
@@ -82,6 +86,21 @@ export async function runBackup(session: BackupSession, context: CommandContext,
 		renderer.showMessage([`The backup failed; its folder ${dir} was removed (it was not whole).`]);
 		return code;
 	}
+}
+
+/**
+ * The whole local backup to S3 as a step of its own: a failed upload fails the command (exit 1), but the local
+ * backup is whole and stays. The SDK loads only for a stack with backup.s3.
+ */
+async function upload(tasks: TaskStream, session: BackupSession, url: string, dir: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string> {
+	return tasks.task('s3', async (report) => {
+		const {s3Client, s3Place, uploadBackup} = await import('./s3.js');
+		const place = s3Place(url, session.config.stack);
+		const started = Date.now();
+		const bytes = await uploadBackup(s3Client(session.config, env), place, dir, (file) => report.progress(`uploading ${file}`), signal);
+		const where = `s3://${place.bucket}/${place.prefix}${basename(dir)}/`;
+		return {value: where, summary: `${formatRate(bytes, Date.now() - started)} to ${where}`};
+	});
 }
 
 function planned(item: BackupItem): {id: string; title: string} {

@@ -15,7 +15,7 @@ manifest.json, written last, lists each file with its size and SHA-256: a folder
 	flags: {
 		yes: {type: 'boolean', short: 'y', description: 'Do not ask before stopping services (for scripts)'},
 		keep: {type: 'string', value: 'N', description: 'Afterwards, keep only the newest N local backups'},
-		list: {type: 'boolean', description: 'List the backups instead of taking one (no lock, no server)'},
+		list: {type: 'boolean', description: 'List the local backups (and those in backup.s3) instead of taking one; no lock, no server'},
 	},
 	needs: 'lock',
 	async run(context) {
@@ -33,8 +33,16 @@ async function list({args, io, stack}: CommandContext): Promise<number> {
 	if (!config) throw configError;
 	const [{listLines}, {backupsRoot}, {createRenderer}] = await Promise.all([import('../backup/list.js'), import('../backup/local.js'), import('../ui/renderer.js')]);
 	const renderer = await createRenderer({json: args.json, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, env: io.env, onCancel: io.cancellation.cancel});
-	renderer.showMessage(listLines(backupsRoot(files.dir, config.stack), process.cwd()));
-	await renderer.close();
+	try {
+		renderer.showMessage(listLines(backupsRoot(files.dir, config.stack), process.cwd()));
+		if (config.backup?.s3) {
+			const [{s3Client, s3Place, listS3Backups}, {s3ListLines}] = await Promise.all([import('../backup/s3.js'), import('../backup/list.js')]);
+			const place = s3Place(config.backup.s3, config.stack);
+			renderer.showMessage(['', ...s3ListLines(`s3://${place.bucket}/${place.prefix}`, await listS3Backups(s3Client(config, io.env), place))]);
+		}
+	} finally {
+		await renderer.close();
+	}
 	return 0;
 }
 

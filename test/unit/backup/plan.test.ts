@@ -83,3 +83,22 @@ describe('what a restore replaces and stops', () => {
 		expect(() => planRestore([{...items[1]!, volume: 'media'}], inventory)).toThrow(/the volume media, which the stack on the server does not have/);
 	});
 });
+
+describe('backup.s3', () => {
+	it('s3://bucket/prefix holds each stack under its name; a trailing slash or no prefix reads the same way', async () => {
+		const {s3Place} = await import('../../../source/backup/s3.js');
+		expect(s3Place('s3://acme-backups/nightly', 'shop')).toEqual({bucket: 'acme-backups', prefix: 'nightly/shop/'});
+		expect(s3Place('s3://acme-backups/nightly/', 'shop')).toEqual({bucket: 'acme-backups', prefix: 'nightly/shop/'});
+		expect(s3Place('s3://acme-backups', 'shop')).toEqual({bucket: 'acme-backups', prefix: 'shop/'});
+	});
+});
+
+describe('backup.s3 in hoist.yml', () => {
+	it('takes s3://bucket/prefix; anything else is refused at its line', async () => {
+		const [{parseConfig}, {makeTempStack, minimalConfig}] = await Promise.all([import('../../../source/config/load.js'), import('../../helpers/temp-stack.js')]);
+		const stack = makeTempStack();
+		expect(parseConfig(`${minimalConfig()}\nbackup:\n  s3: s3://acme-backups/nightly\n`, 'hoist.yml', stack.dir).backup).toEqual({s3: 's3://acme-backups/nightly'});
+		expect(() => parseConfig(`${minimalConfig()}\nbackup:\n  s3: https://acme-backups.s3.amazonaws.com/\n`, 'hoist.yml', stack.dir)).toThrow(/hoist.yml:\d+:\d+: backup.s3: expected an S3 location/);
+		stack.cleanup();
+	});
+});
