@@ -56,9 +56,10 @@ export async function runBackup(session: BackupSession, context: CommandContext,
 
 	const written: ManifestItem[] = [];
 	const copy = async (item: BackupItem) => written.push(await copyItem(tasks, session, item, join(dir, item.file), signal));
+	let downSeconds: number;
 	try {
 		for (const item of dumps) await copy(item);
-		const downSeconds = await withServicesStopped(tasks, session.remote, stack, plan.stops, signal, async () => {
+		downSeconds = await withServicesStopped(tasks, session.remote, stack, plan.stops, signal, async () => {
 			for (const item of stopped) await copy(item);
 		});
 		for (const item of live) await copy(item);
@@ -67,25 +68,26 @@ export async function runBackup(session: BackupSession, context: CommandContext,
 			join(dir, manifestName),
 			manifestJson({format: 1, hoist: hoistVersion(), stack, createdAt: started.toISOString(), release: session.journal.data.releases.at(-1)?.number ?? null, items: written}),
 		);
-		const uploaded = s3 ? await upload(tasks, session, s3, dir, context.io.env, signal).catch(() => undefined) : undefined;
-		const lines = [
-			`Backup written to ${relative(process.cwd(), dir) || dir}: ${written.length} item${written.length === 1 ? '' : 's'}, ${formatBytes(written.reduce((sum, item) => sum + item.bytes, 0))}.`,
-			...(plan.stops.ids.length > 0 ? [`${plan.stops.services.join(', ')} ${plan.stops.services.length === 1 ? 'was' : 'were'} stopped for ${downSeconds.toFixed(1)} s while ${stopped.map((item) => item.kind === 'volume' && item.key).join(', ')} ${stopped.length === 1 ? 'was' : 'were'} copied.`] : []),
-			...plan.skipped.map((skip) => `Not copied: ${skip.key} (${skip.why}).`),
-			...(options.keep === undefined ? [] : pruned(pruneBackups(root, options.keep))),
-			...[ignoreInGit(session.files.dir)].filter((line): line is string => line !== undefined),
-			...(uploaded ? [`Uploaded to ${uploaded} too.`] : []),
-			`Restore it with \`hoist restore ${relative(root, dir)}\`.`,
-		];
-		const code = tasks.finish();
-		renderer.showMessage(lines);
-		return code;
 	} catch (error) {
 		rmSync(dir, {recursive: true, force: true});
 		const code = tasks.finish(error);
 		renderer.showMessage([`The backup failed; its folder ${dir} was removed (it was not whole).`]);
 		return code;
 	}
+	// The backup is whole from here on: what follows may fail the command, never the backup.
+	const uploaded = s3 ? await upload(tasks, session, s3, dir, context.io.env, signal).catch(() => undefined) : undefined;
+	const lines = [
+		`Backup written to ${relative(process.cwd(), dir) || dir}: ${written.length} item${written.length === 1 ? '' : 's'}, ${formatBytes(written.reduce((sum, item) => sum + item.bytes, 0))}.`,
+		...(plan.stops.ids.length > 0 ? [`${plan.stops.services.join(', ')} ${plan.stops.services.length === 1 ? 'was' : 'were'} stopped for ${downSeconds.toFixed(1)} s while ${stopped.map((item) => item.kind === 'volume' && item.key).join(', ')} ${stopped.length === 1 ? 'was' : 'were'} copied.`] : []),
+		...plan.skipped.map((skip) => `Not copied: ${skip.key} (${skip.why}).`),
+		...(options.keep === undefined ? [] : pruned(pruneBackups(root, options.keep))),
+		...[ignoreInGit(session.files.dir)].filter((line): line is string => line !== undefined),
+		...(uploaded ? [`Uploaded to ${uploaded} too.`] : []),
+		`Restore it with \`hoist restore ${relative(root, dir)}\`.`,
+	];
+	const code = tasks.finish();
+	renderer.showMessage(lines);
+	return code;
 }
 
 /**

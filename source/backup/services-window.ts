@@ -46,9 +46,7 @@ export async function withServicesStopped(
 			await waitUntilUp(remote, stack, stops.ids);
 			downSeconds = (Date.now() - stoppedAt) / 1000;
 			return {value: undefined, summary: `${names} back after ${downSeconds.toFixed(1)} s`};
-		}).catch((error: unknown) => {
-			if (!signal.aborted) throw error;
-		});
+		}, {evenIfStopped: true});
 	}
 	return downSeconds;
 }

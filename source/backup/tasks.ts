@@ -25,12 +25,15 @@ export class TaskStream {
 		this.#emit({type: 'run-started', at: Date.now(), runId, command, steps});
 	}
 
-	/** Runs one task; a failure is reported on its step and thrown on, so the caller can clean up. */
-	async task<T>(id: string, work: (report: TaskReport) => Promise<{value: T; summary?: string}>): Promise<T> {
+	/**
+	 * Runs one task; a failure is reported on its step and thrown on, so the caller can clean up. `evenIfStopped`: the
+	 * clean-up itself (starting stopped services again), which must run after Ctrl-C too.
+	 */
+	async task<T>(id: string, work: (report: TaskReport) => Promise<{value: T; summary?: string}>, options: {evenIfStopped?: boolean} = {}): Promise<T> {
 		const started = Date.now();
 		this.#emit({type: 'step-started', at: started, stepId: id});
 		try {
-			this.#signal.throwIfAborted();
+			if (options.evenIfStopped !== true) this.#signal.throwIfAborted();
 			const {value, summary} = await work({
 				progress: (message, fraction) => this.#emit({type: 'step-progress', at: Date.now(), stepId: id, message, ...(fraction === undefined ? {} : {fraction})}),
 				log: (line) => this.#emit({type: 'step-log', at: Date.now(), stepId: id, line}),
@@ -38,7 +41,7 @@ export class TaskStream {
 			this.#emit({type: 'step-done', at: Date.now(), stepId: id, durationMs: Date.now() - started, reused: false, ...(summary === undefined ? {} : {summary})});
 			return value;
 		} catch (thrown) {
-			const error = this.#signal.aborted ? cancellationOf(this.#signal) : asHoistError(thrown);
+			const error = this.#signal.aborted && options.evenIfStopped !== true ? cancellationOf(this.#signal) : asHoistError(thrown);
 			this.#failure ??= error;
 			this.#emit({type: 'step-failed', at: Date.now(), stepId: id, durationMs: Date.now() - started, error: errorView(error)});
 			throw error;
