@@ -34,13 +34,15 @@ answered (or nothing is deployed yet), 1 when it did not: the journal is shown e
 		}
 		const {readLiveServer, readInstanceState} = await import('../server/live.js');
 		const [server, instance] = await Promise.all([readLiveServer(journal.data, files), readInstanceState(journal.data, config)]);
-		const view = server && {...server, ...(instance ? {instance} : {}), ...urlsOf(journal.data)};
+		const {certificateRenewals} = await import('./status/certificate-renewals.js');
+		const certificates = server?.reachable ? await certificateRenewals(journal.data, config, files, io) : [];
+		const view = server && {...server, ...(instance ? {instance} : {}), ...urlsOf(journal.data), ...(certificates.length > 0 ? {certificates: certificates.map(({lines: _lines, ...facts}) => facts)} : {})};
 		if (args.json) {
 			// The journal's fields as they are; `running` only while a run holds the lock; `server` once a stack is deployed.
 			const {writeJsonEvent} = await import('../ui/json-events.js');
 			writeJsonEvent(io.stdout, {type: 'status', at: Date.now(), ...journal.data, ...(running ? {running} : {}), ...(view ? {server: view} : {})});
 		} else {
-			const lines = [...describe(journal.data, running), ...(view ? ['', ...describeServer(view)] : [])];
+			const lines = [...describe(journal.data, running), ...(view ? ['', ...describeServer(view)] : []), ...certificates.flatMap((certificate) => certificate.lines.map((line) => `  ${line}`))];
 			io.stdout.write(`${lines.map(printable).join('\n')}\n`);
 		}
 		return server?.reachable === false ? 1 : 0;

@@ -337,6 +337,15 @@ export const configSchema = z.strictObject({
 		}, expected('a host section'))
 		.default({swapMb: 1024}),
 	registry: registrySection.optional(),
+	backup: z
+		.strictObject({
+			// Uploaded through this machine's AWS credential chain, whatever the target: the user's bucket, not the server's.
+			s3: z
+				.string(expected('an S3 location like "s3://my-bucket/backups"'))
+				.regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, {error: 'expected an S3 location like "s3://my-bucket/backups" (a bucket name in lowercase, then an optional prefix)'})
+				.optional(),
+		}, expected('a backup section'))
+		.optional(),
 }).superRefine((config, ctx) => {
 	// One target: a new EC2 instance (aws:) or a machine you already have (server:).
 	if (config.aws !== undefined && config.server !== undefined) {

@@ -16,6 +16,8 @@ export interface SandboxEnv {
 	AWS_ENDPOINT_URL_EC2: string;
 	AWS_ENDPOINT_URL_STS: string;
 	AWS_ENDPOINT_URL_IAM: string;
+	/** moto's S3 (the same server as EC2), for `backup.s3`; absent in an env.json written before it was added. */
+	AWS_ENDPOINT_URL_S3?: string;
 	AWS_REGION: string;
 	AWS_ACCESS_KEY_ID: string;
 	AWS_SECRET_ACCESS_KEY: string;
@@ -92,6 +94,7 @@ export function readSandboxEnv(dir: string = sandboxDir): SandboxEnv {
 		if (typeof value !== 'string' || value === '') throw new Error(`${dir}/env.json lacks ${key}`);
 		env[key] = value;
 	}
+	if (typeof record['AWS_ENDPOINT_URL_S3'] === 'string') env.AWS_ENDPOINT_URL_S3 = record['AWS_ENDPOINT_URL_S3'];
 	// Written by an extra that up.sh starts after the others; absent on a sandbox started before it existed.
 	const checkip = record['HOIST_SANDBOX_CHECKIP_URL'];
 	assertSandboxEndpoints(env);

@@ -1,0 +1,73 @@
+import type {Config} from '../../config/schema.js';
+import type {JournalData} from '../../engine/journal.js';
+import {stepOutputs} from '../../engine/outputs.js';
+import type {StackFiles} from '../../engine/stack-files.js';
+import {asHoistError} from '../../errors.js';
+import {caddyLogs, serverTime} from '../../server/commands/compose.js';
+import {caddyService} from '../../server/overlay.js';
+import {parseCaddyLog, worstFailure} from '../../tls/caddy-log.js';
+import {probeCertificate} from '../../tls/probe.js';
+import {renewalLines, renewalOf, type RenewalState} from '../../tls/renewal.js';
+import {certificateTrust} from '../../../steps/certificate.js';
+import type {CommandIo} from '../../cli/io.js';
+import {withRemote} from '../remote/remote-access.js';
+
+export interface CertificateRenewal {
+	name: string;
+	issuer?: string;
+	notBefore?: string;
+	notAfter?: string;
+	state?: RenewalState;
+	/** Why renewal looks stuck, from Caddy's log; or why no certificate could be read. */
+	reason?: string;
+	lines: string[];
+}
+
+/** How far back Caddy's log is read for a renewal's failure: Caddy retries with backoff, its last words are recent. */
+const logWindowSeconds = 2 * 24 * 3600;
+
+/**
+ * `hoist status`, per domain with a confirmed certificate: the certificate the server presents now (a handshake with
+ * the name as SNI), its issuer and the time left of its own lifetime, and a warning when renewal looks overdue, with
+ * the reason from Caddy's log when it has one.
+ */
+export async function certificateRenewals(journal: JournalData, config: Config | undefined, files: StackFiles, io: CommandIo, now = Date.now()): Promise<CertificateRenewal[]> {
+	const certificate = stepOutputs(journal, 'certificate');
+	const target = stepOutputs(journal, 'target');
+	if (!config || !target || certificate?.status !== 'issued' || journal.destroyedAt) return [];
+	const trust = certificateTrust({config, files});
+	const renewals = await Promise.all(
+		certificate.names.map(async (name): Promise<CertificateRenewal> => {
+			try {
+				const probe = await probeCertificate({...trust, address: certificate.address, servername: name, timeoutMs: 5_000});
+				const renewal = renewalOf(probe.notBefore, probe.notAfter, now);
+				return {name, issuer: probe.issuer, notBefore: probe.notBefore.toISOString(), notAfter: probe.notAfter.toISOString(), state: renewal.state, lines: []};
+			} catch (error) {
+				const reason = asHoistError(error).message;
+				return {name, reason, lines: [`${name}: no certificate could be read (${reason})`]};
+			}
+		}),
+	);
+	const stuck = renewals.filter((renewal) => renewal.state === 'overdue' || renewal.state === 'expired');
+	const log = stuck.length > 0 ? await caddyLog(target, files, io, journal.stack) : '';
+	const facts = parseCaddyLog(log);
+	for (const renewal of renewals) {
+		if (!renewal.state || !renewal.notBefore || !renewal.notAfter) continue;
+		const failure = stuck.includes(renewal) ? worstFailure(facts, [renewal.name]) : undefined;
+		if (failure) renewal.reason = failure.error;
+		renewal.lines = renewalLines(renewal.name, renewal.issuer ?? 'the CA', renewalOf(new Date(renewal.notBefore), new Date(renewal.notAfter), now), failure?.error);
+	}
+	return renewals;
+}
+
+/** Caddy's recent log from the server; empty when it cannot be read (the warning stands without a reason). */
+async function caddyLog(target: Parameters<typeof withRemote>[0], files: StackFiles, io: CommandIo, stack: string): Promise<string> {
+	try {
+		return await withRemote(target, files, io, async (session) => {
+			const serverNow = Number((await session.run(serverTime(), {capture: true})).stdout.trim());
+			return (await session.run(caddyLogs(stack, caddyService, serverNow - logWindowSeconds), {capture: true})).stdout;
+		});
+	} catch {
+		return '';
+	}
+}
