@@ -62,7 +62,7 @@ it('hoist dns for a server on a private address with an ACME CA on a private net
 	expect(logs).toEqual([expect.stringMatching(/^10\.77\.0\.2 is not a public address \(private \(RFC 1918\)\), but the ACME CA at 10\.77\.0\.1:14000 is on a private network too \(10\.77\.0\.1 is private \(RFC 1918\)\) and can reach it/)]);
 	expect(result.events.find((event) => event['type'] === 'step-failed')).toMatchObject({stepId: 'dns', error: {code: 'DNS_NOT_READY'}});
 	const summary = result.events.find((event) => event['type'] === 'step-detail' && (event['detail'] as {kind: string}).kind === 'dns-summary');
-	expect(summary?.['detail']).toMatchObject({record: {type: 'A', name: 'app.example.test', value: '10.77.0.2'}});
+	expect((summary?.['detail'] as {data: unknown}).data).toMatchObject({record: {type: 'A', name: 'app.example.test', value: '10.77.0.2'}});
 });
 
 it('a domain written in capitals with the trailing dot and a quoted port, as compose files have them: accepted, the normalised name said once before the run and the one watched', async () => {

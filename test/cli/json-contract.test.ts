@@ -46,6 +46,9 @@ beforeAll(async () => {
 	await hoist('logs');
 	await hoist('exec', 'web', '--', 'true');
 	await hoist('ssh');
+	await hoist('backup', '--list');
+	await hoist('backup', '--yes');
+	await hoist('restore', 'latest', '--yes');
 	await hoist('nonsense');
 	await hoist('destroy');
 	await hoist('destroy', '--yes');
