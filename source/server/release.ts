@@ -19,6 +19,7 @@ import {pinnedImages, repositoryOf} from './pins.js';
 import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
 import type {ContainerState} from './stack-state.js';
 import {recordedSites} from './sites.js';
+import {routedServices} from '../config/routes.js';
 
 /** What a release left running, and which services it replaced (the others were already what they should be). */
 export interface ReleaseOutcome {
@@ -66,22 +67,25 @@ export async function release(ctx: ReleaseContext, session: RemoteSession, optio
 		if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
 	}
 
-	const web = ctx.config.compose.service;
+	const webs = routedServices(ctx.config.routes);
 	const before = await rollout.state();
 	const ids = await currentImageIds(session, rollout.images(), ctx.signal);
 	const changed = (name: string) => needsNewContainer(before.containers.filter((c) => c.service === name && !c.oneOff), before.hashes.get(name), ids);
-	const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
+	const others = [...chosen.filter((name) => !webs.includes(name) && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
 	const replaced: string[] = [];
 	if (others.length > 0) {
 		ctx.progress(`recreating ${others.join(', ')}`);
 		await rollout.watching(() => session.run(composeUpServices(rollout.tool, rollout.files, others), {signal: ctx.signal, onLine: ctx.log}));
 		replaced.push(...others);
 	}
-	if (chosen.includes(web) && changed(web)) {
-		await swapWeb(ctx, session, rollout, before.containers.filter((c) => c.service === web && !c.oneOff));
-		replaced.push(web);
-	} else if (chosen.includes(web)) {
-		ctx.log(`${web} runs this image and configuration already: left as it is`);
+	// One routed service at a time: each swap has the others' routes served by their running containers.
+	for (const web of webs.filter((name) => chosen.includes(name))) {
+		if (changed(web)) {
+			await swapWeb(ctx, session, rollout, web, before.containers.filter((c) => c.service === web && !c.oneOff));
+			replaced.push(web);
+		} else {
+			ctx.log(`${web} runs this image and configuration already: left as it is`);
+		}
 	}
 	const verdicts = await rollout.settle();
 	await prune(ctx, session);
@@ -122,12 +126,13 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Roll
 }
 
 /**
- * The web service without a failed request: a second container starts beside the running one (compose --scale, the
+ * A routed service without a failed request: a second container starts beside the running one (compose --scale, the
  * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
  * a reload, the old container drains and is removed, and Caddy goes back to the service's name.
  */
-async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, old: ContainerState[]): Promise<void> {
-	const {service: web, port, healthPath} = ctx.config.compose;
+async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, web: string, old: ContainerState[]): Promise<void> {
+	// The container is probed directly, on the port and health path of the service's first route.
+	const {port, healthPath} = ctx.config.routes.find((route) => route.service === web)!;
 	const oldIds = new Set(old.map((container) => container.id));
 	ctx.progress(`starting a new ${web} beside the running one`);
 	try {
@@ -156,11 +161,11 @@ async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rol
 		});
 	// By address, not by name: the container DNS of a network learns a new name a moment after the container starts,
 	// and a lookup in that moment fails (Caddy answered 502 "lookup … i/o timeout" here).
-	await pointCaddy(ctx, session, `${address}:${port}`);
+	await pointCaddy(ctx, session, web, address);
 	ctx.progress(`draining the old ${web}`);
 	await ctx.services.sleep(drainDelayMs, ctx.signal);
 	if (oldIds.size > 0) await session.run(retireContainers([...oldIds], drainSeconds), {signal: ctx.signal, onLine: ctx.log});
-	await pointCaddy(ctx, session, undefined);
+	await pointCaddy(ctx, session, web, undefined);
 }
 
 /** Waits until the new container answers its health path (or, with a healthcheck, is healthy). */
@@ -198,11 +203,14 @@ async function answering(ctx: ReleaseContext, session: RemoteSession, rollout: R
 	});
 }
 
-/** Renders the Caddyfile with another upstream (the one function that writes it), uploads it and reloads Caddy. */
-async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, upstream: string | undefined): Promise<void> {
+/**
+ * Renders the Caddyfile (the one function that writes it) with the routes of `service` sent to one container's address,
+ * or back to the service's name when there is none, uploads it and reloads Caddy.
+ */
+async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, service: string, address: string | undefined): Promise<void> {
 	const {target} = ctx.outputs;
-	const file = caddyfile(ctx.config, target.publicAddress, recordedSites(ctx, target), upstream);
-	ctx.progress(upstream ? `pointing Caddy at ${upstream}` : `pointing Caddy back at ${ctx.config.compose.service}`);
+	const file = caddyfile(ctx.config, target.publicAddress, recordedSites(ctx, target), address === undefined ? {} : {[service]: address});
+	ctx.progress(address ? `pointing Caddy at ${address} for ${service}` : `pointing Caddy back at ${service}`);
 	await session.upload([{path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'}], {signal: ctx.signal});
 	await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
 }

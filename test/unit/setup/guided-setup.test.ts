@@ -89,7 +89,8 @@ describe('hoist init on a terminal', () => {
 		expect(config).toMatchObject({
 			stack: 'shop-api',
 			domain: 'api.example.com',
-			compose: {file: 'docker-compose.yml', service: 'web', port: 8080},
+			compose: {file: 'docker-compose.yml'},
+			routes: [{service: 'web', port: 8080, domains: ['api.example.com']}],
 			aws: {region: 'eu-west-1', instanceType: 't3.small', sshCidr: '203.0.113.7/32'},
 			acme: {email: 'me@example.com', staging: true},
 		});
@@ -172,7 +173,8 @@ describe('hoist init on a terminal', () => {
 		expect(up).not.toHaveBeenCalled();
 		const text = readFileSync(join(dir, 'hoist.yml'), 'utf8');
 		expect(loadConfig(join(dir, 'hoist.yml')).config).toMatchObject({
-			compose: {file: 'compose.yaml', service: 'api', port: 3000},
+			compose: {file: 'compose.yaml'},
+			routes: [{service: 'api', port: 3000}],
 			server: {host: '192.168.64.5', user: 'alpine', port: 2222},
 			acme: {staging: false},
 			registry: [{server: 'ghcr.io', username: 'octocat', tokenVariable: 'HOIST_REGISTRY_TOKEN'}],

@@ -39,7 +39,8 @@ describe('the hoist.yml the setup writes', () => {
 		const config = parseConfig(text, 'hoist.yml', dir);
 		expect(config.stack).toBe(answers.stack);
 		expect(config.domain).toBe(answers.domain);
-		expect(config.compose).toMatchObject({file: answers.composeFile, service: answers.service, port: answers.port});
+		expect(config.compose.file).toBe(answers.composeFile);
+		expect(config.routes).toMatchObject([{service: answers.service, port: answers.port}]);
 		expect(config.acme.email).toBe(answers.email);
 		expect(config.acme.staging).toBe(answers.staging);
 		expect(config.registry).toEqual(answers.registry && [{...answers.registry, tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
@@ -62,7 +63,7 @@ describe('the hoist.yml the setup writes', () => {
 					for (const staging of [true, false]) {
 						const answers: SetupAnswers = {...base(staging), target, ...(email ? {email} : {}), ...(registry ? {registry} : {})};
 						const config = parseConfig(renderConfig(answers, '2026-11-30'), 'hoist.yml', dir);
-						expect(config.compose.service).toBe('true');
+						expect(config.routes[0]!.service).toBe('true');
 						expect(config.acme.email).toBe(email);
 						expect(config.registry).toEqual(registry && [{...registry, tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
 						expect(config.acme.staging).toBe(staging);
