@@ -461,6 +461,7 @@ export const fieldProblems = {
 	domain: problemOf(domain),
 	email: problemOf(email),
 	port: problemOf(port),
+	routePath: problemOf(routePath),
 	region: problemOf(awsRegion),
 	instanceType: problemOf(instanceType),
 	sshCidr: problemOf(cidr),

@@ -117,6 +117,8 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	init.keys('https://app', 'Enter');
 	await init.waitFor(/> expected a bare domain name, without "https:\/\/"/);
 	init.keys('C-u', domain, 'Enter');
+	await init.waitFor(/\? Does another service answer HTTP/);
+	init.keys('Enter');
 	await init.waitFor(/\? Email for Let's Encrypt's notices/);
 	init.keys('you@', 'Enter');
 	await init.waitFor(/> expected an email address/);

@@ -77,6 +77,19 @@ describe('the hoist.yml the setup writes', () => {
 		expect(checked).toBe(32);
 	});
 
+	it('with more services answering HTTP: routes, read back as the loader reads them', () => {
+		const answers = shopApiAnswers({moreRoutes: [{service: 'admin', port: 9000, domain: 'admin.example.com'}, {service: 'web', port: 8080, path: '/api', stripPrefix: true}]});
+		const text = renderConfig(answers, '2026-12-07');
+		expect(text).toContain('routes:\n  - {service: web, port: 8080, domains: [api.example.com]}\n  - {service: admin, port: 9000, domains: [admin.example.com]}\n');
+		expect(text).not.toMatch(/^domain:/m);
+		const config = parseConfig(text, 'hoist.yml', dir);
+		expect(config.routes).toEqual([
+			{service: 'web', port: 8080, domains: ['api.example.com'], stripPrefix: false, healthPath: '/'},
+			{service: 'admin', port: 9000, domains: ['admin.example.com'], stripPrefix: false, healthPath: '/'},
+			{service: 'web', port: 8080, domains: ['api.example.com'], path: '/api', stripPrefix: true, healthPath: '/'},
+		]);
+	});
+
 	it('is commented, dated, and says where the token comes from without holding one', () => {
 		const text = renderConfig(aws, '2026-11-30');
 		expect(text).toMatch(/^# hoist\.yml, written by `hoist init` on 2026-11-30\./);
