@@ -365,15 +365,11 @@ const configObject = z.strictObject({
 
 /** The shorthand's own rules: what it needs, and an alias is never the domain or listed twice. */
 function checkShorthand(config: z.output<typeof configObject>, ctx: z.core.$RefinementCtx): void {
-	const required: Array<[Array<string>, unknown, string]> = [
-		[['domain'], config.domain, 'a domain name like "api.example.com"'],
-		[['compose'], config.compose, 'a compose section with service and port'],
-		[['compose', 'service'], config.compose === undefined ? '' : config.compose.service, 'the name of the compose service that answers HTTP'],
-		[['compose', 'port'], config.compose === undefined ? 0 : config.compose.port, 'a port number'],
-	];
-	for (const [path, value, what] of required) {
-		if (value === undefined) ctx.addIssue({code: 'custom', path, message: `is required (${what}; or list routes:)`});
-	}
+	const missing = (path: string[], what: string) => ctx.addIssue({code: 'custom', path, message: `is required (${what}; or list routes:)`});
+	if (config.domain === undefined) missing(['domain'], 'a domain name like "api.example.com"');
+	if (config.compose === undefined) missing(['compose'], 'a compose section with service and port');
+	if (config.compose !== undefined && config.compose.service === undefined) missing(['compose', 'service'], 'the name of the compose service that answers HTTP');
+	if (config.compose !== undefined && config.compose.port === undefined) missing(['compose', 'port'], 'a port number');
 	const seen = new Set([config.domain]);
 	(config.aliases ?? []).forEach((alias, index) => {
 		if (seen.has(alias)) {
@@ -403,11 +399,12 @@ export const configSchema = configObject
 		}
 	})
 	// One shape for the rest of hoist: a list of routes (the shorthand is one), and "the domain" derived from them.
-	.transform(({domain: _domain, aliases, compose, routes, ...rest}) => {
+	.transform(({domain: shorthandDomain, aliases, compose, routes, ...rest}) => {
+		// The refinement above made sure the shorthand is whole when there are no routes.
 		const {file = 'docker-compose.yml', keepReleases = 3, service = '', port = 0, healthPath: health = '/'} = compose ?? {};
 		const normalised: Route[] = routes
 			? routes.map(({path, ...entry}) => ({...entry, ...(path === undefined ? {} : {path})}))
-			: [shorthandRoute({domain: _domain!, aliases: aliases ?? [], service, port, healthPath: health})];
+			: [shorthandRoute({domain: shorthandDomain ?? '', aliases: aliases ?? [], service, port, healthPath: health})];
 		return {...rest, compose: {file, keepReleases}, routes: normalised, domain: primaryDomain(normalised)};
 	});
 
