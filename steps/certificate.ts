@@ -10,7 +10,8 @@ import {caddyLogs, serverTime} from '../source/server/commands/compose.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {caddyfile} from '../source/server/bundle.js';
 import {caddyService} from '../source/server/overlay.js';
-import {configAcme, type CaddyAcme, type CaddySites} from '../source/server/sites.js';
+import {httpsChecks, redirectTargets, type HttpsCheck} from '../source/config/routes.js';
+import {configAcme, sitesOf, type CaddyAcme, type CaddySites} from '../source/server/sites.js';
 import {syncFiles} from '../source/server/sync.js';
 import {explainFailure, parseCaddyLog, worstFailure} from '../source/tls/caddy-log.js';
 import type {CertificateProbe, TrustOptions} from '../source/tls/probe.js';
@@ -66,13 +67,7 @@ export function certificateTrust(ctx: Pick<CertificateContext, 'config' | 'files
 
 /** The Caddyfile's sites for the names DNS confirmed now, with the CA hoist.yml asks for. */
 function sitesFor(ctx: CertificateContext): CaddySites {
-	const {config} = ctx;
-	const names = new Set(ctx.outputs.dns.names);
-	return {
-		domains: names.has(config.domain) ? [config.domain] : [],
-		redirects: config.aliases.filter((alias) => names.has(alias)),
-		acme: configAcme(config),
-	};
+	return sitesOf(ctx.config, new Set(ctx.outputs.dns.names));
 }
 
 /** Whether a handshake's certificate is the one hoist waits for; why not, in words. */
@@ -117,19 +112,18 @@ function allGood(results: Array<CertificateProbe | Error>): CertificateProbe[] |
 	return probes.length === results.length && probes.every((probe) => judgeCertificate(probe).ok) ? probes : undefined;
 }
 
-/** "https://app.example.com/ answers from web" for the domain; the redirect to the domain for an alias. */
-async function answers(ctx: CertificateContext, name: string): Promise<{ok: boolean; note: string}> {
-	const {config} = ctx;
+/** "https://example.com/api/ answers from api" for each route of a name; the redirect to its route's first name for the others. */
+async function answers(ctx: CertificateContext, check: HttpsCheck): Promise<{ok: boolean; note: string}> {
 	try {
-		const response = await ctx.services.httpsGet(ctx.outputs.dns.address, name, '/', {...certificateTrust(ctx), signal: ctx.signal});
-		if (name !== config.domain) {
+		const response = await ctx.services.httpsGet(ctx.outputs.dns.address, check.name, check.path, {...certificateTrust(ctx), signal: ctx.signal});
+		if ('redirectTo' in check) {
 			const location = String(response.headers['location'] ?? '');
-			const ok = [301, 302, 307, 308].includes(response.status) && location.startsWith(`https://${config.domain}`);
-			return {ok, note: ok ? `${response.status} → ${location}` : `${response.status}, expected a redirect to https://${config.domain}/`};
+			const ok = [301, 302, 307, 308].includes(response.status) && location.startsWith(`https://${check.redirectTo}`);
+			return {ok, note: ok ? `${response.status} → ${location}` : `${response.status}, expected a redirect to https://${check.redirectTo}/`};
 		}
 		// 502–504 come from Caddy itself when the service does not answer; anything else is the app's answer.
 		const ok = ![502, 503, 504].includes(response.status);
-		return {ok, note: ok ? `${response.status} from ${config.compose.service}` : `${response.status} from Caddy: ${config.compose.service} does not answer`};
+		return {ok, note: ok ? `${response.status} from ${check.service}` : `${response.status} from Caddy: ${check.service} does not answer`};
 	} catch (error) {
 		if (ctx.signal.aborted) throw error;
 		return {ok: false, note: (error as Error).message};
@@ -209,7 +203,8 @@ export const certificate = defineStep({
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const since = Number((await session.run(serverTime(), {capture: true, signal: ctx.signal})).stdout.trim()) || 0;
 
-		const title = `Caddy serves ${sites.domains.join(', ')}${sites.redirects.length > 0 ? ` (${sites.redirects.join(', ')} → ${config.domain})` : ''}`;
+		const redirects = redirectTargets(config.routes);
+		const title = `Caddy serves ${sites.names.map((name) => (redirects.has(name) ? `${name} → ${redirects.get(name)}` : name)).join(', ')}`;
 		ctx.detail(substepRow({id: 'caddyfile', title, state: 'running'}));
 		const changed = await syncFiles(session, ctx, {stack: config.stack, files: [caddyfile(config, ctx.outputs.target.publicAddress, sites)], caddy: switching ? 'restart' : 'reload'});
 		const how = changed.length === 0 ? 'already in the Caddyfile' : switching ? `Caddyfile updated, Caddy restarted for ${caName(config.acme.directory)}` : 'Caddyfile updated, Caddy reloaded (no restart)';
@@ -229,11 +224,13 @@ export const certificate = defineStep({
 				});
 				const good = allGood(results);
 				if (good) {
-					const checks = await Promise.all(names.map(async (name) => ({name, ...(await answers(ctx, name))})));
-					for (const check of checks) ctx.detail(substepRow({id: `https:${check.name}`, title: `https://${check.name}/`, state: check.ok ? 'done' : 'running', note: check.note}));
+					const checks = await Promise.all(httpsChecks(config.routes, names).map(async (check) => ({
+						id: `https:${check.name}${check.path === '/' ? '' : check.path}`, url: `https://${check.name}${check.path}`, ...(await answers(ctx, check)),
+					})));
+					for (const check of checks) ctx.detail(substepRow({id: check.id, title: check.url, state: check.ok ? 'done' : 'running', note: check.note}));
 					const waiting = checks.filter((check) => !check.ok);
 					if (waiting.length === 0) return {done: true, value: good};
-					return {done: false, status: waiting.map((check) => `https://${check.name}/: ${check.note}`).join('; ')};
+					return {done: false, status: waiting.map((check) => `${check.url}: ${check.note}`).join('; ')};
 				}
 				// Every few looks, Caddy's log: a failure that waiting cannot fix ends the wait with its explanation.
 				if (attempt % 3 === 0) {

@@ -1,5 +1,6 @@
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
+import {routeNames} from '../source/config/routes.js';
 import type {Config} from '../source/config/schema.js';
 import type {Reach} from '../source/dns/ca-reach.js';
 import {caName, dnsPlan} from '../source/dns/dns-plan.js';
@@ -34,9 +35,9 @@ declare module '../source/engine/step.js' {
 
 type DnsContext = StepContext<'dns', 'target'>;
 
-/** The domain and its aliases: every name the certificate will cover. */
+/** Every name of every route: every name the certificates will cover. */
 export function watchedNames(config: Config): string[] {
-	return [config.domain, ...config.aliases];
+	return routeNames(config.routes);
 }
 
 const wellKnownResolvers: Record<string, string> = {

@@ -8,6 +8,7 @@ import {printable} from '../text/printable.js';
 import type {StepStatus} from '../engine/step-status.js';
 import {formatDuration} from '../ui/format-duration.js';
 import {formatError} from '../ui/format-error.js';
+import {routeUrls, type Route} from '../config/routes.js';
 
 const releasesShown = 5;
 const icons: Record<StepStatus, string> = {done: '✔', failed: '✖', running: '…', pending: '○', cancelled: '⊘'};
@@ -36,7 +37,7 @@ answered (or nothing is deployed yet), 1 when it did not: the journal is shown e
 		const [server, instance] = await Promise.all([readLiveServer(journal.data, files), readInstanceState(journal.data, config)]);
 		const {certificateRenewals} = await import('./status/certificate-renewals.js');
 		const certificates = server?.reachable ? await certificateRenewals(journal.data, config, files, io) : [];
-		const view = server && {...server, ...(instance ? {instance} : {}), ...urlsOf(journal.data), ...(certificates.length > 0 ? {certificates: certificates.map(({lines: _lines, ...facts}) => facts)} : {})};
+		const view = server && {...server, ...(instance ? {instance} : {}), ...urlsOf(journal.data, config?.routes), ...(certificates.length > 0 ? {certificates: certificates.map(({lines: _lines, ...facts}) => facts)} : {})};
 		if (args.json) {
 			// The journal's fields as they are; `running` only while a run holds the lock; `server` once a stack is deployed.
 			const {writeJsonEvent} = await import('../ui/json-events.js');
@@ -52,17 +53,26 @@ answered (or nothing is deployed yet), 1 when it did not: the journal is shown e
 interface ServerUrls {
 	/** https://<domain>/ once its certificate was confirmed, the server's address over HTTP before. */
 	url?: string;
+	/** Every route's URL with its service (from hoist.yml, when it reads). */
+	routes?: Array<{url: string; service: string}>;
 	certificate?: {issuer?: string; notAfter?: string; staging: boolean};
 }
 
-function urlsOf(journal: JournalData): ServerUrls {
+function urlsOf(journal: JournalData, routes: readonly Route[] | undefined): ServerUrls {
 	const certificate = stepOutputs(journal, 'certificate');
 	if (certificate?.status === 'issued' && certificate.names[0]) {
 		const {issuer, notAfter, staging} = certificate;
-		return {url: `https://${certificate.names[0]}/`, certificate: {...(issuer ? {issuer} : {}), ...(notAfter ? {notAfter} : {}), staging}};
+		// Only the routes of names the certificate step confirmed: a route added since has no HTTPS yet.
+		const confirmed = routes?.filter((route) => certificate.names.includes(route.domains[0]!));
+		return {
+			url: `https://${certificate.names[0]}/`,
+			...(confirmed?.length ? {routes: routeUrls(confirmed, {https: true})} : {}),
+			certificate: {...(issuer ? {issuer} : {}), ...(notAfter ? {notAfter} : {}), staging},
+		};
 	}
 	const target = stepOutputs(journal, 'target');
-	return target ? {url: `http://${target.publicAddress}/`} : {};
+	if (!target) return {};
+	return {url: `http://${target.publicAddress}/`, ...(routes ? {routes: routeUrls(routes, {https: false, address: target.publicAddress})} : {})};
 }
 
 export function describeServer(server: LiveServer & {instance?: string} & ServerUrls): string[] {
@@ -71,7 +81,7 @@ export function describeServer(server: LiveServer & {instance?: string} & Server
 	const {certificate} = server;
 	const lines = [
 		head,
-		...(server.url ? [`  ${server.url}`] : []),
+		...(server.routes && server.routes.length > 1 ? server.routes.map((route) => `  ${route.url} (${route.service})`) : server.url ? [`  ${server.url}`] : []),
 		...(certificate
 			? [`  certificate from ${certificate.issuer ?? 'the CA'}${certificate.notAfter ? `, valid until ${certificate.notAfter.slice(0, 10)}` : ''}${certificate.staging ? ' (staging: browsers warn)' : ''}`]
 			: []),

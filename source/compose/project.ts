@@ -26,16 +26,10 @@ export interface ComposeCheckOptions {
 	stateDir?: string;
 	/** The process environment used for interpolation. */
 	env: Record<string, string | undefined>;
-	/** compose.service / compose.port from hoist.yml. */
-	web: {service: string; port: number};
+	/** The services hoist.yml routes to, with their ports (compose.service / compose.port, or each route's). */
+	web: ReadonlyArray<{service: string; port: number; settings?: {service: string; port: string}}>;
 	/** The target's compose: 'v1' (docker-compose 1.29, python) or 'v2' (docker compose plugin); undefined = not known yet (plan time). */
 	engine?: 'v1' | 'v2';
-	/**
-	 * How messages name the hoist.yml settings web comes from. The defaults ("compose.service in hoist.yml",
-	 * "compose.port in hoist.yml") are enough on their own; a caller that knows their place can pass e.g.
-	 * "compose.service (hoist.yml:4:12)" without this module reading hoist.yml.
-	 */
-	settings?: {service?: string; port?: string};
 }
 
 export interface ServiceSummary {
@@ -77,7 +71,7 @@ export interface ComposeProject {
 	services: Record<string, ServiceSummary>;
 	/** Top-level volumes (their data is the user's). */
 	namedVolumes: string[];
-	/** Networks of the web service: Caddy joins these. */
+	/** Networks of the routed services: Caddy joins these. */
 	webNetworks: string[];
 	/** The compose file itself (byte-for-byte, first), the project .env, env_files, file bind-mounts/configs/secrets inside the project dir. */
 	files: TravelFile[];
@@ -127,11 +121,13 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 
 	const model = data as ComposeModel;
 	const services = summarize(model);
-	const rules = checkRules(model, services, {
-		...options.web,
-		serviceSetting: options.settings?.service ?? 'compose.service in hoist.yml',
-		portSetting: options.settings?.port ?? 'compose.port in hoist.yml',
-	});
+	// How messages name the hoist.yml settings a routed service comes from; the defaults are the one-route form's.
+	const rules = checkRules(model, services, options.web.map(({service, port, settings}) => ({
+		service,
+		port,
+		serviceSetting: settings?.service ?? 'compose.service in hoist.yml',
+		portSetting: settings?.port ?? 'compose.port in hoist.yml',
+	})));
 	const travel = collectTravel(model, file, options.stateDir === undefined ? {} : {stateDir: options.stateDir});
 	const leaks = secretsInImages(yaml.data, model, secrets);
 	// A value whose interpolation failed is already reported; what the rules say about its stand-in ("") is noise.
@@ -163,7 +159,7 @@ export function loadComposeProject(options: ComposeCheckOptions): ComposeProject
 		dir,
 		services,
 		namedVolumes: Object.keys(model.volumes ?? {}),
-		webNetworks: services[options.web.service]?.networks ?? [],
+		webNetworks: [...new Set(options.web.flatMap((web) => services[web.service]?.networks ?? []))],
 		files: travel.files,
 		fromEnvironment,
 		warnings: sortLocated(warnings, name).map((warning) => maskSecrets(formatLocated(warning), secrets)),

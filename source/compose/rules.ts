@@ -24,7 +24,8 @@ const caddyPorts = [
 	{port: 443, protocol: 'udp'},
 ] as const;
 
-export function checkRules(model: ComposeModel, summaries: Record<string, ServiceSummary>, web: WebTarget): RuleFindings {
+/** The rules, with every service hoist.yml routes to (`webs`, one entry per service and port). */
+export function checkRules(model: ComposeModel, summaries: Record<string, ServiceSummary>, webs: readonly WebTarget[]): RuleFindings {
 	const findings: RuleFindings = {problems: [], warnings: []};
 	if (model.include !== undefined) {
 		findings.problems.push({
@@ -35,6 +36,7 @@ export function checkRules(model: ComposeModel, summaries: Record<string, Servic
 	}
 	for (const [name, service] of Object.entries(model.services ?? {})) {
 		checkImage(name, service, findings);
+		const web = webs.find((candidate) => candidate.service === name);
 		checkNetworkMode(name, service, web, findings);
 		checkCaddyPorts(name, service, web, findings);
 		if (service.extends !== undefined) {
@@ -45,7 +47,7 @@ export function checkRules(model: ComposeModel, summaries: Record<string, Servic
 			});
 		}
 	}
-	checkWeb(model, summaries, web, findings);
+	for (const web of webs) checkWeb(model, summaries, web, findings);
 	return findings;
 }
 
@@ -95,7 +97,7 @@ function whyNotReference(image: string): string {
 	return 'it does not follow [registry/]name[:tag]';
 }
 
-function checkNetworkMode(name: string, service: ServiceModel, web: WebTarget, findings: RuleFindings): void {
+function checkNetworkMode(name: string, service: ServiceModel, web: WebTarget | undefined, findings: RuleFindings): void {
 	const mode = service.network_mode;
 	if (mode === undefined) return;
 	const path = ['services', name, 'network_mode'];
@@ -109,12 +111,12 @@ function checkNetworkMode(name: string, service: ServiceModel, web: WebTarget, f
 			path,
 			message: `${name} borrows the network of ${mode}; hoist's Caddy joins the stack's networks and reaches services by name, which a borrowed network breaks; remove network_mode and let ${name} join the stack's network`,
 		});
-	} else if (name === web.service) {
+	} else if (web !== undefined) {
 		findings.problems.push({path, message: `${name} uses network_mode: ${mode}, so hoist's Caddy cannot reach it on the stack's network; remove network_mode`});
 	}
 }
 
-function checkCaddyPorts(name: string, service: ServiceModel, web: WebTarget, findings: RuleFindings): void {
+function checkCaddyPorts(name: string, service: ServiceModel, web: WebTarget | undefined, findings: RuleFindings): void {
 	(service.ports ?? []).forEach((entry, index) => {
 		const mapping = portMapping(entry);
 		const host = mapping?.host;
@@ -122,7 +124,7 @@ function checkCaddyPorts(name: string, service: ServiceModel, web: WebTarget, fi
 		const taken = caddyPorts.find(({port, protocol}) => protocol === mapping.protocol && inRange(port, host));
 		if (!taken) return;
 		const fix =
-			name === web.service
+			web !== undefined
 				? `remove this mapping: Caddy reaches ${name}:${web.port} inside the stack`
 				: `remove this mapping, or publish another host port, e.g. "${8000 + (mapping.container[0] % 1000)}:${mapping.container[0]}"`;
 		findings.problems.push({

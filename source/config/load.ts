@@ -66,7 +66,7 @@ function readConfig(text: string, fileName: string, dir: string): {config: Confi
 
 /** One note for the domain and aliases written in capitals or with the trailing dot: hoist uses the plain form. */
 function normalisedNames(config: Config, doc: Document, at: Position, fileName: string): string[] {
-	const names: Array<[Array<string | number>, string]> = [[['domain'], config.domain], ...config.aliases.map((alias, index): [Array<string | number>, string] => [['aliases', index], alias])];
+	const names = writtenNames(config, doc);
 	const changed = names.flatMap(([path, name]) => {
 		const node = nodeFor(doc, path).value;
 		if (!isScalar(node) || node.value === name) return [];
@@ -75,6 +75,13 @@ function normalisedNames(config: Config, doc: Document, at: Position, fileName: 
 	});
 	if (changed.length === 0) return [];
 	return [`${printable(changed.join('; '))} (DNS names ignore case, and a trailing dot is the same name): hoist uses ${changed.length === 1 ? 'this form' : 'these forms'} for Caddy, DNS and the certificate.`];
+}
+
+/** Each name of the routes with where hoist.yml writes it: routes.N.domains.M, or the shorthand's domain and aliases. */
+function writtenNames(config: Config, doc: Document): Array<[Array<string | number>, string]> {
+	if (doc.has('routes')) return config.routes.flatMap((route, index) => route.domains.map((name, position): [Array<string | number>, string] => [['routes', index, 'domains', position], name]));
+	const [domain, ...aliases] = config.routes[0]!.domains;
+	return [[['domain'], domain!], ...aliases.map((alias, index): [Array<string | number>, string] => [['aliases', index], alias])];
 }
 
 function fail(fileName: string, problems: Problem[]): never {

@@ -4,6 +4,7 @@ import {checkedAlpineRelease, compareReleaseLines, latestAlpineRelease, oldestAl
 import {BugError} from '../errors.js';
 import {serverHostProblem} from './server-host.js';
 import {hostKeyTypes, isPublicKeyLine} from './ssh-key-line.js';
+import {addRouteProblems, primaryDomain, shorthandRoute, type Route} from './routes.js';
 import {listedRegistryTokenVariable, singleRegistryTokenVariable, type RegistryLogin} from './registries.js';
 
 /**
@@ -248,20 +249,45 @@ const acmeSection = z
 		return {...acme, directory: resolved, caaIdentities: caaIdentities ?? derivedCaaIdentities(resolved)};
 	});
 
-export const configSchema = z.strictObject({
+const healthPath = z.string(expected('a path like "/health"')).regex(/^\/[^\s]*$/, {error: 'expected a path like "/health", starting with /'});
+
+// Characters a URL path may hold unescaped, minus those Caddy's matchers read specially (* and {}).
+const routePath = z
+	.string(expected('a path prefix like "/api"'))
+	.regex(/^\//, {abort: true, error: 'expected a path prefix like "/api", starting with /'})
+	.refine((value) => value !== '/', {abort: true, error: 'the whole site is the default: leave path out'})
+	.refine((value) => !value.endsWith('/'), {abort: true, error: (issue) => `write the prefix without the trailing slash: "${String(issue.input).replace(/\/+$/, '')}" (it covers ${String(issue.input)} and everything under it)`})
+	.regex(/^(\/[A-Za-z0-9._~%!$&'()+,;=:@-]+)+$/, {error: 'expected a path prefix like "/api": letters, digits and - . _ ~ between slashes, no * or spaces'});
+
+const route = z.strictObject({
+	service: z.string(expected('the name of a compose service that answers HTTP')).min(1, notEmpty),
+	port,
+	domains: z.array(domain, expected('a list of domain names like ["example.com", "www.example.com"]')).min(1, {error: 'expected at least one domain'}),
+	path: routePath.optional(),
+	stripPrefix: z.boolean(expected('true or false')).default(false),
+	healthPath: healthPath.default('/'),
+}, expected('a route with service, port and domains'));
+
+/** Where the one-route shorthand (domain, aliases, compose.service/port/healthPath) is written, for the "both forms" refusal. */
+const shorthandFields = [['domain'], ['aliases'], ['compose', 'service'], ['compose', 'port'], ['compose', 'healthPath']] as const;
+
+const configObject = z.strictObject({
 	stack: stackName,
-	domain,
-	aliases: z.array(domain, expected('a list of domain names like ["www.example.com"]')).default([]),
+	// The one-route shorthand: a hoist.yml written before routes keeps working (see routes.ts).
+	domain: domain.optional(),
+	aliases: z.array(domain, expected('a list of domain names like ["www.example.com"]')).optional(),
 	compose: z
 		.strictObject({
 			file: z.string(expected('a path to a compose file')).min(1, notEmpty).default('docker-compose.yml'),
-			service: z.string(expected('the name of the compose service that answers HTTP')).min(1, notEmpty),
-			port: port,
+			service: z.string(expected('the name of the compose service that answers HTTP')).min(1, notEmpty).optional(),
+			port: port.optional(),
 			// What `hoist deploy` asks a new web container before it sends traffic there (2xx or 3xx).
-			healthPath: z.string(expected('a path like "/health"')).regex(/^\/[^\s]*$/, {error: 'expected a path like "/health", starting with /'}).default('/'),
+			healthPath: healthPath.optional(),
 			// How many releases keep their images on the server for `hoist rollback`.
 			keepReleases: z.number(expected('a number of releases')).int({error: 'expected a whole number'}).min(1, {error: 'expected at least 1'}).max(50, {error: 'expected at most 50'}).default(3),
-		}, expected('a compose section with service and port')),
+		}, expected('a compose section with service and port'))
+		.optional(),
+	routes: z.array(route, expected('a list of routes, e.g. [{service: web, port: 8080, domains: [example.com]}]')).min(1, {error: 'expected at least one route (or leave routes out and use domain and compose.service)'}).optional(),
 	aws: z.strictObject({
 		region: awsRegion.optional(),
 		profile: z.string(expected('an AWS profile name')).min(1, notEmpty).optional(),
@@ -346,22 +372,52 @@ export const configSchema = z.strictObject({
 				.optional(),
 		}, expected('a backup section'))
 		.optional(),
-}).superRefine((config, ctx) => {
-	// One target: a new EC2 instance (aws:) or a machine you already have (server:).
-	if (config.aws !== undefined && config.server !== undefined) {
-		ctx.addIssue({code: 'custom', path: ['server'], message: 'aws and server are two different targets: keep one (aws: a new EC2 instance; server: a machine you already have)'});
-	}
+});
+
+/** The shorthand's own rules: what it needs, and an alias is never the domain or listed twice. */
+function checkShorthand(config: z.output<typeof configObject>, ctx: z.core.$RefinementCtx): void {
+	const missing = (path: string[], what: string) => ctx.addIssue({code: 'custom', path, message: `is required (${what}; or list routes:)`});
+	if (config.domain === undefined) missing(['domain'], 'a domain name like "api.example.com"');
+	if (config.compose === undefined) missing(['compose'], 'a compose section with service and port');
+	if (config.compose !== undefined && config.compose.service === undefined) missing(['compose', 'service'], 'the name of the compose service that answers HTTP');
+	if (config.compose !== undefined && config.compose.port === undefined) missing(['compose', 'port'], 'a port number');
 	const seen = new Set([config.domain]);
-	config.aliases.forEach((alias, index) => {
+	(config.aliases ?? []).forEach((alias, index) => {
 		if (seen.has(alias)) {
 			ctx.addIssue({code: 'custom', path: ['aliases', index], message: alias === config.domain ? 'the domain itself is not an alias of it' : `${alias} is listed twice`});
 		}
 		seen.add(alias);
 	});
-	if (config.aws === undefined && config.server === undefined) {
-		ctx.addIssue({code: 'custom', path: [], message: 'say where to deploy: an aws section (a new EC2 instance) or a server section (a machine you already have)'});
-	}
-});
+}
+
+export const configSchema = configObject
+	.superRefine((config, ctx) => {
+		// One target: a new EC2 instance (aws:) or a machine you already have (server:).
+		if (config.aws !== undefined && config.server !== undefined) {
+			ctx.addIssue({code: 'custom', path: ['server'], message: 'aws and server are two different targets: keep one (aws: a new EC2 instance; server: a machine you already have)'});
+		}
+		if (config.routes === undefined) {
+			checkShorthand(config, ctx);
+		} else {
+			const written = shorthandFields.filter((path) => path.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], config) !== undefined);
+			for (const path of written) {
+				ctx.addIssue({code: 'custom', path: [...path], message: 'routes and the one-route form (domain, aliases, compose.service, compose.port, compose.healthPath) are two ways to say where traffic goes: keep one (with routes, each route names its service, port, domains and healthPath)'});
+			}
+			addRouteProblems(config.routes, ctx);
+		}
+		if (config.aws === undefined && config.server === undefined) {
+			ctx.addIssue({code: 'custom', path: [], message: 'say where to deploy: an aws section (a new EC2 instance) or a server section (a machine you already have)'});
+		}
+	})
+	// One shape for the rest of hoist: a list of routes (the shorthand is one), and "the domain" derived from them.
+	.transform(({domain: shorthandDomain, aliases, compose, routes, ...rest}) => {
+		// The refinement above made sure the shorthand is whole when there are no routes.
+		const {file = 'docker-compose.yml', keepReleases = 3, service = '', port = 0, healthPath: health = '/'} = compose ?? {};
+		const normalised: Route[] = routes
+			? routes.map(({path, ...entry}) => ({...entry, ...(path === undefined ? {} : {path})}))
+			: [shorthandRoute({domain: shorthandDomain ?? '', aliases: aliases ?? [], service, port, healthPath: health})];
+		return {...rest, compose: {file, keepReleases}, routes: normalised, domain: primaryDomain(normalised)};
+	});
 
 export type Config = z.output<typeof configSchema>;
 export type AwsSettings = NonNullable<Config['aws']>;
@@ -413,6 +469,7 @@ export const fieldProblems = {
 	domain: problemOf(domain),
 	email: problemOf(email),
 	port: problemOf(port),
+	routePath: problemOf(routePath),
 	region: problemOf(awsRegion),
 	instanceType: problemOf(instanceType),
 	sshCidr: problemOf(cidr),

@@ -9,6 +9,8 @@ export interface FinishFacts {
 	https: boolean;
 	/** The compose service Caddy sends the traffic to. */
 	service: string;
+	/** Every route's URL with its service, `url` first: the routes of every name with HTTPS, the domain's over HTTP before. */
+	routes: Array<{url: string; service: string}>;
 	/** The other names, which redirect to the domain. */
 	redirects: string[];
 	certificate?: {issuer: string; notAfter?: string; staging: boolean};

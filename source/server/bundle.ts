@@ -12,7 +12,7 @@ import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';
 import {podmanSocket, stackPaths} from './layout.js';
 import {renderOverlay} from './overlay.js';
-import type {CaddySites} from './sites.js';
+import {caddySites, type CaddySites} from './sites.js';
 import {fillTemplate, readTemplate} from './templates.js';
 import type {Release} from '../engine/journal.js';
 import type {StackFiles} from '../engine/stack-files.js';
@@ -46,8 +46,8 @@ export interface BundleInputs {
 	sites: CaddySites;
 	/** After `hoist rollback`: the image each service is pinned to (repository@digest). */
 	pins?: Record<string, string> | undefined;
-	/** Where Caddy sends requests; the web service by name unless a release is switching between two containers. */
-	upstream?: string;
+	/** Services Caddy reaches at one container's address while a release swaps them (service → address). */
+	pointed?: Readonly<Record<string, string>>;
 }
 
 function withHash(file: Omit<ServerFile, 'sha256'>): ServerFile {
@@ -55,20 +55,13 @@ function withHash(file: Omit<ServerFile, 'sha256'>): ServerFile {
 }
 
 /**
- * The Caddyfile alone: the server's address over HTTP and the sites whose DNS is confirmed, in front of the web
- * service (or, while a release switches, one of its containers).
+ * The Caddyfile alone: the server's address over HTTP and the sites whose DNS is confirmed, in front of the routed
+ * services (or, while a release swaps one, in front of its new container: `pointed`, service → container address).
  */
-export function caddyfile(config: Config, address: string, sites: CaddySites, upstream = `${config.compose.service}:${config.compose.port}`): ServerFile {
+export function caddyfile(config: Config, address: string, sites: CaddySites, pointed: Readonly<Record<string, string>> = {}): ServerFile {
 	return withHash({
 		path: stackPaths(config.stack).caddyfile,
-		content: renderCaddyfile({
-			stack: config.stack,
-			address,
-			upstream,
-			acme: sites.acme,
-			domains: sites.domains,
-			redirects: sites.redirects,
-		}),
+		content: renderCaddyfile({stack: config.stack, address, acme: sites.acme, ...caddySites(config.routes, sites, pointed)}),
 		mode: 0o644,
 		secret: false,
 	});
@@ -94,7 +87,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 	files.push(
 		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
 		{path: paths.overlay, content: renderOverlay(project, config.caddy.image, {migratesQueuedConnections: inputs.migratesQueuedConnections === true}), mode: 0o644, secret: false},
-		caddyfile(config, inputs.address, inputs.sites, inputs.upstream),
+		caddyfile(config, inputs.address, inputs.sites, inputs.pointed),
 		{
 			path: paths.bootScript,
 			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {
@@ -145,7 +138,7 @@ export interface BundleSource {
  * The bundle as it must be now: the compose project read again (it may have changed) and checked against the server's
  * compose. The upload step sends it.
  */
-export function bundleFor(source: BundleSource, overrides: {upstream?: string} = {}): ServerFile[] {
+export function bundleFor(source: BundleSource, overrides: {pointed?: Readonly<Record<string, string>>} = {}): ServerFile[] {
 	const {bootstrap} = source;
 	const project = readProject(source.config, source.files, source.environment, bootstrap.compose);
 	return stackBundle({

@@ -4,20 +4,52 @@ import {fillTemplate, readTemplate} from './templates.js';
 /** Where Caddy finds the CA root of a private ACME server's HTTPS endpoint inside its container. */
 export const acmeCaRootInContainer = '/etc/caddy/acme-ca-root.pem';
 
+/** One route as Caddy serves it under a name. */
+export interface CaddyRoute {
+	/** The service as Caddy reaches it on the compose network, e.g. "web:8080" (or a container's address during a swap). */
+	upstream: string;
+	/** A path prefix like "/api"; undefined: everything the other routes of the name do not take. */
+	path?: string;
+	stripPrefix: boolean;
+}
+
 export interface CaddyInputs {
 	stack: string;
 	/** The server's public address: served over plain HTTP from the first deploy on. */
 	address: string;
-	/** The web service as Caddy reaches it on the compose network, e.g. "web:8080". */
-	upstream: string;
+	/** What the address serves: the routes of the domain (the first route's first name). */
+	addressRoutes: CaddyRoute[];
 	acme: {email?: string; directory: string; caRoot: boolean};
 	/**
-	 * Names whose DNS is confirmed: only these get a site block, and with it an ACME order. Never a name whose DNS
-	 * is not right yet: each failed validation spends Let's Encrypt's budget of 5 per hour.
+	 * Names whose DNS is confirmed, each with its routes: only these get a site block, and with it an ACME order. Never
+	 * a name whose DNS is not right yet: each failed validation spends Let's Encrypt's budget of 5 per hour.
 	 */
-	domains: string[];
-	/** Names that redirect to the first domain (www.example.com → example.com). */
-	redirects?: string[];
+	sites: Array<{name: string; routes: CaddyRoute[]}>;
+	/** Confirmed names that redirect to their route's first name (www.example.com → example.com). */
+	redirects?: Array<{name: string; to: string}>;
+}
+
+// A request that finds the upstream down (a container being replaced) is retried for a few seconds, not failed.
+function proxy(upstream: string, indent: string): string {
+	return `${indent}reverse_proxy ${upstream} {\n${indent}\tlb_try_duration 5s\n${indent}}\n`;
+}
+
+/**
+ * The body of one site: a lone route is proxied as it is; otherwise each path route gets a handle of its own (the
+ * longest prefix first, and the prefix matches itself and what is under it, not /apiary for /api), and the rest goes
+ * to the route without a path, or is a 404 when there is none.
+ */
+function siteBody(routes: CaddyRoute[]): string {
+	if (routes.length === 1 && routes[0]!.path === undefined) return proxy(routes[0]!.upstream, '\t');
+	const byPath = routes.filter((route) => route.path !== undefined).sort((a, b) => b.path!.length - a.path!.length || a.path!.localeCompare(b.path!));
+	const rest = routes.find((route) => route.path === undefined);
+	const handles = byPath.map((route, index) => {
+		const matcher = `@route${index + 1}`;
+		const strip = route.stripPrefix ? `\t\turi strip_prefix ${route.path}\n` : '';
+		return `\t${matcher} path ${route.path} ${route.path}/*\n\thandle ${matcher} {\n${strip}${proxy(route.upstream, '\t\t')}\t}\n`;
+	});
+	const fallback = rest ? `\thandle {\n${proxy(rest.upstream, '\t\t')}\t}\n` : '\thandle {\n\t\trespond 404\n\t}\n';
+	return [...handles, fallback].join('\n');
 }
 
 /**
@@ -30,18 +62,15 @@ export function renderCaddyfile(inputs: CaddyInputs): string {
 		`acme_ca ${inputs.acme.directory}`,
 		...(inputs.acme.caRoot ? [`acme_ca_root ${acmeCaRootInContainer}`] : []),
 	];
-	const [primary] = inputs.domains;
-	// A request that finds the upstream down (a container being replaced) is retried for a few seconds, not failed.
-	const proxy = `\treverse_proxy ${inputs.upstream} {\n\t\tlb_try_duration 5s\n\t}\n`;
 	const sites = [
-		...inputs.domains.map((domain) => `\n${domain} {\n${proxy}}\n`),
-		...(primary === undefined ? [] : (inputs.redirects ?? []).map((alias) => `\n${alias} {\n\tredir https://${primary}{uri} permanent\n}\n`)),
+		...inputs.sites.map((site) => `\n${site.name} {\n${siteBody(site.routes)}}\n`),
+		...(inputs.redirects ?? []).map((redirect) => `\n${redirect.name} {\n\tredir https://${redirect.to}{uri} permanent\n}\n`),
 	];
 	return fillTemplate(readTemplate('caddy/Caddyfile'), {
 		STACK: inputs.stack,
 		GLOBAL_OPTIONS: global.map((line) => `\t${line}\n`).join(''),
 		ADDRESS: isIPv6(inputs.address) ? `[${inputs.address}]` : inputs.address,
-		PROXY: proxy,
+		PROXY: siteBody(inputs.addressRoutes),
 		SITES: sites.join(''),
 	});
 }

@@ -15,7 +15,12 @@ export function readProject(config: Config, files: StackFiles, environment: Read
 		file: resolvePath(files.dir, config.compose.file),
 		stateDir: files.stateDir,
 		env: environment,
-		web: {service: config.compose.service, port: config.compose.port},
+		// A one-route file may be the shorthand: its messages then name compose.service, as they always did.
+		web: config.routes.map(({service, port}, index) => ({
+			service,
+			port,
+			...(config.routes.length === 1 ? {} : {settings: {service: `routes.${index}.service in hoist.yml`, port: `routes.${index}.port in hoist.yml`}}),
+		})),
 		...(engine === undefined ? {} : {engine}),
 	});
 	const services = Object.fromEntries(Object.entries(project.services).map(([name, service]) => [name, {...service, image: qualifiedImage(service.image)}]));

@@ -19,6 +19,7 @@ import {pinnedImages, repositoryOf} from './pins.js';
 import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
 import type {ContainerState} from './stack-state.js';
 import {recordedSites} from './sites.js';
+import {routedServices} from '../config/routes.js';
 
 /** What a release left running, and which services it replaced (the others were already what they should be). */
 export interface ReleaseOutcome {
@@ -85,11 +86,11 @@ async function replaceServices(ctx: ReleaseContext, session: RemoteSession, roll
 		if (chosen.some((name) => services[name]!.oneShot)) ctx.log('one-shot services (migrations, seeds) are not run again: a rollback brings back images, not the database (--with-jobs runs them)');
 	}
 
-	const web = ctx.config.compose.service;
+	const webs = routedServices(ctx.config.routes);
 	const before = await rollout.state();
 	const ids = await currentImageIds(session, rollout.images(), ctx.signal);
 	const changed = (name: string) => needsNewContainer(before.containers.filter((c) => c.service === name && !c.oneOff), before.hashes.get(name), ids);
-	const others = [...chosen.filter((name) => name !== web && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
+	const others = [...chosen.filter((name) => !webs.includes(name) && !services[name]!.oneShot), ...(options.service === undefined ? [caddyService] : [])].filter(changed);
 	const replaced: string[] = [];
 	if (others.length > 0) {
 		await pin.pin();
@@ -97,11 +98,14 @@ async function replaceServices(ctx: ReleaseContext, session: RemoteSession, roll
 		await rollout.watching(() => session.run(composeUpServices(rollout.tool, rollout.files, others), {signal: ctx.signal, onLine: ctx.log}));
 		replaced.push(...others);
 	}
-	if (chosen.includes(web) && changed(web)) {
-		await swapWeb(ctx, session, rollout, pin, before.containers.filter((c) => c.service === web && !c.oneOff));
-		replaced.push(web);
-	} else if (chosen.includes(web)) {
-		ctx.log(`${web} runs this image and configuration already: left as it is`);
+	// One routed service at a time: each swap has the others' routes served by their running containers.
+	for (const web of webs.filter((name) => chosen.includes(name))) {
+		if (changed(web)) {
+			await swapWeb(ctx, session, rollout, pin, web, before.containers.filter((c) => c.service === web && !c.oneOff));
+			replaced.push(web);
+		} else {
+			ctx.log(`${web} runs this image and configuration already: left as it is`);
+		}
 	}
 	return replaced;
 }
@@ -116,36 +120,42 @@ async function replaceServices(ctx: ReleaseContext, session: RemoteSession, roll
  * containers get new addresses and only the name finds them then.
  */
 class CaddyPin {
-	private pinned = false;
+	/** The routed services Caddy sends to one container's address instead of the name: service → address. */
+	private readonly pointed: Record<string, string> = {};
 	constructor(
 		private readonly ctx: ReleaseContext,
 		private readonly session: RemoteSession,
 		private readonly rollout: Rollout,
 	) {}
 
-	/** Points Caddy at the one running web container by its address (once; nothing to pin when none or several run). */
+	/** Points Caddy at each routed service's one running container by its address (nothing to pin when none or several run). */
 	async pin(): Promise<void> {
-		if (this.pinned) return;
-		const {service: web, port} = this.ctx.config.compose;
-		const serving = (await this.rollout.state()).containers.filter((container) => container.service === web && !container.oneOff && container.state === 'running');
-		if (serving.length !== 1) return;
-		const [address] = (await this.session.run(containerAddress(serving[0]!.id), {capture: true, signal: this.ctx.signal})).stdout.trim().split(' ');
-		if (!address) return;
-		await pointCaddy(this.ctx, this.session, `${address}:${port}`);
-		this.pinned = true;
+		const unpinned = routedServices(this.ctx.config.routes).filter((web) => !(web in this.pointed));
+		if (unpinned.length === 0) return;
+		const containers = (await this.rollout.state()).containers;
+		let pinned = false;
+		for (const web of unpinned) {
+			const serving = containers.filter((container) => container.service === web && !container.oneOff && container.state === 'running');
+			if (serving.length !== 1) continue;
+			const [address] = (await this.session.run(containerAddress(serving[0]!.id), {capture: true, signal: this.ctx.signal})).stdout.trim().split(' ');
+			if (!address) continue;
+			this.pointed[web] = address;
+			pinned = true;
+		}
+		if (pinned) await pointCaddy(this.ctx, this.session, this.pointed);
 	}
 
-	/** From now on Caddy sends to this container's address (the release's new web container). */
-	async move(upstream: string): Promise<void> {
-		await pointCaddy(this.ctx, this.session, upstream);
-		this.pinned = true;
+	/** From now on Caddy sends `service`'s routes to this container's address (the release's new container). */
+	async move(service: string, address: string): Promise<void> {
+		this.pointed[service] = address;
+		await pointCaddy(this.ctx, this.session, this.pointed);
 	}
 
-	/** Caddy back on the service's name, when it was pinned. */
+	/** Caddy back on the services' names, when it was pinned. */
 	async unpin(): Promise<void> {
-		if (!this.pinned) return;
-		await pointCaddy(this.ctx, this.session, undefined);
-		this.pinned = false;
+		if (Object.keys(this.pointed).length === 0) return;
+		for (const service of Object.keys(this.pointed)) delete this.pointed[service];
+		await pointCaddy(this.ctx, this.session, this.pointed);
 	}
 }
 
@@ -183,13 +193,14 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Roll
 }
 
 /**
- * The web service without a failed request: a second container starts beside the running one (compose --scale, the
+ * A routed service without a failed request: a second container starts beside the running one (compose --scale, the
  * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
  * a reload, the old container drains and is removed; Caddy goes back to the service's name when the release is done
  * (CaddyPin).
  */
-async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, pin: CaddyPin, old: ContainerState[]): Promise<void> {
-	const {service: web, port, healthPath} = ctx.config.compose;
+async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, pin: CaddyPin, web: string, old: ContainerState[]): Promise<void> {
+	// The container is probed directly, on the port and health path of the service's first route.
+	const {port, healthPath} = ctx.config.routes.find((route) => route.service === web)!;
 	const oldIds = new Set(old.map((container) => container.id));
 	await pin.pin();
 	ctx.progress(`starting a new ${web} beside the running one`);
@@ -220,7 +231,7 @@ async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rol
 	// By address, not by name: the container DNS of a network learns a new name a moment after the container starts,
 	// and a lookup in that moment fails (Caddy answered 502 "lookup … i/o timeout" here). Back to the name once the
 	// release is over (CaddyPin).
-	await pin.move(`${address}:${port}`);
+	await pin.move(web, address);
 	ctx.progress(`draining the old ${web}`);
 	await ctx.services.sleep(drainDelayMs, ctx.signal);
 	if (oldIds.size > 0) await session.run(retireContainers([...oldIds], drainSeconds), {signal: ctx.signal, onLine: ctx.log});
@@ -255,17 +266,21 @@ async function answering(ctx: ReleaseContext, session: RemoteSession, rollout: R
 			new ExternalError(`The new ${fresh.service} did not answer within ${answerWithinMs / 1000}s (${last.status}); the old one keeps serving.`, {
 				code: 'RELEASE_NOT_ANSWERING',
 				command: `GET ${healthPath} on ${fresh.name}`,
-				hint: `hoist waits for compose.healthPath (${healthPath}) to answer 2xx or 3xx, or for the service's healthcheck, before it sends traffic there.`,
+				hint: `hoist waits for the health path of its route (${healthPath}: compose.healthPath, or healthPath in routes) to answer 2xx or 3xx, or for the service's healthcheck, before it sends traffic there.`,
 				nextSteps: [nextCommand(`hoist logs ${fresh.service}`, `Look at the new container's logs ({command}), fix the image, then run the command again.`)],
 			}),
 	});
 }
 
-/** Renders the Caddyfile with another upstream (the one function that writes it), uploads it and reloads Caddy. */
-async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, upstream: string | undefined): Promise<void> {
+/**
+ * Renders the Caddyfile (the one function that writes it) with the routes of each pointed service sent to one
+ * container's address and every other route to its service's name, uploads it and reloads Caddy.
+ */
+async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, pointed: Record<string, string>): Promise<void> {
 	const {target} = ctx.outputs;
-	const file = caddyfile(ctx.config, target.publicAddress, recordedSites(ctx, target), upstream);
-	ctx.progress(upstream ? `pointing Caddy at ${upstream}` : `pointing Caddy back at ${ctx.config.compose.service}`);
+	const file = caddyfile(ctx.config, target.publicAddress, recordedSites(ctx, target), {...pointed});
+	const at = Object.entries(pointed).map(([service, address]) => `${address} for ${service}`);
+	ctx.progress(at.length > 0 ? `pointing Caddy at ${at.join(', ')}` : `pointing Caddy back at ${routedServices(ctx.config.routes).join(', ')}`);
 	await session.upload([{path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'}], {signal: ctx.signal});
 	await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
 }

@@ -1,7 +1,9 @@
+import {redirectTargets, routeNames, type Route} from '../config/routes.js';
 import type {Config} from '../config/schema.js';
 import {watchedAddress} from '../dns/dns-plan.js';
 import type {StepContext} from '../engine/step.js';
 import type {Target} from '../remote/target.js';
+import type {CaddyInputs, CaddyRoute} from './caddyfile.js';
 
 /** The ACME CA a Caddyfile names: what Caddy asks for certificates, and how it trusts the CA's own HTTPS. */
 export interface CaddyAcme {
@@ -13,10 +15,11 @@ export interface CaddyAcme {
 
 /** What the Caddyfile serves besides the server's address. */
 export interface CaddySites {
-	/** Served over HTTPS (each gets a certificate): the domain, once its DNS is confirmed. */
-	domains: string[];
-	/** Aliases whose DNS is confirmed: each gets a certificate and redirects to the domain. */
-	redirects: string[];
+	/**
+	 * The names of hoist.yml's routes served over HTTPS (each gets a certificate), once their DNS is confirmed: those a
+	 * route serves, and those that redirect once the name they redirect to is confirmed too.
+	 */
+	names: string[];
 	acme: CaddyAcme;
 }
 
@@ -40,9 +43,34 @@ export function configAcme(config: Config): CaddyAcme {
  */
 export function confirmedSites(config: Config, address: string, dns: ConfirmedDns | undefined, applied?: CaddyAcme): CaddySites {
 	const confirmed = dns?.status === 'ready' && dns.address === address ? new Set(dns.names) : new Set<string>();
-	const domains = confirmed.has(config.domain) ? [config.domain] : [];
-	const redirects = domains.length === 0 ? [] : config.aliases.filter((alias) => confirmed.has(alias));
-	return {domains, redirects, acme: domains.length > 0 && applied ? applied : configAcme(config)};
+	return sitesOf(config, confirmed, applied);
+}
+
+/** The sites for these confirmed names: a redirect only with the name it redirects to; names no route has are dropped. */
+export function sitesOf(config: Config, confirmed: ReadonlySet<string>, applied?: CaddyAcme): CaddySites {
+	const redirects = redirectTargets(config.routes);
+	const names = routeNames(config.routes).filter((name) => confirmed.has(name) && (!redirects.has(name) || confirmed.has(redirects.get(name)!)));
+	return {names, acme: names.length > 0 && applied ? applied : configAcme(config)};
+}
+
+/**
+ * The routes as the Caddyfile serves them: a site per confirmed name with the routes it is first in, a redirect per
+ * confirmed second name, and the domain's routes on the server's address. `pointed` sends a service's routes to one
+ * container's address while a release swaps it.
+ */
+export function caddySites(routes: readonly Route[], sites: CaddySites, pointed: Readonly<Record<string, string>> = {}): Pick<CaddyInputs, 'addressRoutes' | 'sites' | 'redirects'> {
+	const caddyRoute = (route: Route): CaddyRoute => ({
+		upstream: `${pointed[route.service] ?? route.service}:${route.port}`,
+		stripPrefix: route.stripPrefix,
+		...(route.path === undefined ? {} : {path: route.path}),
+	});
+	const routesOf = (name: string) => routes.filter((route) => route.domains[0] === name).map(caddyRoute);
+	const redirects = redirectTargets(routes);
+	return {
+		addressRoutes: routesOf(routes[0]!.domains[0]!),
+		sites: sites.names.filter((name) => !redirects.has(name)).map((name) => ({name, routes: routesOf(name)})),
+		redirects: sites.names.filter((name) => redirects.has(name)).map((name) => ({name, to: redirects.get(name)!})),
+	};
 }
 
 /**

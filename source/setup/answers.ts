@@ -5,6 +5,8 @@ export interface SetupAnswers {
 	service: string;
 	port: number;
 	domain: string;
+	/** Services after the first that answer HTTP: on their own domain, or on a path of `domain`. */
+	moreRoutes?: MoreRoute[];
 	email?: string;
 	/** Let's Encrypt's staging CA first (recommended) or production. */
 	staging: boolean;
@@ -12,6 +14,16 @@ export interface SetupAnswers {
 	acmeDirectory?: string;
 	target: AwsTarget | ServerTarget;
 	registry?: {server: string; username: string};
+}
+
+export interface MoreRoute {
+	service: string;
+	port: number;
+	/** Its own domain, or (with `path`) none: then it is a path of the first domain. */
+	domain?: string;
+	path?: string;
+	/** The service sees the path without the prefix. */
+	stripPrefix?: boolean;
 }
 
 export interface AwsTarget {

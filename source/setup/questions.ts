@@ -2,7 +2,7 @@ import {basename, join} from 'node:path';
 import type {Ask} from '../cli/terminal.js';
 import {normalDomain} from '../config/schema.js';
 import type {AddressEcho} from './address-echo.js';
-import type {AwsTarget, ServerTarget, SetupAnswers} from './answers.js';
+import type {AwsTarget, MoreRoute, ServerTarget, SetupAnswers} from './answers.js';
 import {hoursPerMonth, instanceOffers, pricesOf, pricesRegion} from './aws-catalog.js';
 import type {AwsProfiles} from './aws-profiles.js';
 import {discoverServices, guessRegistry, guessWebService, serviceProblem, type DiscoveredService} from './compose-discovery.js';
@@ -16,6 +16,7 @@ import {
 	instanceTypeAnswer,
 	portAnswer,
 	regionAnswer,
+	routePlaceAnswer,
 	registryServerAnswer,
 	registryUserAnswer,
 	serverHostAnswer,
@@ -49,13 +50,9 @@ export interface SetupFacts {
 export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswers> {
 	const {composeFile, services} = await askComposeFile(ask, facts);
 	const service = await askWebService(ask, composeFile, services);
-	const ports = services.find((entry) => entry.name === service)?.ports ?? [];
-	const port = Number(await ask.input({
-		message: `Which port does ${service} listen on inside the stack?${ports.length > 1 ? ` (it exposes ${ports.join(', ')})` : ''}`,
-		...(ports[0] === undefined ? {} : {default: String(ports[0])}),
-		validate: asValidate(portAnswer),
-	}));
+	const port = await askPort(ask, service, services);
 	const domain = normalDomain((await ask.input({message: 'Which domain should it answer on? (e.g. api.example.com)', validate: asValidate(domainAnswer)})).trim());
+	const moreRoutes = await askMoreRoutes(ask, composeFile, services, domain);
 	const email = (await ask.input({
 		message: 'Email for Let\'s Encrypt\'s notices about your certificate (optional, Enter to skip)',
 		validate: asValidate(emailAnswer),
@@ -88,12 +85,44 @@ export async function askSetup(ask: Ask, facts: SetupFacts): Promise<SetupAnswer
 		service,
 		port,
 		domain,
+		...(moreRoutes.length === 0 ? {} : {moreRoutes}),
 		...(email === '' ? {} : {email}),
 		staging,
 		...(facts.acmeDirectory === undefined ? {} : {acmeDirectory: facts.acmeDirectory}),
 		target,
 		...(registry ? {registry} : {}),
 	};
+}
+
+async function askPort(ask: Ask, service: string, services: DiscoveredService[]): Promise<number> {
+	const ports = services.find((entry) => entry.name === service)?.ports ?? [];
+	return Number(await ask.input({
+		message: `Which port does ${service} listen on inside the stack?${ports.length > 1 ? ` (it exposes ${ports.join(', ')})` : ''}`,
+		...(ports[0] === undefined ? {} : {default: String(ports[0])}),
+		validate: asValidate(portAnswer),
+	}));
+}
+
+/** After the first service: others that answer HTTP (an admin, an API), each on its own domain or a path of the first. */
+async function askMoreRoutes(ask: Ask, composeFile: string, services: DiscoveredService[], domain: string): Promise<MoreRoute[]> {
+	const routes: MoreRoute[] = [];
+	const taken = [domain];
+	while (await ask.confirm({message: `Does another service answer HTTP (on its own domain, or on a path of ${domain} like /api)?`, default: false})) {
+		const service = await askWebService(ask, composeFile, services);
+		const port = await askPort(ask, service, services);
+		const place = (await ask.input({
+			message: `Where does ${service} answer? Its own domain (e.g. admin.${domain}) or a path of ${domain} (e.g. /api)`,
+			validate: asValidate((text) => routePlaceAnswer(text, taken)),
+		})).trim();
+		if (place.startsWith('/')) {
+			const stripPrefix = await ask.confirm({message: `Should ${service} see the paths without ${place} (${place}/users arrives as /users)?`, default: false});
+			routes.push({service, port, path: place, ...(stripPrefix ? {stripPrefix} : {})});
+		} else {
+			routes.push({service, port, domain: normalDomain(place)});
+		}
+		taken.push(place.startsWith('/') ? place : normalDomain(place));
+	}
+	return routes;
 }
 
 /** The compose file's long-running services to pick from (jobs never answer HTTP), and any other name typed in. */

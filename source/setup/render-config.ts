@@ -16,16 +16,18 @@ export function renderConfig(answers: SetupAnswers, today: string, template = re
 		elasticIp: aws?.elasticIp !== undefined,
 		newElasticIp: aws !== undefined && aws.elasticIp === undefined,
 		server: server !== undefined,
+		oneRoute: answers.moreRoutes === undefined,
+		routes: answers.moreRoutes !== undefined,
 		email: answers.email !== undefined,
 		registry: answers.registry !== undefined,
 	};
 	const values: Record<string, string> = {
 		DATE: today,
 		STACK: scalar(answers.stack),
-		DOMAIN: scalar(answers.domain),
 		COMPOSE_FILE: scalar(answers.composeFile),
-		SERVICE: scalar(answers.service),
-		PORT: String(answers.port),
+		...(answers.moreRoutes === undefined
+			? {DOMAIN: scalar(answers.domain), SERVICE: scalar(answers.service), PORT: String(answers.port)}
+			: {ROUTES: routeLines(answers)}),
 		STAGING: String(answers.staging),
 		...(answers.email === undefined ? {} : {EMAIL: scalar(answers.email)}),
 		...(aws === undefined
@@ -42,6 +44,16 @@ export function renderConfig(answers: SetupAnswers, today: string, template = re
 		...(answers.registry === undefined ? {} : {REGISTRY_SERVER: scalar(answers.registry.server), REGISTRY_USER: scalar(answers.registry.username)}),
 	};
 	return fillTemplate(keepSections(template, sections), values);
+}
+
+/** routes: as flow mappings, one a line: the first service on the domain, then the others. */
+function routeLines(answers: SetupAnswers): string {
+	const line = (service: string, port: number, domain: string, path?: string, stripPrefix?: boolean) =>
+		`  - {service: ${scalar(service)}, port: ${port}, domains: [${scalar(domain)}]${path === undefined ? '' : `, path: ${scalar(path)}`}${stripPrefix ? ', stripPrefix: true' : ''}}`;
+	return [
+		line(answers.service, answers.port, answers.domain),
+		...(answers.moreRoutes ?? []).map((route) => line(route.service, route.port, route.domain ?? answers.domain, route.path, route.stripPrefix)),
+	].join('\n');
 }
 
 export function readSetupTemplate(): string {

@@ -19,6 +19,15 @@ export function portAnswer(text: string): string | undefined {
 	return fieldProblems.port(Number(trimmed));
 }
 
+/** Another route's place: its own domain ("admin.example.com") or a path under the first one ("/api"). */
+export function routePlaceAnswer(text: string, taken: readonly string[]): string | undefined {
+	const place = text.trim();
+	if (place === '') return 'type a domain like "admin.example.com" or a path like "/api"';
+	const problem = place.startsWith('/') ? fieldProblems.routePath(place) : fieldProblems.domain(place);
+	if (problem !== undefined) return problem;
+	return taken.includes(place.toLowerCase().replace(/\.$/, '')) ? `${place} already has a service` : undefined;
+}
+
 export function regionAnswer(text: string): string | undefined {
 	const region = text.trim();
 	const problem = fieldProblems.region(region);

@@ -13,12 +13,14 @@ export function finishLines(facts: FinishFacts): string[] {
 	if (facts.certificate) {
 		const until = facts.certificate.notAfter ? `, valid until ${day(facts.certificate.notAfter)}` : '';
 		lines.push(`Your stack answers at ${facts.url} (Caddy in front of ${facts.service}; certificate from ${facts.certificate.issuer}${until}).`);
+		lines.push(...alsoLines(facts));
 		if (facts.redirects.length > 0) lines.push(`${facts.redirects.join(', ')} ${facts.redirects.length === 1 ? 'redirects' : 'redirect'} there.`);
 		if (facts.certificate.staging) {
 			lines.push('staging certificate: browsers will warn. Set acme.staging: false and run `hoist up` for a trusted one (only the certificate step runs again).');
 		}
 	} else {
 		lines.push(`Your stack answers at ${facts.url} (Caddy in front of ${facts.service}).`);
+		lines.push(...alsoLines(facts));
 		if (facts.noHttps && 'reason' in facts.noHttps) lines.push(`No HTTPS: ${facts.noHttps.reason}.`);
 		else if (facts.noHttps) lines.push(`Next: at your DNS provider, create an ${facts.noHttps.record.type} record ${facts.noHttps.record.name} → ${facts.noHttps.record.address}.`);
 	}
@@ -28,6 +30,11 @@ export function finishLines(facts: FinishFacts): string[] {
 	const width = Math.max(...facts.commands.map((entry) => entry.command.length));
 	lines.push('Next:', ...facts.commands.map((entry) => `  ${entry.command.padEnd(width)}  ${entry.what}`));
 	return lines.map(printable);
+}
+
+/** The routes after the first: "  and https://admin.example.com/ (admin)". */
+export function alsoLines(facts: FinishFacts): string[] {
+	return facts.routes.slice(1).map((route) => `  and ${route.url} (${route.service})`);
 }
 
 /** "Server: instance i-0abc at 44.192.0.10 (alpine@44.192.0.10)" */

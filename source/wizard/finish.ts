@@ -1,3 +1,4 @@
+import {routeUrls} from '../config/routes.js';
 import type {Config} from '../config/schema.js';
 import type {FinishFacts} from '../engine/finish.js';
 import type {JournalData} from '../engine/journal.js';
@@ -23,11 +24,13 @@ export function finishFacts(journal: Readonly<JournalData>, config: Config): Fin
 	const dns = stepOutputs(journal, 'dns');
 	const certificate = stepOutputs(journal, 'certificate');
 	const issued = certificate?.status === 'issued';
+	const routes = routeUrls(config.routes, issued ? {https: true} : {https: false, address: target.publicAddress});
 	const facts: FinishFacts = {
 		stack: config.stack,
-		url: issued ? `https://${config.domain}/` : `http://${target.publicAddress}/`,
+		url: routes[0]!.url,
 		https: issued,
-		service: config.compose.service,
+		service: routes[0]!.service,
+		routes,
 		redirects: issued ? certificate.names.filter((name) => name !== config.domain) : [],
 		server: {
 			kind: target.kind,

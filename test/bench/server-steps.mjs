@@ -9,7 +9,8 @@
 // Needs a running sandbox, and changes it (resets the emulator and the instance), so hold its lock:
 //   flock /tmp/hoist-sandbox.lock node test/bench/server-steps.mjs [--json]       (npm run bench runs it for you)
 // Settings: BENCH_ROUNDS (default 1; times are medians over the rounds, peak RSS the highest); BENCH_BUILD=bundle|tsc
-// (default bundle: what bin ships); BENCH_TRACES=DIR keeps each run's events and SSH trace.
+// (default bundle: what bin ships); BENCH_TRACES=DIR keeps each run's events and SSH trace; BENCH_ROUTES=2 deploys the
+// routed fixture (web on the domain and under /api, admin on admin.<domain>: two services swapped, two names certified).
 import {execFileSync, spawn} from 'node:child_process';
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -27,6 +28,8 @@ const sandbox = JSON.parse(readFileSync(join(sandboxDir, 'env.json'), 'utf8'));
 const host = sandbox.HOIST_SANDBOX_HOST;
 const stackName = 'bench';
 const domain = `bench-${Date.now().toString(36)}.${sandbox.HOIST_SANDBOX_DNS_ZONE}`;
+const routed = process.env.BENCH_ROUTES === '2';
+const names = routed ? [domain, `admin.${domain}`] : [domain];
 const instancePodman = (...args) =>
 	quiet('nsenter', [`--net=/run/netns/${sandbox.HOIST_SANDBOX_NETNS}`, 'env', `CONTAINERS_CONF=${sandboxDir}/instance/containers.conf`,
 		`CONTAINERS_STORAGE_CONF=${sandboxDir}/instance/storage.conf`, `CONTAINERS_REGISTRIES_CONF=${sandboxDir}/instance/registries.conf`,
@@ -38,9 +41,12 @@ function freshInstance() {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hoist-bench-server-'));
-copyFileSync(sandbox.HOIST_SANDBOX_COMPOSE_FILE, join(dir, 'docker-compose.yml'));
+copyFileSync(routed ? join(repoRoot, 'test/fixtures/routed/docker-compose.yml') : sandbox.HOIST_SANDBOX_COMPOSE_FILE, join(dir, 'docker-compose.yml'));
+const where = routed
+	? ['routes:', `  - {service: web, port: 8080, domains: [${domain}]}`, `  - {service: web, port: 8080, domains: [${domain}], path: /api, stripPrefix: true}`, `  - {service: admin, port: 8080, domains: [${names[1]}]}`]
+	: [`domain: ${domain}`, 'compose:', '  service: web', '  port: 8080'];
 writeFileSync(join(dir, 'hoist.yml'), [
-	`stack: ${stackName}`, `domain: ${domain}`, 'compose:', '  service: web', '  port: 8080',
+	`stack: ${stackName}`, ...where,
 	'aws:', '  sshCidr: 10.77.0.1/32', '  instanceType: t3.micro', `  elasticIp: ${sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID}`,
 	'ssh:', '  waitSeconds: 30',
 	'acme:', `  directory: ${sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`, `  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
@@ -115,7 +121,7 @@ function perStep(events, entries) {
 }
 
 const serverSteps = ['bootstrap', 'registry-login', 'upload', 'deploy'];
-const results = {domain, build: process.env.BENCH_BUILD ?? 'bundle'};
+const results = {domain, routes: routed ? 2 : 1, build: process.env.BENCH_BUILD ?? 'bundle'};
 const key = join(dir, 'floor_ed25519');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const floorEnv = (files) => ({
@@ -126,8 +132,8 @@ const floorEnv = (files) => ({
 /** The median of each step's time over the rounds; round trips as the first round counted them. */
 const medianSteps = (runs) => runs[0].map((step) => ({...step, ms: median(runs.map((steps) => steps.find((s) => s.id === step.id)?.ms ?? 0))}));
 try {
-	say(`server steps: ${rounds} round(s); A record ${domain} → ${host}`);
-	quiet(script('dns-record.sh'), ['auth', 'set', domain, 'A', host, '60']);
+	say(`server steps: ${rounds} round(s); A record ${names.join(', ')} → ${host}`);
+	for (const name of names) quiet(script('dns-record.sh'), ['auth', 'set', name, 'A', host, '60']);
 	quiet(script('dns-record.sh'), ['all', 'flush']);
 	quiet('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'hoist-bench-floor']);
 	quiet(script('authorize-key.sh'), ['add', `${key}.pub`]);
@@ -167,7 +173,7 @@ try {
 } finally {
 	try {
 		if (existsSync(`${key}.pub`)) quiet(script('authorize-key.sh'), ['remove', `${key}.pub`]);
-		quiet(script('dns-record.sh'), ['auth', 'delete', domain, 'A']);
+		for (const name of names) quiet(script('dns-record.sh'), ['auth', 'delete', name, 'A']);
 		freshInstance();
 		quiet(script('moto-reset.sh'), []);
 	} catch (error) {
@@ -180,7 +186,7 @@ if (asJson) {
 	process.stdout.write(`${JSON.stringify(results)}\n`);
 } else {
 	const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
-	console.log(`server steps against the sandbox (${results.build} build, medians of ${results.rounds} round(s)), ${results.first.connects} SSH connection(s) in the first run`);
+	console.log(`server steps against the sandbox (${results.build} build, ${results.routes} route(s), medians of ${results.rounds} round(s)), ${results.first.connects} SSH connection(s) in the first run`);
 	console.log('step              first up        round trips (+polls)   second up round trips   floor          floor round trips');
 	for (const step of results.first.steps) {
 		const again = results.second.steps.find((s) => s.id === step.id);

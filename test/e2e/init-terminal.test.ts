@@ -119,6 +119,8 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	init.keys('https://app', 'Enter');
 	await init.waitFor(/> expected a bare domain name, without "https:\/\/"/);
 	init.keys('C-u', domain, 'Enter');
+	await init.waitFor(/\? Does another service answer HTTP/);
+	init.keys('Enter');
 	await init.waitFor(/\? Email for Let's Encrypt's notices/);
 	init.keys('you@', 'Enter');
 	await init.waitFor(/> expected an email address/);
@@ -161,7 +163,8 @@ it('hoist init: every question answered (bad answers refused in place), hoist.ym
 	expect(config).toMatchObject({
 		stack: 'first-run',
 		domain,
-		compose: {file: 'docker-compose.yml', service: 'web', port: 8080},
+		compose: {file: 'docker-compose.yml'},
+		routes: [{service: 'web', port: 8080, domains: [domain]}],
 		aws: {region: sandbox.AWS_REGION, instanceType: 't3.micro', sshCidr: '10.77.0.1/32', elasticIp: sandbox.HOIST_SANDBOX_EIP_ALLOCATION_ID},
 		acme: {directory: sandbox.HOIST_SANDBOX_ACME_DIRECTORY, staging: false},
 		registry: [{server: sandbox.HOIST_SANDBOX_REGISTRY, username: sandbox.HOIST_SANDBOX_REGISTRY_USER, tokenVariable: 'HOIST_REGISTRY_TOKEN'}],

@@ -23,6 +23,8 @@ export interface E2eStackOptions {
 	/** Default: the sandbox's domain (app.example.test). */
 	domain?: string;
 	aliases?: string[];
+	/** `routes:` entries (each a flow mapping), instead of domain, aliases and compose.service/port. */
+	routes?: string[];
 	/** Extra lines under `dns:` (which always points at the sandbox's resolvers), e.g. "timeoutMinutes: 3"; implies `https`. */
 	dns?: string[];
 	/**
@@ -105,11 +107,15 @@ export function e2eStack(sandbox: SandboxEnv, options: E2eStackOptions = {}): E2
 function config(sandbox: SandboxEnv, name: string, options: E2eStackOptions): string {
 	return [
 		`stack: ${name}`,
-		`domain: ${options.domain ?? sandbox.HOIST_SANDBOX_DOMAIN}`,
-		...(options.aliases ? [`aliases: [${options.aliases.join(', ')}]`] : []),
-		'compose:',
-		'  service: web',
-		'  port: 8080',
+		...(options.routes
+			? ['routes:', ...options.routes.map((route) => `  - ${route}`)]
+			: [
+					`domain: ${options.domain ?? sandbox.HOIST_SANDBOX_DOMAIN}`,
+					...(options.aliases ? [`aliases: [${options.aliases.join(', ')}]`] : []),
+					'compose:',
+					'  service: web',
+					'  port: 8080',
+				]),
 		...(options.server
 			? ['server:', ...options.server.map((line) => `  ${line}`)]
 			: [

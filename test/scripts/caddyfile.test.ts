@@ -7,13 +7,21 @@ import {describe, expect, it} from 'vitest';
 import {renderCaddyfile, type CaddyInputs} from '../../source/server/caddyfile.js';
 import {run} from '../sandbox/sandbox.js';
 
-const base: CaddyInputs = {stack: 'shop', address: '203.0.113.10', upstream: 'web:8080', acme: {directory: 'https://acme.example.test/dir', caRoot: true, email: 'ops@example.test'}, domains: []};
+const web = {upstream: 'web:8080', stripPrefix: false};
+const base: CaddyInputs = {stack: 'shop', address: '203.0.113.10', addressRoutes: [web], acme: {directory: 'https://acme.example.test/dir', caRoot: true, email: 'ops@example.test'}, sites: []};
+const routed = [web, {upstream: 'web:8080', path: '/api', stripPrefix: true}, {upstream: 'web:8080', path: '/api/v2', stripPrefix: false}];
 
 describe('the Caddyfile hoist renders', () => {
 	it.each([
 		['by address only (before DNS)', base],
-		['with the domain and an alias', {...base, domains: ['api.example.test'], redirects: ['www.example.test']}],
-		['switching to one container during a release', {...base, upstream: 'shop_web_2:8080', domains: ['api.example.test']}],
+		['with the domain and an alias', {...base, sites: [{name: 'api.example.test', routes: [web]}], redirects: [{name: 'www.example.test', to: 'api.example.test'}]}],
+		['switching to one container during a release', {...base, sites: [{name: 'api.example.test', routes: [{...web, upstream: '10.89.0.7:8080'}]}]}],
+		['with routes by name and by path', {
+			...base,
+			addressRoutes: routed,
+			sites: [{name: 'app.example.test', routes: routed}, {name: 'admin.example.test', routes: [{upstream: 'admin:9000', stripPrefix: false}]}, {name: 'api.example.test', routes: [{upstream: 'api:9000', path: '/v1', stripPrefix: false}]}],
+			redirects: [{name: 'www.example.test', to: 'app.example.test'}],
+		}],
 	])('%s: caddy adapts it and finds nothing to reformat', async (_shape, inputs) => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'hoist-caddyfile-'));
 		try {

@@ -3,6 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {writeFileSync} from 'node:fs';
 import {loadConfig, parseConfig} from '../../source/config/load.js';
 import {fieldProblems} from '../../source/config/schema.js';
+import {routeProblems} from '../../source/config/routes.js';
 import {readSecrets} from '../../source/config/secrets.js';
 import {generateEd25519} from '../../source/remote/openssh-key.js';
 import {configWarnings} from '../../source/config/warnings.js';
@@ -71,7 +72,7 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['volume size not a whole number', base + '  volumeGiB: 7.5\n', /^hoist\.yml:8:14: aws\.volumeGiB: expected a whole number of GiB, got 7\.5$/],
 	['bad elastic IP allocation', base + '  elasticIp: 10.77.0.2\n', /^hoist\.yml:8:14: aws\.elasticIp: expected an id like "eipalloc-/],
 	['unknown key with a suggestion', base + '  regoin: eu-west-1\n', /^hoist\.yml:8:3: aws\.regoin: unknown setting \(did you mean "region"\?\)$/],
-	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, aliases, compose, aws, server, ssh, acme, dns, caddy, host, registry, backup\)$/],
+	['unknown top-level key', base + 'database: postgres\n', /^hoist\.yml:8:1: database: unknown setting \(expected one of: stack, domain, aliases, compose, routes, aws, server, ssh, acme, dns, caddy, host, registry, backup\)$/],
 	['a secret in the file', base + 'registry:\n  server: ghcr.io\n  username: me\n  token: ghp_abc\n', /^hoist\.yml:11:3: registry\.token: secrets do not belong in this file; use HOIST_REGISTRY_TOKEN$/],
 	['registry server with https', base + 'registry:\n  server: https://ghcr.io\n  username: me\n', /^hoist\.yml:9:11: registry\.server: expected a registry host like "ghcr\.io", without https:\/\//],
 	['registry list with a duplicate server', base + 'registry:\n  - server: ghcr.io\n    username: me\n  - server: GHCR.io\n    username: other\n', /^hoist\.yml:11:13: registry\.1\.server: GHCR\.io is listed twice \(entry 1 and 2\): one login per registry/],
@@ -92,7 +93,27 @@ const badConfigs: Array<[string, string, RegExp]> = [
 	['unknown dns key', base + 'dns:\n  expectedAddress: 203.0.113.7\n', /^hoist\.yml:9:3: dns\.expectedAddress: unknown setting \(did you mean "expectAddress"\?\)$/],
 	['alias equal to the domain', base + 'aliases: [app.example.test]\n', /^hoist\.yml:8:11: aliases\.0: the domain itself is not an alias of it/],
 	['alias with a scheme', base + 'aliases: ["https://www.example.test"]\n', /^hoist\.yml:8:11: aliases\.0: expected a bare domain name, without "https:\/\/"/],
+	...routeCases(),
 ];
+
+/** routes: each refusal at the entry that breaks the rule. */
+function routeCases(): Array<[string, string, RegExp]> {
+	const routed = (...routes: string[]) => ['stack: demo', 'routes:', ...routes.map((route) => `  - ${route}`), 'aws:', '  sshCidr: 10.77.0.1/32', ''].join('\n');
+	const web = '{service: web, port: 8080, domains: [app.example.test, www.example.test]}';
+	return [
+		['routes and the shorthand in one file', `${routed(web)}domain: app.example.test\n`, /^hoist\.yml:6:9: domain: routes and the one-route form .* are two ways to say where traffic goes: keep one/],
+		['routes and compose.service in one file', `${routed(web)}compose:\n  service: web\n`, /^hoist\.yml:7:12: compose\.service: routes and the one-route form/],
+		['two routes for the same domain and path', routed(web, '{service: api, port: 8081, domains: [app.example.test]}'), /^hoist\.yml:4:42: routes\.1\.domains\.0: route 1 already serves app\.example\.test: each name and path belongs to one route/],
+		['two routes for the same path', routed(web, '{service: api, port: 8081, domains: [app.example.test], path: /api}', '{service: v2, port: 8082, domains: [app.example.test], path: /api}'), /^hoist\.yml:5:66: routes\.2\.path: route 2 already serves app\.example\.test\/api/],
+		['a path without its leading slash', routed(web, '{service: api, port: 8081, domains: [app.example.test], path: api}'), /^hoist\.yml:4:67: routes\.1\.path: expected a path prefix like "\/api", starting with \/, got "api"/],
+		['a path with a wildcard', routed(web, '{service: api, port: 8081, domains: [app.example.test], path: "/api*"}'), /^hoist\.yml:4:67: routes\.1\.path: expected a path prefix like "\/api": letters/],
+		['a path with a trailing slash', routed(web, '{service: api, port: 8081, domains: [app.example.test], path: /api/}'), /^hoist\.yml:4:67: routes\.1\.path: write the prefix without the trailing slash: "\/api"/],
+		['a name that redirects in one route and is served by another', routed(web, '{service: admin, port: 8081, domains: [www.example.test]}'), /^hoist\.yml:3:60: routes\.0\.domains\.1: www\.example\.test redirects to app\.example\.test here, so route 2 cannot name it too/],
+		['a route without domains', routed('{service: web, port: 8080, domains: []}'), /^hoist\.yml:3:41: routes\.0\.domains: expected at least one domain/],
+		['a route with a bad port', routed('{service: web, port: http, domains: [app.example.test]}'), /^hoist\.yml:3:26: routes\.0\.port: expected a port number, got "http"/],
+		['an empty list of routes', routed().replace('routes:\n', 'routes: []\n'), /^hoist\.yml:2:9: routes: expected at least one route/],
+	];
+}
 
 describe('bad hoist.yml', () => {
 	it('has at least 20 cases', () => expect(badConfigs.length).toBeGreaterThanOrEqual(20));
@@ -120,7 +141,7 @@ describe('good hoist.yml', () => {
 		expect(config.ssh.waitSeconds).toBe(300);
 		expect(config.acme.directory).toBe('https://acme-v02.api.letsencrypt.org/directory');
 		expect(config.acme).toMatchObject({staging: false, trustRoots: [], caaIdentities: ['letsencrypt.org']});
-		expect(config.aliases).toEqual([]);
+		expect(config.routes).toEqual([{service: 'web', port: 8080, domains: ['app.example.test'], stripPrefix: false, healthPath: '/'}]);
 		expect(config.dns).toEqual({publicResolvers: ['1.1.1.1', '8.8.8.8', '9.9.9.9', '208.67.222.222'], timeoutMinutes: 60});
 	});
 
@@ -132,7 +153,7 @@ describe('good hoist.yml', () => {
 		writeFileSync(stack.config, text);
 		const loaded = loadConfig(stack.config);
 		expect(loaded.config.domain).toBe('api.example.test');
-		expect(loaded.config.aliases).toEqual(['www.example.test', 'shop.example.test']);
+		expect(loaded.config.routes[0]!.domains).toEqual(['api.example.test', 'www.example.test', 'shop.example.test']);
 		expect(loaded.notes).toEqual([
 			'hoist.yml:2:9: "Api.Example.TEST." is api.example.test; hoist.yml:8:11: "WWW.Example.test" is www.example.test; hoist.yml:8:29: "shop.example.test." is shop.example.test (DNS names ignore case, and a trailing dot is the same name): hoist uses these forms for Caddy, DNS and the certificate.',
 		]);
@@ -142,7 +163,7 @@ describe('good hoist.yml', () => {
 	it('reads a quoted port as the number, as compose does', () => {
 		stack = makeTempStack();
 		const config = parseConfig(minimalConfig({extra: 'server:\n  host: 10.77.0.2\n  port: "2222"\n'}).replace('port: 8080', 'port: "8080"').replace(/aws:\n {2}sshCidr: .*\n/, ''), 'hoist.yml', stack.dir);
-		expect(config.compose.port).toBe(8080);
+		expect(config.routes[0]!.port).toBe(8080);
 		expect(config.server?.port).toBe(2222);
 	});
 
@@ -156,6 +177,35 @@ describe('good hoist.yml', () => {
 		expect(named.acme.caaIdentities).toEqual(['ca.example.test']);
 	});
 
+	it('reads routes into the same shape as the one-route form, a quoted port as the number', () => {
+		stack = makeTempStack();
+		const config = parseConfig([
+			'stack: demo',
+			'routes:',
+			'  - {service: web, port: "8080", domains: [App.Example.test, www.example.test]}',
+			'  - {service: web, port: 8080, domains: [app.example.test], path: /api, stripPrefix: true, healthPath: /health}',
+			'  - {service: admin, port: 9000, domains: [admin.example.test]}',
+			'server:',
+			'  host: 10.77.0.2',
+			'',
+		].join('\n'), 'hoist.yml', stack.dir);
+		expect(config.routes).toEqual([
+			{service: 'web', port: 8080, domains: ['app.example.test', 'www.example.test'], stripPrefix: false, healthPath: '/'},
+			{service: 'web', port: 8080, domains: ['app.example.test'], path: '/api', stripPrefix: true, healthPath: '/health'},
+			{service: 'admin', port: 9000, domains: ['admin.example.test'], stripPrefix: false, healthPath: '/'},
+		]);
+		expect(config.domain).toBe('app.example.test');
+		expect(config.compose).toEqual({file: 'docker-compose.yml', keepReleases: 3});
+		const shorthand = parseConfig(minimalConfig({extra: 'aliases: [www.example.test]\n'}).replace('  port: 8080', '  port: 8080\n  healthPath: /up'), 'hoist.yml', stack.dir);
+		expect(shorthand.routes).toEqual([{service: 'web', port: 8080, domains: ['app.example.test', 'www.example.test'], stripPrefix: false, healthPath: '/up'}]);
+	});
+
+	it('says once which route names it reads in another form', () => {
+		stack = makeTempStack();
+		writeFileSync(stack.config, ['stack: demo', 'routes:', '  - service: admin', '    port: 9000', '    domains: [Admin.Example.test]', 'aws:', '  sshCidr: 10.77.0.1/32', ''].join('\n'));
+		expect(loadConfig(stack.config).notes[0]).toMatch(/^hoist\.yml:5:15: "Admin\.Example\.test" is admin\.example\.test /);
+	});
+
 	it('reads the dns section and aliases', () => {
 		stack = makeTempStack();
 		const config = parseConfig(minimalConfig({extra: [
@@ -166,7 +216,7 @@ describe('good hoist.yml', () => {
 			'  timeoutMinutes: 0.5',
 			'  expectAddress: 10.77.0.2',
 		].join('\n')}), 'hoist.yml', stack.dir);
-		expect(config.aliases).toEqual(['www.example.test']);
+		expect(config.routes[0]!.domains).toEqual(['app.example.test', 'www.example.test']);
 		expect(config.dns).toEqual({resolvers: ['127.0.0.7'], publicResolvers: ['127.0.0.4', '127.0.0.5'], timeoutMinutes: 0.5, expectAddress: '10.77.0.2'});
 	});
 
@@ -215,5 +265,16 @@ describe('good hoist.yml', () => {
 		expect(readSecrets({HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_a', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_b', HOIST_REGISTRY: 'not a token'})).toEqual({registryTokens: {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_a', HOIST_REGISTRY_TOKEN_DOCKER_IO: 'dckr_b'}});
 		expect(readSecrets({HOIST_REGISTRY_TOKEN: 'ghp_secret'})).toEqual({registryTokens: {HOIST_REGISTRY_TOKEN: 'ghp_secret'}});
 		expect(readSecrets({HOIST_REGISTRY_TOKEN: ''})).toEqual({registryTokens: {}});
+	});
+});
+
+describe('the rules between routes', () => {
+	it('a name and path served once, a redirecting name nowhere else, a name once per route', () => {
+		expect(routeProblems([{domains: ['a.example.test', 'www.a.example.test']}, {domains: ['a.example.test'], path: '/api'}, {domains: ['b.example.test']}])).toEqual([]);
+		expect(routeProblems([{domains: ['a.example.test']}, {domains: ['a.example.test'], path: '/api'}, {domains: ['a.example.test'], path: '/api'}])).toEqual([
+			{path: ['routes', 2, 'path'], message: 'route 2 already serves a.example.test/api: each name and path belongs to one route (give this one another path or domain)'},
+		]);
+		expect(routeProblems([{domains: ['b.example.test', 'a.example.test']}, {domains: ['a.example.test'], path: '/api'}]).map((problem) => problem.path)).toEqual([['routes', 0, 'domains', 1]]);
+		expect(routeProblems([{domains: ['a.example.test', 'a.example.test']}])).toEqual([{path: ['routes', 0, 'domains', 1], message: 'a.example.test is listed twice in this route'}]);
 	});
 });

@@ -1,3 +1,4 @@
+import {configSchema} from '../../source/config/schema.js';
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {finishFacts} from '../../source/wizard/finish.js';
@@ -21,6 +22,7 @@ describe('finish facts: what a successful `hoist up` achieved, from the journal'
 			url: 'https://app.example.test/',
 			https: true,
 			service: 'web',
+			routes: [{url: 'https://app.example.test/', service: 'web'}],
 			redirects: ['www.app.example.test'],
 			certificate: {issuer: 'R11', notAfter: '2027-02-28T00:00:00.000Z', staging: false},
 			server: {kind: 'aws', instanceId: 'i-0abc123', address: '44.192.0.10', login: 'alpine@44.192.0.10'},
@@ -63,6 +65,29 @@ describe('finish facts: what a successful `hoist up` achieved, from the journal'
 		const out = new Collector();
 		new JsonRenderer(out).showFinish(facts);
 		expect(JSON.parse(out.text)).toMatchObject({type: 'finish', https: false, noHttps: {reason}});
+	});
+
+	it('with routes: every URL with its service, the domain\'s first; over HTTP only the domain\'s routes, on the address', () => {
+		const routed = configSchema.parse({
+			stack: 'shop', server: {host: 'vm.example.test'},
+			routes: [
+				{service: 'web', port: 8080, domains: ['app.example.test', 'www.app.example.test']},
+				{service: 'web', port: 8080, domains: ['app.example.test'], path: '/api', stripPrefix: true},
+				{service: 'admin', port: 8080, domains: ['admin.app.example.test']},
+			],
+		});
+		const facts = finishFacts(finishedJournal(), routed)!;
+		expect(facts.routes).toEqual([
+			{url: 'https://app.example.test/', service: 'web'}, {url: 'https://app.example.test/api/', service: 'web'}, {url: 'https://admin.app.example.test/', service: 'admin'},
+		]);
+		expect(finishLines(facts).slice(0, 3)).toEqual([
+			'Your stack answers at https://app.example.test/ (Caddy in front of web; certificate from R11, valid until 2027-02-28).',
+			'  and https://app.example.test/api/ (web)',
+			'  and https://admin.app.example.test/ (admin)',
+		]);
+		const server = {...awsTarget, kind: 'server' as const, identity: 'server', host: 'vm.example.test', publicAddress: '198.51.100.4', port: 2222};
+		const before = finishFacts(finishedJournal({target: server, certificate: {status: 'skipped', names: [], address: '198.51.100.4', staging: false, acme: {}, certificates: []}}), routed)!;
+		expect(before.routes).toEqual([{url: 'http://198.51.100.4/', service: 'web'}, {url: 'http://198.51.100.4/api/', service: 'web'}]);
 	});
 
 	it('nothing to say before the server is known', () => {

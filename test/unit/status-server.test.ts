@@ -47,6 +47,15 @@ describe('status: the server as it is now', () => {
 	});
 });
 
+describe('status: the routes', () => {
+	it('every route\'s URL with its service when there are several; the one URL as before otherwise', () => {
+		const server = {reachable: true as const, login: 'alpine@203.0.113.10', url: 'https://shop.example.com/', containers: []};
+		const routes = [{url: 'https://shop.example.com/', service: 'web'}, {url: 'https://shop.example.com/api/', service: 'api'}, {url: 'https://admin.shop.example.com/', service: 'admin'}];
+		expect(describeServer({...server, routes}).slice(1, 4)).toEqual(['  https://shop.example.com/ (web)', '  https://shop.example.com/api/ (api)', '  https://admin.shop.example.com/ (admin)']);
+		expect(describeServer({...server, routes: routes.slice(0, 1)})[1]).toBe('  https://shop.example.com/');
+	});
+});
+
 describe('status: the releases in the journal', () => {
 	const web = (digit: string) => ({web: {image: 'ghcr.io/acme/web:latest', digest: `sha256:${digit.repeat(64)}`}});
 	const journal = (extra: Partial<JournalData>): JournalData => ({

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import type {FinishFacts} from '../../engine/finish.js';
 import {printable} from '../../text/printable.js';
-import {day} from '../finish-lines.js';
+import {alsoLines, day} from '../finish-lines.js';
 import {formatDuration} from '../format-duration.js';
 
 /** One labelled row; the labels line up, and a long value wraps under its own column. */
@@ -35,6 +35,7 @@ export function FinishScreen({facts}: {facts: FinishFacts}) {
 					answers (Caddy in front of {printable(facts.service)})
 				</Text>
 			</Text>
+			{alsoLines(facts).map((line) => <Text key={line}>{printable(line)}</Text>)}
 			{facts.redirects.length > 0 ? <Text dimColor>{printable(facts.redirects.join(', '))} redirect{facts.redirects.length === 1 ? 's' : ''} there</Text> : null}
 			<Box flexDirection="column" marginTop={1}>
 				{certificate ? (

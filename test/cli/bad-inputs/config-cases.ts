@@ -49,6 +49,18 @@ function badServerHosts(): BadInput[] {
 	];
 }
 
+/** routes: the refusals a user meets most, through the built CLI (test/unit/config.test.ts has every one). */
+function badRoutes(): BadInput[] {
+	const routes = (...entries: string[]) => withConfig({replace: ['domain: app.example.test\ncompose:\n  service: web\n  port: 8080\n', `routes:\n${entries.map((entry) => `  - ${entry}\n`).join('')}`]});
+	const web = '{service: web, port: 8080, domains: [app.example.test, www.example.test]}';
+	return [
+		bad('routes beside the one-route form', `${routes(web)}domain: app.example.test\n`, /hoist\.yml:6:9: domain: routes and the one-route form .* are two ways to say where traffic goes: keep one/),
+		bad('two routes for one name and path', routes(web, '{service: api, port: 8081, domains: [app.example.test]}'), /hoist\.yml:4:42: routes\.1\.domains\.0: route 1 already serves app\.example\.test/),
+		bad('a route path without its slash', routes(web, '{service: api, port: 8081, domains: [app.example.test], path: api}'), /hoist\.yml:4:67: routes\.1\.path: expected a path prefix like "\/api", starting with \//),
+		bad('a redirecting name served by another route', routes(web, '{service: admin, port: 8081, domains: [www.example.test]}'), /hoist\.yml:3:60: routes\.0\.domains\.1: www\.example\.test redirects to app\.example\.test here/),
+	];
+}
+
 /** hoist.yml mistakes: each answered with file:line:col, the field and what is expected. */
 export const configCases: BadInput[] = [
 	bad('an alias without its anchor', withConfig({replace: ['stack: demo', 'stack: *nope']}), /hoist\.yml:1:8: \*nope refers to no anchor/),
@@ -105,5 +117,6 @@ export const configCases: BadInput[] = [
 	bad('ssh.publicKey that does not exist', withKey('nope.pub'), /hoist\.yml:9:14: ssh\.publicKey: the public key .*nope\.pub does not exist/),
 	{...bad('compose.file names a folder', withConfig({replace: ['  service: web', '  file: app\n  service: web']}), /hoist\.yml:4:9: compose\.file: the compose file .*app is a folder, not a file/), setup: (dir) => mkdirSync(join(dir, 'app'))},
 	bad('acme.caRoot that does not exist', withConfig({append: 'acme:\n  caRoot: ca.pem\n'}), /hoist\.yml:9:11: acme\.caRoot: the CA certificate .*ca\.pem does not exist/),
+	...badRoutes(),
 	{...bad('a hoist.yml of 2 MiB', '', /The config file .*hoist\.yml is 2\.0 MiB; hoist reads at most 1\.0 MiB from it/), setup: (dir) => put(dir, 'hoist.yml', `# ${'x'.repeat(2 << 20)}\n`)},
 ];

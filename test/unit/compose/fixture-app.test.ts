@@ -6,7 +6,7 @@ import {loadComposeProject, longRunningServices, oneShotServices} from '../../..
 import {projectDir} from './project-dir.js';
 
 const fixture = fileURLToPath(new URL('../../fixtures/app/docker-compose.yml', import.meta.url));
-const web = {service: 'web', port: 8080};
+const web = [{service: 'web', port: 8080}];
 
 /** The fixture's compose file, copied beside an optional .env. */
 function copyWith(files: Record<string, string>): string {

@@ -28,8 +28,12 @@ export function projectDir(files: Files): string {
 	return dir;
 }
 
-export interface LoadOptions extends Partial<Omit<ComposeCheckOptions, 'file'>> {
+export interface LoadOptions extends Partial<Omit<ComposeCheckOptions, 'file' | 'web'>> {
 	files?: Files;
+	/** One routed service (or several); web on 8080 unless told. */
+	web?: ComposeCheckOptions['web'][number] | ComposeCheckOptions['web'];
+	/** How messages name the one routed service's settings. */
+	settings?: {service: string; port: string};
 }
 
 /** Loads `compose` as docker-compose.yml in a fresh project directory (web: web on 8080 unless told). */
@@ -38,11 +42,16 @@ export function load(compose: string | Buffer, options: LoadOptions = {}): Compo
 	const project = loadComposeProject({
 		file: join(dir, 'docker-compose.yml'),
 		env: options.env ?? {},
-		web: options.web ?? {service: 'web', port: 8080},
+		web: webs(options),
 		...(options.engine ? {engine: options.engine} : {}),
-		...(options.settings ? {settings: options.settings} : {}),
 	});
 	return {...project, root: dir};
+}
+
+function webs(options: LoadOptions): ComposeCheckOptions['web'] {
+	const web = options.web ?? {service: 'web', port: 8080};
+	if (Array.isArray(web)) return web;
+	return [{...(web as ComposeCheckOptions['web'][number]), ...(options.settings ? {settings: options.settings} : {})}];
 }
 
 /** Every located problem a failed load reports (the message, then the ones in the hint), or throws if it loads. */

@@ -127,7 +127,7 @@ function loadArranged(compose: string, files: Files, arrange: (dir: string) => v
 	const dir = projectDir({'docker-compose.yml': compose, ...files});
 	arrange(dir);
 	try {
-		return loadComposeProject({file: join(dir, 'docker-compose.yml'), env: {}, web: {service: 'web', port: 8080}, ...(stateDir ? {stateDir: join(dir, stateDir)} : {})});
+		return loadComposeProject({file: join(dir, 'docker-compose.yml'), env: {}, web: [{service: 'web', port: 8080}], ...(stateDir ? {stateDir: join(dir, stateDir)} : {})});
 	} catch (error) {
 		if (!(error instanceof HoistError) || error.code !== 'COMPOSE_INVALID') throw error;
 		return [error.message, ...(error.hint ?? '').split('\n').filter((line) => /^\S+:\d+:\d+: /.test(line))].map((line) => line.split(dirname(dir)).join('<root>'));

@@ -13,7 +13,7 @@ describe('the web service', () => {
 
 	it('names the hoist.yml setting the way the caller says', () => {
 		const text = lines('services:', '  api:', '    image: ghcr.io/acme/api:1');
-		expect(problems(text, {settings: {service: 'compose.service (hoist.yml:4:12)'}})).toEqual([
+		expect(problems(text, {settings: {service: 'compose.service (hoist.yml:4:12)', port: 'compose.port (hoist.yml:5:9)'}})).toEqual([
 			'docker-compose.yml:1:1: services: there is no service "web" (compose.service (hoist.yml:4:12)); the services are api',
 		]);
 	});
@@ -65,5 +65,33 @@ describe('the web service', () => {
 		expect(problems(`${base}    expose: ["8080/udp"]\n`)).toEqual([
 			'docker-compose.yml:4:13: services.web.expose: web should listen on 8080 (compose.port in hoist.yml), but its expose: and ports: name no TCP port; add "8080" to expose:',
 		]);
+	});
+
+	it('with routes: every routed service exists, keeps running and listens on its port, each named by its route', () => {
+		const text = lines(
+			'services:',
+			'  web:',
+			'    image: ghcr.io/acme/web:1',
+			'    expose: ["8080"]',
+			'  admin:',
+			'    image: ghcr.io/acme/admin:1',
+			'    expose: ["9000"]',
+			'  smoke:',
+			'    image: ghcr.io/acme/smoke:1',
+			'    depends_on:',
+			'      admin: {condition: service_completed_successfully}',
+		);
+		const routed = (port: number) => ({web: [
+			{service: 'web', port: 8080, settings: {service: 'routes.0.service in hoist.yml', port: 'routes.0.port in hoist.yml'}},
+			{service: 'admin', port, settings: {service: 'routes.1.service in hoist.yml', port: 'routes.1.port in hoist.yml'}},
+		]});
+		expect(problems(text, routed(9000))).toEqual([
+			'docker-compose.yml:11:26: services.smoke.depends_on.admin.condition: smoke waits for admin to finish, which makes admin a one-shot job, but admin is the service that answers your domain (routes.1.service in hoist.yml) and must keep running; use condition: service_started or service_healthy',
+		]);
+		const running = text.replace('service_completed_successfully', 'service_started');
+		expect(problems(running, routed(9001))).toEqual([
+			'docker-compose.yml:7:13: services.admin.expose: admin should listen on 9001 (routes.1.port in hoist.yml), but its expose: and ports: name 9000; add "9001" to expose:, or set routes.1.port in hoist.yml to 9000',
+		]);
+		expect(load(running, routed(9000)).webNetworks).toEqual(['default']);
 	});
 });

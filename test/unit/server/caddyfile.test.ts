@@ -1,7 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {renderCaddyfile} from '../../../source/server/caddyfile.js';
+import {configSchema} from '../../../source/config/schema.js';
+import {caddySites, sitesOf} from '../../../source/server/sites.js';
 
-const base = {stack: 'shop', address: '203.0.113.10', upstream: 'web:8080', acme: {directory: 'https://acme.example.test/dir', caRoot: false}, domains: []};
+const web = {upstream: 'web:8080', stripPrefix: false};
+const base = {stack: 'shop', address: '203.0.113.10', addressRoutes: [web], acme: {directory: 'https://acme.example.test/dir', caRoot: false}, sites: []};
 
 describe('renderCaddyfile', () => {
 	it('serves the address over plain HTTP and names no domain before DNS is confirmed', () => {
@@ -19,12 +22,58 @@ describe('renderCaddyfile', () => {
 	});
 
 	it('adds one site block per confirmed domain and redirects aliases to the first', () => {
-		const text = renderCaddyfile({...base, domains: ['api.example.test'], redirects: ['www.example.test']});
+		const text = renderCaddyfile({...base, sites: [{name: 'api.example.test', routes: [web]}], redirects: [{name: 'www.example.test', to: 'api.example.test'}]});
 		expect(text).toContain('\napi.example.test {\n\treverse_proxy web:8080 {\n\t\tlb_try_duration 5s\n\t}\n}\n');
 		expect(text).toContain('\nwww.example.test {\n\tredir https://api.example.test{uri} permanent\n}\n');
 	});
 
+	it('gives each path route a handle of its own, the longest prefix first, the rest to the route without a path', () => {
+		const routes = [web, {upstream: 'api:9000', path: '/api', stripPrefix: true}, {upstream: 'v2:9001', path: '/api/v2', stripPrefix: false}];
+		const text = renderCaddyfile({...base, sites: [{name: 'app.example.test', routes}]});
+		const site = text.slice(text.indexOf('\napp.example.test {'));
+		expect(site).toBe([
+			'', 'app.example.test {',
+			'\t@route1 path /api/v2 /api/v2/*', '\thandle @route1 {', '\t\treverse_proxy v2:9001 {', '\t\t\tlb_try_duration 5s', '\t\t}', '\t}', '',
+			'\t@route2 path /api /api/*', '\thandle @route2 {', '\t\turi strip_prefix /api', '\t\treverse_proxy api:9000 {', '\t\t\tlb_try_duration 5s', '\t\t}', '\t}', '',
+			'\thandle {', '\t\treverse_proxy web:8080 {', '\t\t\tlb_try_duration 5s', '\t\t}', '\t}', '}', '',
+		].join('\n'));
+	});
+
+	it('answers 404 beside the path routes of a name no route serves whole', () => {
+		const text = renderCaddyfile({...base, sites: [{name: 'app.example.test', routes: [{upstream: 'api:9000', path: '/api', stripPrefix: false}]}]});
+		expect(text).toContain('\thandle {\n\t\trespond 404\n\t}\n}');
+	});
+
 	it('brackets an IPv6 address', () => {
 		expect(renderCaddyfile({...base, address: '2001:db8::7'})).toContain('http://[2001:db8::7] {');
+	});
+});
+
+describe('the routes as Caddy serves them', () => {
+	const config = configSchema.parse({
+		stack: 'shop', server: {host: '10.77.0.2'},
+		routes: [
+			{service: 'web', port: 8080, domains: ['app.example.test', 'www.example.test']},
+			{service: 'web', port: 8080, domains: ['app.example.test'], path: '/api', stripPrefix: true},
+			{service: 'admin', port: 9000, domains: ['admin.example.test']},
+		],
+	});
+	it('a site per confirmed name with its routes, redirects to their route\'s first name, the domain\'s routes on the address', () => {
+		const sites = caddySites(config.routes, sitesOf(config, new Set(['app.example.test', 'www.example.test', 'admin.example.test'])));
+		expect(sites).toEqual({
+			addressRoutes: [{upstream: 'web:8080', stripPrefix: false}, {upstream: 'web:8080', path: '/api', stripPrefix: true}],
+			sites: [
+				{name: 'app.example.test', routes: [{upstream: 'web:8080', stripPrefix: false}, {upstream: 'web:8080', path: '/api', stripPrefix: true}]},
+				{name: 'admin.example.test', routes: [{upstream: 'admin:9000', stripPrefix: false}]},
+			],
+			redirects: [{name: 'www.example.test', to: 'app.example.test'}],
+		});
+	});
+
+	it('only confirmed names; a swap points every route of one service at its new container', () => {
+		const sites = caddySites(config.routes, sitesOf(config, new Set(['admin.example.test', 'www.example.test'])), {web: '10.89.0.7'});
+		expect(sites.sites).toEqual([{name: 'admin.example.test', routes: [{upstream: 'admin:9000', stripPrefix: false}]}]);
+		expect(sites.redirects).toEqual([]); // www waits for the name it redirects to
+		expect(sites.addressRoutes.map((route) => route.upstream)).toEqual(['10.89.0.7:8080', '10.89.0.7:8080']);
 	});
 });

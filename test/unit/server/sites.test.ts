@@ -12,19 +12,19 @@ const ready = {status: 'ready', address, names: ['app.example.test', 'www.app.ex
 
 describe('the Caddyfile\'s sites come from what DNS confirmed', () => {
 	it('none before DNS is confirmed for this address, so no ACME order is ever placed early', () => {
-		expect(confirmedSites(config, address, undefined)).toEqual({domains: [], redirects: [], acme: configAcme(config)});
-		expect(confirmedSites(config, address, {status: 'skipped', address, names: []}).domains).toEqual([]);
-		expect(confirmedSites(config, '44.192.0.11', ready).domains).toEqual([]); // confirmed for another address
+		expect(confirmedSites(config, address, undefined)).toEqual({names: [], acme: configAcme(config)});
+		expect(confirmedSites(config, address, {status: 'skipped', address, names: []}).names).toEqual([]);
+		expect(confirmedSites(config, '44.192.0.11', ready).names).toEqual([]); // confirmed for another address
 		const text = caddyfile(config, address, confirmedSites(config, address, undefined)).content as string;
 		expect(text).not.toContain('app.example.test');
 		expect(text).toContain('http://44.192.0.10 {');
 	});
 
 	it('the domain and its confirmed aliases (redirects) once it is; an alias hoist.yml no longer names is dropped', () => {
-		expect(confirmedSites(config, address, ready)).toEqual({domains: ['app.example.test'], redirects: ['www.app.example.test'], acme: configAcme(config)});
-		expect(confirmedSites(config, address, {...ready, names: ['app.example.test']}).redirects).toEqual([]);
-		const noAlias = {...config, aliases: []};
-		expect(confirmedSites(noAlias, address, ready).redirects).toEqual([]);
+		expect(confirmedSites(config, address, ready)).toEqual({names: ['app.example.test', 'www.app.example.test'], acme: configAcme(config)});
+		expect(confirmedSites(config, address, {...ready, names: ['www.app.example.test']}).names).toEqual([]); // a redirect needs its target
+		const noAlias = {...config, routes: [{...config.routes[0]!, domains: ['app.example.test']}]};
+		expect(confirmedSites(noAlias, address, ready).names).toEqual(['app.example.test']);
 	});
 
 	it('keeps the CA the certificate step applied (switching CA is that step\'s work)', () => {

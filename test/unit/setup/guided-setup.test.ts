@@ -68,6 +68,19 @@ describe('hoist init on a terminal', () => {
 		await refused(tty, /Which port does web listen on/, 'x8080', '"x8080" is not a number; expected a port from 1 to 65535', '8080');
 		await tty.waitFor(/\? Which domain should it answer on\?/);
 		await refused(tty, /Which domain/, 'https://api.example.com', 'expected a bare domain name, without "https://"', 'api.example.com');
+		// Another service answering HTTP: here web's API under /api, the prefix stripped.
+		await tty.waitFor(/\? Does another service answer HTTP \(on its own domain, or on a path of api\.example\.com like \/api\)\? \(y\/N\)/);
+		await tty.type('y', keys.enter);
+		await tty.waitFor(/\? Which service answers HTTP\?[\s\S]*Another service…/);
+		await tty.type(keys.enter);
+		await tty.waitFor(/\? Which port does web listen on inside the stack\? \(8080\)/);
+		await tty.type(keys.enter);
+		await tty.waitFor(/\? Where does web answer\? Its own domain \(e\.g\. admin\.api\.example\.com\) or a path of api\.example\.com/);
+		await refused(tty, /Where does web answer/, 'api.example.com', 'api.example.com already has a service', '/api');
+		await tty.waitFor(/\? Should web see the paths without \/api \(\/api\/users arrives as \/users\)\? \(y\/N\)/);
+		await tty.type('y', keys.enter);
+		await tty.waitFor(/\? Does another service answer HTTP.*\n?.*\(y\/N\)\s*$/);
+		await tty.type(keys.enter);
 		await tty.waitFor(/\? Email for Let's Encrypt's notices/);
 		await refused(tty, /Email for Let's Encrypt/, 'me@', 'expected an email address', 'me@example.com');
 		await tty.waitFor(/\? Which Let's Encrypt CA first\?[\s\S]*❯ Staging first \(recommended\)/);
@@ -98,7 +111,11 @@ describe('hoist init on a terminal', () => {
 		expect(config).toMatchObject({
 			stack: 'shop-api',
 			domain: 'api.example.com',
-			compose: {file: 'docker-compose.yml', service: 'web', port: 8080},
+			compose: {file: 'docker-compose.yml'},
+			routes: [
+				{service: 'web', port: 8080, domains: ['api.example.com'], stripPrefix: false},
+				{service: 'web', port: 8080, domains: ['api.example.com'], path: '/api', stripPrefix: true},
+			],
 			aws: {region: 'eu-west-1', instanceType: 't3.small', sshCidr: '203.0.113.7/32'},
 			acme: {email: 'me@example.com', staging: true},
 		});
@@ -122,6 +139,8 @@ describe('hoist init on a terminal', () => {
 			await tty.type(keys.enter);
 			await tty.waitFor(/\? Which domain should it answer on\?/);
 			await tty.type('api.example.com', keys.enter);
+			await tty.waitFor(/Does another service answer HTTP/);
+			await tty.type(keys.enter);
 			await tty.waitFor(/\? Email for Let's Encrypt's notices/);
 			await tty.type(keys.enter);
 			await tty.waitFor(/\? Which Let's Encrypt CA first\?/);
@@ -150,6 +169,8 @@ describe('hoist init on a terminal', () => {
 		await tty.type(keys.enter);
 		await tty.waitFor(/Which domain/);
 		await tty.type('api.example.com', keys.enter);
+		await tty.waitFor(/Does another service answer HTTP/);
+		await tty.type(keys.enter);
 		await tty.waitFor(/Email/);
 		await tty.type(keys.enter);
 		await tty.waitFor(/Which Let's Encrypt CA first/);
@@ -181,7 +202,8 @@ describe('hoist init on a terminal', () => {
 		expect(up).not.toHaveBeenCalled();
 		const text = readFileSync(join(dir, 'hoist.yml'), 'utf8');
 		expect(loadConfig(join(dir, 'hoist.yml')).config).toMatchObject({
-			compose: {file: 'compose.yaml', service: 'api', port: 3000},
+			compose: {file: 'compose.yaml'},
+			routes: [{service: 'api', port: 3000}],
 			server: {host: '192.168.64.5', user: 'alpine', port: 2222},
 			acme: {staging: false},
 			registry: [{server: 'ghcr.io', username: 'octocat', tokenVariable: 'HOIST_REGISTRY_TOKEN'}],
@@ -228,7 +250,7 @@ function scripted(answers: Array<[RegExp, unknown]>): {ask: Ask; asked: string[]
 }
 
 describe('hoist init --merge', () => {
-	const serverAnswers: Array<[RegExp, unknown]> = [[/domain/, 'app.example.test'], [/Where should it run/, 'server'], [/server's address/, '10.77.0.2'], [/images .*need a login/, false]];
+	const serverAnswers: Array<[RegExp, unknown]> = [[/Which domain/, 'app.example.test'], [/Where should it run/, 'server'], [/server's address/, '10.77.0.2'], [/images .*need a login/, false]];
 
 	it('an ACME directory from the file: no staging question, and the plan names that CA', async () => {
 		const file = join(dir, 'sandbox.yml');
@@ -265,7 +287,7 @@ describe('hoist init --merge', () => {
 });
 
 describe('hoist init: who may SSH in, as AWS\'s address echo sees this machine', () => {
-	const awsAnswers: Array<[RegExp, unknown]> = [[/domain/, 'api.example.com'], [/Where should it run/, 'aws'], [/images .*need a login/, false]];
+	const awsAnswers: Array<[RegExp, unknown]> = [[/Does another service answer HTTP/, false], [/domain/, 'api.example.com'], [/Where should it run/, 'aws'], [/images .*need a login/, false]];
 	let echo: Server;
 	let answer: (response: ServerResponse) => void;
 	beforeEach(async () => {

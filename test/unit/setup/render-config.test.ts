@@ -39,7 +39,8 @@ describe('the hoist.yml the setup writes', () => {
 		const config = parseConfig(text, 'hoist.yml', dir);
 		expect(config.stack).toBe(answers.stack);
 		expect(config.domain).toBe(answers.domain);
-		expect(config.compose).toMatchObject({file: answers.composeFile, service: answers.service, port: answers.port});
+		expect(config.compose.file).toBe(answers.composeFile);
+		expect(config.routes).toMatchObject([{service: answers.service, port: answers.port}]);
 		expect(config.acme.email).toBe(answers.email);
 		expect(config.acme.staging).toBe(answers.staging);
 		expect(config.registry).toEqual(answers.registry && [{...answers.registry, tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
@@ -62,7 +63,7 @@ describe('the hoist.yml the setup writes', () => {
 					for (const staging of [true, false]) {
 						const answers: SetupAnswers = {...base(staging), target, ...(email ? {email} : {}), ...(registry ? {registry} : {})};
 						const config = parseConfig(renderConfig(answers, '2026-11-30'), 'hoist.yml', dir);
-						expect(config.compose.service).toBe('true');
+						expect(config.routes[0]!.service).toBe('true');
 						expect(config.acme.email).toBe(email);
 						expect(config.registry).toEqual(registry && [{...registry, tokenVariable: 'HOIST_REGISTRY_TOKEN'}]);
 						expect(config.acme.staging).toBe(staging);
@@ -74,6 +75,19 @@ describe('the hoist.yml the setup writes', () => {
 			}
 		}
 		expect(checked).toBe(32);
+	});
+
+	it('with more services answering HTTP: routes, read back as the loader reads them', () => {
+		const answers = shopApiAnswers({moreRoutes: [{service: 'admin', port: 9000, domain: 'admin.example.com'}, {service: 'web', port: 8080, path: '/api', stripPrefix: true}]});
+		const text = renderConfig(answers, '2026-12-07');
+		expect(text).toContain('routes:\n  - {service: web, port: 8080, domains: [api.example.com]}\n  - {service: admin, port: 9000, domains: [admin.example.com]}\n');
+		expect(text).not.toMatch(/^domain:/m);
+		const config = parseConfig(text, 'hoist.yml', dir);
+		expect(config.routes).toEqual([
+			{service: 'web', port: 8080, domains: ['api.example.com'], stripPrefix: false, healthPath: '/'},
+			{service: 'admin', port: 9000, domains: ['admin.example.com'], stripPrefix: false, healthPath: '/'},
+			{service: 'web', port: 8080, domains: ['api.example.com'], path: '/api', stripPrefix: true, healthPath: '/'},
+		]);
 	});
 
 	it('is commented, dated, and says where the token comes from without holding one', () => {

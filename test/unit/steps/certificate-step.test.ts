@@ -104,6 +104,35 @@ describe('the certificate step', () => {
 		expect(certificate.summary!(out)).toBe(`R11 for ${domain}, ${alias}, until 2026-04-01`);
 	});
 
+	it('with routes: a site per name, and HTTPS from each route\'s service at its path', async () => {
+		const admin = `admin.${domain}`;
+		const routed = configSchema.parse({stack: 'demo', aws: {sshCidr: '203.0.113.7/32'}, routes: [
+			{service: 'web', port: 8080, domains: [domain, alias]},
+			{service: 'web', port: 8080, domains: [domain], path: '/api', stripPrefix: true},
+			{service: 'admin', port: 9000, domains: [admin]},
+		]});
+		const server = fakeServer();
+		const asked: string[] = [];
+		const h = setup({
+			config: routed,
+			remote: async () => server.session,
+			probeCertificate: async (options) => probe(options.servername),
+			httpsGet: async (_address, name, path) => {
+				asked.push(`${name}${path}`);
+				return name === alias ? answers(308, `https://${domain}/`) : name === admin ? answers(404) : answers(200);
+			},
+		});
+		const out = await certificate.run(h.context(certificate, {outputs: {target, dns: {...dnsReady, names: [domain, alias, admin]}}}));
+		expect(out.names).toEqual([domain, alias, admin]);
+		expect(asked.sort()).toEqual([`${admin}/`, `${domain}/`, `${domain}/api/`, `${alias}/`]);
+		const caddyfile = String(server.uploads.find((file) => file.path === '/srv/hoist/demo/hoist-caddy/Caddyfile')!.content);
+		expect(caddyfile).toContain(`\n${admin} {\n\treverse_proxy admin:9000 {`);
+		expect(caddyfile).toContain('\t@route1 path /api /api/*\n\thandle @route1 {\n\t\turi strip_prefix /api\n');
+		expect(h.details).toContainEqual({kind: 'substep', id: `https:${domain}/api/`, title: `https://${domain}/api/`, state: 'done', note: '200 from web'});
+		expect(h.details).toContainEqual({kind: 'substep', id: `https:${admin}`, title: `https://${admin}/`, state: 'done', note: '404 from admin'});
+		expect(h.details).toContainEqual(expect.objectContaining({id: 'caddyfile', title: `Caddy serves ${domain}, ${alias} → ${domain}, ${admin}`}));
+	});
+
 	it('does not take Caddy\'s own local CA for the certificate, and stops early with the explanation when Caddy\'s log shows a rate limit', async () => {
 		const rateLimited = JSON.stringify({
 			level: 'error', ts: 1_700_000_010.5, logger: 'tls.obtain', msg: 'could not get certificate from issuer', identifier: domain,

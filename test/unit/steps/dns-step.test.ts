@@ -123,6 +123,18 @@ describe('the dns step', () => {
 		expect(summaries(h.detailRows).map((s) => s.name)).toEqual(expect.arrayContaining([domain, `www.${domain}`]));
 	});
 
+	it('with routes: waits for every name of every route, one row group each, and records them all', async () => {
+		const w = world();
+		const admin = `admin.${domain}`;
+		w.set(domain, 'A', [address]);
+		const routes = [{service: 'web', port: 8080, domains: [domain]}, {service: 'web', port: 8080, domains: [domain], path: '/api'}, {service: 'admin', port: 8080, domains: [admin]}];
+		const routed = configSchema.parse({...config(), domain: undefined, aliases: undefined, compose: undefined, routes});
+		const {h, ctx} = context({config: routed, dnsQuery: w.query, onSleep: () => w.set(admin, 'A', [address])});
+		expect(await dns.run(ctx)).toMatchObject({status: 'ready', names: [domain, admin]});
+		const first = summaries(h.detailRows).filter((s) => s.round === 1);
+		expect(first.map((s) => [s.name, s.state, s.record.name])).toEqual([[domain, 'ready', domain], [admin, 'waiting', admin]]);
+	});
+
 	it('says which server never answers', async () => {
 		const w = world();
 		w.set(domain, 'A', [address]);

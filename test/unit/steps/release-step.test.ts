@@ -2,6 +2,7 @@
 // service gets a new container, and the order of the web service's swap — start beside, wait until it answers,
 // point Caddy at it, drain, retire the old one, point Caddy back.
 import {describe, expect, it} from 'vitest';
+import {configSchema, type Config} from '../../../source/config/schema.js';
 import {stackPaths} from '../../../source/server/layout.js';
 import type {Target} from '../../../source/remote/target.js';
 import {deployStep} from '../../../steps/deploy.js';
@@ -16,9 +17,9 @@ const outputs = recordedBefore(target, {
 	db: {image: 'postgres:16', oneShot: false, healthcheck: false, healthGate: false},
 });
 
-function release(stack = new FakeStack(), options: {service?: string} = {}) {
+function release(stack = new FakeStack(), options: {service?: string} = {}, config?: Config) {
 	const session = new FakeSession({answer: stack.answer});
-	const h = setup({remote: async () => session, onSleep: (ms) => session.script.push(`sleep ${ms}`)});
+	const h = setup({remote: async () => session, onSleep: (ms) => session.script.push(`sleep ${ms}`), ...(config ? {config} : {})});
 	const step = {...deployStep({withJobs: false, ...options}), title: 'Release'};
 	const ctx = h.context(step, {outputs});
 	return {h, stack, session, run: () => step.run(ctx)};
@@ -164,5 +165,31 @@ describe('release: the web service swapped without a failed request', () => {
 		await expect(step.run(h.context(step, {outputs: {...outputs, compose: {...outputs.compose, services: {...outputs.compose.services, migrate: {image: 'registry.test/web:v2', oneShot: true, healthcheck: false, healthGate: false}}}}}))).rejects.toThrow();
 		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
 		expect(upstreams).toEqual(['10.89.0.5:8080', 'web:8080']);
+	});
+});
+
+describe('release: routes', () => {
+	it('swaps every routed service that changed, one at a time: Caddy pinned to the serving containers, moved per service, back on the names at the end', async () => {
+		const routed = configSchema.parse({stack: 'demo', aws: {sshCidr: '203.0.113.7/32'}, routes: [
+			{service: 'web', port: 8080, domains: ['app.example.test']},
+			{service: 'db', port: 5432, domains: ['app.example.test'], path: '/db', healthPath: '/ready'},
+		]});
+		const stack = new FakeStack();
+		stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+		stack.hashes.set('db', hash('d'));
+		const {session, run} = release(stack, {}, routed);
+		expect((await run()).replaced).toEqual(['web', 'db']);
+		const swaps = changes(session.script).filter((line) => line.startsWith('compose up') || line.startsWith('ask ') || line.startsWith('retire'));
+		expect(swaps).toEqual(['compose up web', 'ask http://10.89.0.7:8080/', 'retire 1 old container', 'compose up db', 'ask http://10.89.0.7:5432/ready', 'retire 1 old container']);
+		// Both pinned to their serving containers first (no name lookups while containers change), each moved to its new
+		// container in turn, then both back on their names; in each Caddyfile the /db route comes before web's.
+		const upstreams = session.uploaded.map((file) => [...file.content.toString().matchAll(/reverse_proxy (\S+)/g)].map((match) => match[1]));
+		expect(upstreams).toEqual([
+			['10.89.0.7:5432', '10.89.0.5:8080'],
+			['10.89.0.7:5432', '10.89.0.7:8080'],
+			['10.89.0.7:5432', '10.89.0.7:8080'],
+			['db:5432', 'web:8080'],
+		]);
+		expect(session.uploaded[3]!.content.toString()).toMatch(/handle @route1 \{\n\t\treverse_proxy db:5432[\s\S]*handle \{\n\t\treverse_proxy web:8080/);
 	});
 });
