@@ -1,5 +1,5 @@
 // The CLI as one bundle (dist/bundle/hoist.js, what package.json's bin runs), built from tsc's output in dist/.
-// The tests run tsc's file tree (dist/source/cli.js); `npm run bench` measures both.
+// Unit and cli tests run tsc's file tree (dist/source/cli.js), e2e tests this bundle; `npm run bench` measures both.
 // - splitting: the dynamic imports in main.ts and the commands stay separate chunks, so `hoist --version` still
 //   loads nothing heavy and the AWS SDK, Ink and ssh2 load only on the paths that need them.
 // - mainFields module first: the AWS SDK's ES modules, so only the commands hoist sends are kept (its CommonJS

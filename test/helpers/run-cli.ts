@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {assertSandboxEndpoints} from '../sandbox/sandbox.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** tsc's build by default; HOIST_TEST_CLI=dist/bundle/hoist.js runs the same tests against the bundle that bin ships. */
+/** tsc's build by default; HOIST_TEST_CLI=dist/bundle/hoist.js runs the same tests against the bundle that bin ships (e2e does). */
 export const cliPath = process.env['HOIST_TEST_CLI'] ? path.resolve(repoRoot, process.env['HOIST_TEST_CLI']) : `${repoRoot}dist/source/cli.js`;
 export const fixtureCliPath = `${repoRoot}test/fixtures/fixture-cli.mjs`;
 

@@ -231,14 +231,16 @@ write_env() {
 	)
 	# The settings of the services in extras/ (KEY=value lines each extra writes when it starts).
 	[[ -s $RUN/extras.env ]] && mapfile -t -O "${#kv[@]}" kv <"$RUN/extras.env"
-	local item json='{}'
+	local item
+	local -a named=()
 	: >"$DIR/env.sh.tmp"
 	for item in "${kv[@]}"; do
 		local value=${item#*=}
 		printf "export %s='%s'\n" "${item%%=*}" "${value//\'/\'\\\'\'}" >>"$DIR/env.sh.tmp"
-		json=$(jq -c --arg k "${item%%=*}" --arg v "${item#*=}" '. + {($k): $v}' <<<"$json")
+		named+=(--arg "${item%%=*}" "$value")
 	done
-	jq . <<<"$json" >"$DIR/env.json.tmp"
+	# One jq for the whole object: every moto reset (before each e2e test) writes it, and a jq per key took 0.4–2 s.
+	jq -n '$ARGS.named' "${named[@]}" >"$DIR/env.json.tmp"
 	mv "$DIR/env.sh.tmp" "$DIR/env.sh"
 	mv "$DIR/env.json.tmp" "$DIR/env.json"
 }
