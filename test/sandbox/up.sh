@@ -321,6 +321,7 @@ else
 fi
 
 write_env
+"$SANDBOX_SRC/extras/rehearsal-images.sh"
 "$SANDBOX_SRC/status.sh" || die "sandbox started but is not healthy"
 log "up in $(elapsed)s"
 summary
