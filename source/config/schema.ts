@@ -4,6 +4,7 @@ import {checkedAlpineRelease, compareReleaseLines, latestAlpineRelease, oldestAl
 import {BugError} from '../errors.js';
 import {serverHostProblem} from './server-host.js';
 import {hostKeyTypes, isPublicKeyLine} from './ssh-key-line.js';
+import {rehearsalSection} from '../rehearsal/settings-schema.js';
 import {listedRegistryTokenVariable, singleRegistryTokenVariable, type RegistryLogin} from './registries.js';
 
 /**
@@ -313,6 +314,12 @@ export const configSchema = z.strictObject({
 				.max(1440, {error: 'expected at most 1440 minutes (a day)'})
 				.default(DEFAULT_DNS_TIMEOUT_MINUTES),
 			expectAddress: ipAddress.optional(),
+			// Asked instead of the zone's NS records, each with its port: `hoist rehearse` points the watcher at its stand-ins.
+			authoritative: z.array(z.strictObject({
+				name: z.string(expected('a label for the server, e.g. "ns1"')).min(1, notEmpty),
+				address: ipAddress,
+				port: port.default(53),
+			}, expected('a server with name, address and port')), expected('a list of servers')).min(1, {error: 'expected at least one server (or leave dns.authoritative out)'}).optional(),
 		}, expected('a dns section'))
 		.prefault({}),
 	caddy: z
@@ -335,6 +342,7 @@ export const configSchema = z.strictObject({
 		}, expected('a host section'))
 		.default({swapMb: 1024}),
 	registry: registrySection.optional(),
+	rehearsal: rehearsalSection.optional(),
 }).superRefine((config, ctx) => {
 	// One target: a new EC2 instance (aws:) or a machine you already have (server:).
 	if (config.aws !== undefined && config.server !== undefined) {
