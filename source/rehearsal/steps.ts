@@ -6,19 +6,19 @@
 import {createHash} from 'node:crypto';
 import {existsSync, readFileSync} from 'node:fs';
 import {z} from 'zod';
-import {query} from '../source/dns/client.js';
-import {defineStep, type StepContext} from '../source/engine/step.js';
-import {writeFileAtomic} from '../source/files/atomic-write.js';
-import {privateDirectory} from '../source/remote/commands/files.js';
-import type {RemoteSession} from '../source/remote/session.js';
-import {composeProject} from '../source/server/layout.js';
-import {changedFiles} from '../source/server/sync.js';
-import {fetchRehearsalRoot} from '../source/rehearsal/fetch-root.js';
-import type {RehearsalFiles} from '../source/rehearsal/files.js';
-import {portConflicts, portsHeld} from '../source/rehearsal/ports.js';
+import {query} from '../dns/client.js';
+import {defineStep, type StepContext} from '../engine/step.js';
+import {writeFileAtomic} from '../files/atomic-write.js';
+import {privateDirectory} from '../remote/commands/files.js';
+import type {RemoteSession} from '../remote/session.js';
+import {composeProject} from '../server/layout.js';
+import {changedFiles} from '../server/sync.js';
+import {fetchRehearsalRoot} from './fetch-root.js';
+import type {RehearsalFiles} from './files.js';
+import {portConflicts, portsHeld} from './ports.js';
 import {
 	dnsStandIns, linkAcmeToCaddy, neededPorts, portListing, readListenerCa, standInFiles, standInsDir, standInsDown, standInsProject, standInsUp, type StandIns,
-} from '../source/rehearsal/standins.js';
+} from './standins.js';
 
 export const rehearsalPortsOutputs = z.object({address: z.string(), ports: z.array(z.string())});
 export const rehearsalStandInsOutputs = z.object({
@@ -31,7 +31,7 @@ export const rehearsalStandInsOutputs = z.object({
 });
 export const rehearsalLinkOutputs = z.object({networks: z.string()});
 
-declare module '../source/engine/step.js' {
+declare module '../engine/step.js' {
 	interface StepOutputs {
 		'rehearsal-ports': z.infer<typeof rehearsalPortsOutputs>;
 		'rehearsal-standins': z.infer<typeof rehearsalStandInsOutputs>;
