@@ -243,6 +243,25 @@ export function linkAcmeToCaddy(stack: string, options: {dryRun: boolean}): Remo
 	};
 }
 
+/**
+ * After the rehearsal CA started again (a new root: another pitfall, a reboot), the certificates Caddy holds from the
+ * old one chain to nothing hoist trusts, and Caddy would keep them until they near expiry: its stored certificates and
+ * ACME account for the rehearsal go (in its data volume, from the host: the image may have no shell), then it restarts.
+ */
+export function forgetCaddyCertificates(stack: string): RemoteCommand {
+	const label = (service: string) => sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`, '--filter', `label=com.docker.compose.service=${service}`);
+	return {
+		root: true,
+		title: 'make Caddy forget the old rehearsal CA\'s certificates',
+		line: [
+			`caddy=$(podman ps -q ${label(caddyService)} | head -n 1)`,
+			'if [ -z "$caddy" ]; then exit 0; fi',
+			`for v in $(podman volume ls -q ${sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`)}); do case "$v" in *hoist_caddy_data) d=$(podman volume inspect --format '{{.Mountpoint}}' "$v") && rm -rf "$d/caddy/certificates" "$d/caddy/acme" ;; esac; done`,
+			'podman restart -t 2 "$caddy" >/dev/null',
+		].join('\n'),
+	};
+}
+
 /** What listens on the server (ss, or busybox netstat on Alpine) and what Podman publishes, by compose project. */
 export function portListing(): RemoteCommand {
 	return {

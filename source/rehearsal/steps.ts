@@ -17,7 +17,7 @@ import {fetchRehearsalRoot} from './fetch-root.js';
 import type {RehearsalFiles} from './files.js';
 import {portConflicts, portsHeld} from './ports.js';
 import {
-	dnsStandIns, linkAcmeToCaddy, neededPorts, portListing, readListenerCa, standInFiles, standInsDir, standInsDown, standInsProject, standInsUp, type StandIns,
+	dnsStandIns, forgetCaddyCertificates, linkAcmeToCaddy, neededPorts, portListing, readListenerCa, standInFiles, standInsDir, standInsDown, standInsProject, standInsUp, type StandIns,
 } from './standins.js';
 
 export const rehearsalPortsOutputs = z.object({address: z.string(), ports: z.array(z.string())});
@@ -153,6 +153,7 @@ export function rehearsalStandInsStep(standIns: StandIns, files: RehearsalFiles)
 			const root = await currentRoot(ctx, standIns, files);
 			writeFileAtomic(files.root, root, 0o644);
 			ctx.log(`the rehearsal CA's root is in ${files.root}`);
+			if (ctx.previous && ctx.previous.root !== sha256(root)) await session.run(forgetCaddyCertificates(standIns.stack), {signal: ctx.signal, onLine: ctx.log});
 			return standInsOutputs(standIns, root);
 		},
 		undoTitle: 'Remove the rehearsal DNS and CA',

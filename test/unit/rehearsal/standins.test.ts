@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
-import {changeZone, dnsStandIns, linkAcmeToCaddy, listZones, neededPorts, standInFiles, standInsDown, standInsUp, type StandIns} from '../../../source/rehearsal/standins.js';
+import {changeZone, dnsStandIns, forgetCaddyCertificates, linkAcmeToCaddy, listZones, neededPorts, standInFiles, standInsDown, standInsUp, type StandIns} from '../../../source/rehearsal/standins.js';
 import {portConflicts} from '../../../source/rehearsal/ports.js';
 
 const base: StandIns = {
@@ -105,6 +105,15 @@ describe('the stand-ins\' commands, run in sh', () => {
 		expect(inShell(fresh).log).toContain('network connect --alias pebble shop-rehearsal_default c0ffee');
 		const dry = linkAcmeToCaddy('shop-rehearsal', {dryRun: true}).line.replace('have=" $(', 'have=" $(true || ');
 		expect(inShell(dry).log.filter((entry) => entry.startsWith('network'))).toEqual([]);
+	});
+
+	it('a new rehearsal root: Caddy\'s certificates and ACME account go from its data volume, then Caddy restarts', () => {
+		const line = forgetCaddyCertificates('shop-rehearsal').line.replace('rm -rf', 'echo rm -rf >>"$LOG"; : ');
+		const fake = line.replace(/podman volume ls -q [^)]*\)/, 'echo shop-rehearsal_hoist_caddy_data other_volume)');
+		const {log} = inShell(fake);
+		expect(log).toContain('volume inspect --format {{.Mountpoint}} shop-rehearsal_hoist_caddy_data');
+		expect(log.filter((entry) => entry.includes('other_volume'))).toEqual([]);
+		expect(log.at(-1)).toBe('restart -t 2 c0ffee');
 	});
 
 	it('--end removes containers, volumes (unless kept), networks and the directory, all by the project\'s label', () => {
