@@ -11,7 +11,7 @@ import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {cliPath, type CliRun} from '../helpers/run-cli.js';
-import {authorizeKey, clearAuthorizedKeys, instancePodman, readSandboxEnv, runScript, sandboxDir, type SandboxEnv} from '../sandbox/sandbox.js';
+import {authorizeKey, clearAuthorizedKeys, instancePodman, readSandboxEnv, runScript, sandboxDir, wipeInstance, type SandboxEnv} from '../sandbox/sandbox.js';
 
 let sandbox: SandboxEnv;
 let stack: E2eStack;
@@ -26,6 +26,8 @@ beforeAll(async () => {
 	// Idempotent: on a sandbox that up.sh brought up it only exports what is already in the registry.
 	await runScript('extras/rehearsal-images.sh');
 	sandbox = readSandboxEnv();
+	// The practice server starts clean, as a fresh VM would: nothing of another test holds 80 or 443.
+	await wipeInstance();
 	const env = JSON.parse(readFileSync(join(sandboxDir, 'env.json'), 'utf8')) as Record<string, string>;
 	images = {dns: env['HOIST_SANDBOX_IMAGE_REHEARSAL_DNS']!, acme: env['HOIST_SANDBOX_IMAGE_REHEARSAL_ACME']!};
 	hostKey = readFileSync(sandbox.HOIST_SANDBOX_HOST_KEY, 'utf8').trim().split(' ').slice(0, 2).join(' ');
