@@ -97,7 +97,8 @@ export async function runRehearsal(context: CommandContext): Promise<number> {
 	}
 	const request: RehearsalRequest = {
 		pitfall: pitfallNamed(flag(context, 'pitfall') ?? 'none'),
-		...optional('on', flag(context, 'on')),
+		// A resumed rehearsal goes back to the practice server it started on.
+		...optional('on', flag(context, 'on') ?? (await recordedServer(context))),
 		...optional('identity', flag(context, 'identity')),
 		...optional('hostKey', flag(context, 'host-key')),
 	};
@@ -106,6 +107,18 @@ export async function runRehearsal(context: CommandContext): Promise<number> {
 		if (outcome.result === 'ok') renderer.showMessage(rehearsalFinish(rehearsal, '.hoist/rehearsal/root.pem'));
 		return outcome.error?.exitCode ?? 0;
 	});
+}
+
+/** The practice server the rehearsal's journal records, as --on takes it. */
+async function recordedServer({args}: CommandContext): Promise<string | undefined> {
+	const {dirname, resolve} = await import('node:path');
+	const journal = Journal.read(rehearsalFiles(dirname(resolve(args.config))).journal, new Redactor());
+	const target = journal && stepOutputs(journal.data, 'target');
+	return target && onOf(target);
+}
+
+function onOf(target: {user: string; host: string; port: number}): string {
+	return `${target.user}@${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }
 
 /** Removes the rehearsal's stack and stand-ins from the practice server the rehearsal's journal names, then forgets it. */
@@ -122,7 +135,7 @@ export async function endRehearsal(context: CommandContext): Promise<number> {
 	}
 	const standIns = stepOutputs(journal.data, 'rehearsal-standins');
 	const request: RehearsalRequest = {
-		on: `${target.user}@${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+		on: onOf(target),
 		pitfall: (standIns?.pitfall ?? 'none') as Pitfall,
 		...optional('hostKey', target.hostKey),
 	};
