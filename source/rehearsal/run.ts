@@ -36,6 +36,7 @@ async function rehearsalPlan(config: Config, rehearsal: Rehearsal): Promise<Plan
 	after(['ssh-ready'], {...steps.rehearsalPortsStep(rehearsal.standIns), title: 'Check the practice server\'s ports'} as unknown as AnyStep);
 	after(['bootstrap', 'registry-login'], {...steps.rehearsalStandInsStep(rehearsal.standIns, rehearsal.files), title: 'Start the rehearsal DNS and CA'} as unknown as AnyStep);
 	after(['deploy'], {...steps.rehearsalLink, title: 'Connect Caddy to the rehearsal CA'} as unknown as AnyStep);
+	after(['dns'], {...steps.rehearsalRenewStep(rehearsal.files), title: 'Drop certificates of an earlier rehearsal CA'} as unknown as AnyStep);
 	return plan;
 }
 

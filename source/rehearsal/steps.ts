@@ -30,12 +30,14 @@ export const rehearsalStandInsOutputs = z.object({
 	root: z.string(),
 });
 export const rehearsalLinkOutputs = z.object({networks: z.string()});
+export const rehearsalRenewOutputs = z.object({forgot: z.array(z.string())});
 
 declare module '../engine/step.js' {
 	interface StepOutputs {
 		'rehearsal-ports': z.infer<typeof rehearsalPortsOutputs>;
 		'rehearsal-standins': z.infer<typeof rehearsalStandInsOutputs>;
 		'rehearsal-link': z.infer<typeof rehearsalLinkOutputs>;
+		'rehearsal-renew': z.infer<typeof rehearsalRenewOutputs>;
 	}
 }
 
@@ -153,7 +155,6 @@ export function rehearsalStandInsStep(standIns: StandIns, files: RehearsalFiles)
 			const root = await currentRoot(ctx, standIns, files);
 			writeFileAtomic(files.root, root, 0o644);
 			ctx.log(`the rehearsal CA's root is in ${files.root}`);
-			if (ctx.previous && ctx.previous.root !== sha256(root)) await session.run(forgetCaddyCertificates(standIns.stack), {signal: ctx.signal, onLine: ctx.log});
 			return standInsOutputs(standIns, root);
 		},
 		undoTitle: 'Remove the rehearsal DNS and CA',
@@ -184,3 +185,41 @@ export const rehearsalLink = defineStep({
 	},
 	summary: () => 'Caddy reaches the rehearsal CA as pebble',
 });
+
+/**
+ * The names for which Caddy serves a certificate from an earlier rehearsal CA (Pebble makes a new root whenever it
+ * starts: another pitfall, a reboot). Caddy would keep such a certificate until it nears expiry.
+ */
+async function staleNames(ctx: StepContext<'rehearsal-renew', 'target' | 'dns'>, files: RehearsalFiles): Promise<string[]> {
+	if (ctx.outputs.dns.status !== 'ready' || !existsSync(files.root)) return [];
+	const trust = {trustRoots: [readFileSync(files.root, 'utf8')], useSystemRoots: false};
+	const probes = await Promise.all(ctx.outputs.dns.names.map(async (name) => {
+		try {
+			const probe = await ctx.services.probeCertificate({...trust, address: ctx.outputs.dns.address, servername: name, timeoutMs: 5_000, signal: ctx.signal});
+			return !probe.authorized && !probe.caddyInternal ? name : undefined;
+		} catch (error) {
+			if (ctx.signal.aborted) throw error;
+			return undefined;
+		}
+	}));
+	return probes.filter((name): name is string => name !== undefined);
+}
+
+/** Before the certificate step: Caddy forgets certificates of an earlier rehearsal CA, so it asks the current one. */
+export function rehearsalRenewStep(files: RehearsalFiles) {
+	return defineStep({
+		id: 'rehearsal-renew',
+		outputs: rehearsalRenewOutputs,
+		needs: ['target', 'dns'],
+		async check(ctx) {
+			return (await staleNames(ctx, files)).length === 0 ? {forgot: []} : undefined;
+		},
+		async run(ctx) {
+			const stale = await staleNames(ctx, files);
+			const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
+			await session.run(forgetCaddyCertificates(ctx.config.stack), {signal: ctx.signal, onLine: ctx.log});
+			ctx.log(`Caddy forgot the certificates of an earlier rehearsal CA for ${stale.join(', ')}`);
+			return {forgot: stale};
+		},
+	});
+}

@@ -87,7 +87,7 @@ it('rehearses the whole flow: the watcher waits, the record is set from another 
 	const result = await run.done;
 	expect(result.code, result.stderr + result.stdout.slice(-3000)).toBe(0);
 	const planned = (result.events.find((event) => event['type'] === 'run-started') as {steps: Array<{id: string}>}).steps.map((step) => step.id);
-	expect(planned).toEqual(['compose', 'target', 'ssh-ready', 'rehearsal-ports', 'bootstrap', 'registry-login', 'rehearsal-standins', 'upload', 'deploy', 'rehearsal-link', 'dns', 'certificate']);
+	expect(planned).toEqual(['compose', 'target', 'ssh-ready', 'rehearsal-ports', 'bootstrap', 'registry-login', 'rehearsal-standins', 'upload', 'deploy', 'rehearsal-link', 'dns', 'rehearsal-renew', 'certificate']);
 	const summaries = Object.fromEntries(result.events.filter((event) => event['type'] === 'step-done').map((event) => [event['stepId'], String(event['summary'])]));
 	expect(summaries['dns']).toContain(`${domain} → ${sandbox.HOIST_SANDBOX_HOST}`);
 	expect(summaries['certificate']).not.toMatch(/skipped/);
