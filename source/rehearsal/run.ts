@@ -93,14 +93,15 @@ export function rehearsalFinish(rehearsal: Rehearsal, relativeRoot: string): str
 
 export async function runRehearsal(context: CommandContext): Promise<number> {
 	const {args} = context;
+	const recorded = await recordedLogin(context);
 	if (args.flags['keep-volumes'] === true) {
 		throw new UserError('--keep-volumes goes with --end.', {code: 'USAGE', nextSteps: ['Run `hoist rehearse --end --keep-volumes` to remove the rehearsal but keep its volumes.']});
 	}
 	const request: RehearsalRequest = {
 		pitfall: pitfallNamed(flag(context, 'pitfall') ?? 'none'),
-		// A resumed rehearsal goes back to the practice server it started on.
-		...optional('on', flag(context, 'on') ?? (await recordedServer(context))),
-		...optional('identity', flag(context, 'identity')),
+		// A resumed rehearsal goes back to the practice server it started on, with the key it logged in with.
+		...optional('on', flag(context, 'on') ?? recorded?.on),
+		...optional('identity', flag(context, 'identity') ?? recorded?.identity),
 		...optional('hostKey', flag(context, 'host-key')),
 	};
 	return session(context, request, 'rehearse', async ({plan, env, renderer}, rehearsal) => {
@@ -110,12 +111,15 @@ export async function runRehearsal(context: CommandContext): Promise<number> {
 	});
 }
 
-/** The practice server the rehearsal's journal records, as --on takes it. */
-async function recordedServer({args}: CommandContext): Promise<string | undefined> {
+/** The practice server the rehearsal's journal records, as --on takes it, and the key it logged in with. */
+async function recordedLogin({args}: CommandContext): Promise<{on: string; identity?: string} | undefined> {
 	const {dirname, resolve} = await import('node:path');
-	const journal = Journal.read(rehearsalFiles(dirname(resolve(args.config))).journal, new Redactor());
+	const files = rehearsalFiles(dirname(resolve(args.config)));
+	const journal = Journal.read(files.journal, new Redactor());
 	const target = journal && stepOutputs(journal.data, 'target');
-	return target && onOf(target);
+	if (!target) return undefined;
+	// hoist's own key is the default; another one was given with --identity.
+	return {on: onOf(target), ...(target.privateKeyPath === files.privateKey ? {} : {identity: target.privateKeyPath})};
 }
 
 function onOf(target: {user: string; host: string; port: number}): string {
@@ -135,8 +139,10 @@ export async function endRehearsal(context: CommandContext): Promise<number> {
 		return 0;
 	}
 	const standIns = stepOutputs(journal.data, 'rehearsal-standins');
+	const recorded = await recordedLogin(context);
 	const request: RehearsalRequest = {
 		on: onOf(target),
+		...optional('identity', recorded?.identity),
 		pitfall: (standIns?.pitfall ?? 'none') as Pitfall,
 		...optional('hostKey', target.hostKey),
 	};

@@ -269,7 +269,7 @@ export function portListing(): RemoteCommand {
 		title: 'see which ports are in use',
 		line: [
 			'{ ss -Hltun 2>/dev/null || netstat -ltun 2>/dev/null; } | sed \'s/^/L /\'',
-			'podman ps --format \'{{.Label "com.docker.compose.project"}}|{{.Ports}}\' 2>/dev/null | sed \'s/^/P /\'',
+			'podman ps --format \'{{index .Labels "com.docker.compose.project"}}|{{.Ports}}\' 2>/dev/null | sed \'s/^/P /\'',
 			'true',
 		].join('\n'),
 	};

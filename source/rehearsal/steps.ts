@@ -76,7 +76,7 @@ function serverFiles(standIns: StandIns) {
 
 async function running(session: RemoteSession, standIns: StandIns, signal: AbortSignal): Promise<boolean> {
 	const services = ['acme', ...dnsStandIns(standIns).map((server) => server.service)];
-	const line = `podman ps --format '{{.Label "com.docker.compose.service"}}' --filter label=com.docker.compose.project=${standInsProject(standIns.stack)}`;
+	const line = `podman ps --format '{{index .Labels "com.docker.compose.service"}}' --filter label=com.docker.compose.project=${standInsProject(standIns.stack)}`;
 	const said = (await session.run({root: true, title: 'see whether the rehearsal DNS and CA run', line}, {capture: true, signal})).stdout.split('\n');
 	return services.every((service) => said.includes(service));
 }

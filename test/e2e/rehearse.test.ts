@@ -95,7 +95,7 @@ it('rehearses the whole flow: the watcher waits, the record is set from another 
 	expect(message).toContain(`curl --cacert .hoist/rehearsal/root.pem --resolve ${domain}:443:${sandbox.HOIST_SANDBOX_HOST} https://${domain}/`);
 	expect(curl()).toContain('hoist fixture app v1');
 	expect(readFileSync(stack.journal).equals(realJournal)).toBe(true);
-});
+}, 400_000);
 
 it('on a terminal, c on the watcher creates the record it shows (a proxy address replaced by the server\'s)', async () => {
 	const env = Object.entries({...stack.env(noAws), PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', TERM: 'xterm-256color', LANG: 'C.UTF-8'})
@@ -120,7 +120,7 @@ it('on a terminal, c on the watcher creates the record it shows (a proxy address
 	expect(screen()).toContain(`curl --cacert .hoist/rehearsal/root.pem --resolve ${domain}:443:${sandbox.HOIST_SANDBOX_HOST}`);
 	tmux('kill-session', '-t', 'watch');
 	expect(curl()).toContain('hoist fixture app v1');
-});
+}, 400_000);
 
 it('--pitfall aaaa: the watcher explains the stale AAAA until it is deleted', async () => {
 	const run = stack.start(rehearse(['--pitfall', 'aaaa']), noAws);
@@ -132,7 +132,7 @@ it('--pitfall aaaa: the watcher explains the stale AAAA until it is deleted', as
 	const result = await run.done;
 	expect(result.code, result.stderr + result.stdout.slice(-3000)).toBe(0);
 	expect(curl()).toContain('hoist fixture app v1');
-});
+}, 400_000);
 
 it('--end leaves the host with no container, volume or file of the rehearsal, and the real journal as it was', async () => {
 	const result = await stack.run(['rehearse', '--end'], noAws);
@@ -144,4 +144,4 @@ it('--end leaves the host with no container, volume or file of the rehearsal, an
 	expect(existsSync('/srv/hoist') ? readdirSync('/srv/hoist').filter((name) => name.startsWith('shop-rehearsal')) : []).toEqual([]);
 	expect(existsSync(join(stack.dir, '.hoist', 'rehearsal'))).toBe(false);
 	expect(readFileSync(stack.journal).equals(realJournal)).toBe(true);
-});
+}, 400_000);

@@ -35,7 +35,7 @@ describe('the stand-ins\' files', () => {
 		expect(compose).toContain('"192.168.64.5:53:53/udp"');
 		expect(compose).toContain('"192.168.64.5:53:53/tcp"');
 		expect(compose).toContain('"192.168.64.5:15000:15000"');
-		expect(compose).toContain('"-dnsserver", "192.168.64.5:53"');
+		expect(compose).toContain('"-dnsserver", "dns:53"');
 		const settings = compose.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
 		expect(settings).not.toMatch(/127\.0\.0\.53|"53:53/);
 	});
