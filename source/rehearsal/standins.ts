@@ -243,6 +243,19 @@ export function linkAcmeToCaddy(stack: string, options: {dryRun: boolean}): Remo
 	};
 }
 
+/** Takes the CA out of every network but its own project's, so the stack's network can be removed (`--end`). */
+export function unlinkAcme(stack: string): RemoteCommand {
+	return {
+		root: true,
+		title: 'disconnect the rehearsal CA from the stack\'s network',
+		line: [
+			`acme=${containerOf(stack, 'acme')}`,
+			'if [ -z "$acme" ]; then exit 0; fi',
+			`for net in $(podman inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$acme"); do case "$net" in ${sh(`${standInsProject(stack)}_`)}*) ;; *) podman network disconnect -f "$net" "$acme" >/dev/null ;; esac; done`,
+		].join('\n'),
+	};
+}
+
 /**
  * After the rehearsal CA started again (a new root: another pitfall, a reboot), the certificates Caddy holds from the
  * old one chain to nothing hoist trusts, and Caddy would keep them until they near expiry: its stored certificates and

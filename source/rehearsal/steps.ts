@@ -17,7 +17,7 @@ import {fetchRehearsalRoot} from './fetch-root.js';
 import type {RehearsalFiles} from './files.js';
 import {portConflicts, portsHeld} from './ports.js';
 import {
-	dnsStandIns, forgetCaddyCertificates, linkAcmeToCaddy, neededPorts, portListing, readListenerCa, standInFiles, standInsDir, standInsDown, standInsProject, standInsUp, type StandIns,
+	dnsStandIns, forgetCaddyCertificates, linkAcmeToCaddy, neededPorts, portListing, readListenerCa, standInFiles, standInsDir, standInsDown, standInsProject, standInsUp, unlinkAcme, type StandIns,
 } from './standins.js';
 
 export const rehearsalPortsOutputs = z.object({address: z.string(), ports: z.array(z.string())});
@@ -182,6 +182,13 @@ export const rehearsalLink = defineStep({
 		const session = await ctx.services.remote(ctx.outputs.target, {signal: ctx.signal});
 		const said = (await session.run(linkAcmeToCaddy(ctx.config.stack, {dryRun: false}), {capture: true, signal: ctx.signal})).stdout;
 		return {networks: said.trim()};
+	},
+	undoTitle: 'Disconnect the rehearsal CA from the stack\'s network',
+	async undo(ctx) {
+		const target = ctx.recorded('target');
+		if (!target) return;
+		const session = await ctx.services.remote(target, {signal: ctx.signal});
+		await session.run(unlinkAcme(ctx.config.stack), {signal: ctx.signal, onLine: ctx.log});
 	},
 	summary: () => 'Caddy reaches the rehearsal CA as pebble',
 });

@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
-import {changeZone, dnsStandIns, forgetCaddyCertificates, linkAcmeToCaddy, listZones, neededPorts, standInFiles, standInsDown, standInsUp, type StandIns} from '../../../source/rehearsal/standins.js';
+import {changeZone, dnsStandIns, forgetCaddyCertificates, unlinkAcme, linkAcmeToCaddy, listZones, neededPorts, standInFiles, standInsDown, standInsUp, type StandIns} from '../../../source/rehearsal/standins.js';
 import {portConflicts} from '../../../source/rehearsal/ports.js';
 
 const base: StandIns = {
@@ -114,6 +114,11 @@ describe('the stand-ins\' commands, run in sh', () => {
 		expect(log).toContain('volume inspect --format {{.Mountpoint}} shop-rehearsal_hoist_caddy_data');
 		expect(log.filter((entry) => entry.includes('other_volume'))).toEqual([]);
 		expect(log.at(-1)).toBe('restart -t 2 c0ffee');
+	});
+
+	it('--end first takes the CA out of the stack\'s network (compose cannot remove a network a container is in)', () => {
+		const {log} = inShell(unlinkAcme('shop-rehearsal').line.replace(/podman inspect [^)]*\)/, 'echo shop-rehearsal-standins_default shop-rehearsal_default)'));
+		expect(log.filter((entry) => entry.startsWith('network'))).toEqual(['network disconnect -f shop-rehearsal_default c0ffee']);
 	});
 
 	it('--end removes containers, volumes (unless kept), networks and the directory, all by the project\'s label', () => {
