@@ -58,6 +58,7 @@ function watchOptions(ctx: DnsContext, plan: Extract<Reach, {watch: true}>): Wat
 		caaIdentities: config.acme.caaIdentities,
 		caName: caName(config.acme.directory),
 		...(config.dns.resolvers === undefined ? {} : {bootstrap: config.dns.resolvers}),
+		...(config.dns.authoritative === undefined ? {} : {authoritative: config.dns.authoritative}),
 		publicResolvers: config.dns.publicResolvers.map((resolver) => ({name: wellKnownResolvers[resolver] ?? resolver, address: resolver})),
 		suggestedTtl: defaultSuggestedTtl,
 		query: ctx.services.dnsQuery,

@@ -24,8 +24,7 @@ export interface ReadOnlyStack {
  * The journal's and the config's readers (zod, the YAML parser) are loaded only for files that are there: `hoist
  * status` in a folder without either answers at once.
  */
-export async function openReadOnly(configPath: string): Promise<ReadOnlyStack> {
-	const files = stackFiles(dirname(resolve(configPath)));
+export async function openReadOnly(configPath: string, files: StackFiles = stackFiles(dirname(resolve(configPath)))): Promise<ReadOnlyStack> {
 	const journal = existsSync(files.journal) ? (await import('../engine/journal.js')).Journal.read(files.journal, new Redactor()) : undefined;
 	const running = runningHolder(files.lock);
 	try {

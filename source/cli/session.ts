@@ -17,7 +17,7 @@ import {fileTrace} from '../remote/trace.js';
 import {liveServices} from '../services-live.js';
 import type {CommandLine} from './command.js';
 import type {CommandIo} from './io.js';
-import {createRenderer, type Renderer} from '../ui/renderer.js';
+import {createRenderer, type Renderer, type ScreenKey} from '../ui/renderer.js';
 
 export interface Session {
 	config: Config;
@@ -49,7 +49,14 @@ export interface SessionOptions {
 	 */
 	before?: (config: Config, plan: Plan, files: StackFiles) => Promise<Warning[]>;
 	/** The steps to run instead of the wizard's (e.g. `hoist dns`: the DNS step alone), with its closing message. */
-	plan?: () => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
+	plan?: (config: Config) => Promise<{plan: Plan; closingMessage: Session['closingMessage']}>;
+	/**
+	 * Another stack made from hoist.yml, with its own state files (`hoist rehearse`: the rehearsal's stack and
+	 * .hoist/rehearsal/): everything below (lock, journal, plan, steps) sees only what this returns. Called again on reload.
+	 */
+	derive?: (config: Config, dir: string) => Promise<{config: Config; files: StackFiles}>;
+	/** The command's own keys on the run screen (`hoist rehearse`: `c` creates the record the DNS watcher shows). */
+	keys?: ScreenKey[];
 	/**
 	 * Secrets the environment did not give, asked for before the screen starts (`hoist up`'s hidden token question).
 	 * What it returns flows on exactly as HOIST_REGISTRY_TOKEN would: to the redactor and the steps, nowhere else.
@@ -66,10 +73,11 @@ export interface SessionOptions {
  */
 export async function withSession(args: CommandLine, io: CommandIo, options: SessionOptions, work: (session: Session) => Promise<number>): Promise<number> {
 	const {signal} = io.cancellation;
-	const {config, dir, notes: configNotes} = loadConfig(args.config);
-	const files = stackFiles(dir);
+	const loaded = loadConfig(args.config);
+	const configNotes = loaded.notes;
+	const {config, files} = options.derive ? await options.derive(loaded.config, loaded.dir) : {config: loaded.config, files: stackFiles(loaded.dir)};
 	if (config.aws) checkAwsEnvironment(io.env, config.aws);
-	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? (() => wizardPlan(config)))();
+	const {plan, closingMessage} = io.plan ? {plan: io.plan, closingMessage: () => []} : await (options.plan ?? wizardPlan)(config);
 	// Before any question and before .hoist/ is touched: what this machine alone can tell (the compose file, its files).
 	if (options.undoes !== true) for (const step of plan) step.localCheck?.({config, files, environment: io.env});
 	const checked = (await options.before?.(config, plan, files)) ?? [];
@@ -87,7 +95,7 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 	let lock: Lock | undefined;
 	let working = false;
 	try {
-		renderer = await createRenderer({json: args.json, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, env: io.env, onCancel: io.cancellation.cancel, signal});
+		renderer = await createRenderer({json: args.json, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin, env: io.env, onCancel: io.cancellation.cancel, signal, ...(options.keys ? {keys: options.keys} : {})});
 		lock = acquireLock(files.lock, options.command);
 		const {journal, keptCopy} = options.restart === true ? Journal.openForRestart(files.journal, config.stack, redactor) : {journal: Journal.open(files.journal, config.stack, redactor)};
 		const notes = [...configNotes, ...warnings.map((warning) => `Warning: ${warning.message}`), lock.note, keptCopy && `Kept the damaged journal as ${keptCopy}; a new one starts now.`];
@@ -103,7 +111,8 @@ export async function withSession(args: CommandLine, io: CommandIo, options: Ses
 			signal,
 		});
 		const reload = async (): Promise<RunEnvironment> => {
-			const fresh = loadConfig(args.config).config;
+			const reread = loadConfig(args.config);
+			const fresh = options.derive ? (await options.derive(reread.config, reread.dir)).config : reread.config;
 			if (fresh.stack !== config.stack) {
 				throw new UserError(`The stack name changed from "${config.stack}" to "${fresh.stack}" during the run.`, {
 					code: 'STACK_RENAMED',

@@ -7,10 +7,11 @@ import {exec} from './exec.js';
 import {init} from './init.js';
 import {logs} from './logs.js';
 import {restore} from './restore.js';
+import {rehearse} from './rehearse.js';
 import {rollback} from './rollback.js';
 import {ssh} from './ssh.js';
 import {status} from './status.js';
 import {up} from './up.js';
 
 /** Every command, in the order `hoist --help` lists them. A new command is one file here and one line below. */
-export const commandTable: readonly CommandSpec[] = [init, up, deploy, rollback, dns, status, logs, exec, ssh, backup, restore, destroy];
+export const commandTable: readonly CommandSpec[] = [init, up, deploy, rollback, dns, status, logs, exec, ssh, backup, restore, destroy, rehearse];

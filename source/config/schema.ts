@@ -5,6 +5,7 @@ import {BugError} from '../errors.js';
 import {serverHostProblem} from './server-host.js';
 import {hostKeyTypes, isPublicKeyLine} from './ssh-key-line.js';
 import {addRouteProblems, primaryDomain, shorthandRoute, type Route} from './routes.js';
+import {rehearsalSection} from './rehearsal-settings.js';
 import {listedRegistryTokenVariable, singleRegistryTokenVariable, type RegistryLogin} from './registries.js';
 
 /**
@@ -341,6 +342,12 @@ const configObject = z.strictObject({
 			expectAddress: ipAddress.optional(),
 			// Plain HTTP only, on purpose: hoist's own tests of other things use it; the finish screen says there is no HTTPS.
 			skip: z.boolean(expected('true or false')).optional(),
+			// Asked instead of the zone's NS records, each with its port: `hoist rehearse` points the watcher at its stand-ins.
+			authoritative: z.array(z.strictObject({
+				name: z.string(expected('a label for the server, e.g. "ns1"')).min(1, notEmpty),
+				address: ipAddress,
+				port: port.default(53),
+			}, expected('a server with name, address and port')), expected('a list of servers')).min(1, {error: 'expected at least one server (or leave dns.authoritative out)'}).optional(),
 		}, expected('a dns section'))
 		.prefault({}),
 	caddy: z
@@ -372,6 +379,7 @@ const configObject = z.strictObject({
 				.optional(),
 		}, expected('a backup section'))
 		.optional(),
+	rehearsal: rehearsalSection.optional(),
 });
 
 /** The shorthand's own rules: what it needs, and an alias is never the domain or listed twice. */

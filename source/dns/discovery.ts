@@ -20,6 +20,8 @@ export interface Nameserver {
 	glue: boolean;
 	/** Why no address was found, when `addresses` is empty. */
 	error?: string;
+	/** A server given with its port (a rehearsal's stand-ins): NS records carry none, so only an explicit one has it. */
+	port?: number;
 }
 
 export interface ZoneInfo {

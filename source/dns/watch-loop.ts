@@ -7,7 +7,7 @@
 import {backingOff, poll, type Clock} from '../engine/poll.js';
 import {HoistError, UserError} from '../errors.js';
 import type {QueryFn} from './client.js';
-import {discoverZone, type ZoneInfo} from './discovery.js';
+import {discoverZone, findZone, type ZoneInfo} from './discovery.js';
 import type {Problem} from './readiness.js';
 import type {ServerAddress} from './records.js';
 import {watchRound, type WatchSnapshot} from './watch.js';
@@ -27,6 +27,11 @@ export interface WatchNamesOptions {
 	caName: string;
 	/** Recursive resolvers for zone discovery and the CAA walk above the zone; undefined: /etc/resolv.conf. */
 	bootstrap?: string[];
+	/**
+	 * The zone's servers, given instead of found through its NS records: a rehearsal's stand-ins, each with its port
+	 * (NS records carry none). They also answer the zone lookup and the CAA walk above it.
+	 */
+	authoritative?: ServerAddress[];
 	/** Display only, asked once the authoritative servers agree. */
 	publicResolvers: ServerAddress[];
 	suggestedTtl?: number;
@@ -95,7 +100,7 @@ export class Watcher {
 		let zone = this.#zones.get(name);
 		if (!zone) {
 			try {
-				zone = await discoverZone({name, ...(options.bootstrap === undefined ? {} : {bootstrap: options.bootstrap}), ...common});
+				zone = options.authoritative ? await givenZone(name, options.authoritative, common) : await discoverZone({name, ...(options.bootstrap === undefined ? {} : {bootstrap: options.bootstrap}), ...common});
 				this.#zones.set(name, zone);
 			} catch (error) {
 				// No resolver configured at all cannot get better by waiting (nor can a cancelled run); everything else may.
@@ -109,7 +114,7 @@ export class Watcher {
 			zone, name, expectAddress: options.expectAddress, privateTargetOk: options.privateTargetOk,
 			...(options.expectIpv6 === undefined ? {} : {expectIpv6: options.expectIpv6}),
 			caaIdentities: options.caaIdentities, caName: options.caName, publicResolvers: options.publicResolvers,
-			bootstrap: (options.bootstrap ?? [zone.resolver]).map((address) => ({name: address, address})),
+			bootstrap: options.authoritative ?? (options.bootstrap ?? [zone.resolver]).map((address) => ({name: address, address})),
 			...(options.suggestedTtl === undefined ? {} : {suggestedTtl: options.suggestedTtl}),
 			...(options.queryTimeoutMs === undefined ? {} : {timeoutMs: options.queryTimeoutMs}),
 			...(options.query === undefined ? {} : {query: options.query}),
@@ -117,6 +122,14 @@ export class Watcher {
 		}, options.signal === undefined ? {} : {signal: options.signal});
 		return {name, zone: zone.zone, snapshot, ready: snapshot.ready};
 	}
+}
+
+/** The zone of `name` as the given servers hold it (asked of the first, with its port), served by all of them. */
+async function givenZone(name: string, servers: ServerAddress[], common: {timeoutMs?: number; signal?: AbortSignal; query?: QueryFn}): Promise<ZoneInfo> {
+	const first = servers[0]!;
+	const found = await findZone({name, bootstrap: [first.address], ...(first.port === undefined ? {} : {port: first.port}), ...common});
+	const nameservers = servers.map((server) => ({name: server.name, addresses: [server.address], glue: false, ...(server.port === undefined ? {} : {port: server.port})}));
+	return {...found, nameservers};
 }
 
 function discoveryProblem(name: string, error: HoistError): Problem {

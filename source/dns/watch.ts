@@ -112,7 +112,7 @@ export async function watchRound(target: WatchTarget, options: RoundOptions = {}
 	for (const ns of target.zone.nameservers) {
 		const address = pickAddress(ns.addresses);
 		if (address === undefined) unreachableServers.push({name: ns.name, error: ns.error ?? 'no address'});
-		else servers.push({name: ns.name, address, ...(target.port === undefined ? {} : {port: target.port})});
+		else servers.push({name: ns.name, address, ...((ns.port ?? target.port) === undefined ? {} : {port: ns.port ?? target.port})});
 	}
 	const [records, caaWalk] = await Promise.all([
 		Promise.all(servers.map((server) => collectServerRecords({server, name, zone, ...common}))),

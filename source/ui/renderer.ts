@@ -1,3 +1,4 @@
+import type {RunState} from './run-state.js';
 import type {EngineEvent, ErrorView} from '../engine/events.js';
 import type {FinishFacts} from '../engine/finish.js';
 
@@ -31,6 +32,16 @@ export interface RendererOptions {
 	onCancel: () => void;
 	/** The command's stop (Ctrl-C, SIGTERM, SIGHUP, a closed terminal): a question on screen gives way to it. */
 	signal?: AbortSignal;
+	/** A command's own keys on the run screen (`c` in a rehearsal's DNS watcher); the Ink screen alone offers them. */
+	keys?: ScreenKey[];
+}
+
+/** One key a command offers on the run screen while `when` holds, with the hint shown meanwhile. */
+export interface ScreenKey {
+	key: string;
+	hint: string;
+	when(state: RunState): boolean;
+	press(state: RunState): void;
 }
 
 export type RendererKind = 'ink' | 'plain' | 'json';

@@ -93,8 +93,8 @@ describe('routes', () => {
 		// The watcher waits for admin's name (the domain's record is there): one row group per name.
 		const up = stack.start(['up', '--json']);
 		const isSummary = (event: Event, name: string, state: string) =>
-			event['type'] === 'step-detail' && (event['detail'] as {kind: string; name?: string; state?: string}).kind === 'dns-summary'
-			&& (event['detail'] as {name: string}).name === name && (event['detail'] as {state: string}).state === state;
+			event['type'] === 'step-detail' && (event['detail'] as {kind: string}).kind === 'dns-summary'
+			&& (event['detail'] as {data: {name: string}}).data.name === name && (event['detail'] as {data: {state: string}}).data.state === state;
 		await up.waitForEvent((event) => isSummary(event, adminName, 'waiting'));
 		await setDnsRecord('auth', adminName, 'A', sandbox.HOIST_SANDBOX_HOST);
 		const result = await up.done;

@@ -1,4 +1,5 @@
-import {useInput, useStdin} from 'ink';
+import {Text, useInput, useStdin} from 'ink';
+import type {ScreenKey} from '../renderer.js';
 import {useSyncExternalStore} from 'react';
 import {RunScreen} from './RunScreen.js';
 import type {RunStore} from './run-store.js';
@@ -10,9 +11,11 @@ interface RunAppProps {
 	store: RunStore;
 	onRetryAnswer: (answer: RetryAnswer) => void;
 	onCancel: () => void;
+	/** The command's own keys (see ScreenKey). */
+	keys?: ScreenKey[];
 }
 
-export function RunApp({store, onRetryAnswer, onCancel}: RunAppProps) {
+export function RunApp({store, onRetryAnswer, onCancel, keys = []}: RunAppProps) {
 	const state = useSyncExternalStore(store.subscribe, store.getState);
 	// Ink reports stdin.isTTY here, which is undefined for a pipe; useInput would still switch raw mode on and crash.
 	const interactive = useStdin().isRawModeSupported === true;
@@ -26,12 +29,24 @@ export function RunApp({store, onRetryAnswer, onCancel}: RunAppProps) {
 				return;
 			}
 			// Read the store, not the rendered state: a key can arrive before the frame that asked for it re-renders.
-			if (!store.getState().awaitingRetry) return;
+			const now = store.getState();
+			const own = keys.find((candidate) => candidate.key === input && candidate.when(now));
+			if (own && !now.awaitingRetry) {
+				own.press(now);
+				return;
+			}
+			if (!now.awaitingRetry) return;
 			if (input === 'r') onRetryAnswer('retry');
 			else if (input === 'q' || key.escape) onRetryAnswer('quit');
 		},
 		{isActive: interactive},
 	);
 
-	return <RunScreen state={state} now={clock.now} tick={clock.tick} />;
+	const offered = interactive ? keys.filter((candidate) => candidate.when(state)) : [];
+	return (
+		<>
+			<RunScreen state={state} now={clock.now} tick={clock.tick} />
+			{offered.map((candidate) => <Text key={candidate.key} dimColor>{`  ${candidate.hint}`}</Text>)}
+		</>
+	);
 }

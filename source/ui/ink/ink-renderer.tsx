@@ -32,7 +32,7 @@ export function createInkRenderer(options: RendererOptions, inkOptions: InkTestO
 		answerRetry('quit');
 	};
 
-	const instance = render(<RunApp store={store} onRetryAnswer={answerRetry} onCancel={cancel} />, {
+	const instance = render(<RunApp store={store} onRetryAnswer={answerRetry} onCancel={cancel} keys={options.keys ?? []} />, {
 		stdout: options.stdout,
 		stdin: options.stdin,
 		stderr: options.stderr,

@@ -1,0 +1,106 @@
+/**
+ * The rehearsal's own day-2 commands: `hoist rehearse dns set|delete|list` (no lock: the rehearsal holds it while
+ * its watcher waits) and `hoist rehearse status|logs|ssh`, which are hoist's own commands on the rehearsal's journal.
+ */
+import {dirname, resolve} from 'node:path';
+import type {CommandContext} from '../cli/command.js';
+import type {ReadOnlyStack} from '../cli/read-only.js';
+import {loadConfig} from '../config/load.js';
+import {stepOutputs} from '../engine/outputs.js';
+import {UserError} from '../errors.js';
+import {RemoteCommandError} from '../remote/errors.js';
+import {printable} from '../text/printable.js';
+import {rehearsalZones} from './derive.js';
+import {rehearsalFiles} from './files.js';
+import type {Pitfall} from './pitfalls.js';
+import {recordName, recordType, recordValue, rehearsalTtl, zoneOf} from './records.js';
+import {changeZone, dnsStandIns, listZones, notRunningExit, type ZoneChange} from './standins.js';
+
+async function rehearsalStack(configPath: string): Promise<ReadOnlyStack> {
+	const {openReadOnly} = await import('../cli/read-only.js');
+	const opened = await openReadOnly(configPath, rehearsalFiles(dirname(resolve(configPath))));
+	// hoist.yml's target is the real one (AWS perhaps): the rehearsal's commands read only its own journal.
+	return {...opened, config: undefined, configError: undefined};
+}
+
+/** `hoist rehearse status|logs|ssh`: the command itself, given the rehearsal's journal instead of the real one. */
+export async function rehearsalReadOnly(context: CommandContext, action: 'status' | 'logs' | 'ssh', rest: string[]): Promise<number> {
+	const command = {
+		status: async () => (await import('../commands/status.js')).status,
+		logs: async () => (await import('../commands/logs.js')).logs,
+		ssh: async () => (await import('../commands/ssh.js')).ssh,
+	}[action];
+	const stack = {
+		readOnly: () => rehearsalStack(context.args.config),
+		withSession: () => Promise.reject(new Error('a read-only command asked for the lock')),
+	};
+	return (await command()).run({...context, args: {...context.args, positionals: rest}, stack});
+}
+
+const usage = [
+	'hoist rehearse dns set TYPE NAME VALUE    e.g. dns set A api.example.com 192.168.64.5',
+	'hoist rehearse dns delete TYPE NAME       e.g. dns delete AAAA api.example.com',
+	'hoist rehearse dns list',
+];
+
+function usageError(message: string): UserError {
+	return new UserError(printable(message), {code: 'USAGE', nextSteps: usage});
+}
+
+/** Every check of the words before anything connects: a bad field is exit 2 with the server untouched. */
+export function zoneChangeOf(words: string[], zones: string[]): ZoneChange {
+	const [action, type, name, ...value] = words;
+	if (action !== 'set' && action !== 'delete') throw usageError(`\`hoist rehearse dns ${action ?? ''}\`: expected set, delete or list.`);
+	const expected = action === 'set' ? 3 : 2;
+	if ([type, name, ...value].filter((word) => word !== undefined).length !== expected && !(action === 'set' && value.length > 1 && type?.toUpperCase() === 'CAA')) {
+		throw usageError(`\`hoist rehearse dns ${action}\` takes ${action === 'set' ? 'TYPE NAME VALUE' : 'TYPE NAME'}.`);
+	}
+	const recordTypeChecked = recordType(type!);
+	const owner = recordName(name!);
+	const zone = zoneOf(owner, zones);
+	if (zone === undefined) throw usageError(`NAME "${owner}": the rehearsal zone${zones.length === 1 ? ' is' : 's are'} ${zones.join(', ')}; this name is in none of them.`);
+	return {
+		action,
+		zone,
+		record: {name: owner, type: recordTypeChecked, ...(action === 'set' ? {ttl: rehearsalTtl, value: recordValue(recordTypeChecked, value.join(' '))} : {})},
+	};
+}
+
+export async function rehearsalDns(context: CommandContext, words: string[]): Promise<number> {
+	const {args, io} = context;
+	const {config} = loadConfig(args.config);
+	const zones = rehearsalZones(config);
+	const change = words[0] === 'list' ? undefined : zoneChangeOf(words, zones);
+	if (words[0] === 'list' && words.length > 1) throw usageError('`hoist rehearse dns list` takes nothing more.');
+	const opened = await rehearsalStack(args.config);
+	const [{loggedInTarget, withRemote}] = await Promise.all([import('../commands/remote/remote-access.js')]);
+	const target = loggedInTarget(opened, 'rehearse');
+	const standIns = opened.journal && stepOutputs(opened.journal.data, 'rehearsal-standins');
+	if (!standIns) throw notStarted();
+	const servers = dnsStandIns({dnsPort: standIns.servers[0]!.port, pitfall: standIns.pitfall as Pitfall});
+	try {
+		return await withRemote(target, opened.files, io, async (session) => {
+			const signal = io.cancellation.signal;
+			if (change === undefined) {
+				const lines: string[] = [];
+				await session.run(listZones(opened.journal!.data.stack, servers[0]!, zones), {signal, onLine: (line, stream) => (stream === 'stdout' ? lines.push(line) : undefined)});
+				io.stdout.write(args.json ? `${JSON.stringify({type: 'rehearsal-zone', records: lines})}\n` : `${lines.join('\n')}\n`);
+				return 0;
+			}
+			await session.run(changeZone(opened.journal!.data.stack, servers, change), {signal});
+			const said = `${change.action === 'set' ? 'Set' : 'Deleted'} ${change.record.type} ${change.record.name}${change.record.value === undefined ? '' : ` ${change.record.value}`} in the rehearsal zone ${change.zone} (${servers.map((server) => server.name).join(', ')}).`;
+			io.stdout.write(args.json ? `${JSON.stringify({type: 'rehearsal-zone-changed', ...change})}\n` : `${said}\n`);
+			return 0;
+		});
+	} catch (error) {
+		if (error instanceof RemoteCommandError && error.remoteExit === notRunningExit) throw notStarted();
+		throw error;
+	}
+}
+
+function notStarted(): UserError {
+	return new UserError('The rehearsal DNS is not running yet.', {
+		code: 'REHEARSAL_NOT_STARTED',
+		nextSteps: ['Run `hoist rehearse --on USER@HOST` first: it starts the rehearsal DNS before it waits for your record.'],
+	});
+}

@@ -1,0 +1,63 @@
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, beforeEach, expect, it} from 'vitest';
+import {Journal} from '../../source/engine/journal.js';
+import {Redactor} from '../../source/engine/redactor.js';
+import type {Target} from '../../source/remote/target.js';
+import {runCli} from '../helpers/run-cli.js';
+import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
+
+let stack: TempStack;
+beforeEach(() => {
+	stack = makeTempStack(minimalConfig({stack: 'shop', extra: 'dns:\n  resolvers: [127.0.0.1]\n'}));
+});
+afterEach(() => stack.cleanup());
+
+/** A real `hoist up` that stopped after reaching its server (203.0.113.7): the journal a rehearsal must never touch. */
+function realJournal(): Buffer {
+	mkdirSync(join(stack.dir, '.hoist'), {recursive: true, mode: 0o700});
+	const journal = Journal.open(stack.journal, 'shop', new Redactor());
+	journal.beginRun('up');
+	const target: Target = {kind: 'aws', host: '203.0.113.7', port: 22, user: 'alpine', privateKeyPath: join(stack.dir, '.hoist/id_ed25519'), identity: 'i-0abc', publicAddress: '203.0.113.7'};
+	journal.startStep('target');
+	journal.finishStep('target', target, 5, false);
+	journal.endRun('failed');
+	return readFileSync(stack.journal);
+}
+
+const refusals: Array<[string, string[], RegExp]> = [
+	['--on without a user', ['rehearse', '--on', '10.77.0.9'], /^Error: --on "10\.77\.0\.9": expected the login user before the host/m],
+	['--on with a bad port', ['rehearse', '--on', 'alpine@10.77.0.9:70000'], /^Error: --on "alpine@10\.77\.0\.9:70000": expected a port from 1 to 65535/m],
+	['a port that does not answer', ['rehearse', '--on', 'alpine@127.0.0.1:9', '--yes'], /^Error: --on: nothing answers on 127\.0\.0\.1:9 \(ECONNREFUSED\)/m],
+	['an unknown pitfall', ['rehearse', '--on', 'alpine@10.77.0.9', '--pitfall', 'cname'], /^Error: --pitfall: there is no pitfall "cname"/m],
+	['the real target\'s server', ['rehearse', '--on', 'alpine@203.0.113.7', '--yes'], /^Error: --on: 203\.0\.113\.7 is the real stack's server/m],
+	['a host key that is not one', ['rehearse', '--on', 'alpine@127.0.0.1:9', '--host-key', 'ssh-ed25519'], /^Error: --host-key: expected the practice server's whole host key/m],
+	['dns set with a malformed name', ['rehearse', 'dns', 'set', 'A', 'shop..example.test', '10.77.0.2'], /^Error: NAME "shop\.\.example\.test": /m],
+	['dns set with a malformed address', ['rehearse', 'dns', 'set', 'A', 'app.example.test', '10.77.0.300'], /^Error: VALUE "10\.77\.0\.300": expected an IPv4 address/m],
+	['dns set outside the rehearsal zone', ['rehearse', 'dns', 'set', 'A', 'app.example.org', '10.77.0.2'], /^Error: NAME "app\.example\.org": the rehearsal zone is example\.test/m],
+	['dns delete with a value too many', ['rehearse', 'dns', 'delete', 'A', 'app.example.test', '10.77.0.2'], /^Error: `hoist rehearse dns delete` takes TYPE NAME/m],
+];
+
+it.each(refusals)('refuses %s: exit 2 with the field, nothing written, the real journal byte-identical', async (_what, args, message) => {
+	const before = realJournal();
+	const result = await runCli(args, {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(2);
+	expect(result.stderr).toMatch(message);
+	expect(result.stderr).not.toMatch(/\n\s+at /);
+	expect(readFileSync(stack.journal).equals(before)).toBe(true);
+	expect(existsSync(join(stack.dir, '.hoist', 'rehearsal'))).toBe(false);
+});
+
+it('dns set before any rehearsal: says what to run first, exit 2', async () => {
+	const result = await runCli(['rehearse', 'dns', 'set', 'A', 'app.example.test', '10.77.0.2'], {cwd: stack.dir});
+	expect(result.code).toBe(2);
+	expect(result.stderr).toContain('No journal in');
+});
+
+it('--end with nothing to end: says so, exit 0, the real journal untouched', async () => {
+	const before = realJournal();
+	const result = await runCli(['rehearse', '--end'], {cwd: stack.dir});
+	expect(result.code, result.stderr).toBe(0);
+	expect(result.stdout).toContain('No rehearsal to end');
+	expect(readFileSync(stack.journal).equals(before)).toBe(true);
+});
