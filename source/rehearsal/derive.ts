@@ -125,7 +125,8 @@ export async function deriveRehearsal(real: Config, dir: string, request: Rehear
 		// Keeps the real CA's CAA identities: a CAA record for another CA is judged as it would be for real.
 		acme: {...real.acme, staging: false, directory: acmeDirectory, caRoot: files.listenerCa, trustRoots: [files.root]},
 		dns: {
-			...real.dns,
+			// A rehearsal is there for DNS and the certificate: a dns.skip of the real hoist.yml does not apply to it.
+			...withoutSkip(real.dns),
 			expectAddress: address,
 			// Nothing public knows the rehearsal zone: asking public resolvers would only show it missing.
 			publicResolvers: [],
@@ -133,4 +134,9 @@ export async function deriveRehearsal(real: Config, dir: string, request: Rehear
 		},
 	};
 	return {practice, config, files, standIns};
+}
+
+function withoutSkip(dns: Config['dns']): Config['dns'] {
+	const {skip: _skip, ...rest} = dns;
+	return rest;
 }
