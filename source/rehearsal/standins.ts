@@ -270,7 +270,7 @@ export function readCaddyRootMark(stack: string): RemoteCommand {
  * After the rehearsal CA started again (a new root: another pitfall, a reboot), the certificates Caddy holds from the
  * old one chain to nothing hoist trusts, and its ACME account is one the new CA never heard of ("accountDoesNotExist"):
  * its stored certificates and ACME account for the rehearsal go (in its data volume, from the host: the image may
- * have no shell), it restarts, and the server records the root they now belong to.
+ * have no shell), it restarts when anything went, and the server records the root they now belong to.
  */
 export function forgetCaddyCertificates(stack: string, rootSha256: string): RemoteCommand {
 	const label = (service: string) => sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`, '--filter', `label=com.docker.compose.service=${service}`);
@@ -280,8 +280,10 @@ export function forgetCaddyCertificates(stack: string, rootSha256: string): Remo
 		line: [
 			`caddy=$(podman ps -q ${label(caddyService)} | head -n 1)`,
 			'if [ -z "$caddy" ]; then exit 0; fi',
-			`for v in $(podman volume ls -q ${sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`)}); do case "$v" in *hoist_caddy_data) d=$(podman volume inspect --format '{{.Mountpoint}}' "$v") && rm -rf "$d/caddy/certificates" "$d/caddy/acme" ;; esac; done`,
-			'podman restart -t 2 "$caddy" >/dev/null',
+			'forgot=',
+			`for v in $(podman volume ls -q ${sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`)}); do case "$v" in *hoist_caddy_data) d=$(podman volume inspect --format '{{.Mountpoint}}' "$v") || exit 1; for p in "$d/caddy/certificates" "$d/caddy/acme"; do if [ -e "$p" ]; then rm -rf "$p"; forgot=1; fi; done ;; esac; done`,
+			// Only when something went: a restart makes the network's DNS reload, and the CA resolves the rehearsal DNS by name.
+			'if [ -n "$forgot" ]; then podman restart -t 2 "$caddy" >/dev/null; fi',
 			`printf '%s\\n' ${sh(rootSha256)} >${sh(caddyRootMark(stack))}`,
 		].join('\n'),
 	};

@@ -1,5 +1,7 @@
 import {execFileSync} from 'node:child_process';
-import {readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {changeZone, dnsStandIns, forgetCaddyCertificates, readCaddyRootMark, unlinkAcme, linkAcmeToCaddy, listZones, neededPorts, standInFiles, standInsDown, standInsUp, type StandIns} from '../../../source/rehearsal/standins.js';
 import {portConflicts} from '../../../source/rehearsal/ports.js';
@@ -10,12 +12,12 @@ const base: StandIns = {
 };
 
 /** Runs a builder's line in sh with a stand-in `podman` that logs its arguments (one line per call) and answers ps. */
-function inShell(line: string, psAnswer = 'c0ffee'): {log: string[]; code: number} {
-	const fake = `podman() { printf '%s\\n' "$*" >>"$LOG"; case "$1" in ps) echo ${psAnswer} ;; inspect) echo "$INSPECT" ;; esac; }`;
+function inShell(line: string, psAnswer = 'c0ffee', inspect = 'shop-rehearsal_default'): {log: string[]; code: number} {
+	const fake = `podman() { printf '%s\\n' "$*" >>"$LOG"; case "$1 $2" in ps*) echo ${psAnswer} ;; inspect*|'volume inspect') echo "$INSPECT" ;; esac; }`;
 	const log = `/tmp/hoist-rehearsal-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
 	let code = 0;
 	try {
-		execFileSync('sh', ['-c', `${fake}\n${line}`], {env: {...process.env, LOG: log, INSPECT: 'shop-rehearsal_default'}, stdio: 'pipe'});
+		execFileSync('sh', ['-c', `${fake}\n${line}`], {env: {...process.env, LOG: log, INSPECT: inspect}, stdio: 'pipe'});
 	} catch (error) {
 		code = (error as {status: number}).status;
 	}
@@ -108,17 +110,27 @@ describe('the stand-ins\' commands, run in sh', () => {
 		expect(inShell(dry).log.filter((entry) => entry.startsWith('network'))).toEqual([]);
 	});
 
-	it('a new rehearsal root: Caddy\'s certificates and ACME account go from its data volume, then Caddy restarts and the server records the root', () => {
-		const mark = `/tmp/hoist-rehearsal-mark-${process.pid}`;
-		const line = forgetCaddyCertificates('shop-rehearsal', 'ab12').line.replace('rm -rf', 'echo rm -rf >>"$LOG"; : ').replace(/>'?\/srv\/hoist\/shop-rehearsal\/hoist-caddy\/rehearsal-root\.sha256'?/, `>${mark}`);
-		const fake = line.replace(/podman volume ls -q [^)]*\)/, 'echo shop-rehearsal_hoist_caddy_data other_volume)');
-		const {log} = inShell(fake);
+	it('a new rehearsal root: Caddy\'s certificates and ACME account go from its data volume, Caddy restarts, the server records the root', () => {
+		const volume = mkdtempSync(join(tmpdir(), 'hoist-caddy-data-'));
+		mkdirSync(join(volume, 'caddy/acme/pebble'), {recursive: true});
+		mkdirSync(join(volume, 'caddy/certificates/pebble'), {recursive: true});
+		mkdirSync(join(volume, 'caddy/locks'), {recursive: true});
+		const mark = join(volume, 'mark');
+		const forget = (rootSha256: string) => {
+			const line = forgetCaddyCertificates('shop-rehearsal', rootSha256).line.replace(/>'?\/srv\/hoist\/shop-rehearsal\/hoist-caddy\/rehearsal-root\.sha256'?/, `>${mark}`);
+			return inShell(line.replace(/podman volume ls -q [^)]*\)/, 'echo shop-rehearsal_hoist_caddy_data other_volume)'), 'c0ffee', volume).log;
+		};
+		const log = forget('ab12');
 		expect(log).toContain('volume inspect --format {{.Mountpoint}} shop-rehearsal_hoist_caddy_data');
 		expect(log.filter((entry) => entry.includes('other_volume'))).toEqual([]);
 		expect(log.at(-1)).toBe('restart -t 2 c0ffee');
+		expect(readdirSync(join(volume, 'caddy'))).toEqual(['locks']);
 		expect(readFileSync(mark, 'utf8')).toBe('ab12\n');
-		rmSync(mark);
-		expect(readCaddyRootMark('shop-rehearsal').line).toBe("cat /srv/hoist/shop-rehearsal/hoist-caddy/rehearsal-root.sha256 2>/dev/null || true");
+		// Nothing stored (a first rehearsal): no restart, only the record of the root.
+		expect(forget('cd34').filter((entry) => entry.startsWith('restart'))).toEqual([]);
+		expect(readFileSync(mark, 'utf8')).toBe('cd34\n');
+		rmSync(volume, {recursive: true});
+		expect(readCaddyRootMark('shop-rehearsal').line).toBe('cat /srv/hoist/shop-rehearsal/hoist-caddy/rehearsal-root.sha256 2>/dev/null || true');
 	});
 
 	it('--end first takes the CA out of the stack\'s network (compose cannot remove a network a container is in)', () => {
