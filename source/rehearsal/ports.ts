@@ -17,9 +17,10 @@ interface Published {
 }
 
 /** The listening sockets and published ports in portListing()'s output (ss or busybox netstat, then podman ps). */
-export function parsePortListing(output: string): {listeners: Listener[]; published: Published[]} {
+export function parsePortListing(output: string): {listeners: Listener[]; published: Published[]; running: Array<{project: string; service: string}>} {
 	const listeners: Listener[] = [];
 	const published: Published[] = [];
+	const running: Array<{project: string; service: string}> = [];
 	for (const line of output.split('\n')) {
 		if (line.startsWith('L ')) {
 			const fields = line.slice(2).trim().split(/\s+/);
@@ -28,6 +29,9 @@ export function parsePortListing(output: string): {listeners: Listener[]; publis
 			const local = /^\d+$/.test(fields[1] ?? '') ? fields[3] : fields[4];
 			const match = /^(.*):(\d+)$/.exec(local ?? '');
 			if (proto && match) listeners.push({proto, address: match[1]!.replace(/^\[|\]$/g, '').replace(/%.*$/, ''), port: Number(match[2])});
+		} else if (line.startsWith('S ')) {
+			const [project = '', service = ''] = line.slice(2).split('|');
+			running.push({project, service: service.trim()});
 		} else if (line.startsWith('P ')) {
 			const [project = '', ports = ''] = line.slice(2).split('|');
 			for (const entry of ports.split(/,\s*/)) {
@@ -36,7 +40,7 @@ export function parsePortListing(output: string): {listeners: Listener[]; publis
 			}
 		}
 	}
-	return {listeners, published};
+	return {listeners, published, running};
 }
 
 const wildcard = new Set(['0.0.0.0', '::', '*', '']);
@@ -47,7 +51,9 @@ const wildcard = new Set(['0.0.0.0', '::', '*', '']);
  * (A listener on another address — systemd-resolved's 127.0.0.53:53 — does not collide with one bound to `address`.)
  */
 export function portConflicts(output: string, address: string, needed: Needed[], ownProjects: string[]): string[] {
-	const {listeners, published} = parsePortListing(output);
+	const {listeners, published, running} = parsePortListing(output);
+	// A stand-in in the host's network listens itself: its port is the rehearsal's own while its container runs.
+	const ownListener = (want: Needed) => want.service !== undefined && running.some((entry) => entry.service === want.service && ownProjects.includes(entry.project));
 	const collides = (entry: {address: string}) => wildcard.has(entry.address) || entry.address === address;
 	const conflicts: string[] = [];
 	for (const want of needed) {
@@ -56,7 +62,7 @@ export function portConflicts(output: string, address: string, needed: Needed[],
 		const foreign = containers.find((entry) => !ownProjects.includes(entry.project));
 		if (foreign) {
 			conflicts.push(`${want.port}/${want.proto} (for ${want.what}) is published by ${foreign.project === '' ? 'a container' : `the compose project "${foreign.project}"`}`);
-		} else if (containers.length === 0 && listeners.some(same)) {
+		} else if (containers.length === 0 && listeners.some(same) && !ownListener(want)) {
 			conflicts.push(`${want.port}/${want.proto} (for ${want.what}) is held by a process listening on ${listeners.find(same)!.address || '*'}`);
 		}
 	}

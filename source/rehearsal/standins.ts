@@ -2,6 +2,7 @@
  * The rehearsal's stand-ins on the practice server, as pure builders: the files they run from (templates/rehearsal/),
  * and every command that starts, changes, links or removes them. Steps and commands run what these return.
  */
+import {isIPv6} from 'node:net';
 import {composeProject, podmanSocket, serverRoot, stackPaths} from '../server/layout.js';
 import {caddyService} from '../server/overlay.js';
 import {fillTemplate, readTemplate} from '../server/templates.js';
@@ -56,11 +57,12 @@ export function dnsStandIns(standIns: Pick<StandIns, 'dnsPort' | 'pitfall'>): Dn
 }
 
 /** The ports the rehearsal needs on the practice server's address, for the check that nothing else holds them. */
-export function neededPorts(standIns: Pick<StandIns, 'dnsPort' | 'pitfall'>): Array<{port: number; proto: 'tcp' | 'udp'; what: string}> {
+export function neededPorts(standIns: Pick<StandIns, 'dnsPort' | 'pitfall'>): Array<{port: number; proto: 'tcp' | 'udp'; what: string; service?: string}> {
 	return [
 		{port: 80, proto: 'tcp', what: 'Caddy (HTTP)'},
 		{port: 443, proto: 'tcp', what: 'Caddy (HTTPS)'},
-		...dnsStandIns(standIns).flatMap((server) => (['udp', 'tcp'] as const).map((proto) => ({port: server.port, proto, what: `the rehearsal DNS (${server.name})`}))),
+		// The DNS stand-ins listen in the host's network (no published port): their own listener is told by their service.
+		...dnsStandIns(standIns).flatMap((server) => (['udp', 'tcp'] as const).map((proto) => ({port: server.port, proto, what: `the rehearsal DNS (${server.name})`, service: server.service}))),
 		{port: acmeManagementPort, proto: 'tcp', what: 'the rehearsal CA\'s management port'},
 	];
 }
@@ -79,17 +81,18 @@ export function standInFiles(standIns: StandIns): StandInFile[] {
 	const files: StandInFile[] = [
 		{path: `${dir}/compose.yml`, mode: 0o644, content: fillTemplate(readTemplate('rehearsal/standins.compose.yml'), {
 			STACK: standIns.stack, DNS_IMAGE: standIns.images.dns, ACME_IMAGE: standIns.images.acme, ADDRESS: standIns.address,
-			DNS_PORT: String(standIns.dnsPort), ACME_MGMT_PORT: String(acmeManagementPort),
+			DNS_SERVER: isIPv6(standIns.address) ? `[${standIns.address}]:${standIns.dnsPort}` : `${standIns.address}:${standIns.dnsPort}`,
+			ACME_MGMT_PORT: String(acmeManagementPort),
 		})},
 		{path: `${dir}/pebble.json`, mode: 0o644, content: fillTemplate(readTemplate('rehearsal/pebble.json'), {})},
 	];
 	if (standIns.pitfall === 'stale') {
 		files.push({path: `${dir}/compose.stale.yml`, mode: 0o644, content: fillTemplate(readTemplate('rehearsal/standins-stale.compose.yml'), {
-			DNS_IMAGE: standIns.images.dns, ADDRESS: standIns.address, DNS_PORT: String(servers[1]!.port),
+			DNS_IMAGE: standIns.images.dns,
 		})});
 	}
 	for (const server of servers) {
-		files.push({path: `${dir}/${server.service}/knot.conf`, mode: 0o644, content: fillTemplate(readTemplate('rehearsal/knot.conf'), {ZONES: zoneList})});
+		files.push({path: `${dir}/${server.service}/knot.conf`, mode: 0o644, content: fillTemplate(readTemplate('rehearsal/knot.conf'), {ZONES: zoneList, LISTEN: `${standIns.address}@${server.port}`})});
 		for (const zone of standIns.zones) {
 			const records = initialRecords(standIns, server.name).filter((record) => inZone(record.name, zone));
 			files.push({path: `${dir}/${server.service}/${zone}.zone`, mode: 0o644, content: zoneFile(zone, standIns.address, servers, records)});
@@ -297,6 +300,7 @@ export function portListing(): RemoteCommand {
 		line: [
 			'{ ss -Hltun 2>/dev/null || netstat -ltun 2>/dev/null; } | sed \'s/^/L /\'',
 			'podman ps --format \'{{index .Labels "com.docker.compose.project"}}|{{.Ports}}\' 2>/dev/null | sed \'s/^/P /\'',
+			'podman ps --format \'{{index .Labels "com.docker.compose.project"}}|{{index .Labels "com.docker.compose.service"}}\' 2>/dev/null | sed \'s/^/S /\'',
 			'true',
 		].join('\n'),
 	};

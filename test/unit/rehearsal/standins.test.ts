@@ -32,13 +32,16 @@ function inShell(line: string, psAnswer = 'c0ffee', inspect = 'shop-rehearsal_de
 }
 
 describe('the stand-ins\' files', () => {
-	it('a compose project of their own: DNS and the CA\'s management port bound to the server\'s own address, never to 127.0.0.53', () => {
-		const compose = standInFiles(base).find((file) => file.path === '/srv/hoist/shop-rehearsal-standins/compose.yml')!.content;
+	it('a compose project of their own: DNS listening on the server\'s own address in its network, the CA\'s management port bound to it, never 127.0.0.53', () => {
+		const files = standInFiles(base);
+		const compose = files.find((file) => file.path === '/srv/hoist/shop-rehearsal-standins/compose.yml')!.content;
 		expect(compose).toContain('image: docker.io/cznic/knot:v3.4.4');
-		expect(compose).toContain('"192.168.64.5:53:53/udp"');
-		expect(compose).toContain('"192.168.64.5:53:53/tcp"');
+		expect(compose).toMatch(/ {2}dns:\n[\s\S]*network_mode: host\n[\s\S]* {2}acme:/);
+		expect(files.find((file) => file.path.endsWith('/dns/knot.conf'))!.content).toContain('listen: 192.168.64.5@53\n');
 		expect(compose).toContain('"192.168.64.5:15000:15000"');
-		expect(compose).toContain('"-dnsserver", "dns:53"');
+		expect(compose).toContain('"-dnsserver", "192.168.64.5:53"');
+		const v6 = standInFiles({...base, address: '2001:db8::5'}).find((file) => file.path.endsWith('/compose.yml'))!.content;
+		expect(v6).toContain('"-dnsserver", "[2001:db8::5]:53"');
 		const settings = compose.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
 		expect(settings).not.toMatch(/127\.0\.0\.53|"53:53/);
 	});
@@ -60,7 +63,8 @@ describe('the stand-ins\' files', () => {
 		expect(dnsStandIns(stale)).toEqual([{service: 'dns', name: 'ns1', port: 53}, {service: 'dns-stale', name: 'ns2', port: 54}]);
 		expect(zoneOf(stale)).not.toContain('api.example.com.');
 		expect(zoneOf(stale, 'dns-stale')).toContain('api.example.com. 60 IN A 192.0.2.10');
-		expect(standInFiles(stale).find((file) => file.path.endsWith('/compose.stale.yml'))!.content).toContain('"192.168.64.5:54:53/udp"');
+		expect(standInFiles(stale).find((file) => file.path.endsWith('/compose.stale.yml'))!.content).toContain('network_mode: host');
+		expect(standInFiles(stale).find((file) => file.path.endsWith('/dns-stale/knot.conf'))!.content).toContain('listen: 192.168.64.5@54\n');
 		expect(standInsUp({command: ['docker-compose'], version: 'v1'}, stale).line).toContain('-f compose.yml -f compose.stale.yml up -d --remove-orphans');
 	});
 
@@ -163,6 +167,15 @@ describe('ports the rehearsal needs', () => {
 		expect(portConflicts(listing, '192.168.64.5', needed, own)).toEqual([
 			'80/tcp (for Caddy (HTTP)) is held by a process listening on ::',
 			'443/tcp (for Caddy (HTTPS)) is published by the compose project "shop"',
+		]);
+	});
+
+	it('the DNS stand-in listens in the host\'s network: its port is the rehearsal\'s own while it runs, anyone else\'s otherwise', () => {
+		const knot = 'L udp UNCONN 0 0 192.168.64.5:53 0.0.0.0:*\nL tcp LISTEN 0 128 192.168.64.5:53 0.0.0.0:*';
+		expect(portConflicts(`${knot}\nS shop-rehearsal-standins|dns\nS shop-rehearsal-standins|acme`, '192.168.64.5', needed, own)).toEqual([]);
+		expect(portConflicts(`${knot}\nS other|dns`, '192.168.64.5', needed, own)).toEqual([
+			'53/udp (for the rehearsal DNS (ns1)) is held by a process listening on 192.168.64.5',
+			'53/tcp (for the rehearsal DNS (ns1)) is held by a process listening on 192.168.64.5',
 		]);
 	});
 });
