@@ -96,8 +96,8 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 		return bareExitCodes.unfinished;
 	}
 	if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') process.env['FORCE_COLOR'] = '0';
-	const [{ResumeScreen}, {createElement}] = await Promise.all([import('../../ui/ink/ResumeScreen.js'), import('react')]);
-	await showScreen(io, createElement(ResumeScreen, {view}));
+	const {resumeScreen} = await import('../../ui/ink/ResumeScreen.js');
+	await showScreen(io, resumeScreen(view));
 	const choice = await askChoice(io, 'What now?', [
 		...offers.map((offer) => ({value: offer.action, name: offer.label, description: offer.command})),
 		{value: 'quit' as const, name: 'Quit: leave everything as it is', description: 'Run `hoist` again later'},

@@ -28,3 +28,11 @@ export function ResumeScreen({view}: {view: ResumeView}) {
 		</Box>
 	);
 }
+
+/**
+ * The screen as an element, for a caller that loads it lazily: in the bundle a dynamic `import('react')` has no named
+ * exports (react is CommonJS), so `createElement` from it was undefined and bare `hoist` failed on its resume screen.
+ */
+export function resumeScreen(view: ResumeView) {
+	return <ResumeScreen view={view} />;
+}
