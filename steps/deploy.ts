@@ -8,6 +8,7 @@ import {parseRemoved, parseVolumes, removeProject, stopProject} from '../source/
 import {RemoteCommandError} from '../source/remote/errors.js';
 import type {RemoteSession} from '../source/remote/session.js';
 import {pinnedImages} from '../source/server/pins.js';
+import {lostExitedContainer, lostExitedContainerNote} from '../source/server/podman-race.js';
 import {release, type ReleaseOptions} from '../source/server/release.js';
 import {releasedServices, Rollout} from '../source/server/rollout.js';
 import {serverResource, serverResourceId} from '../source/server/server-resources.js';
@@ -59,8 +60,14 @@ async function firstStart(ctx: DeployContext, session: RemoteSession): Promise<D
 	if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});
 	ctx.progress('compose up: one-shot services first, then the rest');
 	// compose waits in silence for healthchecks and one-shot jobs: show each service meanwhile.
+	const composeUpAll = () => rollout.watching(() => session.run(composeUp(rollout.tool, rollout.files), {signal: ctx.signal, onLine: ctx.log}));
 	try {
-		await rollout.watching(() => session.run(composeUp(rollout.tool, rollout.files), {signal: ctx.signal, onLine: ctx.log}));
+		await composeUpAll().catch((error: unknown) => {
+			if (!lostExitedContainer(error)) throw error;
+			// compose stopped at that service: once more starts the rest and leaves what runs alone.
+			ctx.log(`${lostExitedContainerNote}: compose up once more`);
+			return composeUpAll();
+		});
 	} catch (error) {
 		if (!(error instanceof RemoteCommandError)) throw error;
 		// compose stops when a one-shot service fails or a dependency turns unhealthy: name it and show what it said.

@@ -19,6 +19,16 @@ export const logLimit = '10m';
 const queuedConnectionsMigrate = 'net.ipv4.tcp_migrate_req';
 
 /**
+ * Caddy looks the web service's name up for every new connection, at the network's DNS server (aardvark-dns). Any
+ * container joining or leaving any network on the host makes aardvark-dns reload, and before 1.11 it closes and reopens
+ * its sockets to do so (containers/aardvark-dns#389, fixed by #449; Debian 12 and Ubuntu 24.04 ship older ones): a query
+ * sent in that moment gets no answer, and Caddy's resolver waited its default 5 s while a visitor waited too (seen on
+ * the sandbox under a release while other stacks started containers). One second and three tries turn that into a
+ * one-second wait; an answer normally comes in well under a millisecond.
+ */
+const resolverOptions = ['timeout:1', 'attempts:3'];
+
+/**
  * compose.hoist.yml, given to compose after the user's file: Caddy on 80/443 (and 443/udp for HTTP/3) in the web
  * service's networks, with its certificates in named volumes; every service's image fully qualified (`postgres:16` is
  * `docker.io/library/postgres:16` on every host, whatever its registries.conf searches); and a size limit on the logs
@@ -33,6 +43,7 @@ export function renderOverlay(project: Pick<ComposeProject, 'services' | 'webNet
 			ports: ['80:80', '443:443', '443:443/udp'],
 			volumes: [`${caddyVolumes[0]}:/data`, `${caddyVolumes[1]}:/config`, './hoist-caddy:/etc/caddy:ro'],
 			...(project.webNetworks.length === 1 && project.webNetworks[0] === 'default' ? {} : {networks: project.webNetworks}),
+			dns_opt: resolverOptions,
 			...(host.migratesQueuedConnections ? {sysctls: {[queuedConnectionsMigrate]: 1}} : {}),
 			logging: {options: {'max-size': logLimit}},
 		},

@@ -16,6 +16,7 @@ import type {RemoteSession} from '../remote/session.js';
 import {caddyfile} from './bundle.js';
 import {caddyService} from './overlay.js';
 import {pinnedImages, repositoryOf} from './pins.js';
+import {lostExitedContainer, lostExitedContainerNote} from './podman-race.js';
 import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
 import type {ContainerState} from './stack-state.js';
 import {recordedSites} from './sites.js';
@@ -176,7 +177,10 @@ async function currentImageIds(session: RemoteSession, images: string[], signal:
 /** Runs a one-shot service again (a migration) and waits for it to finish with exit 0. */
 async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, job: string): Promise<void> {
 	ctx.progress(`running ${job}`);
-	await session.run(composeUpServices(rollout.tool, rollout.files, [job]), {signal: ctx.signal, onLine: ctx.log});
+	await session.run(composeUpServices(rollout.tool, rollout.files, [job]), {signal: ctx.signal, onLine: ctx.log}).catch((error: unknown) => {
+		if (!lostExitedContainer(error)) throw error;
+		ctx.log(lostExitedContainerNote);
+	});
 	await poll({
 		attempt: async () => {
 			const verdict = (await rollout.show()).find((candidate) => candidate.service === job);

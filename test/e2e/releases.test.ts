@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {freshEmulatorPerTest, type E2eStack} from '../helpers/e2e-stack.js';
 import {httpGet} from '../helpers/stack-host.js';
-import {hostPodmanEnv, run, type SandboxEnv} from '../sandbox/sandbox.js';
+import {hostPodmanEnv, instancePodman, run, type SandboxEnv} from '../sandbox/sandbox.js';
 
 const emulator = freshEmulatorPerTest();
 
@@ -90,6 +90,9 @@ describe('releases', () => {
 		useWebTag(stack, 'releases-test');
 		await ok(stack, ['up']);
 		expect(JSON.parse((await httpGet(sandbox, '/health')).body)).toMatchObject({version: 'v1'});
+		// A lost lookup of the web service's name costs a visitor one second, not the resolver's default five.
+		const resolvConfPath = (await instancePodman(sandbox, ['inspect', '--format', '{{.ResolvConfPath}}', 'releases_hoist-caddy_1'])).stdout.trim();
+		expect(readFileSync(resolvConfPath, 'utf8')).toMatch(/^options .*timeout:1.*attempts:3|^options .*attempts:3.*timeout:1/m);
 
 		useWebTag(stack, 'v2');
 		let load = requestLoop(sandbox);

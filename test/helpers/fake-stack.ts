@@ -45,6 +45,8 @@ export class FakeStack {
 	readonly hashes = new Map([['web', hash('a')], ['db', hash('b')], ['hoist-caddy', hash('c')]]);
 	readonly imageIds = new Map([['registry.test/web:v2', 'sha256:web1'], ['postgres:16', 'sha256:pg1'], ['caddy:2', 'sha256:caddy1']]);
 	readonly failsOnUp = new Map<string, number>();
+	/** One-shot services whose next start Podman loses track of: the container runs and exits, compose stops there. */
+	readonly lostOnUp = new Set<string>();
 	/** Services that run once and exit (0 unless in `failsOnUp`). */
 	readonly oneShots = new Set<string>();
 	/** What `compose logs SERVICE` prints. */
@@ -93,6 +95,7 @@ export class FakeStack {
 			};
 			if (current && scale !== service) this.containers.splice(this.containers.indexOf(current), 1);
 			this.containers.push(fresh);
+			if (this.lostOnUp.delete(service)) return {lines: [`ERROR: for ${service}  read /proc/9708/cgroup: no such process`], exitCode: 1};
 		}
 		return failed ? {lines: ['ERROR: for web  Container exited with code 1'], exitCode: 1} : undefined;
 	}

@@ -16,6 +16,7 @@ describe('renderOverlay', () => {
 			restart: 'unless-stopped',
 			ports: ['80:80', '443:443', '443:443/udp'],
 			volumes: ['hoist_caddy_data:/data', 'hoist_caddy_config:/config', './hoist-caddy:/etc/caddy:ro'],
+			dns_opt: ['timeout:1', 'attempts:3'],
 			logging: {options: {'max-size': '10m'}},
 		});
 		expect(overlay.services.web).toEqual({image: 'ghcr.io/acme/web:1', logging: {options: {'max-size': '10m'}}});

@@ -67,6 +67,16 @@ describe('deploy', () => {
 		expect(session.script).not.toContain('compose up');
 	});
 
+	it('when Podman loses track of a one-shot that exited at once, compose up runs once more and the rest starts', async () => {
+		const stack = freshStack();
+		stack.lostOnUp.add('migrate');
+		const {h, session, ctx} = deployOn(stack);
+		const out = await deploy.run(ctx);
+		expect(session.script.filter((line) => line === 'compose up')).toHaveLength(2);
+		expect(Object.keys(out.release.services).sort()).toEqual(['hoist-caddy', 'migrate', 'web']);
+		expect(h.logs).toContainEqual(expect.stringContaining('Podman lost track of a container that had already exited'));
+	});
+
 	it('a one-shot service that fails under compose up is named, with its exit code and its logs', async () => {
 		const stack = freshStack();
 		stack.failsOnUp.set('migrate', 3);

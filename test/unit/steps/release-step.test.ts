@@ -155,6 +155,19 @@ describe('release: the web service swapped without a failed request', () => {
 		expect(order).toEqual([caddyfile, 'compose up migrate', 'compose up web', caddyfile, 'retire 1 old container', caddyfile]);
 	});
 
+	it('a migration that Podman lost track of after it exited is judged by its exit code, and the release goes on', async () => {
+		const stack = new FakeStack();
+		stack.oneShots.add('migrate');
+		stack.lostOnUp.add('migrate');
+		stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+		const session = new FakeSession({answer: stack.answer});
+		const h = setup({remote: async () => session, onSleep: () => undefined});
+		const step = {...deployStep({withJobs: true}), title: 'Release'};
+		const out = await step.run(h.context(step, {outputs: {...outputs, compose: {...outputs.compose, services: {...outputs.compose.services, migrate: {image: 'registry.test/web:v2', oneShot: true, healthcheck: false, healthGate: false}}}}}));
+		expect(out.replaced).toEqual(['web']);
+		expect(h.logs).toContainEqual(expect.stringContaining('Podman lost track of a container that had already exited'));
+	});
+
 	it('a migration that fails leaves Caddy on the name again, with the old container serving', async () => {
 		const stack = new FakeStack();
 		stack.oneShots.add('migrate');
