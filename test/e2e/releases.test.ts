@@ -1,56 +1,16 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import http from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {freshEmulatorPerTest, type E2eStack} from '../helpers/e2e-stack.js';
+import {plainGet, requestLoops} from '../helpers/request-loop.js';
 import {httpGet} from '../helpers/stack-host.js';
 import {hostPodmanEnv, instancePodman, run, type SandboxEnv} from '../sandbox/sandbox.js';
 
 const emulator = freshEmulatorPerTest();
 
-/** Requests through Caddy at a steady 20 per second (to the sandbox host only) until stopped; counts what failed. */
-function requestLoop(sandbox: SandboxEnv) {
-	let running = true;
-	const failures: string[] = [];
-	const versions: string[] = [];
-	let sent = 0;
-	const loop = (async () => {
-		while (running) {
-			const started = Date.now();
-			sent++;
-			try {
-				const response = await freshGet(sandbox, '/health');
-				if (response.status !== 200) failures.push(`${new Date().toISOString()} HTTP ${response.status} ${response.body}`);
-				else versions.push((JSON.parse(response.body) as {version: string}).version);
-			} catch (error) {
-				failures.push(`${new Date().toISOString()} ${(error as Error).message}`);
-			}
-			await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - started))));
-		}
-	})();
-	return {
-		async stop() {
-			running = false;
-			await loop;
-			return {sent, failures, versions};
-		},
-	};
-}
-
-/** One GET on a new connection each time, as a stream of visitors would make them (no kept-alive socket to race). */
-function freshGet(sandbox: SandboxEnv, path: string): Promise<{status: number; body: string}> {
-	return new Promise((resolve, reject) => {
-		const request = http.get({host: sandbox.HOIST_SANDBOX_HOST, port: 80, path, agent: false, timeout: 5_000}, (response) => {
-			let body = '';
-			response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-			response.on('end', () => resolve({status: response.statusCode ?? 0, body}));
-			response.on('error', reject);
-		});
-		request.on('timeout', () => request.destroy(new Error('timed out')));
-		request.on('error', reject);
-	});
-}
+/** Visitors through Caddy over plain HTTP at the server's address, 20 a second, until stopped. */
+const visitors = (sandbox: SandboxEnv) => requestLoops({web: plainGet(sandbox.HOIST_SANDBOX_HOST, '/health')});
 
 function useWebTag(stack: E2eStack, tag: string): void {
 	writeFileSync(join(stack.dir, '.env'), `WEB_TAG=${tag}\n`);
@@ -95,12 +55,12 @@ describe('releases', () => {
 		expect(readFileSync(resolvConfPath, 'utf8')).toMatch(/^options .*timeout:1.*attempts:3|^options .*attempts:3.*timeout:1/m);
 
 		useWebTag(stack, 'v2');
-		let load = requestLoop(sandbox);
+		let load = visitors(sandbox);
 		const deployed = await ok(stack, ['deploy']);
 		let seen = await load.stop();
 		expect(seen.failures).toEqual([]);
 		expect(seen.sent).toBeGreaterThan(20);
-		expect(seen.versions.at(-1)).toBe('v2');
+		expect(seen.versions.get('web')!.at(-1)).toBe('v2');
 		expect(deployed.events).toContainEqual(expect.objectContaining({type: 'message', lines: [expect.stringMatching(/^Live now: release 2: .*web sha256:/)]}));
 
 		const status = JSON.parse((await stack.run(['status', '--json'])).stdout) as {releases: Array<{number: number; command: string; services: Record<string, {image: string; digest?: string}>}>};
@@ -113,7 +73,7 @@ describe('releases', () => {
 
 		// The tag release 1 ran now names v3; a rollback must bring back what ran, by digest.
 		await moveTag(sandbox, sandbox.HOIST_SANDBOX_IMAGE_WEB_V3, tag);
-		load = requestLoop(sandbox);
+		load = visitors(sandbox);
 		await ok(stack, ['rollback']);
 		seen = await load.stop();
 		expect(seen.failures).toEqual([]);
@@ -128,11 +88,11 @@ describe('releases', () => {
 
 		// v3 needs 5 s before it listens: traffic moves only once it answers.
 		useWebTag(stack, 'v3');
-		load = requestLoop(sandbox);
+		load = visitors(sandbox);
 		await ok(stack, ['deploy']);
 		seen = await load.stop();
 		expect(seen.failures).toEqual([]);
-		expect(seen.versions.at(-1)).toBe('v3');
+		expect(seen.versions.get('web')!.at(-1)).toBe('v3');
 		expect((await stack.run(['status', '--json'])).stdout).not.toContain('pinnedRelease');
 		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
 	}, 300_000);

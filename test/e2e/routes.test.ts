@@ -2,11 +2,10 @@
 // own name) deployed by the real CLI on the sandbox; each URL over HTTPS with Pebble's certificate; a release of both
 // services under request loops on every URL. One stack for the whole file (CI budget).
 import {copyFileSync, readFileSync, writeFileSync} from 'node:fs';
-import https from 'node:https';
-import type {TLSSocket} from 'node:tls';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {freshEmulatorPerTest} from '../helpers/e2e-stack.js';
+import {requestLoops, secureGet} from '../helpers/request-loop.js';
 import {repoRoot} from '../helpers/run-cli.js';
 import {deleteDnsRecord, flushResolvers, readSandboxEnv, setDnsRecord, type SandboxEnv} from '../sandbox/sandbox.js';
 
@@ -23,53 +22,9 @@ afterAll(async () => {
 type Event = Record<string, unknown>;
 
 /** One HTTPS GET on a fresh connection, SNI and Host = name, at the sandbox host, trusting Pebble's root only. */
-function get(sandbox: SandboxEnv, name: string, path: string): Promise<{status: number; body: string; issuer: string}> {
-	return new Promise((resolve, reject) => {
-		const request = https.get({
-			host: sandbox.HOIST_SANDBOX_HOST, port: 443, servername: name, headers: {host: name}, path, agent: false, timeout: 5_000,
-			ca: readFileSync(sandbox.HOIST_SANDBOX_ACME_ROOT),
-		}, (response) => {
-			let body = '';
-			const issuer = String((response.socket as TLSSocket).getPeerCertificate().issuer?.CN ?? '');
-			response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-			response.on('end', () => resolve({status: response.statusCode ?? 0, body, issuer}));
-			response.on('error', reject);
-		});
-		request.on('timeout', () => request.destroy(new Error('timed out')));
-		request.on('error', reject);
-	});
-}
+const get = (sandbox: SandboxEnv, name: string, path: string) => secureGet(sandbox.HOIST_SANDBOX_HOST, name, path, readFileSync(sandbox.HOIST_SANDBOX_ACME_ROOT))();
 
 const version = async (sandbox: SandboxEnv, name: string, path: string) => (JSON.parse((await get(sandbox, name, path)).body) as {version: string}).version;
-
-/** Requests at 20 per second on each URL until stopped; what failed, and the versions seen in order. */
-function requestLoops(sandbox: SandboxEnv, urls: Array<[string, string]>) {
-	let running = true;
-	const failures: string[] = [];
-	const seen = new Map<string, string[]>();
-	const loops = urls.map(async ([name, path]) => {
-		const versions: string[] = [];
-		seen.set(`${name}${path}`, versions);
-		while (running) {
-			const started = Date.now();
-			try {
-				const response = await get(sandbox, name, path);
-				if (response.status !== 200) failures.push(`${new Date().toISOString()} ${name}${path} HTTP ${response.status} ${response.body}`);
-				else versions.push((JSON.parse(response.body) as {version: string}).version);
-			} catch (error) {
-				failures.push(`${new Date().toISOString()} ${name}${path} ${(error as Error).message}`);
-			}
-			await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - started))));
-		}
-	});
-	return {
-		async stop() {
-			running = false;
-			await Promise.all(loops);
-			return {failures, seen};
-		},
-	};
-}
 
 describe('routes', () => {
 	it('web on the domain and under /api (prefix stripped), admin on its own name: DNS waits for both, each URL over HTTPS from its service; a release of both under load fails no request', async () => {
@@ -117,9 +72,11 @@ describe('routes', () => {
 
 		// A new version of both services: each swapped beside its old container while every URL is asked.
 		writeFileSync(join(stack.dir, '.env'), 'WEB_TAG=v2\n');
-		const load = requestLoops(sandbox, [[domain, '/health'], [domain, '/api/health'], [adminName, '/health']]);
+		const ca = readFileSync(sandbox.HOIST_SANDBOX_ACME_ROOT);
+		const urls = [[domain, '/health'], [domain, '/api/health'], [adminName, '/health']] as const;
+		const load = requestLoops(Object.fromEntries(urls.map(([name, path]) => [`${name}${path}`, secureGet(sandbox.HOIST_SANDBOX_HOST, name, path, ca)])));
 		const deployed = await stack.run(['deploy', '--json']);
-		const {failures, seen} = await load.stop();
+		const {failures, versions: seen} = await load.stop();
 		expect(deployed.code, deployed.stderr).toBe(0);
 		expect(failures).toEqual([]);
 		for (const [url, versions] of seen) expect(versions.length, url).toBeGreaterThan(20);

@@ -2,11 +2,10 @@
 // (Pebble's certificate for a name of this file's own) and over plain HTTP to the server's address at the same time.
 // About 4 minutes; its own timeout below.
 import {readFileSync, writeFileSync} from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {freshEmulatorPerTest, type E2eStack} from '../helpers/e2e-stack.js';
+import {plainGet, requestLoops, secureGet} from '../helpers/request-loop.js';
 import {deleteDnsRecord, flushResolvers, instancePodman, run, setDnsRecord, type SandboxEnv} from '../sandbox/sandbox.js';
 
 const emulator = freshEmulatorPerTest();
@@ -19,60 +18,8 @@ afterAll(async () => {
 
 /** The order the issue measured 14 failed requests in: every swap, from every version to every other. */
 const versions = ['v2', 'v1', 'v3', 'v1', 'v2', 'v3', 'v2', 'v1', 'v3', 'v1'];
-/** A request that has no answer by then counts as failed, as a visitor would count it. */
-const answerWithinMs = 5_000;
-
-type Get = () => Promise<{status: number; body: string}>;
-
-/** GETs at a steady 20 per second, each on a new connection, until stopped; what failed, with when and why. */
-function requestLoop(get: Get) {
-	let running = true;
-	const failures: string[] = [];
-	let sent = 0;
-	const loop = (async () => {
-		while (running) {
-			const started = Date.now();
-			sent++;
-			try {
-				const {status, body} = await get();
-				if (status < 200 || status >= 400) failures.push(`${new Date(started).toISOString()} HTTP ${status} ${body.slice(0, 200)} after ${Date.now() - started} ms`);
-			} catch (error) {
-				failures.push(`${new Date(started).toISOString()} ${(error as Error).message} after ${Date.now() - started} ms`);
-			}
-			await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - started))));
-		}
-	})();
-	return {
-		async stop() {
-			running = false;
-			await loop;
-			return {sent, failures};
-		},
-	};
-}
-
-/** One GET that must have its whole answer within answerWithinMs. */
-function answered(request: (done: (response: http.IncomingMessage) => void) => http.ClientRequest): Promise<{status: number; body: string}> {
-	return new Promise((resolve, reject) => {
-		const client = request((response) => {
-			let body = '';
-			response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-			response.on('end', () => resolve({status: response.statusCode ?? 0, body}));
-			response.on('error', reject);
-		});
-		const timer = setTimeout(() => client.destroy(new Error(`no answer within ${answerWithinMs / 1000} s`)), answerWithinMs);
-		client.on('close', () => clearTimeout(timer));
-		client.on('error', reject);
-	});
-}
-
-const plainGet = (sandbox: SandboxEnv): Get => () => answered((done) => http.get({host: sandbox.HOIST_SANDBOX_HOST, port: 80, path: '/health', agent: false}, done));
-
 /** HTTPS as a browser does it: the name in SNI and Host, Pebble's root trusted, the name resolved to the server. */
-function secureGet(sandbox: SandboxEnv): Get {
-	const ca = readFileSync(sandbox.HOIST_SANDBOX_ACME_ROOT);
-	return () => answered((done) => https.get({host: sandbox.HOIST_SANDBOX_HOST, port: 443, servername: domain, headers: {host: domain}, ca, path: '/health', agent: false}, done));
-}
+const secureHealth = (sandbox: SandboxEnv) => secureGet(sandbox.HOIST_SANDBOX_HOST, domain, '/health', readFileSync(sandbox.HOIST_SANDBOX_ACME_ROOT));
 
 async function ok(stack: E2eStack, args: string[]) {
 	const result = await stack.run([...args, '--json']);
@@ -90,15 +37,15 @@ describe('zero downtime in a soak', () => {
 		const stack = emulator.stack({stack: 'soak', domain, dns: [`expectAddress: ${host}`, 'timeoutMinutes: 3']});
 		writeFileSync(join(stack.dir, 'hoist.yml'), readFileSync(join(stack.dir, 'hoist.yml'), 'utf8').replace('  port: 8080\n', '  port: 8080\n  healthPath: /health\n'));
 		await ok(stack, ['up']);
-		expect((await secureGet(sandbox)()).status).toBe(200);
+		expect((await secureHealth(sandbox)()).status).toBe(200);
 		// Caddy's reloads hand waiting connections to the new listener instead of resetting them (see renderOverlay).
 		expect(readFileSync('/srv/hoist/soak/compose.hoist.yml', 'utf8')).toContain('net.ipv4.tcp_migrate_req: 1');
 		const caddy = (await instancePodman(sandbox, ['ps', '-q', '--filter', 'label=com.docker.compose.project=soak', '--filter', 'label=com.docker.compose.service=hoist-caddy'])).stdout.trim();
 		const pid = (await instancePodman(sandbox, ['inspect', '--format', '{{.State.Pid}}', caddy])).stdout.trim();
 		expect((await run('nsenter', ['-t', pid, '-n', 'cat', '/proc/sys/net/ipv4/tcp_migrate_req'])).stdout.trim(), `Caddy ${caddy} pid ${pid}`).toBe('1');
 
-		const secure = requestLoop(secureGet(sandbox));
-		const plain = requestLoop(plainGet(sandbox));
+		const secure = requestLoops({https: secureHealth(sandbox)});
+		const plain = requestLoops({http: plainGet(host, '/health')});
 		const started = Date.now();
 		const progress: Array<{at: number; message: string}> = [];
 		for (const version of versions) {
@@ -125,7 +72,7 @@ describe('zero downtime in a soak', () => {
 		expect(seen.https.failures.filter((failure) => !knownCaddyFault.includes(failure))).toEqual([]);
 		expect(seen.http.failures).toEqual([]);
 		expect(seen.https.sent).toBeGreaterThan(versions.length * 100);
-		expect(JSON.parse((await secureGet(sandbox)()).body)).toMatchObject({version: 'v1'});
+		expect(JSON.parse((await secureHealth(sandbox)()).body)).toMatchObject({version: 'v1'});
 		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
 	}, 15 * 60_000);
 });
