@@ -154,9 +154,11 @@ render() {
 }
 
 # What the fixture images are built from: when it changes, up.sh builds them again and status.sh says the sandbox is stale.
+# Contents and paths inside the fixture only: another checkout of the same commit (a worktree, a CI clone) finds the
+# running sandbox current instead of restarting it under the others.
 image_stamp() {
-	{ sha256sum /bin/busybox /usr/bin/caddy "$CONF_SRC/caddy.Containerfile" "$SANDBOX_SRC/up.sh"
-		find "$FIXTURES/app" -type f -print0 | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-64
+	{ sha256sum /bin/busybox /usr/bin/caddy "$CONF_SRC/caddy.Containerfile" "$SANDBOX_SRC/up.sh" | cut -d' ' -f1
+		(cd "$FIXTURES/app" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } | sha256sum | cut -c1-64
 }
 
 dns_conf() { echo "$DIR/dns/$1/knot.conf"; }
