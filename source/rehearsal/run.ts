@@ -17,6 +17,7 @@ import type {Renderer, ScreenKey} from '../ui/renderer.js';
 import {createRecordHint, createRecordKey} from './create-key.js';
 import {deriveRehearsal, type Rehearsal, type RehearsalRequest} from './derive.js';
 import {rehearsalFiles} from './files.js';
+import {rehearsalFinish} from './finish.js';
 import {pitfallNamed, type Pitfall} from './pitfalls.js';
 import type {PracticeServer} from './practice-server.js';
 
@@ -76,19 +77,6 @@ function refuseRealServer(rehearsal: Rehearsal, real: Config, dir: string): void
 		hint: 'The rehearsal needs ports 80 and 443 and starts its own DNS and CA there: beside the real stack it would take them over. Nothing was changed.',
 		nextSteps: ['Name a practice server (a local VM): `hoist rehearse --on alpine@192.168.64.5`.'],
 	});
-}
-
-/** What the finish says: it was a rehearsal, and the one command that reaches the app over HTTPS from this machine. */
-export function rehearsalFinish(rehearsal: Rehearsal, relativeRoot: string): string[] {
-	const [domain] = rehearsal.standIns.names;
-	const {address} = rehearsal.standIns;
-	return [
-		`Rehearsal done: https://${domain}/ answers on the practice server ${address}, with a certificate from the rehearsal CA.`,
-		'From this machine:',
-		`  curl --cacert ${relativeRoot} --resolve ${domain}:443:${address} https://${domain}/`,
-		'Nothing public points at it: the rehearsal zone and CA exist only on the practice server.',
-		'Next: `hoist rehearse --end` removes the rehearsal; `hoist up` runs the real flow with the same hoist.yml.',
-	];
 }
 
 export async function runRehearsal(context: CommandContext): Promise<number> {
