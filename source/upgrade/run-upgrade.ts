@@ -2,7 +2,7 @@ import type {BackupSession} from '../backup/stack-session.js';
 import type {CommandContext} from '../cli/command.js';
 import {askYesNo, canAsk, Declined} from '../cli/confirm.js';
 import {Redactor} from '../engine/redactor.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {liveServices} from '../services-live.js';
 import {writeJsonEvent} from '../ui/json-events.js';
 import {upgradeServer} from './upgrade-server.js';
@@ -25,7 +25,7 @@ export async function runUpgrade(session: BackupSession, context: CommandContext
 				throw new UserError('`hoist upgrade` may reboot the server, and asks first; there is no terminal to ask on.', {
 					code: 'CONFIRMATION_NEEDED',
 					hint: 'When the upgrade brings a new kernel, the server reboots once and the stack is down until it is back.',
-					nextSteps: ['Run `hoist upgrade --yes` to confirm in a script (cron, CI).'],
+					nextSteps: [nextCommand('hoist upgrade --yes', 'Run {command} to confirm in a script (cron, CI).')],
 				});
 			}
 			if (!(await askYesNo(io, question))) throw new Declined('Nothing was upgraded.');

@@ -4,6 +4,8 @@
 // server went through (reboots asked, uploads) are asserted. The script itself: test/scripts/host-upgrade-shims.test.ts;
 // the host without apk, on the sandbox: test/e2e/day2-tools.test.ts.
 import {describe, expect, it} from 'vitest';
+import type {BackupSession} from '../../../source/backup/stack-session.js';
+import type {CommandContext} from '../../../source/cli/command.js';
 import type {EngineEvent} from '../../../source/engine/events.js';
 import type {JournalData} from '../../../source/engine/journal.js';
 import {UserError} from '../../../source/errors.js';
@@ -11,6 +13,7 @@ import type {RemoteCommand} from '../../../source/remote/commands/command.js';
 import {SshConnectError} from '../../../source/remote/errors.js';
 import type {RemoteSession} from '../../../source/remote/session.js';
 import type {Target} from '../../../source/remote/target.js';
+import {runUpgrade} from '../../../source/upgrade/run-upgrade.js';
 import {upgradeServer, type UpgradeInput, type UpgradeReport} from '../../../source/upgrade/upgrade-server.js';
 import {FakeSession, type FakeAnswer} from '../../helpers/fake-session.js';
 import {FakeStack, recordedBefore} from '../../helpers/fake-stack.js';
@@ -229,6 +232,31 @@ describe('hoist upgrade on Alpine', () => {
 		const refusal = new UserError('no terminal', {code: 'CONFIRMATION_NEEDED'});
 		await expect(upgrade(refused, {yes: false, confirm: async () => Promise.reject(refusal)})).rejects.toBe(refusal);
 		expect(refused.sessions[0]!.script).toEqual(['read the kernel, Podman and compose versions']);
+	});
+});
+
+describe('hoist upgrade without a terminal', () => {
+	it('without --yes: exit 2 (a user error) saying to add --yes, before anything is uploaded or run as root', async () => {
+		const server = new Server();
+		const remote = await server.connect();
+		const harness = createHarness();
+		const session = {
+			config: harness.config, files: harness.files, journal: {data: journal()}, deployed: {target}, remote,
+			connections: {open: server.connect}, renderer: () => Promise.reject(new Error('nothing is shown before the question')),
+		} as unknown as BackupSession;
+		const context = {
+			args: {config: 'hoist.yml', json: false, flags: {}, positionals: [], rest: []},
+			io: {stdin: {isTTY: false}, stdout: {isTTY: false}, stderr: {isTTY: false}, env: {}, cancellation: {signal: harness.controller.signal, cancel: () => undefined, dispose: () => undefined}},
+		} as unknown as CommandContext;
+		try {
+			const refused = await runUpgrade(session, context).catch((error: unknown) => error);
+			expect(refused).toBeInstanceOf(UserError);
+			expect(refused).toMatchObject({code: 'CONFIRMATION_NEEDED', exitCode: 2, message: '`hoist upgrade` may reboot the server, and asks first; there is no terminal to ask on.'});
+			expect((refused as UserError).nextSteps).toEqual([{text: 'Run `hoist upgrade --yes` to confirm in a script (cron, CI).', command: 'hoist upgrade --yes'}]);
+			expect(server.sessions[0]!.script).toEqual(['read the kernel, Podman and compose versions']);
+		} finally {
+			harness.cleanup();
+		}
 	});
 });
 
