@@ -102,8 +102,8 @@ export const bootstrap = defineStep({
 		(out.upgrade ? `; upgraded ${out.upgrade.packages} package${out.upgrade.packages === 1 ? '' : 's'}${out.upgrade.rebootedFor ? `, rebooted for kernel ${out.upgrade.rebootedFor}` : ''}` : ''),
 });
 
-/** Uploaded beside bootstrap.sh on a first bootstrap only. */
-function upgradeScript() {
+/** Uploaded beside bootstrap.sh on a first bootstrap (and by `hoist upgrade`). */
+export function upgradeScript() {
 	return {path: `${bootstrapDir}/host-upgrade.sh`, content: readTemplate('host-upgrade.sh'), mode: 0o700, owner: 'root'};
 }
 

@@ -15,6 +15,7 @@ import {configAcme, sitesOf, type CaddyAcme, type CaddySites} from '../source/se
 import {syncFiles} from '../source/server/sync.js';
 import {explainFailure, parseCaddyLog, worstFailure} from '../source/tls/caddy-log.js';
 import type {CertificateProbe, TrustOptions} from '../source/tls/probe.js';
+import type {Services} from '../source/services.js';
 import {letsEncryptStagingRoots} from '../source/tls/staging-roots.js';
 import {caName} from '../source/dns/dns-plan.js';
 
@@ -112,10 +113,19 @@ function allGood(results: Array<CertificateProbe | Error>): CertificateProbe[] |
 	return probes.length === results.length && probes.every((probe) => judgeCertificate(probe).ok) ? probes : undefined;
 }
 
-/** "https://example.com/api/ answers from api" for each route of a name; the redirect to its route's first name for the others. */
-async function answers(ctx: CertificateContext, check: HttpsCheck): Promise<{ok: boolean; note: string}> {
+/**
+ * "https://example.com/api/ answers from api" for each route of a name; the redirect to its route's first name for the
+ * others. Also what `hoist upgrade` checks once the stack is back.
+ */
+export async function httpsAnswer(
+	services: Pick<Services, 'httpsGet'>,
+	trust: TrustOptions,
+	address: string,
+	check: HttpsCheck,
+	signal: AbortSignal,
+): Promise<{ok: boolean; note: string}> {
 	try {
-		const response = await ctx.services.httpsGet(ctx.outputs.dns.address, check.name, check.path, {...certificateTrust(ctx), signal: ctx.signal});
+		const response = await services.httpsGet(address, check.name, check.path, {...trust, signal});
 		if ('redirectTo' in check) {
 			const location = String(response.headers['location'] ?? '');
 			const ok = [301, 302, 307, 308].includes(response.status) && location.startsWith(`https://${check.redirectTo}`);
@@ -125,7 +135,7 @@ async function answers(ctx: CertificateContext, check: HttpsCheck): Promise<{ok:
 		const ok = ![502, 503, 504].includes(response.status);
 		return {ok, note: ok ? `${response.status} from ${check.service}` : `${response.status} from Caddy: ${check.service} does not answer`};
 	} catch (error) {
-		if (ctx.signal.aborted) throw error;
+		if (signal.aborted) throw error;
 		return {ok: false, note: (error as Error).message};
 	}
 }
@@ -225,7 +235,7 @@ export const certificate = defineStep({
 				const good = allGood(results);
 				if (good) {
 					const checks = await Promise.all(httpsChecks(config.routes, names).map(async (check) => ({
-						id: `https:${check.name}${check.path === '/' ? '' : check.path}`, url: `https://${check.name}${check.path}`, ...(await answers(ctx, check)),
+						id: `https:${check.name}${check.path === '/' ? '' : check.path}`, url: `https://${check.name}${check.path}`, ...(await httpsAnswer(ctx.services, certificateTrust(ctx), ctx.outputs.dns.address, check, ctx.signal)),
 					})));
 					for (const check of checks) ctx.detail(substepRow({id: check.id, title: check.url, state: check.ok ? 'done' : 'running', note: check.note}));
 					const waiting = checks.filter((check) => !check.ok);

@@ -17,6 +17,8 @@ export interface BackupSession {
 	journal: Journal;
 	deployed: DeployedStack;
 	remote: RemoteSession;
+	/** Where `remote` came from: a command that outlives a connection (a reboot) opens the next one here, pinned key only. */
+	connections: RemoteConnections;
 	/** The screen (or plain lines, or JSON) starts only once the questions were asked on the bare terminal. */
 	renderer(): Promise<Renderer>;
 }
@@ -51,7 +53,7 @@ export async function withBackupSession(
 			if (lock.note) renderer.showMessage([lock.note]);
 			return renderer;
 		};
-		return await work({config, files, journal, deployed, remote, renderer: open});
+		return await work({config, files, journal, deployed, remote, connections, renderer: open});
 	} finally {
 		await connections.close();
 		lock.release();

@@ -1,9 +1,12 @@
+import type {DetailRow} from '../engine/details.js';
 import {errorView, type EngineEvent, type PlannedStep} from '../engine/events.js';
 import {asHoistError, cancellationOf, type HoistError} from '../errors.js';
 
 export interface TaskReport {
 	progress(message: string, fraction?: number): void;
 	log(line: string): void;
+	/** A row under the task (a sub-step, a service), as a step's details. */
+	detail(row: DetailRow): void;
 }
 
 /**
@@ -37,6 +40,7 @@ export class TaskStream {
 			const {value, summary} = await work({
 				progress: (message, fraction) => this.#emit({type: 'step-progress', at: Date.now(), stepId: id, message, ...(fraction === undefined ? {} : {fraction})}),
 				log: (line) => this.#emit({type: 'step-log', at: Date.now(), stepId: id, line}),
+				detail: ({line, ...detail}) => this.#emit({type: 'step-detail', at: Date.now(), stepId: id, detail, line}),
 			});
 			this.#emit({type: 'step-done', at: Date.now(), stepId: id, durationMs: Date.now() - started, reused: false, ...(summary === undefined ? {} : {summary})});
 			return value;

@@ -12,6 +12,7 @@ import {rollback} from './rollback.js';
 import {ssh} from './ssh.js';
 import {status} from './status.js';
 import {up} from './up.js';
+import {upgrade} from './upgrade.js';
 
 /** Every command, in the order `hoist --help` lists them. A new command is one file here and one line below. */
-export const commandTable: readonly CommandSpec[] = [init, up, deploy, rollback, dns, status, logs, exec, ssh, backup, restore, destroy, rehearse];
+export const commandTable: readonly CommandSpec[] = [init, up, deploy, rollback, dns, status, logs, exec, ssh, backup, restore, upgrade, destroy, rehearse];

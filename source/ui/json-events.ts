@@ -4,6 +4,7 @@ import type {JournalData} from '../engine/journal.js';
 import type {LockHolder} from '../engine/lock.js';
 import type {UnfinishedRun} from '../engine/situation.js';
 import type {LiveServer} from '../server/live.js';
+import type {HostVersions} from '../server/commands/host-versions.js';
 import type {ResumeOffer} from './resume-view.js';
 
 /**
@@ -28,7 +29,9 @@ export type JsonEvent =
 	| {type: 'log'; at: number; stream: OutputStream; line: string}
 	/** A line a command printed on the server (`hoist exec`), then its exit status. */
 	| {type: 'output'; at: number; stream: OutputStream; line: string}
-	| {type: 'exit'; at: number; code: number; signal?: string};
+	| {type: 'exit'; at: number; code: number; signal?: string}
+	/** `hoist upgrade`: the versions before and after, the packages upgraded, the reboot (or that the host is not supported). */
+	| UpgradeEvent;
 
 export type OutputStream = 'stdout' | 'stderr';
 export type JsonEventType = JsonEvent['type'];
@@ -63,6 +66,21 @@ export type StatusEvent =
 	| {type: 'status'; at: number; journal: null}
 	| ({type: 'status'; at: number; running?: LockHolder; server?: LiveServer & Record<string, unknown>} & JournalData);
 
+/** `hoist upgrade`'s outcome; on a host without apk (`supported: false`) nothing was changed and there is no `after`. */
+export interface UpgradeEvent {
+	type: 'upgrade';
+	at: number;
+	server: string;
+	os: string;
+	supported: boolean;
+	before: HostVersions;
+	after?: HostVersions;
+	/** "name old → new", in apk's order. */
+	upgraded: string[];
+	rebootedFor?: string;
+	backAfterSeconds?: number;
+}
+
 /** Every type, in the order of the README's table. */
 export const jsonEventTypes = [
 	'run-started',
@@ -83,6 +101,7 @@ export const jsonEventTypes = [
 	'log',
 	'output',
 	'exit',
+	'upgrade',
 	'help',
 	'version',
 ] as const satisfies readonly JsonEventType[];

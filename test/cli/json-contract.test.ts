@@ -49,6 +49,7 @@ beforeAll(async () => {
 	await hoist('backup', '--list');
 	await hoist('backup', '--yes');
 	await hoist('restore', 'latest', '--yes');
+	await hoist('upgrade', '--yes');
 	await hoist('rehearse', '--on', 'alpine@127.0.0.1:9', '--yes');
 	await hoist('rehearse', 'dns', 'list');
 	await hoist('nonsense');

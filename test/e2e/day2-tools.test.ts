@@ -1,11 +1,13 @@
-// hoist logs, exec, ssh and status against a stack deployed on the sandbox (AWS flow, one deploy for the file).
-import {readFileSync} from 'node:fs';
+// hoist logs, exec, upgrade, ssh and status against a stack deployed on the sandbox (AWS flow, one deploy for the file).
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {hostname, release} from 'node:os';
 import {join} from 'node:path';
 import {DescribeSnapshotsCommand} from '@aws-sdk/client-ec2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ec2For} from '../helpers/aws-inventory.js';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {processesMatching} from '../helpers/remote-target.js';
+import {hostInventory, sshAsStack} from '../helpers/stack-host.js';
 import {instancePodman, readSandboxEnv, resetMoto, rotateHostKey, run, setSshd, sshArgs, type SandboxEnv} from '../sandbox/sandbox.js';
 
 let sandbox: SandboxEnv;
@@ -123,6 +125,43 @@ async function runWithInput(args: string[], input: string) {
 	const {runCli} = await import('../helpers/run-cli.js');
 	return runCli(args, {cwd: stack.dir, env: stack.env(), input});
 }
+
+describe('hoist upgrade', () => {
+	it('never runs while another run holds the lock (exit 2); on this Debian host: not supported, nothing changed, exit 0', async () => {
+		const lock = join(stack.dir, '.hoist', 'lock');
+		writeFileSync(lock, `${JSON.stringify({pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: 'deploy'})}\n`);
+		try {
+			const busy = await stack.run(['upgrade', '--yes']);
+			expect(busy.code).toBe(2);
+			expect(busy.stderr).toContain('This stack is busy');
+			expect(busy.stderr).toContain(`hoist deploy (pid ${process.pid} on`);
+		} finally {
+			rmSync(lock, {force: true});
+		}
+
+		const before = await hostInventory(sandbox, 'tools');
+		const started = Date.now();
+		// No terminal and no --yes: a host it does not upgrade asks nothing.
+		const plain = await stack.run(['upgrade']);
+		expect(plain.code, plain.stderr).toBe(0);
+		expect(plain.stdout).toMatch(/^hoist upgrade is not supported yet on Debian[^:]*: hoist upgrades the packages of Alpine hosts \(apk\) only\. Nothing was changed\.$/m);
+		expect(plain.stdout).toContain(`Now: kernel ${release()}, Podman `);
+		expect(plain.stdout).toContain('`sudo apt-get update && sudo apt-get upgrade`');
+		const json = await stack.run(['upgrade', '--json']);
+		expect(json.code, json.stderr).toBe(0);
+		expect(json.events.map((event) => event['type'])).toEqual(['upgrade', 'message']);
+		expect(json.events[0]).toMatchObject({supported: false, os: expect.stringMatching(/^Debian/), before: {kernel: release(), apk: false}, upgraded: []});
+		console.info(`hoist upgrade on a host without apk: two runs in ${Date.now() - started} ms`);
+
+		// Nothing changed: no reboot asked for, the same containers, still running; the stack answers.
+		const marker = await sshAsStack(sandbox, stack.dir, 'test -e /var/lib/hoist/reboot-requested && echo present || echo absent');
+		expect(marker.stdout.trim()).toBe('absent');
+		expect(await hostInventory(sandbox, 'tools')).toEqual(before);
+		const status = await stack.run(['status']);
+		expect(status.code).toBe(0);
+		expect(status.stdout).toMatch(/^ {2}web +running/m);
+	});
+});
 
 describe('hoist ssh and status', () => {
 	it('ssh -- cat /etc/hostname prints the host\'s name with exit 0; a command\'s status is passed through', async () => {
