@@ -11,7 +11,7 @@ import {backupsRoot, ignoreInGit, makeBackupDir, pruneBackups} from './local.js'
 import {manifestJson, manifestName, type ManifestItem} from './manifest.js';
 import {planBackup, type BackupItem, type BackupPlan} from './plan.js';
 import {readInventory, withServicesStopped} from './services-window.js';
-import type {BackupSession} from './stack-session.js';
+import type {StackSession} from '../commands/remote/stack-session.js';
 import {TaskStream} from './tasks.js';
 import {formatBytes, formatRate, receiveToFile} from './transfer.js';
 
@@ -29,7 +29,7 @@ const estimateBytesPerSecond = 20_000_000;
  * backups/<stack>/<UTC time>/ beside hoist.yml, the manifest written last. A failed item fails the backup and its
  * folder is removed: a folder never looks whole when it is not.
  */
-export async function runBackup(session: BackupSession, context: CommandContext, options: BackupOptions): Promise<number> {
+export async function runBackup(session: StackSession, context: CommandContext, options: BackupOptions): Promise<number> {
 	const {io} = context;
 	const {signal} = io.cancellation;
 	const stack = session.config.stack;
@@ -94,7 +94,7 @@ export async function runBackup(session: BackupSession, context: CommandContext,
  * The whole local backup to S3 as a step of its own: a failed upload fails the command (exit 1), but the local
  * backup is whole and stays. The SDK loads only for a stack with backup.s3.
  */
-async function upload(tasks: TaskStream, session: BackupSession, url: string, dir: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string> {
+async function upload(tasks: TaskStream, session: StackSession, url: string, dir: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string> {
 	return tasks.task('s3', async (report) => {
 		const {s3Client, s3Place, uploadBackup} = await import('./s3.js');
 		const place = s3Place(url, session.config.stack);
@@ -110,7 +110,7 @@ function planned(item: BackupItem): {id: string; title: string} {
 	return {id: item.file, title: item.live ? `Copy ${item.key} (Caddy's certificates, while Caddy serves)` : `Copy the volume ${item.key}`};
 }
 
-async function copyItem(tasks: TaskStream, session: BackupSession, item: BackupItem, path: string, signal: AbortSignal): Promise<ManifestItem> {
+async function copyItem(tasks: TaskStream, session: StackSession, item: BackupItem, path: string, signal: AbortSignal): Promise<ManifestItem> {
 	return tasks.task(item.file, async (report) => {
 		const command = item.kind === 'dump' ? execLabelled(item.containerId, item.service, item.command, 'dump') : exportVolume(item.volume);
 		const expected = item.kind === 'volume' && item.bytes > 0 ? item.bytes : undefined;

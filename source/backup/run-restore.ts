@@ -8,7 +8,7 @@ import {caddyVolumes} from '../server/overlay.js';
 import type {Manifest} from './manifest.js';
 import {planRestore, type RestoreItem, type RestorePlan} from './plan.js';
 import {readInventory, withServicesStopped} from './services-window.js';
-import type {BackupSession} from './stack-session.js';
+import type {StackSession} from '../commands/remote/stack-session.js';
 import {TaskStream} from './tasks.js';
 import {formatBytes, formatRate, sendFile} from './transfer.js';
 
@@ -22,7 +22,7 @@ export interface CheckedBackup {
  * `hoist restore`: after the question, stops the services that use what is replaced, puts each volume and dump
  * back, starts them and waits until they run (healthy where they have a healthcheck).
  */
-export async function runRestore(session: BackupSession, context: CommandContext, backup: CheckedBackup, options: {yes: boolean}): Promise<number> {
+export async function runRestore(session: StackSession, context: CommandContext, backup: CheckedBackup, options: {yes: boolean}): Promise<number> {
 	const {signal} = context.io.cancellation;
 	const stack = session.config.stack;
 	const plan = planRestore(backup.manifest.items, await readInventory(session.remote, stack, signal));
@@ -55,7 +55,7 @@ function what(item: RestoreItem): string {
 	return item.key === caddyVolumes[0] ? `Caddy's certificates (${item.key})` : `the volume ${item.key}`;
 }
 
-async function restoreItem(tasks: TaskStream, session: BackupSession, item: RestoreItem, path: string, signal: AbortSignal): Promise<void> {
+async function restoreItem(tasks: TaskStream, session: StackSession, item: RestoreItem, path: string, signal: AbortSignal): Promise<void> {
 	await tasks.task(item.item.file, async (report) => {
 		const command = item.kind === 'dump' ? execLabelled(item.containerId, item.service, item.command, 'restore') : importVolume(item.volume);
 		const done = await sendFile(session.remote, command, path, {
@@ -66,7 +66,7 @@ async function restoreItem(tasks: TaskStream, session: BackupSession, item: Rest
 	});
 }
 
-async function confirmRestore(context: CommandContext, session: BackupSession, backup: CheckedBackup, plan: RestorePlan): Promise<void> {
+async function confirmRestore(context: CommandContext, session: StackSession, backup: CheckedBackup, plan: RestorePlan): Promise<void> {
 	const replaced = plan.items.map(what).join(', ');
 	const stops = plan.stops.services.length > 0 ? ` ${plan.stops.services.join(', ')} stop${plan.stops.services.length === 1 ? 's' : ''} meanwhile.` : '';
 	const question = `Restore ${basename(backup.dir)} (taken ${backup.manifest.createdAt}) onto stack "${session.config.stack}" on ${describeTarget(session.deployed.target)}? It replaces ${replaced}: what is there now is lost.${stops}`;

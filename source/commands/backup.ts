@@ -21,8 +21,8 @@ manifest.json, written last, lists each file with its size and SHA-256: a folder
 	async run(context) {
 		if (context.args.flags['list'] === true) return list(context);
 		const keep = keepCount(context.args.flags['keep']);
-		const [{withBackupSession}, {runBackup}] = await Promise.all([import('../backup/stack-session.js'), import('../backup/run-backup.js')]);
-		return withBackupSession('backup', context, (session) =>
+		const [{withStackSession}, {runBackup}] = await Promise.all([import('./remote/stack-session.js'), import('../backup/run-backup.js')]);
+		return withStackSession('backup', context, (session) =>
 			runBackup(session, context, {yes: context.args.flags['yes'] === true, ...(keep === undefined ? {} : {keep})}),
 		);
 	},

@@ -20,8 +20,8 @@ a new server: \`hoist backup\`, \`hoist destroy\`, \`hoist up\` (on the new one)
 		if (wanted === undefined) {
 			throw new UserError('`hoist restore` needs the backup to restore.', {code: 'USAGE', nextSteps: ['For example `hoist restore latest`, or a name from `hoist backup --list`.']});
 		}
-		const [{withBackupSession}, {runRestore}, {findBackup, backupsRoot}, {readManifest, verifyBackup}] = await Promise.all([
-			import('../backup/stack-session.js'),
+		const [{withStackSession}, {runRestore}, {findBackup, backupsRoot}, {readManifest, verifyBackup}] = await Promise.all([
+			import('./remote/stack-session.js'),
 			import('../backup/run-restore.js'),
 			import('../backup/local.js'),
 			import('../backup/manifest.js'),
@@ -33,6 +33,6 @@ a new server: \`hoist backup\`, \`hoist destroy\`, \`hoist up\` (on the new one)
 			await verifyBackup(dir, manifest);
 			checked = {dir, manifest};
 		};
-		return withBackupSession('restore', context, (session) => runRestore(session, context, checked!, {yes: context.args.flags['yes'] === true}), before);
+		return withStackSession('restore', context, (session) => runRestore(session, context, checked!, {yes: context.args.flags['yes'] === true}), before);
 	},
 });

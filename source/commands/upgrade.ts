@@ -15,7 +15,7 @@ twice. On a server without apk it says so and changes nothing (exit 0).`,
 	},
 	needs: 'lock',
 	async run(context) {
-		const [{withBackupSession}, {runUpgrade}] = await Promise.all([import('../backup/stack-session.js'), import('../upgrade/run-upgrade.js')]);
-		return withBackupSession('upgrade', context, (session) => runUpgrade(session, context));
+		const [{withStackSession}, {runUpgrade}] = await Promise.all([import('./remote/stack-session.js'), import('../upgrade/run-upgrade.js')]);
+		return withStackSession('upgrade', context, (session) => runUpgrade(session, context));
 	},
 });

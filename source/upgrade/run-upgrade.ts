@@ -1,4 +1,4 @@
-import type {BackupSession} from '../backup/stack-session.js';
+import type {StackSession} from '../commands/remote/stack-session.js';
 import type {CommandContext} from '../cli/command.js';
 import {askYesNo, canAsk, Declined} from '../cli/confirm.js';
 import {Redactor} from '../engine/redactor.js';
@@ -8,7 +8,7 @@ import {writeJsonEvent} from '../ui/json-events.js';
 import {upgradeServer} from './upgrade-server.js';
 
 /** `hoist upgrade` over the stack's session (the lock, the journal, the one SSH connection): the real world around upgradeServer. */
-export async function runUpgrade(session: BackupSession, context: CommandContext): Promise<number> {
+export async function runUpgrade(session: StackSession, context: CommandContext): Promise<number> {
 	const {args, io} = context;
 	const {signal} = io.cancellation;
 	return upgradeServer({

@@ -4,7 +4,7 @@
 // server went through (reboots asked, uploads) are asserted. The script itself: test/scripts/host-upgrade-shims.test.ts;
 // the host without apk, on the sandbox: test/e2e/day2-tools.test.ts.
 import {describe, expect, it} from 'vitest';
-import type {BackupSession} from '../../../source/backup/stack-session.js';
+import type {StackSession} from '../../../source/commands/remote/stack-session.js';
 import type {CommandContext} from '../../../source/cli/command.js';
 import type {EngineEvent} from '../../../source/engine/events.js';
 import type {JournalData} from '../../../source/engine/journal.js';
@@ -243,7 +243,7 @@ describe('hoist upgrade without a terminal', () => {
 		const session = {
 			config: harness.config, files: harness.files, journal: {data: journal()}, deployed: {target}, remote,
 			connections: {open: server.connect}, renderer: () => Promise.reject(new Error('nothing is shown before the question')),
-		} as unknown as BackupSession;
+		} as unknown as StackSession;
 		const context = {
 			args: {config: 'hoist.yml', json: false, flags: {}, positionals: [], rest: []},
 			io: {stdin: {isTTY: false}, stdout: {isTTY: false}, stderr: {isTTY: false}, env: {}, cancellation: {signal: harness.controller.signal, cancel: () => undefined, dispose: () => undefined}},

@@ -1,17 +1,17 @@
-import type {CommandContext} from '../cli/command.js';
-import {deployedStack, type DeployedStack} from '../commands/remote/remote-access.js';
-import {loadConfig} from '../config/load.js';
-import type {Config} from '../config/schema.js';
-import {Journal} from '../engine/journal.js';
-import {acquireLock} from '../engine/lock.js';
-import {Redactor} from '../engine/redactor.js';
-import {stackFiles, type StackFiles} from '../engine/stack-files.js';
-import {RemoteConnections} from '../remote/connections.js';
-import type {RemoteSession} from '../remote/session.js';
-import {fileTrace} from '../remote/trace.js';
-import {createRenderer, type Renderer} from '../ui/renderer.js';
+import type {CommandContext} from '../../cli/command.js';
+import {deployedStack, type DeployedStack} from './remote-access.js';
+import {loadConfig} from '../../config/load.js';
+import type {Config} from '../../config/schema.js';
+import {Journal} from '../../engine/journal.js';
+import {acquireLock} from '../../engine/lock.js';
+import {Redactor} from '../../engine/redactor.js';
+import {stackFiles, type StackFiles} from '../../engine/stack-files.js';
+import {RemoteConnections} from '../../remote/connections.js';
+import type {RemoteSession} from '../../remote/session.js';
+import {fileTrace} from '../../remote/trace.js';
+import {createRenderer, type Renderer} from '../../ui/renderer.js';
 
-export interface BackupSession {
+export interface StackSession {
 	config: Config;
 	files: StackFiles;
 	journal: Journal;
@@ -24,16 +24,16 @@ export interface BackupSession {
 }
 
 /**
- * What `hoist backup` and `hoist restore` share: hoist.yml, the stack's lock (they stop and start services, so no
+ * What `hoist backup`, `hoist restore` and `hoist upgrade` share: hoist.yml, the stack's lock (they stop and start services, so no
  * other run may change the stack meanwhile), the journal read as it is (they record nothing in it), and the one SSH
  * connection every look, question, copy and restart goes over. The renderer starts after the questions: what they
  * ask depends on what runs on the server. Whatever happens, the connection is closed, the lock released and the
  * renderer closed.
  */
-export async function withBackupSession(
+export async function withStackSession(
 	command: string,
 	{args, io}: CommandContext,
-	work: (session: BackupSession) => Promise<number>,
+	work: (session: StackSession) => Promise<number>,
 	before?: (config: Config, files: StackFiles) => Promise<void>,
 ): Promise<number> {
 	const {config, dir} = loadConfig(args.config);
