@@ -16,7 +16,7 @@ const escape = (text: string) => text.replaceAll('.', '\\.');
 const lineIndex = (lines: string[], pattern: RegExp, from = 0) => lines.findIndex((line, index) => index >= from && pattern.test(line));
 
 describe('npm run demo', () => {
-	it('runs hoist up to HTTPS (the watcher waits, the demo adds the record, ready, a Pebble certificate), then destroys the stack', async () => {
+	it('runs hoist up of the routed fixture to HTTPS (the watcher waits for both names, the demo adds the records, ready, a Pebble certificate for each), then destroys the stack', async () => {
 		const started = Date.now();
 		const result = await run(join(sandboxScripts, 'demo.sh'), [], {env: {...process.env, HOIST_DEMO_DIR: dir}, timeoutMs: 300_000});
 		const seconds = (Date.now() - started) / 1000;
@@ -26,23 +26,26 @@ describe('npm run demo', () => {
 		expect(result.code, output).toBe(0);
 		const sandbox = readSandboxEnv();
 		const domain = sandbox.HOIST_SANDBOX_DOMAIN;
+		const admin = `admin.${domain}`;
 		const lines = result.stdout.split('\n');
 
-		// The DNS watcher waits (no record), the demo adds it, the watcher sees it: in that order.
+		// The DNS watcher waits (no records), the demo adds them, the watcher sees each: in that order.
 		const watching = lineIndex(lines, /▸ Wait for DNS to point at the server/);
 		const name = escape(domain);
 		const waiting = lineIndex(lines, new RegExp(`· authoritative ns1\\.example\\.test .* for ${name}: missing, not yet: NXDOMAIN`), watching);
-		const added = lineIndex(lines, new RegExp(`the demo added the A record ${name} → ${escape(sandbox.HOIST_SANDBOX_HOST)}`), waiting);
+		const adminWaiting = lineIndex(lines, new RegExp(`· authoritative ns1\\.example\\.test .* for ${escape(admin)}: missing, not yet: NXDOMAIN`), watching);
+		const added = lineIndex(lines, new RegExp(`the demo added the A records ${name} ${escape(admin)} → ${escape(sandbox.HOIST_SANDBOX_HOST)}`), Math.max(waiting, adminWaiting));
 		const ready = lineIndex(lines, new RegExp(`· ${name} is ready after \\d+ s`), added);
-		const done = lineIndex(lines, /✔ Wait for DNS to point at the server \(\d/, ready);
+		const adminReady = lineIndex(lines, new RegExp(`· ${escape(admin)} is ready after \\d+ s`), added);
+		const done = lineIndex(lines, /✔ Wait for DNS to point at the server \(\d/, Math.max(ready, adminReady));
 		// Each found after the one before it (-1: not found in that order).
-		expect([watching, waiting, added, ready, done].map((index) => index >= 0), output).toEqual([true, true, true, true, true]);
+		expect([watching, waiting, adminWaiting, added, ready, adminReady, done].map((index) => index >= 0), output).toEqual([true, true, true, true, true, true, true]);
 		// Waited a few rounds before the record came (the demo adds it 8 s after the watcher starts).
 		expect(lines.slice(waiting, added).filter((line) => line.includes(`${domain} is not ready after`)).length).toBeGreaterThanOrEqual(3);
 
 		// The certificate from Pebble, the https URL, the time to HTTPS.
 		expect(lines.find((line) => /✔ Get and confirm the HTTPS certificate/.test(line)), output).toMatch(/Pebble Intermediate CA/);
-		expect(output).toContain(`Your stack answers at https://${domain}/`);
+		for (const url of [`https://${domain}/`, `https://${domain}/api/`, `https://${admin}/`]) expect(output).toContain(url);
 		expect(output).toMatch(/Time to HTTPS: (\d+\.\ds|\d+m\d\ds) \(from the start of this run to the certificate\)/);
 		expect(output).toMatch(/Where the \d+(\.\d)? s to HTTPS went/);
 
@@ -51,7 +54,7 @@ describe('npm run demo', () => {
 		const left = await inventory(sandbox, 'demo');
 		expect(left.instances).toEqual([]);
 		expect(left.taggedCount).toBe(0);
-		expect((await dig(sandbox.HOIST_SANDBOX_DNS_AUTHORITATIVE.split(',')[0]!, domain, 'A')).status).toBe('NXDOMAIN');
+		for (const left of [domain, admin]) expect((await dig(sandbox.HOIST_SANDBOX_DNS_AUTHORITATIVE.split(',')[0]!, left, 'A')).status).toBe('NXDOMAIN');
 		expect(JSON.parse(readFileSync(join(dir, '.hoist', 'state.json'), 'utf8'))).toHaveProperty('destroyedAt');
 		// The sandbox was up before (the global setup's): the demo left it running for the other tests.
 		expect(output).toContain('The sandbox was up before the demo: left running');

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The README's demo: the real `hoist up`, end to end, against the local sandbox (EC2 emulator, the instance at
-# 10.77.0.2, registry, knot DNS with unbound resolvers, Pebble). Launch, ports, SSH, Podman, the fixture stack, the DNS
-# watcher (the demo adds the A record 8 s after the watcher starts, so it is seen waiting, then ready), the
-# certificate, the finish screen and the time to HTTPS.
+# 10.77.0.2, registry, knot DNS with unbound resolvers, Pebble). Launch, ports, SSH, Podman, the routed fixture stack
+# (web on the domain and under /api, admin on its own name), the DNS watcher (the demo adds both A records 8 s after the
+# watcher starts, so it is seen waiting, then ready), a certificate per name, the finish screen and the time to HTTPS.
 # usage: demo.sh [--keep]
 #   --keep  leave the stack and the sandbox up, and print the commands to try on them
 #   without it, the stack is destroyed (hoist destroy --yes) and the sandbox stopped (down.sh) afterwards, also when
@@ -52,17 +52,19 @@ fi
 # --- the stack directory -------------------------------------------------------------------------------------------
 demo=${HOIST_DEMO_DIR:-$DIR/demo}
 stack=demo
+admin=admin.$HOIST_SANDBOX_DOMAIN
+names=("$HOIST_SANDBOX_DOMAIN" "$admin")
 mkdir -p "$demo"
 rm -rf "$demo/.hoist" # the emulator starts empty: an earlier demo's journal names resources that are gone
-cp "$HOIST_SANDBOX_COMPOSE_FILE" "$demo/docker-compose.yml"
+cp "$FIXTURES/routed/docker-compose.yml" "$demo/docker-compose.yml"
 cat >"$demo/hoist.yml" <<YAML
-# The demo stack: the fixture app (test/fixtures/app) deployed to the sandbox's "EC2 instance".
+# The demo stack: the fixture app with an admin service (test/fixtures/routed) deployed to the sandbox's "EC2 instance".
 # Every setting that would reach outside this machine points at the sandbox instead.
 stack: $stack
-domain: $HOIST_SANDBOX_DOMAIN
-compose:
-  service: web
-  port: 8080
+routes:
+  - {service: web, port: 8080, domains: [$HOIST_SANDBOX_DOMAIN], healthPath: /health}
+  - {service: web, port: 8080, domains: [$HOIST_SANDBOX_DOMAIN], path: /api, stripPrefix: true}   # the API beside the app, no CORS
+  - {service: admin, port: 8080, domains: [$admin], healthPath: /health}
 aws:
   # The EC2 API is the emulator at $AWS_ENDPOINT_URL_EC2 (AWS_ENDPOINT_URL_EC2 in the environment).
   sshCidr: $HOST_IP/32                        # this machine's side of the sandbox network
@@ -94,12 +96,12 @@ export AWS_EC2_METADATA_DISABLED=true
 export HOIST_REGISTRY_TOKEN=$HOIST_SANDBOX_REGISTRY_PASSWORD
 hoist() { (cd "$demo" && "$cli" "$@"); }
 
-# --- DNS: the record is absent at the start, and added while the watcher waits -------------------------------------
-"$SANDBOX_SRC/dns-record.sh" all delete "$HOIST_SANDBOX_DOMAIN" A # "all": resolvers forget it (and its absence) too
+# --- DNS: the records are absent at the start, and added while the watcher waits -----------------------------------
+for name in "${names[@]}"; do "$SANDBOX_SRC/dns-record.sh" all delete "$name" A; done # "all": resolvers forget them (and their absence) too
 journal=$demo/.hoist/state.json
 added_log=$demo/.demo-dns.log
 rm -f "$added_log"
-# The dns step's record in the journal turns "running" when the watcher starts; 8 s later the record appears on both
+# The dns step's record in the journal turns "running" when the watcher starts; 8 s later both records appear on both
 # authoritative servers (as at a DNS provider). Printed at once only without the Ink screen (it owns the terminal).
 add_record_later() {
 	local deadline=$(( $(date +%s) + 600 ))
@@ -108,9 +110,9 @@ add_record_later() {
 		sleep 0.3
 	done
 	sleep 8
-	"$SANDBOX_SRC/dns-record.sh" auth set "$HOIST_SANDBOX_DOMAIN" A "$HOIST_SANDBOX_HOST"
-	local line
-	line="$(date -u +%T) the demo added the A record $HOIST_SANDBOX_DOMAIN → $HOIST_SANDBOX_HOST (8 s after the watcher started)"
+	local name line
+	for name in "${names[@]}"; do "$SANDBOX_SRC/dns-record.sh" auth set "$name" A "$HOIST_SANDBOX_HOST"; done
+	line="$(date -u +%T) the demo added the A records ${names[*]} → $HOIST_SANDBOX_HOST (8 s after the watcher started)"
 	echo "$line" >"$added_log"
 	[[ -t 1 ]] || say "$line"
 }
@@ -132,8 +134,8 @@ cleanup() {
 	if [[ -n $keep ]]; then exit "$code"; fi
 	say "Tearing down (run with --keep to leave it up): hoist destroy --yes"
 	hoist destroy --yes || say "hoist destroy failed (exit $?): the EC2 emulator may still hold the demo's resources"
-	# The zone as up.sh made it: without the name (other users of the sandbox expect it absent).
-	"$SANDBOX_SRC/dns-record.sh" all delete "$HOIST_SANDBOX_DOMAIN" A || say "could not remove the A record again"
+	# The zone as up.sh made it: without the names (other users of the sandbox expect them absent).
+	for name in "${names[@]}"; do "$SANDBOX_SRC/dns-record.sh" all delete "$name" A || say "could not remove the A record of $name again"; done
 	if [[ -n $started_sandbox ]]; then
 		say "Stopping the sandbox: $SANDBOX_SRC/down.sh"
 		"$SANDBOX_SRC/down.sh" || say "down.sh failed: run it again"
@@ -149,7 +151,7 @@ trap 'exit 143' TERM
 # --- the run ---------------------------------------------------------------------------------------------------------
 add_record_later &
 adder=$!
-say "Demo stack in $demo ($HOIST_SANDBOX_DOMAIN, the fixture app): hoist up"
+say "Demo stack in $demo (the fixture app on $HOIST_SANDBOX_DOMAIN and its /api, an admin service on $admin): hoist up"
 status=0
 hoist up || status=$?
 stop_adder
@@ -178,9 +180,12 @@ if [[ -n $keep ]]; then
   hoist() { $cli "\$@"; }
   hoist status
   hoist logs web
+  hoist logs admin
   hoist ssh -- uptime
-  WEB_TAG=v2 hoist deploy          # the fixture's second release, swapped in with no failed request
+  WEB_TAG=v2 hoist deploy          # the fixture's second release of web and admin, each swapped in with no failed request
   curl --cacert $HOIST_SANDBOX_ACME_ROOT --resolve $HOIST_SANDBOX_DOMAIN:443:$HOIST_SANDBOX_HOST https://$HOIST_SANDBOX_DOMAIN/
+  curl --cacert $HOIST_SANDBOX_ACME_ROOT --resolve $HOIST_SANDBOX_DOMAIN:443:$HOIST_SANDBOX_HOST https://$HOIST_SANDBOX_DOMAIN/api/health
+  curl --cacert $HOIST_SANDBOX_ACME_ROOT --resolve $admin:443:$HOIST_SANDBOX_HOST https://$admin/health
   hoist destroy --yes
   $SANDBOX_SRC/down.sh             # stops the sandbox
 TXT
