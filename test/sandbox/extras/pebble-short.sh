@@ -15,9 +15,10 @@ require_root
 [[ -s $MANIFEST && -s $DIR/env.sh ]] || die "the sandbox is not up (no $DIR/env.sh): run test/sandbox/up.sh first"
 SHORT_PORT=14100
 SHORT_MGMT_PORT=14101
-# Long enough for `hoist up` to get the certificate and a `hoist status` to find it healthy, short enough for a test
-# to wait past its renewal point (Pebble 2.4's certificateValidityPeriod, in seconds).
-SHORT_VALIDITY=${HOIST_SANDBOX_ACME_SHORT_VALIDITY:-30}
+# Pebble 2.4's certificateValidityPeriod, in seconds: after `hoist up`, long enough for a `hoist status` to find it
+# healthy and, once renewal is overdue (a quarter of it left), for another to see it before it expires; short enough
+# for a test to wait past its renewal point.
+SHORT_VALIDITY=${HOIST_SANDBOX_ACME_SHORT_VALIDITY:-26}
 directory="https://$HOST_IP:$SHORT_PORT/dir"
 
 if [[ ${1:-} == --stop ]]; then
