@@ -34,16 +34,18 @@ export interface E2eStackOptions {
 	https?: boolean;
 	/** Default: Pebble's directory. */
 	acmeDirectory?: string;
+	/** The root that signs the certificates of acmeDirectory's CA (default: Pebble's). */
+	acmeRoot?: string;
 }
 
 /** hoist.yml's lines that point it at the sandbox's stand-ins for Let's Encrypt, public DNS resolvers and Docker Hub. */
-export function sandboxStandIns(sandbox: SandboxEnv, options: Pick<E2eStackOptions, 'acmeDirectory' | 'dns' | 'https'> = {}): string[] {
+export function sandboxStandIns(sandbox: SandboxEnv, options: Pick<E2eStackOptions, 'acmeDirectory' | 'acmeRoot' | 'dns' | 'https'> = {}): string[] {
 	const https = options.https ?? options.dns !== undefined;
 	return [
 		'acme:',
 		`  directory: ${options.acmeDirectory ?? sandbox.HOIST_SANDBOX_ACME_DIRECTORY}`,
 		`  caRoot: ${sandbox.HOIST_SANDBOX_ACME_CA}`,
-		`  trustRoots: [${sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
+		`  trustRoots: [${options.acmeRoot ?? sandbox.HOIST_SANDBOX_ACME_ROOT}]`,
 		`  caaIdentities: [${sandboxCaaIdentity}]`,
 		'dns:',
 		`  resolvers: [${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}]`,

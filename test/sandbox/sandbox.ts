@@ -67,6 +67,10 @@ export interface SandboxEnv {
 	HOIST_SANDBOX_DOMAIN: string;
 	/** The stand-in for AWS's address echo (extras/checkip.sh): answers a GET with the caller's address. */
 	HOIST_SANDBOX_CHECKIP_URL?: string;
+	/** A second Pebble whose certificates live HOIST_SANDBOX_ACME_SHORT_VALIDITY seconds (extras/pebble-short.sh). */
+	HOIST_SANDBOX_ACME_SHORT_DIRECTORY?: string;
+	HOIST_SANDBOX_ACME_SHORT_ROOT?: string;
+	HOIST_SANDBOX_ACME_SHORT_VALIDITY?: string;
 }
 
 const envKeys = [
@@ -83,6 +87,10 @@ const envKeys = [
 	'HOIST_SANDBOX_ACME_DIRECTORY', 'HOIST_SANDBOX_ACME_CA', 'HOIST_SANDBOX_ACME_ROOT', 'HOIST_SANDBOX_DOMAIN',
 ] as const satisfies ReadonlyArray<keyof SandboxEnv>;
 
+const extraKeys = [
+	'HOIST_SANDBOX_CHECKIP_URL', 'HOIST_SANDBOX_ACME_SHORT_DIRECTORY', 'HOIST_SANDBOX_ACME_SHORT_ROOT', 'HOIST_SANDBOX_ACME_SHORT_VALIDITY',
+] as const satisfies ReadonlyArray<keyof SandboxEnv>;
+
 /** Reads env.json as written by the last `up.sh` / `moto-reset.sh` (fresh from disk on every call). */
 export function readSandboxEnv(dir: string = sandboxDir): SandboxEnv {
 	const raw: unknown = JSON.parse(readFileSync(path.join(dir, 'env.json'), 'utf8'));
@@ -95,10 +103,13 @@ export function readSandboxEnv(dir: string = sandboxDir): SandboxEnv {
 		env[key] = value;
 	}
 	if (typeof record['AWS_ENDPOINT_URL_S3'] === 'string') env.AWS_ENDPOINT_URL_S3 = record['AWS_ENDPOINT_URL_S3'];
-	// Written by an extra that up.sh starts after the others; absent on a sandbox started before it existed.
-	const checkip = record['HOIST_SANDBOX_CHECKIP_URL'];
+	// Written by the extras that up.sh starts after the others; absent on a sandbox started before they existed.
+	for (const key of extraKeys) {
+		const value = record[key];
+		if (typeof value === 'string' && value !== '') env[key] = value;
+	}
 	assertSandboxEndpoints(env);
-	return {...(env as SandboxEnv), ...(typeof checkip === 'string' && checkip !== '' ? {HOIST_SANDBOX_CHECKIP_URL: checkip} : {})};
+	return env as SandboxEnv;
 }
 
 /** The sandbox's environment for a child process (e.g. the hoist CLI), on top of the current one. */
@@ -284,6 +295,11 @@ export async function rotateHostKey(): Promise<string> {
 /** Stops or starts the instance's sshd: nothing answers on port 22 while it is stopped. */
 export async function setSshd(action: 'stop' | 'start'): Promise<void> {
 	await runScript('sshd.sh', [action]);
+}
+
+/** Stops or starts the short-lived Pebble: connections to it are refused while it is stopped; a start makes a new root. */
+export async function setShortPebble(action: 'stop' | 'start'): Promise<void> {
+	await runScript('extras/pebble-short.sh', action === 'stop' ? ['--stop'] : []);
 }
 
 /** Lets the instance's `alpine` log in with this public key, without any EC2 key pair (a user's own server). */

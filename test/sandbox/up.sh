@@ -323,6 +323,7 @@ fi
 write_env
 "$SANDBOX_SRC/extras/checkip.sh"
 "$SANDBOX_SRC/extras/rehearsal-images.sh"
+"$SANDBOX_SRC/extras/pebble-short.sh"
 "$SANDBOX_SRC/status.sh" || die "sandbox started but is not healthy"
 log "up in $(elapsed)s"
 summary
