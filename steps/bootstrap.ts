@@ -92,7 +92,7 @@ export const bootstrap = defineStep({
 			if (result.rebootedFor) summaryLine = await runBootstrapScript(ctx, session);
 		}
 		const summary = parseBootstrapSummary(summaryLine);
-		if (!summary) throw noSummary();
+		if (!summary) throw noSummary(ctx);
 		await session.run(writeMarker(marker, hash, summaryLine), {signal: ctx.signal});
 		return {...summary, hash, ...(upgraded ? {upgrade: upgraded} : {})};
 	},
@@ -166,17 +166,17 @@ async function runBootstrapScript(ctx: BootstrapContext, session: RemoteSession)
 			command: 'bootstrap.sh',
 			output: error.lastLines.join('\n'),
 			hint: 'bootstrap.sh stopped at the first command that failed; the lines above are its last output.',
-			nextSteps: [nextCommand('hoist up', 'Fix the cause on the server (or in hoist.yml), then run {command} again: it runs bootstrap again.')],
+			nextSteps: [nextCommand(ctx.rerun, 'Fix the cause on the server (or in hoist.yml), then run {command} again: it runs bootstrap again.')],
 		});
 	}
-	if (summaryLine === undefined) throw noSummary();
+	if (summaryLine === undefined) throw noSummary(ctx);
 	return summaryLine;
 }
 
-function noSummary(): ExternalError {
+function noSummary(ctx: BootstrapContext): ExternalError {
 	return new ExternalError('bootstrap.sh ended without its summary line.', {
 		code: 'BOOTSTRAP_NO_SUMMARY',
 		command: 'bootstrap.sh',
-		nextSteps: [nextCommand('hoist up', 'Run {command} again; if it repeats, this is a bug in hoist.')],
+		nextSteps: [nextCommand(ctx.rerun, 'Run {command} again; if it repeats, this is a bug in hoist.')],
 	});
 }

@@ -150,7 +150,7 @@ async function failureFromLog(ctx: CertificateContext, session: RemoteSession, n
 	const failure = worstFailure(parseCaddyLog(log), names);
 	if (!failure) return all ? timeoutError(ctx, names, log) : undefined;
 	const explanation = explainFailure(failure, {
-		name: failure.identifier || names[0]!, address: ctx.outputs.dns.address, caName: caName(ctx.config.acme.directory), directory: ctx.config.acme.directory,
+		name: failure.identifier || names[0]!, address: ctx.outputs.dns.address, caName: caName(ctx.config.acme.directory), directory: ctx.config.acme.directory, rerun: ctx.rerun,
 	});
 	if (!explanation.final && !all) return undefined;
 	return new ExternalError(`${explanation.message}.`, {
@@ -169,7 +169,7 @@ function timeoutError(ctx: CertificateContext, names: string[], log: string): Ex
 		command: 'caddy: obtain a certificate',
 		output: lines.slice(-12).join('\n') || '(nothing about certificates in Caddy\'s log)',
 		hint: `Caddy asks ${caName(ctx.config.acme.directory)} for the certificate on its own and keeps trying, backing off.`,
-		nextSteps: [nextCommand('hoist up', 'Run {command} again in a few minutes: it resumes at the certificate step.'), 'Read Caddy\'s log on the server (`podman logs` of the hoist-caddy container).'],
+		nextSteps: [nextCommand(ctx.rerun, 'Run {command} again in a few minutes: it resumes at the certificate step.'), 'Read Caddy\'s log on the server (`podman logs` of the hoist-caddy container).'],
 	});
 }
 

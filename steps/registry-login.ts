@@ -65,7 +65,7 @@ export const registryLoginStep = defineStep({
 				await session.run(registryLogin(login.server, login.username, pendingAuthFile(paths.authFile)), {stdin: `${tokens[index]!}\n`, signal: ctx.signal, onLine: ctx.log});
 			} catch (error) {
 				if (!(error instanceof RemoteCommandError)) throw error;
-				throw explainLoginFailure(error, login);
+				throw explainLoginFailure(error, login, ctx.rerun);
 			}
 		}
 		await session.run(installAuthFile(paths.authFile), {signal: ctx.signal});
@@ -114,7 +114,7 @@ function holdsExactly(authFile: string, logins: Array<{server: string; credentia
 	}
 }
 
-function explainLoginFailure(error: RemoteCommandError, {server, username, tokenVariable}: RegistryLogin): Error {
+function explainLoginFailure(error: RemoteCommandError, {server, username, tokenVariable}: RegistryLogin, rerun: string): Error {
 	const said = error.lastLines.join('\n');
 	if (/unauthorized|invalid username\/password|denied|401|403/i.test(said)) {
 		return new UserError(`${server} refused the login of ${username}: the token is wrong or lacks permission.`, {
@@ -122,8 +122,8 @@ function explainLoginFailure(error: RemoteCommandError, {server, username, token
 			hint: `The registry said: ${said.split('\n').at(-1) ?? ''}`,
 			nextSteps: [
 				server === 'ghcr.io'
-					? nextCommand('hoist up', `Make a new GitHub personal access token with the read:packages scope, set ${tokenVariable} to it, and run {command} again.`)
-					: nextCommand('hoist up', `Check the user name (registry.username in hoist.yml) and the token in ${tokenVariable}, then run {command} again.`),
+					? nextCommand(rerun, `Make a new GitHub personal access token with the read:packages scope, set ${tokenVariable} to it, and run {command} again.`)
+					: nextCommand(rerun, `Check the user name (registry.username in hoist.yml) and the token in ${tokenVariable}, then run {command} again.`),
 			],
 		});
 	}
@@ -131,6 +131,6 @@ function explainLoginFailure(error: RemoteCommandError, {server, username, token
 		code: 'REGISTRY_LOGIN_FAILED',
 		command: error.command,
 		output: said,
-		nextSteps: [nextCommand('hoist up', `Check that the server can reach ${server}, then run {command} again: it resumes here.`)],
+		nextSteps: [nextCommand(rerun, `Check that the server can reach ${server}, then run {command} again: it resumes here.`)],
 	});
 }

@@ -107,28 +107,28 @@ const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: 
 					nextSteps: [
 						'Check your current address (e.g. your router, or `curl https://checkip.amazonaws.com`) and update aws.sshCidr in hoist.yml.',
 						'If you set aws.subnet, make sure its route table sends 0.0.0.0/0 to an internet gateway.',
-						nextCommand('hoist up', 'Run {command} again: it resumes here.'),
+						nextCommand(ctx.rerun, 'Run {command} again: it resumes here.'),
 					],
 				}
 			: {
 					hint: `Nothing answered on port ${target.port} of ${target.host}: the machine is off, a firewall drops the connection, or the address is wrong.`,
-					nextSteps: [nextCommand('hoist up', `Check that \`ssh -p ${target.port} ${target.user}@${target.host}\` works from this machine, then run {command} again.`)],
+					nextSteps: [nextCommand(ctx.rerun, `Check that \`ssh -p ${target.port} ${target.user}@${target.host}\` works from this machine, then run {command} again.`)],
 				},
-	unreachable: (target) => ({
+	unreachable: (target, ctx) => ({
 		hint: `The network has no route to ${target.host}.`,
-		nextSteps: [nextCommand('hoist up', 'Check your own connection, then run {command} again.')],
+		nextSteps: [nextCommand(ctx.rerun, 'Check your own connection, then run {command} again.')],
 	}),
-	refused: (target) =>
+	refused: (target, ctx) =>
 		target.kind === 'aws'
 			? {
 					hint: 'The instance answers, but nothing listens on port 22 yet: it may still be booting, or sshd failed to start.',
-					nextSteps: [`Read the boot log: aws ec2 get-console-output --instance-id ${target.identity} --latest`, nextCommand('hoist up', 'Run {command} again: it resumes here.')],
+					nextSteps: [`Read the boot log: aws ec2 get-console-output --instance-id ${target.identity} --latest`, nextCommand(ctx.rerun, 'Run {command} again: it resumes here.')],
 				}
 			: {
 					hint: `${target.host} answers, but nothing listens on port ${target.port}.`,
-					nextSteps: [nextCommand('hoist up', 'Start sshd on the server (Alpine: `rc-service sshd start`), or set server.port, then run {command} again.')],
+					nextSteps: [nextCommand(ctx.rerun, 'Start sshd on the server (Alpine: `rc-service sshd start`), or set server.port, then run {command} again.')],
 				},
-	auth: (target) =>
+	auth: (target, ctx) =>
 		target.kind === 'aws'
 			? {
 					hint: `The server refused hoist's key. It accepts the key pair it was launched with; ${target.privateKeyPath} must be its private half.`,
@@ -138,29 +138,29 @@ const diagnoses: Record<SshFailure, (target: Target, ctx: SshContext) => {hint: 
 					hint: `${target.host} refused the key ${target.privateKeyPath} for ${target.user}.`,
 					nextSteps: [
 						`On the server, add hoist's public key (${target.privateKeyPath}.pub) to ~${target.user}/.ssh/authorized_keys${publicKeyLine(target)}`,
-						nextCommand('hoist up', 'Then run {command} again.'),
+						nextCommand(ctx.rerun, 'Then run {command} again.'),
 					],
 				},
-	'host-key': () => ({hint: 'The host key could not be checked.', nextSteps: [nextCommand('hoist up', 'Run {command} again.')]}),
-	'not-found': (target) => ({
+	'host-key': (_target, ctx) => ({hint: 'The host key could not be checked.', nextSteps: [nextCommand(ctx.rerun, 'Run {command} again.')]}),
+	'not-found': (target, ctx) => ({
 		hint: `No DNS server knows the name ${target.host}: it is misspelt, or its record is not there (yet).`,
 		nextSteps: [
 			`Check server.host in hoist.yml: \`getent hosts ${target.host}\` shows what this machine resolves, or write the server's IP address instead.`,
-			nextCommand('hoist up', 'Then run {command} again: it resumes here.'),
+			nextCommand(ctx.rerun, 'Then run {command} again: it resumes here.'),
 		],
 	}),
-	lookup: (target) => ({
+	lookup: (target, ctx) => ({
 		hint: `This machine's DNS resolver did not answer for ${target.host} while hoist waited.`,
 		nextSteps: [
 			`Check your network connection and DNS (\`getent hosts ${target.host}\`), or write the server's IP address as server.host in hoist.yml.`,
-			nextCommand('hoist up', 'Then run {command} again: it resumes here.'),
+			nextCommand(ctx.rerun, 'Then run {command} again: it resumes here.'),
 		],
 	}),
-	closed: () => ({
+	closed: (_target, ctx) => ({
 		hint: 'The server closed the connection during the handshake, which sshd does while it is still starting.',
-		nextSteps: [nextCommand('hoist up', 'Run {command} again in a minute: it resumes here.')],
+		nextSteps: [nextCommand(ctx.rerun, 'Run {command} again in a minute: it resumes here.')],
 	}),
-	other: () => ({hint: 'The SSH connection failed for a reason hoist does not recognise.', nextSteps: [nextCommand('hoist up', 'Run {command} again: it resumes here.')]}),
+	other: (_target, ctx) => ({hint: 'The SSH connection failed for a reason hoist does not recognise.', nextSteps: [nextCommand(ctx.rerun, 'Run {command} again: it resumes here.')]}),
 };
 
 /** The public key as a line to paste, when its file is there. */

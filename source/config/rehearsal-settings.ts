@@ -11,6 +11,13 @@ import {z} from 'zod';
  * zone changes at runtime through `knotc` transactions without a restart or a file edit, which is what `hoist rehearse
  * dns set` needs; it is the same server the sandbox runs, so the rehearsal's DNS behaves in tests as it does on a VM.
  * ACME: Let's Encrypt's own Pebble, the test CA written for ACME clients.
+ * Where the tags come from (checked 2026-12-07, never pulled by a test):
+ * - Pebble: git tag v2.6.0 (2024-05-31) of github.com/letsencrypt/pebble; its .github/workflows/release.yml at that tag
+ *   pushes ghcr.io/letsencrypt/pebble with docker/metadata-action `type=semver,pattern={{version}}` (so `2.6.0`, no
+ *   `v`) for linux/amd64 and linux/arm64; Dockerfile.release copies test/ (test/certs/pebble.minica.pem is read).
+ * - Knot: git tag v3.4.4 (2025-01-22) of github.com/CZ-NIC/knot, whose Dockerfile builds the image doc/docker.md runs as
+ *   `cznic/knot` (paths /config, /storage, /rundir as templates/rehearsal/knot.conf uses). Docker Hub's cznic/knot is
+ *   tagged by the git tag (`v3.5.4`, `v3.5.5` as others pin it) and by the release branch (`3.4`).
  */
 export const defaultRehearsalImages = {
 	dns: 'docker.io/cznic/knot:v3.4.4',

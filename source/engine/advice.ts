@@ -15,7 +15,9 @@ export function resumeStep(command: string, stepId?: string): NextStep {
 			? nextCommand(line, 'Run {command} again to finish removing what is left.')
 			: nextCommand(line, `Run {command} again to finish removing what is left (it goes on from step ${stepId}).`);
 	}
-	if (command === 'up') return nextCommand(line, `Run {command} again: it resumes ${stepId === undefined ? 'where it stopped' : `at step ${stepId}`}.`);
+	// A rehearsal runs the same plan as `hoist up` (its command line carries its options: `rehearse --on …`).
+	const [name] = command.split(' ');
+	if (name === 'up' || name === 'rehearse') return nextCommand(line, `Run {command} again: it resumes ${stepId === undefined ? 'where it stopped' : `at step ${stepId}`}.`);
 	return nextCommand(line, 'Run {command} again.');
 }
 

@@ -36,6 +36,8 @@ export interface RunOptions {
 	from?: string;
 	/** The command line the advice tells the user to run again, when its arguments matter (`rollback 2`); default: the command. */
 	resume?: string;
+	/** What the steps' own advice names to run the flow again (StepContext.rerun); default: `hoist up`. */
+	rerun?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 		if (step.id === options.from) forcing = true;
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx = stepContext(step, env, emit, outputs, schemas);
+		const ctx = stepContext(step, env, emit, outputs, schemas, options.rerun ?? 'hoist up');
 		try {
 			throwIfAborted(env.signal);
 			let result = forcing ? undefined : await untilAborted(inStep(ctx.progress, () => step.check(ctx)), env.signal);
@@ -149,10 +151,10 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener, sc
 	};
 }
 
-function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>, schemas: OutputSchemas): AnyStepContext {
+function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>, schemas: OutputSchemas, rerun: string): AnyStepContext {
 	const needed: Record<string, object> = {};
 	for (const id of step.needs) needed[id] = outputs[id]!;
-	return {...baseContext(step, env, emit, schemas), outputs: needed, previous: soundStepOutputs(env.journal.data, step.id as StepId, step.outputs)};
+	return {...baseContext(step, env, emit, schemas), outputs: needed, previous: soundStepOutputs(env.journal.data, step.id as StepId, step.outputs), rerun};
 }
 
 type OutputSchemas = ReadonlyMap<string, z.ZodType<object>>;

@@ -63,6 +63,11 @@ export interface StepContext<Id extends StepId = StepId, Needs extends StepId = 
 	readonly outputs: {readonly [K in Needs]: StepOutputs[K]};
 	/** What this step recorded last time, if anything: a hint for `check`, never proof. */
 	readonly previous: StepOutputs[Id] | undefined;
+	/**
+	 * The command that runs this flow again, as the person types it: `hoist up`, or a rehearsal's `hoist rehearse …`
+	 * (same plan, its own journal). A step's advice to run it again names this, never `hoist up` itself.
+	 */
+	readonly rerun: string;
 }
 
 /** What `hoist destroy` was asked to do beyond removing what hoist created. */
@@ -146,6 +151,7 @@ export interface AnyStepDefinition {
 export interface AnyStepContext extends BaseContext {
 	readonly outputs: Readonly<Record<string, object>>;
 	readonly previous: object | undefined;
+	readonly rerun: string;
 }
 
 export interface AnyUndoContext extends BaseContext {

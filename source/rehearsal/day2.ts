@@ -6,6 +6,7 @@ import {dirname, resolve} from 'node:path';
 import type {CommandContext} from '../cli/command.js';
 import type {ReadOnlyStack} from '../cli/read-only.js';
 import {loadConfig} from '../config/load.js';
+import type {Config} from '../config/schema.js';
 import {stepOutputs} from '../engine/outputs.js';
 import {UserError} from '../errors.js';
 import {RemoteCommandError} from '../remote/errors.js';
@@ -16,11 +17,31 @@ import type {Pitfall} from './pitfalls.js';
 import {recordName, recordType, recordValue, rehearsalTtl, zoneOf} from './records.js';
 import {changeZone, dnsStandIns, listZones, notRunningExit, type ZoneChange} from './standins.js';
 
-async function rehearsalStack(configPath: string): Promise<ReadOnlyStack> {
+async function rehearsalStack(configPath: string, options: {config?: boolean} = {}): Promise<ReadOnlyStack> {
 	const {openReadOnly} = await import('../cli/read-only.js');
-	const opened = await openReadOnly(configPath, rehearsalFiles(dirname(resolve(configPath))));
-	// hoist.yml's target is the real one (AWS perhaps): the rehearsal's commands read only its own journal.
-	return {...opened, config: undefined, configError: undefined};
+	const dir = dirname(resolve(configPath));
+	const opened = await openReadOnly(configPath, rehearsalFiles(dir));
+	// hoist.yml's target is the real one (AWS perhaps): a command that reads the config gets the rehearsal's own.
+	const config = options.config && opened.config ? await recordedRehearsalConfig(opened, dir) : undefined;
+	return {...opened, config, configError: undefined};
+}
+
+/**
+ * The rehearsal's config (routes, names, its practice server, its CA's root) as hoist.yml and the rehearsal's journal
+ * give it: on the practice server the journal records, never the real target. Undefined before the rehearsal reached
+ * its server, or when hoist.yml no longer gives one (status then shows the journal alone).
+ */
+async function recordedRehearsalConfig({config, journal}: ReadOnlyStack, dir: string): Promise<Config | undefined> {
+	const target = journal && stepOutputs(journal.data, 'target');
+	if (!config || !target) return undefined;
+	const {deriveRehearsal} = await import('./derive.js');
+	const {loginOf} = await import('./run.js');
+	const standIns = stepOutputs(journal.data, 'rehearsal-standins');
+	try {
+		return (await deriveRehearsal(config, dir, {...loginOf(target, rehearsalFiles(dir)), pitfall: (standIns?.pitfall ?? 'none') as Pitfall})).config;
+	} catch {
+		return undefined;
+	}
 }
 
 /** `hoist rehearse status|logs|ssh`: the command itself, given the rehearsal's journal instead of the real one. */
@@ -31,7 +52,8 @@ export async function rehearsalReadOnly(context: CommandContext, action: 'status
 		ssh: async () => (await import('../commands/ssh.js')).ssh,
 	}[action];
 	const stack = {
-		readOnly: () => rehearsalStack(context.args.config),
+		// status shows the rehearsal's routes and certificate as hoist.yml gives them; logs and ssh need the journal only.
+		readOnly: () => rehearsalStack(context.args.config, {config: action === 'status'}),
 		withSession: () => Promise.reject(new Error('a read-only command asked for the lock')),
 	};
 	return (await command()).run({...context, args: {...context.args, positionals: rest}, stack});

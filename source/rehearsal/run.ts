@@ -10,13 +10,14 @@ import {runPlan, undoPlan} from '../engine/runner.js';
 import {stackFiles} from '../engine/stack-files.js';
 import type {AnyStep, Plan} from '../engine/step.js';
 import {UserError} from '../errors.js';
-import {describeTarget} from '../remote/target.js';
+import {describeTarget, type Target} from '../remote/target.js';
+import {sh} from '../remote/commands/quote.js';
 import {printable} from '../text/printable.js';
 import type {RunEnvironment} from '../engine/runner.js';
 import type {Renderer, ScreenKey} from '../ui/renderer.js';
 import {createRecordHint, createRecordKey} from './create-key.js';
 import {deriveRehearsal, type Rehearsal, type RehearsalRequest} from './derive.js';
-import {rehearsalFiles} from './files.js';
+import {rehearsalFiles, type RehearsalFiles} from './files.js';
 import {rehearsalFinish} from './finish.js';
 import {pitfallNamed, type Pitfall} from './pitfalls.js';
 import type {PracticeServer} from './practice-server.js';
@@ -92,11 +93,26 @@ export async function runRehearsal(context: CommandContext): Promise<number> {
 		...optional('identity', flag(context, 'identity') ?? recorded?.identity),
 		...optional('hostKey', flag(context, 'host-key')),
 	};
+	const again = rehearseAgain(request);
 	return session(context, request, 'rehearse', async ({plan, env, renderer}, rehearsal) => {
-		const outcome = await runPlan(plan, env, {command: 'rehearse'});
+		const outcome = await runPlan(plan, env, {command: 'rehearse', resume: again, rerun: `hoist ${again}`});
 		if (outcome.result === 'ok') renderer.showMessage(rehearsalFinish(rehearsal, '.hoist/rehearsal/root.pem'));
 		return outcome.error?.exitCode ?? 0;
 	});
+}
+
+/**
+ * The rehearsal's own command line for its advice ("Run `hoist rehearse --on …` again: it resumes at step deploy"):
+ * the practice server and key it runs with, and its pitfall (without it a resume would start the zone without one).
+ */
+export function rehearseAgain(request: RehearsalRequest): string {
+	const options = [['--on', request.on], ['--identity', request.identity], ['--pitfall', request.pitfall === 'none' ? undefined : request.pitfall]] as const;
+	return ['rehearse', ...options.flatMap(([flag, value]) => (value === undefined ? [] : [flag, typed(value)]))].join(' ');
+}
+
+/** A word as a person types it: quoted only when the shell would read it otherwise. */
+function typed(word: string): string {
+	return /^[\w@%+=:,./[\]-]+$/.test(word) ? word : sh(word);
 }
 
 /** The practice server the rehearsal's journal records, as --on takes it, and the key it logged in with. */
@@ -105,8 +121,11 @@ async function recordedLogin({args}: CommandContext): Promise<{on: string; ident
 	const files = rehearsalFiles(dirname(resolve(args.config)));
 	const journal = Journal.read(files.journal, new Redactor());
 	const target = journal && stepOutputs(journal.data, 'target');
-	if (!target) return undefined;
-	// hoist's own key is the default; another one was given with --identity.
+	return target && loginOf(target, files);
+}
+
+/** The login a rehearsal's journal records, as --on and --identity take it (hoist's own key is the default). */
+export function loginOf(target: Target, files: RehearsalFiles): {on: string; identity?: string} {
 	return {on: onOf(target), ...(target.privateKeyPath === files.privateKey ? {} : {identity: target.privateKeyPath})};
 }
 

@@ -225,13 +225,35 @@ export function readListenerCa(stack: string): RemoteCommand {
 	};
 }
 
+/** The networks a container is in, as its inspect lists them (space-separated). */
+const networksOf = (container: string) => `podman inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' ${container}`;
+
+/**
+ * Pins the MAC address of the bridge of each network `$container` is in to the one it has now. A Linux bridge whose
+ * address was never set takes the lowest of its ports' addresses, and Podman (netavark 1.4) sets none: when a container
+ * on the network starts again (Caddy, after the rehearsal CA changed) its new random veth address can become the
+ * bridge's, and the others' neighbour caches keep sending to the old one — frames nobody takes until the cache expires.
+ * That is how Pebble's lookups of the rehearsal DNS (through its gateway on the stack's network) timed out on a rerun
+ * with another pitfall. An address set once, even the same one, stays for the bridge's life. The address comes from
+ * `ip link` (iproute2 or BusyBox), not /sys/class/net: sysfs shows the interfaces of the network namespace it was
+ * mounted in, which need not be the one Podman's bridges are in (the sandbox's practice server is a namespace).
+ */
+function pinBridges(container: string): string {
+	return [
+		`for net in $(${networksOf(container)}); do`,
+		`br=$(podman network inspect --format '{{.NetworkInterface}}' "$net") || exit 1;`,
+		`mac=$(ip link show dev "$br" 2>/dev/null | sed -n 's|.*link/ether \\([0-9a-fA-F:]*\\).*|\\1|p');`,
+		'if [ -n "$br" ] && [ -n "$mac" ]; then ip link set dev "$br" address "$mac" || exit 1; fi;',
+		'done',
+	].join(' ');
+}
+
 /**
  * Puts Pebble into each network of the stack's Caddy under the name its certificate carries, so Caddy reaches the ACME
  * endpoint by name, verified (the stand-ins are their own compose project; the stack's network exists only after the
  * deploy). Prints one line per network: `has NET`, `linked NET`, or on a dry run `missing NET`.
  */
 export function linkAcmeToCaddy(stack: string, options: {dryRun: boolean}): RemoteCommand {
-	const networksOf = (container: string) => `podman inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' ${container}`;
 	const connect = options.dryRun ? 'echo "missing $net"' : `podman network connect --alias ${sh(acmeAlias)} "$net" "$acme" >/dev/null && echo "linked $net" || exit 1`;
 	return {
 		root: true,
@@ -241,6 +263,7 @@ export function linkAcmeToCaddy(stack: string, options: {dryRun: boolean}): Remo
 			`acme=${containerOf(stack, 'acme')}`,
 			`if [ -z "$caddy" ] || [ -z "$acme" ]; then echo ${sh('hoist: Caddy or the rehearsal CA is not running')} >&2; exit ${notRunningExit}; fi`,
 			`have=" $(${networksOf('"$acme"')}) "`,
+			...(options.dryRun ? [] : [pinBridges('"$caddy"')]),
 			`for net in $(${networksOf('"$caddy"')}); do case "$have" in *" $net "*) echo "has $net" ;; *) ${connect} ;; esac; done`,
 		].join('\n'),
 	};
@@ -254,7 +277,7 @@ export function unlinkAcme(stack: string): RemoteCommand {
 		line: [
 			`acme=${containerOf(stack, 'acme')}`,
 			'if [ -z "$acme" ]; then exit 0; fi',
-			`for net in $(podman inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$acme"); do case "$net" in ${sh(`${standInsProject(stack)}_`)}*) ;; *) podman network disconnect -f "$net" "$acme" >/dev/null ;; esac; done`,
+			`for net in $(${networksOf('"$acme"')}); do case "$net" in ${sh(`${standInsProject(stack)}_`)}*) ;; *) podman network disconnect -f "$net" "$acme" >/dev/null ;; esac; done`,
 		].join('\n'),
 	};
 }
@@ -286,7 +309,7 @@ export function forgetCaddyCertificates(stack: string, rootSha256: string): Remo
 			'forgot=',
 			`for v in $(podman volume ls -q ${sh('--filter', `label=com.docker.compose.project=${composeProject(stack)}`)}); do case "$v" in *hoist_caddy_data) d=$(podman volume inspect --format '{{.Mountpoint}}' "$v") || exit 1; for p in "$d/caddy/certificates" "$d/caddy/acme"; do if [ -e "$p" ]; then rm -rf "$p"; forgot=1; fi; done ;; esac; done`,
 			// Only when something went: a restart makes the network's DNS reload, and the CA resolves the rehearsal DNS by name.
-			'if [ -n "$forgot" ]; then podman restart -t 2 "$caddy" >/dev/null; fi',
+			`if [ -n "$forgot" ]; then ${pinBridges('"$caddy"')}; podman restart -t 2 "$caddy" >/dev/null; fi`,
 			`printf '%s\\n' ${sh(rootSha256)} >${sh(caddyRootMark(stack))}`,
 		].join('\n'),
 	};

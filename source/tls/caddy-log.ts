@@ -106,6 +106,8 @@ export interface FailureContext {
 	address: string;
 	caName: string;
 	directory: string;
+	/** The command that runs the flow again (StepContext.rerun): `hoist up`, or a rehearsal's. */
+	rerun: string;
 }
 
 export interface Explanation {
@@ -118,11 +120,10 @@ export interface Explanation {
 	final: boolean;
 }
 
-const resume = nextCommand('hoist up', 'Then run {command} again: it resumes at the certificate step.');
-
 /** What a failure means for the user, and what to do next. */
 export function explainFailure(failure: CaddyFailure, context: FailureContext): Explanation {
 	const {name, address, caName} = context;
+	const resume = nextCommand(context.rerun, 'Then run {command} again: it resumes at the certificate step.');
 	switch (failure.cause) {
 		case 'rate-limit':
 			return {

@@ -1,6 +1,7 @@
-import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {createServer, type AddressInfo} from 'node:net';
 import {join} from 'node:path';
-import {afterEach, beforeEach, expect, it} from 'vitest';
+import {afterEach, beforeEach, expect, it, onTestFinished} from 'vitest';
 import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import type {Target} from '../../source/remote/target.js';
@@ -61,3 +62,18 @@ it('--end with nothing to end: says so, exit 0, the real journal untouched', asy
 	expect(result.stdout).toContain('No rehearsal to end');
 	expect(readFileSync(stack.journal).equals(before)).toBe(true);
 });
+
+it('a failed rehearsal step tells to run `hoist rehearse` again, with the practice server and pitfall it ran with — never `hoist up`', async () => {
+	// A practice server whose SSH port answers and hangs up at once: ssh-ready gives up after ssh.waitSeconds.
+	const server = createServer((socket) => socket.destroy());
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	const {port} = server.address() as AddressInfo;
+	writeFileSync(stack.config, minimalConfig({stack: 'shop', extra: 'dns:\n  resolvers: [127.0.0.1]\nssh:\n  waitSeconds: 5\n'}));
+	const hostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPial0yCHM8MOSUWxOT/TquehQ94lAKnMXTf9VBfFv2E';
+	const result = await runCli(['rehearse', '--on', `alpine@127.0.0.1:${port}`, '--host-key', hostKey, '--pitfall', 'aaaa', '--yes'], {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(1);
+	expect(result.stdout).toContain(`Error: SSH to alpine@127.0.0.1:${port} did not work within 5s`);
+	expect(result.stdout).toContain(`1. Run \`hoist rehearse --on alpine@127.0.0.1:${port} --pitfall aaaa\` again: it resumes here.`);
+	expect(result.stdout + result.stderr).not.toContain('hoist up');
+}, 30_000);

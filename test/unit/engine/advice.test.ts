@@ -9,6 +9,11 @@ it('names the command that was running, as words and as the command', () => {
 		command: 'hoist destroy',
 	});
 	expect(resumeStep('rollback 2')).toEqual({text: 'Run `hoist rollback 2` again.', command: 'hoist rollback 2'});
+	// A rehearsal runs the plan of `hoist up` under its own command, with the options it ran with.
+	expect(resumeStep('rehearse --on alpine@192.168.64.5 --pitfall aaaa', 'deploy')).toEqual({
+		text: 'Run `hoist rehearse --on alpine@192.168.64.5 --pitfall aaaa` again: it resumes at step deploy.',
+		command: 'hoist rehearse --on alpine@192.168.64.5 --pitfall aaaa',
+	});
 });
 
 it('drops advice that would re-create what a destroy removes, and keeps the rest', () => {

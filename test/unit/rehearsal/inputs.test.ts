@@ -3,6 +3,7 @@ import {UserError} from '../../../source/errors.js';
 import {parsePracticeServer} from '../../../source/rehearsal/practice-server.js';
 import {pitfallNamed} from '../../../source/rehearsal/pitfalls.js';
 import {guessZone, recordName, recordType, recordValue, zoneOf} from '../../../source/rehearsal/records.js';
+import {rehearseAgain} from '../../../source/rehearsal/run.js';
 
 function refusal(run: () => unknown): UserError {
 	try {
@@ -58,4 +59,9 @@ describe('zones and records', () => {
 		expect(refusal(() => recordValue('A', '10.77.0.300')).message).toMatch(/^VALUE "10\.77\.0\.300": expected an IPv4 address/);
 		expect(refusal(() => recordValue('AAAA', '10.77.0.2')).exitCode).toBe(2);
 	});
+});
+
+it('the rehearsal\'s own command line names the practice server, the key and a pitfall as the person gave them, quoted only when needed', () => {
+	expect(rehearseAgain({on: 'alpine@192.168.64.5', pitfall: 'none'})).toBe('rehearse --on alpine@192.168.64.5');
+	expect(rehearseAgain({on: 'alpine@[fd00::5]:2222', identity: 'keys/my vm', pitfall: 'aaaa'})).toBe('rehearse --on alpine@[fd00::5]:2222 --identity \'keys/my vm\' --pitfall aaaa');
 });

@@ -12,12 +12,14 @@ const base: StandIns = {
 };
 
 /** Runs a builder's line in sh with a stand-in `podman` that logs its arguments (one line per call) and answers ps. */
-function inShell(line: string, psAnswer = 'c0ffee', inspect = 'shop-rehearsal_default'): {log: string[]; code: number} {
-	const fake = `podman() { printf '%s\\n' "$*" >>"$LOG"; case "$1 $2" in ps*) echo ${psAnswer} ;; inspect*|'volume inspect') echo "$INSPECT" ;; esac; }`;
+function inShell(line: string, psAnswer = 'c0ffee', inspect = 'shop-rehearsal_default', bridge = ''): {log: string[]; code: number} {
+	// `ip` logs too; `podman network inspect` names the bridge $BRIDGE (none unless a test sets it), `ip link show` its MAC.
+	const fake = `podman() { printf '%s\\n' "$*" >>"$LOG"; case "$1 $2" in ps*) echo ${psAnswer} ;; inspect*|'volume inspect') echo "$INSPECT" ;; 'network inspect') echo "$BRIDGE" ;; esac; }
+ip() { printf 'ip %s\\n' "$*" >>"$LOG"; case "$1 $2" in 'link show') [ -n "$BRIDGE" ] && printf '4: %s: <BROADCAST,UP> mtu 1500\\n    link/ether 92:5c:bd:8a:1f:e4 brd ff:ff:ff:ff:ff:ff\\n' "$BRIDGE" ;; esac; }`;
 	const log = `/tmp/hoist-rehearsal-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
 	let code = 0;
 	try {
-		execFileSync('sh', ['-c', `${fake}\n${line}`], {env: {...process.env, LOG: log, INSPECT: inspect}, stdio: 'pipe'});
+		execFileSync('sh', ['-c', `${fake}\n${line}`], {env: {...process.env, LOG: log, INSPECT: inspect, BRIDGE: bridge}, stdio: 'pipe'});
 	} catch (error) {
 		code = (error as {status: number}).status;
 	}
@@ -107,7 +109,7 @@ describe('the stand-ins\' commands, run in sh', () => {
 
 	it('links the CA into each network of the stack\'s Caddy under the name its certificate carries, once', () => {
 		// The fake podman answers every inspect with shop-rehearsal_default: the CA already has the network.
-		expect(inShell(linkAcmeToCaddy('shop-rehearsal', {dryRun: false}).line).log.filter((entry) => entry.startsWith('network'))).toEqual([]);
+		expect(inShell(linkAcmeToCaddy('shop-rehearsal', {dryRun: false}).line).log.filter((entry) => entry.startsWith('network connect'))).toEqual([]);
 		const fresh = linkAcmeToCaddy('shop-rehearsal', {dryRun: false}).line.replace('have=" $(', 'have=" $(true || ');
 		expect(inShell(fresh).log).toContain('network connect --alias pebble shop-rehearsal_default c0ffee');
 		const dry = linkAcmeToCaddy('shop-rehearsal', {dryRun: true}).line.replace('have=" $(', 'have=" $(true || ');
@@ -135,6 +137,23 @@ describe('the stand-ins\' commands, run in sh', () => {
 		expect(readFileSync(mark, 'utf8')).toBe('cd34\n');
 		rmSync(volume, {recursive: true});
 		expect(readCaddyRootMark('shop-rehearsal').line).toBe('cat /srv/hoist/shop-rehearsal/hoist-caddy/rehearsal-root.sha256 2>/dev/null || true');
+	});
+
+	it('pins the address of the stack network\'s bridge before the CA joins it and before Caddy restarts: a new veth must not change the gateway under Pebble', () => {
+		const pin = 'ip link set dev podman2 address 92:5c:bd:8a:1f:e4';
+		const changes = (log: string[]) => log.filter((entry) => entry.startsWith('ip link set') || entry.startsWith('network connect') || entry.startsWith('restart'));
+		const link = linkAcmeToCaddy('shop-rehearsal', {dryRun: false}).line.replace('have=" $(', 'have=" $(true || ');
+		expect(changes(inShell(link, 'c0ffee', 'shop-rehearsal_default', 'podman2').log)).toEqual([pin, 'network connect --alias pebble shop-rehearsal_default c0ffee']);
+		// A dry run (the step's check) changes nothing.
+		const dry = linkAcmeToCaddy('shop-rehearsal', {dryRun: true}).line.replace('have=" $(', 'have=" $(true || ');
+		expect(changes(inShell(dry, 'c0ffee', 'shop-rehearsal_default', 'podman2').log)).toEqual([]);
+		const volume = mkdtempSync(join(tmpdir(), 'hoist-caddy-data-'));
+		mkdirSync(join(volume, 'caddy/certificates/pebble'), {recursive: true});
+		const forget = forgetCaddyCertificates('shop-rehearsal', 'ab12').line.replace(/>'?\/srv\/hoist\/shop-rehearsal\/hoist-caddy\/rehearsal-root\.sha256'?/, `>${join(volume, 'mark')}`)
+			.replace(/podman volume ls -q [^)]*\)/, 'echo shop-rehearsal_hoist_caddy_data)');
+		// The fake podman answers every inspect with $INSPECT: the volume's mount point, then the network's name.
+		expect(changes(inShell(forget, 'c0ffee', volume, 'podman2').log)).toEqual([pin, 'restart -t 2 c0ffee']);
+		rmSync(volume, {recursive: true});
 	});
 
 	it('--end first takes the CA out of the stack\'s network (compose cannot remove a network a container is in)', () => {

@@ -44,7 +44,7 @@ describe('Caddy\'s log, read', () => {
 		].join('\n'));
 		const worst = worstFailure(facts, [name])!;
 		expect(worst.cause).toBe('caa');
-		const context = {name, address: '44.192.0.10', caName: 'Let\'s Encrypt', directory: 'https://acme-v02.api.letsencrypt.org/directory'};
+		const context = {name, address: '44.192.0.10', caName: 'Let\'s Encrypt', directory: 'https://acme-v02.api.letsencrypt.org/directory', rerun: 'hoist up'};
 		expect(explainFailure(worst, context)).toMatchObject({message: 'Let\'s Encrypt may not issue for app.example.test: a CAA record forbids it', final: true});
 		// Each code written out as users see it, so that a code someone reports is found by searching the source.
 		const codes = {
