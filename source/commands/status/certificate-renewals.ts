@@ -38,7 +38,9 @@ const logWindowSeconds = 2 * 24 * 3600;
  * the name as SNI), its issuer and the time left of its own lifetime, and a warning when renewal looks overdue, with
  * the reason from Caddy's log when it has one.
  */
-export async function certificateRenewals(journal: JournalData, config: Config | undefined, files: StackFiles, io: CommandIo, now = Date.now()): Promise<CertificateRenewal[]> {
+export async function certificateRenewals(
+	journal: JournalData, config: Config | undefined, files: StackFiles, io: CommandIo, {now = Date.now(), httpsPort}: {now?: number; httpsPort?: number} = {},
+): Promise<CertificateRenewal[]> {
 	const certificate = stepOutputs(journal, 'certificate');
 	const target = stepOutputs(journal, 'target');
 	if (!config || !target || certificate?.status !== 'issued' || journal.destroyedAt) return [];
@@ -51,7 +53,7 @@ export async function certificateRenewals(journal: JournalData, config: Config |
 	const renewals = await Promise.all(
 		certificate.names.map(async (name): Promise<CertificateRenewal> => {
 			try {
-				const probe = await probeCertificate({...trust, address: certificate.address, servername: name, timeoutMs: 5_000});
+				const probe = await probeCertificate({...trust, address: certificate.address, servername: name, timeoutMs: 5_000, ...(httpsPort ? {port: httpsPort} : {})});
 				const info = await renewalInfoOf(infoUrl, probe.raw, caTrust, ariDeadline, now);
 				const renewal = renewalOf(probe.notBefore, probe.notAfter, now, windowOf(info));
 				judged.set(name, renewal);
