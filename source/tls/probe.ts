@@ -57,6 +57,8 @@ export interface CertificateProbe {
 	caddyInternal: boolean;
 	protocol?: string;
 	fingerprint256: string;
+	/** The leaf certificate as DER (its AKI and serial name it to the CA's renewal information). */
+	raw: Buffer;
 	elapsedMs: number;
 }
 
@@ -206,6 +208,7 @@ export function probeCertificate(options: ProbeOptions): Promise<CertificateProb
 				caddyInternal: /Caddy Local Authority/i.test(issuerText),
 				...(socket.getProtocol() ? {protocol: socket.getProtocol() ?? ''} : {}),
 				fingerprint256: leaf.fingerprint256,
+				raw: leaf.raw,
 				elapsedMs: Math.round(performance.now() - started),
 			});
 		});

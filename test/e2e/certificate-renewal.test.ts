@@ -7,7 +7,7 @@ import {deleteDnsRecord, instancePodman, setDnsRecord, setShortPebble, type Sand
 
 const emulator = freshEmulatorPerTest();
 
-interface Renewal {name: string; issuer?: string; notBefore?: string; notAfter?: string; state?: string; reason?: string}
+interface Renewal {name: string; issuer?: string; notBefore?: string; notAfter?: string; state?: string; reason?: string; renewalWindow?: unknown; renewalWindowError?: string}
 
 async function certificatesInStatus(stack: ReturnType<typeof emulator.stack>): Promise<Renewal[]> {
 	const status = await stack.run(['status', '--json']);
@@ -42,6 +42,10 @@ it('hoist status: a fresh certificate without a warning; past its renewal point 
 		expect(lifetime / 1000).toBeCloseTo(Number(sandbox.HOIST_SANDBOX_ACME_SHORT_VALIDITY), -1);
 		expect(healthy.stdout).toMatch(new RegExp(`^ {2}${domain.replaceAll('.', '\\.')}: certificate from Pebble Intermediate CA \\S+, \\d+ s left of \\d+ s \\(Caddy renews it from \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)$`, 'm'));
 		expect(healthy.stdout).not.toContain('Warning');
+		// Pebble 2.4's directory (read over HTTPS trusted through acme.caRoot) has no renewalInfo: no ARI window, and silence.
+		expect(fresh).not.toHaveProperty('renewalWindow');
+		expect(fresh).not.toHaveProperty('renewalWindowError');
+		expect(healthy.stdout).not.toContain('renewal window');
 
 		// The CA goes away. Caddy looks at its certificates every 10 min, and at once when it starts: restarted past the
 		// renewal point (a third of the life left), it finds the certificate due and cannot reach the CA.
@@ -59,6 +63,9 @@ it('hoist status: a fresh certificate without a warning; past its renewal point 
 		expect(overdue).toMatchObject({name: domain, notAfter: fresh!.notAfter, state: expect.stringMatching(/^(overdue|expired)$/), reason: expect.stringContaining('connection refused')});
 		expect(warned.stdout).toContain(`  ${domain}: certificate from ${fresh!.issuer}, `);
 		expect(warned.stdout).toMatch(/^ {4}Warning: renewal looks overdue: Caddy should have renewed it (\d+ s ago, at a third of its life left|a third of its life before it expired)\.$/m);
+		// The CA's directory does not answer either: the one quiet line, and the judgement by the lifetime stands.
+		expect(overdue!.renewalWindowError).toMatch(/ECONNREFUSED/);
+		expect(warned.stdout).toMatch(/^ {4}\(the CA's renewal window could not be read: .*ECONNREFUSED.*; judged by the lifetime alone\)$/m);
 		expect(warned.stdout).toMatch(new RegExp(`^ {4}Caddy's log: .*${directory!.replaceAll('.', '\\.').replaceAll('/', '\\/')}.*connection refused`, 'm'));
 	} finally {
 		await Promise.all([setShortPebble('start'), stack.run(['destroy', '--yes']).then(() => deleteDnsRecord('all', domain, 'A'))]);

@@ -37,7 +37,7 @@ function probe(name: string, overrides: Partial<CertificateProbe> = {}): Certifi
 		authorized: true, issuer: 'R11', issuerOrganization: 'Let\'s Encrypt', subject: name, names: [name],
 		notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-04-01T00:00:00Z'), daysLeft: 80,
 		chain: [{subject: name, issuer: 'R11'}, {subject: 'R11', issuer: 'ISRG Root X1'}], selfSigned: false, caddyInternal: false,
-		fingerprint256: `FP:${name}`, elapsedMs: 3, ...overrides,
+		fingerprint256: `FP:${name}`, raw: Buffer.alloc(0), elapsedMs: 3, ...overrides,
 	};
 }
 

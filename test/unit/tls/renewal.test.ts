@@ -45,6 +45,70 @@ describe('when renewal looks overdue: against the certificate\'s own lifetime', 
 	});
 });
 
+describe('with the CA\'s ARI window: Caddy renews inside it', () => {
+	// A 90-day certificate with a window like Let's Encrypt's: two thirds of the life, ±1% of it (about 22 h).
+	const [from, to] = [at('2026-10-01T00:00:00Z'), at('2026-12-30T00:00:00Z')];
+	const window = {start: at('2026-11-29T02:24:00Z'), end: at('2026-11-30T21:36:00Z'), retryAfterMs: 6 * 3600 * 1000};
+	const hour = 3600 * 1000;
+
+	it('before the window: fine, and the line names the window; inside it: renewing; after it (and Caddy\'s next ARI poll): overdue', () => {
+		const before = renewalOf(from, to, at('2026-11-20T00:00:00Z').getTime(), window);
+		expect(before.state).toBe('fine');
+		expect(renewalLines('app.example.com', 'R11', before)).toEqual(['app.example.com: certificate from R11, 40 days left of 90 days (Caddy renews it in the CA\'s renewal window, 2026-11-29 02:24 – 2026-11-30 21:36 UTC)']);
+		const inside = renewalOf(from, to, window.start.getTime() + hour, window);
+		expect(inside.state).toBe('renewing');
+		expect(renewalLines('app.example.com', 'R11', inside)[0]).toMatch(/\(Caddy renews it now: in the CA's renewal window, 2026-11-29 02:24 – 2026-11-30 21:36 UTC\)$/);
+		// Its end plus a Retry-After (6 h) and Caddy's 10-minute check: only then overdue, long before a quarter of the life.
+		expect(renewalOf(from, to, window.end.getTime() + 6 * hour, window).state).toBe('renewing');
+		const after = renewalOf(from, to, window.end.getTime() + 7 * hour, window);
+		expect(after.state).toBe('overdue');
+		expect(renewalOf(from, to, window.end.getTime() + 7 * hour).state).toBe('renewing');
+		expect(renewalLines('app.example.com', 'R11', after, 'acme:error:rateLimited')).toEqual([
+			'app.example.com: certificate from R11, 29 days left of 90 days',
+			'  Warning: renewal looks overdue: Caddy should have renewed it in the CA\'s renewal window (2026-11-29 02:24 – 2026-11-30 21:36 UTC), which ended 7 h ago.',
+			'  Caddy\'s log: acme:error:rateLimited',
+		]);
+	});
+
+	it('the grace after the window follows the CA\'s Retry-After, within RFC 9773\'s bounds (a minute to a day)', () => {
+		const soon = {...window, retryAfterMs: 1000};
+		expect(renewalOf(from, to, window.end.getTime() + 10 * 60_000, soon).state).toBe('renewing');
+		expect(renewalOf(from, to, window.end.getTime() + 12 * 60_000, soon).state).toBe('overdue');
+		const lazy = {...window, retryAfterMs: 30 * 24 * hour};
+		expect(renewalOf(from, to, window.end.getTime() + 24 * hour, lazy).state).toBe('renewing');
+		expect(renewalOf(from, to, window.end.getTime() + 25 * hour, lazy).state).toBe('overdue');
+	});
+
+	it('a window later than a third of the life left: Caddy still renews at a third, and a quarter left is overdue as without ARI', () => {
+		const late = {start: at('2026-12-20T00:00:00Z'), end: at('2026-12-25T00:00:00Z')};
+		const renewal = renewalOf(from, to, at('2026-12-01T00:00:00Z').getTime(), late);
+		expect(renewal).toMatchObject({state: 'renewing', byWindow: false, early: false});
+		expect(renewalLines('app.example.com', 'R11', renewal)[0]).toMatch(/\(Caddy renews it now: a third of its life is left\)$/);
+		expect(renewalOf(from, to, at('2026-12-10T00:00:00Z').getTime(), late).state).toBe('overdue');
+	});
+
+	it('a window the CA moved into the past (a revocation): "the CA asks for an early renewal", with its explanation; Let\'s Encrypt\'s regular windows are not early', () => {
+		const now = at('2026-10-20T12:00:00Z').getTime();
+		const revoked = {start: at('2026-10-20T11:00:00Z'), end: at('2026-10-20T11:30:00Z'), explanationUrl: 'https://community.example/incident'};
+		const renewal = renewalOf(from, to, now, revoked);
+		expect(renewal).toMatchObject({state: 'renewing', early: true});
+		expect(renewalLines('app.example.com', 'R11', renewal)).toEqual([
+			'app.example.com: certificate from R11, 71 days left of 90 days (Caddy renews it now: in the CA\'s renewal window, 2026-10-20 11:00 – 2026-10-20 11:30 UTC)',
+			'  The CA asks for an early renewal: https://community.example/incident',
+		]);
+		const {explanationUrl: _url, ...unexplained} = revoked;
+		expect(renewalLines('app.example.com', 'R11', renewalOf(from, to, now, unexplained))[1]).toBe('  The CA asks for an early renewal.');
+		const overdue = renewalOf(from, to, now + 7 * hour, revoked);
+		expect(overdue.state).toBe('overdue');
+		expect(renewalLines('app.example.com', 'R11', overdue)[2]).toBe('  The CA asks for an early renewal: https://community.example/incident');
+		// A 6-day certificate: Let's Encrypt's window sits at half its life (±1%): regular, not early.
+		const [short, shortEnd] = [at('2026-12-01T00:00:00Z'), at('2026-12-07T00:00:00Z')];
+		const half = {start: at('2026-12-03T22:33:36Z'), end: at('2026-12-04T01:26:24Z')};
+		expect(renewalOf(short, shortEnd, at('2026-12-02T00:00:00Z').getTime(), half)).toMatchObject({state: 'fine', early: false});
+		expect(renewalOf(from, to, at('2026-11-20T00:00:00Z').getTime(), window).early).toBe(false);
+	});
+});
+
 describe('a real certificate, read by the same handshake status does', () => {
 	it('a 6-day certificate (Let\'s Encrypt\'s short-lived profile) five days in: overdue', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'hoist-renewal-'));
