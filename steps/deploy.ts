@@ -55,6 +55,8 @@ async function firstStart(ctx: DeployContext, session: RemoteSession): Promise<D
 	const rollout = rolloutFor(ctx, session);
 	await rollout.pull();
 	await rollout.ensureHealthchecks();
+	// A stack that runs already (a changed hoist.yml or compose file) serves while compose recreates what changed.
+	await rollout.pinBridges();
 	// On a machine that outlives the stack, destroy must know to remove its containers and networks.
 	const {target} = ctx.outputs;
 	if (target.kind === 'server') await ctx.recordResource({type: serverResource.project, id: serverResourceId(ctx.config.stack, target.host), ownedByHoist: true});

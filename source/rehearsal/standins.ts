@@ -6,6 +6,7 @@ import {isIPv6} from 'node:net';
 import {composeProject, podmanSocket, serverRoot, stackPaths} from '../server/layout.js';
 import {caddyService} from '../server/overlay.js';
 import {fillTemplate, readTemplate} from '../server/templates.js';
+import {networksOf, pinBridges} from '../server/commands/bridges.js';
 import type {ComposeTool} from '../server/commands/compose.js';
 import type {RemoteCommand} from '../remote/commands/command.js';
 import {sh} from '../remote/commands/quote.js';
@@ -223,29 +224,6 @@ export function readListenerCa(stack: string): RemoteCommand {
 			`podman cp "$c":${sh(acmeListenerCaPath)} ${sh(copy)} && cat ${sh(copy)}`,
 		].join('\n'),
 	};
-}
-
-/** The networks a container is in, as its inspect lists them (space-separated). */
-const networksOf = (container: string) => `podman inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' ${container}`;
-
-/**
- * Pins the MAC address of the bridge of each network `$container` is in to the one it has now. A Linux bridge whose
- * address was never set takes the lowest of its ports' addresses, and Podman (netavark 1.4) sets none: when a container
- * on the network starts again (Caddy, after the rehearsal CA changed) its new random veth address can become the
- * bridge's, and the others' neighbour caches keep sending to the old one — frames nobody takes until the cache expires.
- * That is how Pebble's lookups of the rehearsal DNS (through its gateway on the stack's network) timed out on a rerun
- * with another pitfall. An address set once, even the same one, stays for the bridge's life. The address comes from
- * `ip link` (iproute2 or BusyBox), not /sys/class/net: sysfs shows the interfaces of the network namespace it was
- * mounted in, which need not be the one Podman's bridges are in (the sandbox's practice server is a namespace).
- */
-function pinBridges(container: string): string {
-	return [
-		`for net in $(${networksOf(container)}); do`,
-		`br=$(podman network inspect --format '{{.NetworkInterface}}' "$net") || exit 1;`,
-		`mac=$(ip link show dev "$br" 2>/dev/null | sed -n 's|.*link/ether \\([0-9a-fA-F:]*\\).*|\\1|p');`,
-		'if [ -n "$br" ] && [ -n "$mac" ]; then ip link set dev "$br" address "$mac" || exit 1; fi;',
-		'done',
-	].join(' ');
 }
 
 /**

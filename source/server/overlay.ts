@@ -19,12 +19,13 @@ export const logLimit = '10m';
 const queuedConnectionsMigrate = 'net.ipv4.tcp_migrate_req';
 
 /**
- * Caddy looks the web service's name up for every new connection, at the network's DNS server (aardvark-dns). Any
- * container joining or leaving any network on the host makes aardvark-dns reload, and before 1.11 it closes and reopens
- * its sockets to do so (containers/aardvark-dns#389, fixed by #449; Debian 12 and Ubuntu 24.04 ship older ones): a query
- * sent in that moment gets no answer, and Caddy's resolver waited its default 5 s while a visitor waited too (seen on
- * the sandbox under a release while other stacks started containers). One second and three tries turn that into a
- * one-second wait; an answer normally comes in well under a millisecond.
+ * Caddy looks the web service's name up for every new connection, at the network's DNS server (aardvark-dns on the
+ * bridge's gateway address). On older Podman hosts a query can go unanswered: aardvark-dns before 1.11 closes and
+ * reopens its sockets when it reloads for a container that joins or leaves (containers/aardvark-dns#389, fixed by #449),
+ * and netavark before 1.9 lets the bridge's address change with its ports (hoist pins it before a release: see
+ * pinBridges). Debian 12 and Ubuntu 24.04 ship both; Caddy's resolver waited its default 5 s on such a query while a
+ * visitor waited too (CI's releases test timed out once). One second and three tries turn that into a one-second wait;
+ * an answer normally comes in well under a millisecond.
  */
 const resolverOptions = ['timeout:1', 'attempts:3'];
 

@@ -129,8 +129,18 @@ class CaddyPin {
 		private readonly rollout: Rollout,
 	) {}
 
-	/** Points Caddy at each routed service's one running container by its address (nothing to pin when none or several run). */
+	/** Whether the bridge of the stack's network has its address pinned (Rollout.pinBridges), once per release. */
+	private bridgesPinned = false;
+
+	/**
+	 * Points Caddy at each routed service's one running container by its address (nothing to pin when none or several
+	 * run). The first time, the bridge's address is pinned too: containers come and go after this.
+	 */
 	async pin(): Promise<void> {
+		if (!this.bridgesPinned) {
+			await this.rollout.pinBridges();
+			this.bridgesPinned = true;
+		}
 		const unpinned = routedServices(this.ctx.config.routes).filter((web) => !(web in this.pointed));
 		if (unpinned.length === 0) return;
 		const containers = (await this.rollout.state()).containers;

@@ -2,6 +2,7 @@ import type {Config} from '../config/schema.js';
 import type {DetailRow} from '../engine/details.js';
 import {poll} from '../engine/poll.js';
 import {ExternalError, UserError} from '../errors.js';
+import {pinStackBridges} from './commands/bridges.js';
 import {composeLogs, stackState, type ComposeProjectFiles, type ComposeTool} from './commands/compose.js';
 import {ensureHealthScheduler, healthLog, healthScheduler} from './commands/health.js';
 import {parseImageLine, pullImages} from '../remote/commands/images.js';
@@ -132,6 +133,18 @@ export class Rollout {
 	 * on a host without a service manager hoist starts it here (and the boot script after a reboot). If it cannot run,
 	 * a stack whose services wait for `service_healthy` would wait forever: say so now instead.
 	 */
+	/**
+	 * Before containers come and go under traffic: the bridge of the stack's network keeps its address (see
+	 * pinBridges). Best effort: without it a lookup may go unanswered for a moment, which Caddy's resolver retries.
+	 */
+	async pinBridges(): Promise<void> {
+		const ctx = this.#ctx;
+		await this.#session.run(pinStackBridges(ctx.config.stack), {signal: ctx.signal}).catch((error: unknown) => {
+			if (ctx.signal.aborted) throw error;
+			ctx.log('could not pin the address of the stack network\'s bridge; a container that comes or goes may cost a lookup a second');
+		});
+	}
+
 	async ensureHealthchecks(): Promise<void> {
 		const ctx = this.#ctx;
 		if (ctx.bootstrap.manager !== 'none') return;

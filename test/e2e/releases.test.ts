@@ -62,6 +62,11 @@ describe('releases', () => {
 		expect(seen.sent).toBeGreaterThan(20);
 		expect(seen.versions.get('web')!.at(-1)).toBe('v2');
 		expect(deployed.events).toContainEqual(expect.objectContaining({type: 'message', lines: [expect.stringMatching(/^Live now: release 2: .*web sha256:/)]}));
+		// The stack network's bridge has an address of its own now (addr_assign_type 3, NET_ADDR_SET): a container that
+		// comes or goes no longer changes the gateway's address under Caddy (netavark 1.4 sets none).
+		const bridge = (await instancePodman(sandbox, ['network', 'inspect', '--format', '{{.NetworkInterface}}', 'releases_default'])).stdout.trim();
+		const assigned = await run('nsenter', [`--net=/run/netns/${sandbox.HOIST_SANDBOX_NETNS}`, 'unshare', '--mount', 'sh', '-c', `mount -t sysfs sysfs /sys && cat /sys/class/net/${bridge}/addr_assign_type`]);
+		expect(assigned.stdout.trim(), assigned.stderr).toBe('3');
 
 		const status = JSON.parse((await stack.run(['status', '--json'])).stdout) as {releases: Array<{number: number; command: string; services: Record<string, {image: string; digest?: string}>}>};
 		expect(status.releases.map((release) => [release.number, release.command, release.services['web']?.image])).toEqual([

@@ -51,7 +51,9 @@ describe('release: which service gets a new container', () => {
 		expect(out.replaced).toEqual(['db']);
 		const caddyfile = stackPaths('demo').caddyfile;
 		expect(changes(session.script)).toEqual([
-			// db leaves and joins the network: Caddy meanwhile reaches web by its address (see the next describe).
+			// db leaves and joins the network: its bridge keeps its address, and Caddy meanwhile reaches web by its
+			// address (see the next describe).
+			'pin the address of the stack network\'s bridge',
 			'find the address of web-old',
 			`upload ${caddyfile}`,
 			'reload Caddy',
@@ -96,6 +98,7 @@ describe('release: the web service swapped without a failed request', () => {
 		expect(out.replaced).toEqual(['web']);
 		const caddyfile = stackPaths('demo').caddyfile;
 		expect(changes(session.script, {sleeps: true})).toEqual([
+			'pin the address of the stack network\'s bridge',
 			'find the address of web-old',
 			`upload ${caddyfile}`,
 			'reload Caddy',
