@@ -11,22 +11,19 @@ import {stepOutputs} from '../../source/engine/outputs.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {repoRoot} from '../helpers/run-cli.js';
-import {authorizeKey, clearAuthorizedKeys, instancePodman, readSandboxEnv, runScript, sandboxDir, wipeInstance, type SandboxEnv} from '../sandbox/sandbox.js';
+import {freshPracticeServer, noAws, practiceKey} from '../helpers/practice-server.js';
+import {clearAuthorizedKeys, instancePodman, type SandboxEnv} from '../sandbox/sandbox.js';
 
 let sandbox: SandboxEnv;
 let stack: E2eStack;
 const web = 'shop.practice.test';
 const admin = 'admin.backoffice.test';
-const noAws = {AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9'};
 const started = Date.now();
 
 beforeAll(async () => {
-	await runScript('extras/rehearsal-images.sh');
-	sandbox = readSandboxEnv();
 	// A fresh practice server, without a rehearsal of another test (its stand-ins would hold 53, 80 and 443).
-	await wipeInstance();
-	await clearAuthorizedKeys();
-	const env = JSON.parse(readFileSync(join(sandboxDir, 'env.json'), 'utf8')) as Record<string, string>;
+	const practice = await freshPracticeServer();
+	sandbox = practice.sandbox;
 	stack = e2eStack(sandbox, {
 		stack: 'bazaar',
 		routes: [
@@ -34,11 +31,10 @@ beforeAll(async () => {
 			`{service: web, port: 8080, domains: [${web}], path: /api, stripPrefix: true}`,
 			`{service: admin, port: 8080, domains: [${admin}], healthPath: /health}`,
 		],
-		extra: ['rehearsal:', '  images:', `    dns: ${env['HOIST_SANDBOX_IMAGE_REHEARSAL_DNS']}`, `    acme: ${env['HOIST_SANDBOX_IMAGE_REHEARSAL_ACME']}`],
+		extra: practice.settings,
 	});
 	copyFileSync(join(repoRoot, 'test/fixtures/routed/docker-compose.yml'), join(stack.dir, 'docker-compose.yml'));
-	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(stack.dir, 'vm_key'), '-C', 'practice']);
-	await authorizeKey(join(stack.dir, 'vm_key.pub'));
+	await practiceKey(stack.dir);
 });
 
 afterAll(async () => {

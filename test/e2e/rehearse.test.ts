@@ -11,31 +11,22 @@ import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
 import {e2eStack, type E2eStack} from '../helpers/e2e-stack.js';
 import {cliPath, type CliRun} from '../helpers/run-cli.js';
-import {authorizeKey, clearAuthorizedKeys, instancePodman, readSandboxEnv, runScript, sandboxDir, wipeInstance, type SandboxEnv} from '../sandbox/sandbox.js';
+import {freshPracticeServer, noAws, practiceKey} from '../helpers/practice-server.js';
+import {clearAuthorizedKeys, instancePodman, type SandboxEnv} from '../sandbox/sandbox.js';
 
 let sandbox: SandboxEnv;
 let stack: E2eStack;
-let images: {dns: string; acme: string};
 let hostKey: string;
 let realJournal: Buffer;
 const domain = 'shop.practice.test';
-const noAws = {AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9'};
 const started = Date.now();
 
 beforeAll(async () => {
-	// Idempotent: on a sandbox that up.sh brought up it only exports what is already in the registry.
-	await runScript('extras/rehearsal-images.sh');
-	sandbox = readSandboxEnv();
-	// The practice server starts clean, as a fresh VM would: nothing of another test holds 80 or 443.
-	await wipeInstance();
-	const env = JSON.parse(readFileSync(join(sandboxDir, 'env.json'), 'utf8')) as Record<string, string>;
-	images = {dns: env['HOIST_SANDBOX_IMAGE_REHEARSAL_DNS']!, acme: env['HOIST_SANDBOX_IMAGE_REHEARSAL_ACME']!};
+	const practice = await freshPracticeServer();
+	sandbox = practice.sandbox;
 	hostKey = readFileSync(sandbox.HOIST_SANDBOX_HOST_KEY, 'utf8').trim().split(' ').slice(0, 2).join(' ');
-	await clearAuthorizedKeys();
-	stack = e2eStack(sandbox, {stack: 'shop', domain, extra: ['rehearsal:', '  images:', `    dns: ${images.dns}`, `    acme: ${images.acme}`]});
-	// The person's own key for the VM, as --identity takes it.
-	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(stack.dir, 'vm_key'), '-C', 'practice']);
-	await authorizeKey(join(stack.dir, 'vm_key.pub'));
+	stack = e2eStack(sandbox, {stack: 'shop', domain, extra: practice.settings});
+	await practiceKey(stack.dir);
 	// A real `hoist up` that stopped before deploy, beside the rehearsal: it must stay byte-identical.
 	mkdirSync(join(stack.dir, '.hoist'), {recursive: true, mode: 0o700});
 	const journal = Journal.open(stack.journal, 'shop', new Redactor());
