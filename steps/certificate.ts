@@ -150,7 +150,7 @@ async function failureFromLog(ctx: CertificateContext, session: RemoteSession, n
 	const failure = worstFailure(parseCaddyLog(log), names);
 	if (!failure) return all ? timeoutError(ctx, names, log) : undefined;
 	const explanation = explainFailure(failure, {
-		name: failure.identifier || names[0]!, address: ctx.outputs.dns.address, caName: caName(ctx.config.acme.directory), directory: ctx.config.acme.directory, rerun: ctx.rerun,
+		name: failure.identifier || names[0]!, address: ctx.outputs.dns.address, caName: caName(ctx.config.acme.directory), directory: ctx.config.acme.directory, rerun: ctx.rerun, dnsView: ctx.dnsView,
 	});
 	if (!explanation.final && !all) return undefined;
 	return new ExternalError(`${explanation.message}.`, {

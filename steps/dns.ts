@@ -119,7 +119,8 @@ function notReady(ctx: DnsContext, last: WatchRound, waitedMs: number): UserErro
 		].filter((line) => line !== undefined).join(' '),
 		nextSteps: [
 			...fixes,
-			nextCommand(ctx.rerun, 'When it is fixed, run {command} again: it resumes at this step (`hoist dns` watches DNS alone).'),
+			nextCommand(ctx.rerun, 'When it is fixed, run {command} again: it resumes at this step.'),
+			nextCommand(ctx.dnsView, 'Meanwhile {command} shows what each server answers.'),
 			`hoist waits ${formatSeconds(ctx.config.dns.timeoutMinutes * 60)} for DNS (dns.timeoutMinutes in hoist.yml).`,
 		],
 	});

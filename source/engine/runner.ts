@@ -38,6 +38,8 @@ export interface RunOptions {
 	resume?: string;
 	/** What the steps' own advice names to run the flow again (StepContext.rerun); default: `hoist up`. */
 	rerun?: string;
+	/** What the steps' own advice names to see what DNS answers (StepContext.dnsView); default: `hoist dns`. */
+	dnsView?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 		if (step.id === options.from) forcing = true;
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx = stepContext(step, env, emit, outputs, schemas, options.rerun ?? 'hoist up');
+		const ctx = stepContext(step, env, emit, outputs, schemas, {rerun: options.rerun ?? 'hoist up', dnsView: options.dnsView ?? 'hoist dns'});
 		try {
 			throwIfAborted(env.signal);
 			let result = forcing ? undefined : await untilAborted(inStep(ctx.progress, () => step.check(ctx)), env.signal);
@@ -151,10 +153,10 @@ function baseContext(step: AnyStep, env: RunEnvironment, emit: EventListener, sc
 	};
 }
 
-function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>, schemas: OutputSchemas, rerun: string): AnyStepContext {
+function stepContext(step: AnyStep, env: RunEnvironment, emit: EventListener, outputs: Record<string, object>, schemas: OutputSchemas, commands: {rerun: string; dnsView: string}): AnyStepContext {
 	const needed: Record<string, object> = {};
 	for (const id of step.needs) needed[id] = outputs[id]!;
-	return {...baseContext(step, env, emit, schemas), outputs: needed, previous: soundStepOutputs(env.journal.data, step.id as StepId, step.outputs), rerun};
+	return {...baseContext(step, env, emit, schemas), outputs: needed, previous: soundStepOutputs(env.journal.data, step.id as StepId, step.outputs), ...commands};
 }
 
 type OutputSchemas = ReadonlyMap<string, z.ZodType<object>>;

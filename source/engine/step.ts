@@ -68,6 +68,8 @@ export interface StepContext<Id extends StepId = StepId, Needs extends StepId = 
 	 * (same plan, its own journal). A step's advice to run it again names this, never `hoist up` itself.
 	 */
 	readonly rerun: string;
+	/** The command that shows what DNS answers for this flow's names: `hoist dns`, or a rehearsal's zone listing. */
+	readonly dnsView: string;
 }
 
 /** What `hoist destroy` was asked to do beyond removing what hoist created. */
@@ -152,6 +154,7 @@ export interface AnyStepContext extends BaseContext {
 	readonly outputs: Readonly<Record<string, object>>;
 	readonly previous: object | undefined;
 	readonly rerun: string;
+	readonly dnsView: string;
 }
 
 export interface AnyUndoContext extends BaseContext {

@@ -108,6 +108,8 @@ export interface FailureContext {
 	directory: string;
 	/** The command that runs the flow again (StepContext.rerun): `hoist up`, or a rehearsal's. */
 	rerun: string;
+	/** The command that shows what DNS answers (StepContext.dnsView): `hoist dns`, or a rehearsal's zone listing. */
+	dnsView: string;
 }
 
 export interface Explanation {
@@ -142,7 +144,7 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 				code: 'CERTIFICATE_CAA',
 				message: `${caName} may not issue for ${name}: a CAA record forbids it`,
 				hint: 'CAA records name the CAs allowed to issue for a domain and every name below it; the CA checks them right before issuing.',
-				nextSteps: [nextCommand('hoist dns', `Add a CAA record that allows ${caName} (Let's Encrypt: 0 issue "letsencrypt.org"), or delete the CAA records; {command} checks them.`), resume],
+				nextSteps: [nextCommand(context.dnsView, `Add a CAA record that allows ${caName} (Let's Encrypt: 0 issue "letsencrypt.org"), or delete the CAA records; {command} checks them.`), resume],
 				final: true,
 			};
 		case 'dns':
@@ -150,7 +152,7 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 				code: 'CERTIFICATE_DNS',
 				message: `${caName} could not resolve ${name} to ${address}`,
 				hint: 'hoist found every authoritative server right, but the CA\'s resolver saw something else: an answer it cached earlier ("does not exist", or an old address), or a server that fails for it.',
-				nextSteps: [nextCommand('hoist dns', 'Run {command} to see what each server answers now, and wait until old answers have expired.'), resume],
+				nextSteps: [nextCommand(context.dnsView, 'Run {command} to see what each server answers now, and wait until old answers have expired.'), resume],
 				final: true,
 			};
 		case 'challenge':
@@ -160,7 +162,7 @@ export function explainFailure(failure: CaddyFailure, context: FailureContext): 
 				hint: 'The CA connects to the address in the A record on ports 80 and 443 from the internet; a firewall, a proxy in front, or a record pointing elsewhere stops it.',
 				nextSteps: [
 					`Check that ports 80 and 443 of ${address} are open to the internet (hoist's security group opens them; a firewall or network ACL in front of the server may not).`,
-					nextCommand('hoist dns', `Check that ${name} points at ${address} and at nothing else ({command}).`),
+					nextCommand(context.dnsView, `Check that ${name} points at ${address} and at nothing else ({command}).`),
 					resume,
 				],
 				final: true,

@@ -184,7 +184,8 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		expect(stop.stepId).toBe('dns');
 		expect(stop.error.code).toBe('DNS_NOT_READY');
 		expect(stop.error.message).toMatch(new RegExp(`^DNS for ${domain.replaceAll('.', '\\.')} is not ready after \\d+ s: ns1\\.example\\.test still answers 10\\.77\\.0\\.9`));
-		expect(stop.error.nextSteps).toContainEqual({text: 'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).', command: 'hoist up'});
+		expect(stop.error.nextSteps).toContainEqual({text: 'When it is fixed, run `hoist up` again: it resumes at this step.', command: 'hoist up'});
+		expect(stop.error.nextSteps).toContainEqual({text: 'Meanwhile `hoist dns` shows what each server answers.', command: 'hoist dns'});
 		const last = summaryOf(failed.events.filter((event) => isSummary(event, domain)).at(-1)!);
 		expect(last.state).toBe('timeout');
 		expect(orders(pebbleLog(sandbox, pebbleAtStart))).toEqual([]);

@@ -178,7 +178,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 
 	function context<Id extends StepId, Needs extends StepId>(_step: Step<Id, Needs>, contextOptions: ContextOptions<Id, Needs> = {}): StepContext<Id, Needs> {
 		const outputs = contextOptions.outputs ?? ({} as {readonly [K in Needs]: StepOutputs[K]});
-		return {...base(), outputs, previous: contextOptions.previous, rerun: 'hoist up'};
+		return {...base(), outputs, previous: contextOptions.previous, rerun: 'hoist up', dnsView: 'hoist dns'};
 	}
 
 	function undoContext<Id extends StepId, Needs extends StepId>(

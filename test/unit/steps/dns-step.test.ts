@@ -104,7 +104,8 @@ describe('the dns step', () => {
 			message: `DNS for ${domain} is not ready after 6 s: ${ns2} still answers 198.51.100.4 (documentation (TEST-NET-2))`,
 			nextSteps: [
 				{text: `Set ${domain} A ${address} at your DNS provider (and remove 198.51.100.4).`},
-				{text: 'When it is fixed, run `hoist up` again: it resumes at this step (`hoist dns` watches DNS alone).', command: 'hoist up'},
+				{text: 'When it is fixed, run `hoist up` again: it resumes at this step.', command: 'hoist up'},
+				{text: 'Meanwhile `hoist dns` shows what each server answers.', command: 'hoist dns'},
 				{text: 'hoist waits 6 s for DNS (dns.timeoutMinutes in hoist.yml).'},
 			],
 		});

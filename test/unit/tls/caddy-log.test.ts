@@ -44,7 +44,7 @@ describe('Caddy\'s log, read', () => {
 		].join('\n'));
 		const worst = worstFailure(facts, [name])!;
 		expect(worst.cause).toBe('caa');
-		const context = {name, address: '44.192.0.10', caName: 'Let\'s Encrypt', directory: 'https://acme-v02.api.letsencrypt.org/directory', rerun: 'hoist up'};
+		const context = {name, address: '44.192.0.10', caName: 'Let\'s Encrypt', directory: 'https://acme-v02.api.letsencrypt.org/directory', rerun: 'hoist up', dnsView: 'hoist dns'};
 		expect(explainFailure(worst, context)).toMatchObject({message: 'Let\'s Encrypt may not issue for app.example.test: a CAA record forbids it', final: true});
 		// Each code written out as users see it, so that a code someone reports is found by searching the source.
 		const codes = {
@@ -60,5 +60,9 @@ describe('Caddy\'s log, read', () => {
 		expect(explainFailure({...worst, cause: 'challenge'}, context).nextSteps[0]).toBe('Check that ports 80 and 443 of 44.192.0.10 are open to the internet (hoist\'s security group opens them; a firewall or network ACL in front of the server may not).');
 		expect(explainFailure({...worst, cause: 'timeout'}, context)).toMatchObject({message: 'Caddy could not reach Let\'s Encrypt (https://acme-v02.api.letsencrypt.org/directory)', final: true});
 		expect(explainFailure({...worst, cause: 'other'}, context).final).toBe(false);
+		// In a rehearsal the advice names the rehearsal's own commands: its zone listing, its way to run again.
+		const rehearsal = {...context, rerun: 'hoist rehearse --on alpine@192.168.64.5 --pitfall caa', dnsView: 'hoist rehearse dns list'};
+		const commands = (cause: 'caa' | 'dns' | 'challenge') => explainFailure({...worst, cause}, rehearsal).nextSteps.flatMap((step) => (typeof step === 'object' && step.command ? [step.command] : []));
+		for (const cause of ['caa', 'dns', 'challenge'] as const) expect(commands(cause), cause).toEqual(['hoist rehearse dns list', 'hoist rehearse --on alpine@192.168.64.5 --pitfall caa']);
 	});
 });
