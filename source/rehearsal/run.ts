@@ -189,6 +189,7 @@ async function session(
 		const files = rehearsal!.files;
 		if (args.flags['yes'] === true || !(await canAsk(args, io))) {
 			const serverKeyPinned = config.server !== undefined && pinFor(files.knownHosts, config.server.host) !== undefined;
+			if (config.server?.hostKey === undefined && !serverKeyPinned) throw hostKeyNeeded(rehearsal!.practice, args.flags['yes'] === true);
 			const refusal = missingAnswersError(missingAnswers(config, {env: io.env, serverKeyPinned}), args.flags['yes'] === true ? '`hoist rehearse --yes` asks nothing' : 'There is no terminal to ask on');
 			if (refusal) throw refusal;
 		}
@@ -203,6 +204,21 @@ async function session(
 	return withSession(args, io, {command, derive, plan, before, completeSecrets, keys}, (opened) => {
 		running = {env: opened.env, renderer: opened.renderer};
 		return work(opened, rehearsal!);
+	});
+}
+
+/**
+ * Without a person to ask, the practice server's key must be given: `--yes` never trusts an unknown one. Said before
+ * anything runs (the SSH step would otherwise fail on it with advice for a real server's hoist.yml).
+ */
+function hostKeyNeeded(practice: PracticeServer, yes: boolean): UserError {
+	return new UserError(`${yes ? '`hoist rehearse --yes` asks nothing' : 'There is no terminal to ask on'}, and the practice server's host key is not known: --host-key (or rehearsal.hostKey in hoist.yml) is missing.`, {
+		code: 'ANSWERS_MISSING',
+		hint: 'hoist trusts a server\'s host key only when a person confirms it or names it: an unknown key may be another machine in the middle.',
+		nextSteps: [
+			`On the practice VM's own console, run \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\`; on this machine, \`ssh-keyscan -t ed25519 -p ${practice.port} ${practice.host}\` must print the key with that fingerprint.`,
+			'Pass that key as --host-key "ssh-ed25519 AAAA…" (or set rehearsal.hostKey in hoist.yml), or run `hoist rehearse` on a terminal and answer yes when it asks.',
+		],
 	});
 }
 

@@ -63,6 +63,19 @@ it('--end with nothing to end: says so, exit 0, the real journal untouched', asy
 	expect(readFileSync(stack.journal).equals(before)).toBe(true);
 });
 
+it('--yes without the practice server\'s host key: exit 2 before anything runs, naming --host-key and rehearsal.hostKey', async () => {
+	// The practice server's port answers (the rehearsal checks it first), and nothing else happens on it.
+	const server = createServer((socket) => socket.destroy());
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	const {port} = server.address() as AddressInfo;
+	const result = await runCli(['rehearse', '--on', `alpine@127.0.0.1:${port}`, '--yes'], {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(2);
+	expect(result.stderr).toContain('Error: `hoist rehearse --yes` asks nothing, and the practice server\'s host key is not known: --host-key (or rehearsal.hostKey in hoist.yml) is missing.');
+	expect(result.stderr).toContain(`ssh-keyscan -t ed25519 -p ${port} 127.0.0.1`);
+	expect(result.stdout + result.stderr).not.toContain('server.hostKey');
+});
+
 it('a failed rehearsal step tells to run `hoist rehearse` again, with the practice server and pitfall it ran with — never `hoist up`', async () => {
 	// A practice server whose SSH port answers and hangs up at once: ssh-ready gives up after ssh.waitSeconds.
 	const server = createServer((socket) => socket.destroy());
