@@ -49,4 +49,3 @@ export const rehearsalSection = z.strictObject({
 		.default({...defaultRehearsalImages}),
 }, {error: 'expected a rehearsal section'});
 
-export type RehearsalSettings = z.output<typeof rehearsalSection>;

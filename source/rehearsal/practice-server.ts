@@ -39,8 +39,3 @@ export function parsePracticeServer(value: string, field = '--on'): PracticeServ
 	if (problem) throw bad(problem);
 	return {user, host, port};
 }
-
-/** Is the practice server the real target's own server? (The rehearsal would then run beside the real stack.) */
-export function isRealServer(practice: PracticeServer, real: {host: string; port: number} | undefined): boolean {
-	return real !== undefined && real.host.toLowerCase().replace(/\.$/, '') === practice.host.toLowerCase().replace(/\.$/, '');
-}
