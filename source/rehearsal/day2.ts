@@ -11,6 +11,7 @@ import {stepOutputs} from '../engine/outputs.js';
 import {UserError} from '../errors.js';
 import {RemoteCommandError} from '../remote/errors.js';
 import {printable} from '../text/printable.js';
+import {writeJsonEvent} from '../ui/json-events.js';
 import {rehearsalZones} from './derive.js';
 import {rehearsalFiles} from './files.js';
 import type {Pitfall} from './pitfalls.js';
@@ -106,12 +107,14 @@ export async function rehearsalDns(context: CommandContext, words: string[]): Pr
 			if (change === undefined) {
 				const lines: string[] = [];
 				await session.run(listZones(opened.journal!.data.stack, servers[0]!, zones), {signal, onLine: (line, stream) => (stream === 'stdout' ? lines.push(line) : undefined)});
-				io.stdout.write(args.json ? `${JSON.stringify({type: 'rehearsal-zone', records: lines})}\n` : `${lines.join('\n')}\n`);
+				if (args.json) writeJsonEvent(io.stdout, {type: 'rehearsal-zone', records: lines});
+				else io.stdout.write(`${lines.join('\n')}\n`);
 				return 0;
 			}
 			await session.run(changeZone(opened.journal!.data.stack, servers, change), {signal});
 			const said = `${change.action === 'set' ? 'Set' : 'Deleted'} ${change.record.type} ${change.record.name}${change.record.value === undefined ? '' : ` ${change.record.value}`} in the rehearsal zone ${change.zone} (${servers.map((server) => server.name).join(', ')}).`;
-			io.stdout.write(args.json ? `${JSON.stringify({type: 'rehearsal-zone-changed', ...change})}\n` : `${said}\n`);
+			if (args.json) writeJsonEvent(io.stdout, {type: 'rehearsal-zone-changed', ...change});
+			else io.stdout.write(`${said}\n`);
 			return 0;
 		});
 	} catch (error) {

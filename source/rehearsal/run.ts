@@ -14,6 +14,7 @@ import {describeTarget, type Target} from '../remote/target.js';
 import {sh} from '../remote/commands/quote.js';
 import {printable} from '../text/printable.js';
 import type {RunEnvironment} from '../engine/runner.js';
+import {writeJsonEvent} from '../ui/json-events.js';
 import type {Renderer, ScreenKey} from '../ui/renderer.js';
 import {createRecordHint, createRecordKey} from './create-key.js';
 import {deriveRehearsal, type Rehearsal, type RehearsalRequest} from './derive.js';
@@ -142,7 +143,8 @@ export async function endRehearsal(context: CommandContext): Promise<number> {
 	const target = journal && stepOutputs(journal.data, 'target');
 	if (!journal || !target) {
 		rmSync(files.stateDir, {recursive: true, force: true});
-		io.stdout.write(args.json ? `${JSON.stringify({type: 'rehearsal-ended', removed: false})}\n` : 'No rehearsal to end: nothing was put on a practice server.\n');
+		if (args.json) writeJsonEvent(io.stdout, {type: 'rehearsal-ended', removed: false});
+		else io.stdout.write('No rehearsal to end: nothing was put on a practice server.\n');
 		return 0;
 	}
 	const standIns = stepOutputs(journal.data, 'rehearsal-standins');
@@ -159,7 +161,8 @@ export async function endRehearsal(context: CommandContext): Promise<number> {
 	}, {checkPorts: false});
 	if (code !== 0) return code;
 	rmSync(files.stateDir, {recursive: true, force: true});
-	io.stdout.write(args.json ? `${JSON.stringify({type: 'rehearsal-ended', removed: true, server: describeTarget(target)})}\n` : `The rehearsal is gone from ${describeTarget(target)}, and forgotten here.\n`);
+	if (args.json) writeJsonEvent(io.stdout, {type: 'rehearsal-ended', removed: true, server: describeTarget(target)});
+	else io.stdout.write(`The rehearsal is gone from ${describeTarget(target)}, and forgotten here.\n`);
 	return 0;
 }
 

@@ -31,7 +31,17 @@ export type JsonEvent =
 	| {type: 'output'; at: number; stream: OutputStream; line: string}
 	| {type: 'exit'; at: number; code: number; signal?: string}
 	/** `hoist upgrade`: the versions before and after, the packages upgraded, the reboot (or that the host is not supported). */
-	| UpgradeEvent;
+	| UpgradeEvent
+	/** `hoist rehearse --end`: whether anything was on a practice server (`server`: which one), now removed and forgotten. */
+	| {type: 'rehearsal-ended'; removed: false}
+	| {type: 'rehearsal-ended'; removed: true; server: string}
+	/** `hoist rehearse dns list`: the rehearsal zone's records, one zone-file line each. */
+	| {type: 'rehearsal-zone'; records: string[]}
+	/**
+	 * `hoist rehearse dns set|delete`: the record set that was replaced or removed. Its shape is spelled out here, not
+	 * imported: the rehearsal builds on the commands, which build on ui/ (the rehearsal's ZoneChange must fit it).
+	 */
+	| {type: 'rehearsal-zone-changed'; action: 'set' | 'delete'; zone: string; record: {name: string; type: string; ttl?: number; value?: string}};
 
 export type OutputStream = 'stdout' | 'stderr';
 export type JsonEventType = JsonEvent['type'];
@@ -102,6 +112,9 @@ export const jsonEventTypes = [
 	'output',
 	'exit',
 	'upgrade',
+	'rehearsal-zone',
+	'rehearsal-zone-changed',
+	'rehearsal-ended',
 	'help',
 	'version',
 ] as const satisfies readonly JsonEventType[];

@@ -52,6 +52,8 @@ beforeAll(async () => {
 	await hoist('upgrade', '--yes');
 	await hoist('rehearse', '--on', 'alpine@127.0.0.1:9', '--yes');
 	await hoist('rehearse', 'dns', 'list');
+	await hoist('rehearse', 'status');
+	await hoist('rehearse', '--end');
 	await hoist('nonsense');
 	await hoist('destroy');
 	await hoist('destroy', '--yes');
