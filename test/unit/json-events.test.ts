@@ -1,3 +1,5 @@
+import {readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {Writable} from 'node:stream';
 import {expect, it} from 'vitest';
 import {declined} from '../../source/cli/confirm.js';
@@ -24,4 +26,20 @@ it('says a declined question as a `declined` event with --json, in words without
 	const plain = new Collector();
 	await declined(false, plain, 'Nothing was changed.');
 	expect(plain.text).toBe('Nothing was changed.\n');
+});
+
+/** Every .ts/.tsx file under source/. */
+function sources(dir: string): string[] {
+	return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
+		const path = join(dir, entry.name);
+		return entry.isDirectory() ? sources(path) : /\.tsx?$/.test(entry.name) ? [path] : [];
+	});
+}
+
+it('writes JSON to stdout only through writeJsonEvent, so that no command prints a shape outside the union', () => {
+	const root = new URL('../../', import.meta.url).pathname;
+	const handMade = sources(join(root, 'source'))
+		.flatMap((path) => readFileSync(path, 'utf8').split('\n').map((line, index) => ({where: `${path.slice(root.length)}:${index + 1}`, line})))
+		.filter(({line}) => /stdout\.write\(.*JSON\.stringify/.test(line));
+	expect(handMade.map(({where, line}) => `${where}: ${line.trim()}`)).toEqual([]);
 });
