@@ -216,7 +216,7 @@ function judgeAddress(records: ServerRecords, input: ReadinessInput): ServerOutc
 		const text = negativeText(a.status, a.negative, type);
 		const ttl = input.suggestedTtl ?? 300;
 		const problem: Problem = {
-			code: a.status === 'nxdomain' ? 'DNS_NXDOMAIN' : `DNS_NO_${type}_RECORD`, severity: 'blocker', server: server.name,
+			code: a.status === 'nxdomain' ? 'DNS_NXDOMAIN' : type === 'A' ? 'DNS_NO_A_RECORD' : 'DNS_NO_AAAA_RECORD', severity: 'blocker', server: server.name,
 			message: `${ns}: ${text}`,
 			explanation: `${server.name} does not have an ${type} record for ${a.finalName} yet. A resolver that asks now remembers the absence${a.negative ? ` for up to ${formatSeconds(a.negative.ttl)}` : ''}, which is why hoist asks only the authoritative servers until they agree.`,
 			fix: `Create the record at your DNS provider: ${a.name} ${type} ${expect} (TTL ${ttl}).`,
