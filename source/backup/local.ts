@@ -1,6 +1,6 @@
 import {appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 import {manifestName} from './manifest.js';
 
@@ -65,14 +65,14 @@ export function findBackup(wanted: string, root: string, cwd: string): string {
 	if (wanted === 'latest') {
 		const newest = localBackups(root).filter((backup) => backup.complete).at(-1);
 		if (newest) return newest.dir;
-		throw new UserError(printable(`There is no complete backup in ${root}.`), {code: 'BACKUP_NOT_FOUND', nextSteps: ['Take one with `hoist backup`, or name a backup folder.']});
+		throw new UserError(printable(`There is no complete backup in ${root}.`), {code: 'BACKUP_NOT_FOUND', nextSteps: [nextCommand('hoist backup', 'Take one with {command}, or name a backup folder.')]});
 	}
 	for (const candidate of [resolve(cwd, wanted), join(root, wanted)]) {
 		if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
 	}
 	throw new UserError(printable(`There is no backup "${wanted}" (looked for a folder of that path and in ${root}).`), {
 		code: 'BACKUP_NOT_FOUND',
-		nextSteps: ['`hoist backup --list` shows the backups; give a name from it, a backup folder, or "latest".'],
+		nextSteps: [nextCommand('hoist backup --list', '{command} shows the backups; give a name from it, a backup folder, or "latest".')],
 	});
 }
 

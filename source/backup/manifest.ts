@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {createReadStream, existsSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {z} from 'zod';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 
 /** Written last: a backup folder without it is incomplete, whatever else it holds. */
@@ -40,14 +40,14 @@ export function readManifest(dir: string): Manifest {
 	if (!existsSync(path)) {
 		throw new UserError(printable(`${dir} is not a complete backup: it has no ${manifestName} (written last, so a backup that failed or was stopped has none).`), {
 			code: 'BACKUP_INCOMPLETE',
-			nextSteps: ['Choose another backup (`hoist backup --list` shows them), or take a new one with `hoist backup`.'],
+			nextSteps: [nextCommand('hoist backup --list', 'Choose another backup ({command} shows them), or take a new one with `hoist backup`.')],
 		});
 	}
 	const parsed = manifestSchema.safeParse(parseJson(path));
 	if (!parsed.success) {
 		throw new UserError(printable(`${path} is not a manifest hoist wrote (${parsed.error.issues[0]?.message ?? 'unreadable'}).`), {
 			code: 'BACKUP_MANIFEST_INVALID',
-			nextSteps: ['Choose another backup (`hoist backup --list` shows them).'],
+			nextSteps: [nextCommand('hoist backup --list', 'Choose another backup ({command} shows them).')],
 		});
 	}
 	return parsed.data;
@@ -98,7 +98,7 @@ export async function verifyBackup(dir: string, manifest: Manifest): Promise<voi
 	if (bad.length > 0) {
 		throw new UserError(printable(`The backup ${dir} is damaged: ${bad.join('; ')}. Nothing was changed on the server.`), {
 			code: 'BACKUP_CORRUPT',
-			nextSteps: ['Restore another backup (`hoist backup --list` shows them), or a copy of this one from where you keep backups.'],
+			nextSteps: [nextCommand('hoist backup --list', 'Restore another backup ({command} shows them), or a copy of this one from where you keep backups.')],
 		});
 	}
 }

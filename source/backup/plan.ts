@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {caddyService, caddyVolumes} from '../server/overlay.js';
 import type {Inventory, ServerContainer} from './inventory.js';
 import type {ManifestItem} from './manifest.js';
@@ -105,7 +105,7 @@ export function planRestore(manifestItems: ManifestItem[], inventory: Inventory)
 		if (!volume) {
 			throw new UserError(`The backup holds the volume ${item.volume ?? item.file}, which the stack on the server does not have.`, {
 				code: 'RESTORE_NO_VOLUME',
-				nextSteps: ['Run `hoist up` first (it creates the stack\'s volumes), then restore again.'],
+				nextSteps: [nextCommand('hoist up', 'Run {command} first (it creates the stack\'s volumes), then restore again.')],
 			});
 		}
 		items.push({kind: 'volume', item, volume: volume.name, key: volume.key});
@@ -137,6 +137,6 @@ function stopsOf(containers: ServerContainer[]): Stops {
 function notRunning(service: string, label: string, command: string): UserError {
 	return new UserError(`${service} has a ${label} command, which runs in its container, but ${service} is not running.`, {
 		code: 'BACKUP_SERVICE_NOT_RUNNING',
-		nextSteps: [`Start the stack (\`hoist up\`; \`hoist status\` shows what runs), then run \`${command}\` again.`],
+		nextSteps: [nextCommand('hoist up', `Start the stack ({command}; \`hoist status\` shows what runs), then run \`${command}\` again.`)],
 	});
 }

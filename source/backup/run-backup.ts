@@ -2,7 +2,7 @@ import {readFileSync, rmSync} from 'node:fs';
 import {basename, join, relative} from 'node:path';
 import type {CommandContext} from '../cli/command.js';
 import {askYesNo, canAsk, Declined} from '../cli/confirm.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {writeFileAtomic} from '../files/atomic-write.js';
 import {packageRoot} from '../files/package-root.js';
 import {execLabelled, exportVolume} from '../server/commands/backup.js';
@@ -139,7 +139,7 @@ async function confirmStops(context: CommandContext, stack: string, plan: Backup
 		throw new UserError(`\`hoist backup\` stops ${what}, and asks first; there is no terminal to ask on.`, {
 			code: 'CONFIRMATION_NEEDED',
 			hint: 'A volume without a hoist.backup command is copied while the services that write to it are stopped, so the copy is consistent.',
-			nextSteps: ['Run `hoist backup --yes` to confirm in a script (cron, CI).'],
+			nextSteps: [nextCommand('hoist backup --yes', 'Run {command} to confirm in a script (cron, CI).')],
 		});
 	}
 	if (!(await askYesNo(context.io, `Back up stack "${stack}"? This stops ${what}.`))) throw new Declined('Nothing was backed up.');

@@ -1,7 +1,7 @@
 import {basename, join} from 'node:path';
 import type {CommandContext} from '../cli/command.js';
 import {askYesNo, canAsk, Declined} from '../cli/confirm.js';
-import {UserError} from '../errors.js';
+import {UserError, nextCommand} from '../errors.js';
 import {execLabelled, importVolume} from '../server/commands/backup.js';
 import {describeTarget} from '../remote/target.js';
 import {caddyVolumes} from '../server/overlay.js';
@@ -73,7 +73,7 @@ async function confirmRestore(context: CommandContext, session: StackSession, ba
 	if (!(await canAsk(context.args, context.io))) {
 		throw new UserError(`\`hoist restore\` replaces ${replaced} on the server, and asks first; there is no terminal to ask on.`, {
 			code: 'CONFIRMATION_NEEDED',
-			nextSteps: [`Run \`hoist restore ${context.args.positionals[0] ?? 'BACKUP'} --yes\` to confirm in a script.`],
+			nextSteps: [nextCommand(`hoist restore ${context.args.positionals[0] ?? 'BACKUP'} --yes`, 'Run {command} to confirm in a script.')],
 		});
 	}
 	if (!(await askYesNo(context.io, question))) throw new Declined('Nothing was restored.');

@@ -2,7 +2,7 @@ import {createReadStream, readdirSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {ListObjectsV2Command, PutObjectCommand, S3Client} from '@aws-sdk/client-s3';
 import type {Config} from '../config/schema.js';
-import {ExternalError} from '../errors.js';
+import {ExternalError, nextCommand} from '../errors.js';
 import {manifestName} from './manifest.js';
 
 /** Where `backup.s3` puts a stack's backups: s3://bucket/prefix/<stack>/<backup name>/<file>. */
@@ -90,6 +90,6 @@ function s3Failure(what: string, error: unknown): ExternalError {
 		code: 'S3_FAILED',
 		command: what,
 		hint: 'hoist uses this machine\'s AWS credentials (AWS_PROFILE, the default profile, or hoist.yml\'s aws.profile) for backup.s3.',
-		nextSteps: ['Check that the bucket exists and that these credentials may s3:PutObject and s3:ListBucket on it (`aws s3 ls s3://BUCKET/`), then run `hoist backup` again.'],
+		nextSteps: [nextCommand('hoist backup', 'Check that the bucket exists and that these credentials may s3:PutObject and s3:ListBucket on it (`aws s3 ls s3://BUCKET/`), then run {command} again.')],
 	});
 }

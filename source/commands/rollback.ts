@@ -37,7 +37,7 @@ function releaseNumber(typed: string | undefined): number | undefined {
 	if (!/^[1-9]\d{0,8}$/.test(typed)) {
 		throw new UserError(printable(`"${typed}" is not a release number.`), {
 			code: 'USAGE',
-			nextSteps: ['Give the number as `hoist status` lists it: a whole number like 3, without a sign, point or leading 0.'],
+			nextSteps: [nextCommand('hoist status', 'Give the number as {command} lists it: a whole number like 3, without a sign, point or leading 0.')],
 		});
 	}
 	return Number(typed);

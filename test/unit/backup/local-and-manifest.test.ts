@@ -37,6 +37,7 @@ describe('the manifest and the check before a restore', () => {
 		expect(refused).toMatchObject({exitCode: 2, code: 'BACKUP_CORRUPT'});
 		expect(refused?.message).toContain('appdata.tar does not match its SHA-256');
 		expect(() => readManifest(temp())).toThrow(/not a complete backup: it has no manifest.json/);
+		expect(() => readManifest(temp())).toThrow(expect.objectContaining({nextSteps: [expect.objectContaining({command: 'hoist backup --list'})]}));
 	});
 });
 
@@ -63,6 +64,8 @@ describe('local backups', () => {
 		expect(findBackup('latest', root, '/')).toBe(third);
 		expect(findBackup('20261207T101500Z-2', root, '/')).toBe(`${first}-2`);
 		expect(() => findBackup('nope', root, '/')).toThrow(/There is no backup "nope"/);
+		// The way on is a command a script can read: the list of backups.
+		expect(() => findBackup('nope', root, '/')).toThrow(expect.objectContaining({nextSteps: [expect.objectContaining({command: 'hoist backup --list'})]}));
 	});
 
 	it('--list: newest first, with size, release, hoist version and items; an incomplete folder is said to be one', () => {

@@ -2,6 +2,8 @@ import {describe, expect, it} from 'vitest';
 import type {Inventory, ServerContainer} from '../../../source/backup/inventory.js';
 import {planBackup, planRestore} from '../../../source/backup/plan.js';
 import type {ManifestItem} from '../../../source/backup/manifest.js';
+import {adviceFor} from '../../../source/engine/advice.js';
+import type {HoistError} from '../../../source/errors.js';
 
 function container(service: string, volumes: string[], extra: Partial<ServerContainer> = {}): ServerContainer {
 	return {id: `${service}-id`, service, running: true, health: undefined, oneOff: false, labels: {}, volumes, ...extra};
@@ -82,6 +84,20 @@ describe('what a restore replaces and stops', () => {
 		expect(() => planRestore(items, withoutRestore)).toThrow(/no hoist.restore label/);
 		expect(() => planRestore([{...items[1]!, volume: 'media'}], inventory)).toThrow(/the volume media, which the stack on the server does not have/);
 	});
+
+	it('names the command that gets the stack ready as data: `hoist up` for a missing volume or a stopped service', () => {
+		const thrown = (work: () => unknown) => {
+			try {
+				work();
+			} catch (error) {
+				return (error as HoistError).nextSteps;
+			}
+			throw new Error('nothing was refused');
+		};
+		expect(thrown(() => planRestore([{...items[1]!, volume: 'media'}], inventory))).toEqual([{text: 'Run `hoist up` first (it creates the stack\'s volumes), then restore again.', command: 'hoist up'}]);
+		const stopped = {...inventory, containers: inventory.containers.map((entry) => (entry.service === 'db' ? {...entry, running: false} : entry))};
+		expect(thrown(() => planRestore([items[0]!], stopped))).toEqual([expect.objectContaining({command: 'hoist up'})]);
+	});
 });
 
 describe('backup.s3', () => {
@@ -90,6 +106,26 @@ describe('backup.s3', () => {
 		expect(s3Place('s3://acme-backups/nightly', 'shop')).toEqual({bucket: 'acme-backups', prefix: 'nightly/shop/'});
 		expect(s3Place('s3://acme-backups/nightly/', 'shop')).toEqual({bucket: 'acme-backups', prefix: 'nightly/shop/'});
 		expect(s3Place('s3://acme-backups', 'shop')).toEqual({bucket: 'acme-backups', prefix: 'shop/'});
+	});
+
+	it('a refused upload says once to run `hoist backup` again (its next step carries the command, so the run adds no second one)', async () => {
+		const {uploadBackup} = await import('../../../source/backup/s3.js');
+		const {mkdtempSync, writeFileSync} = await import('node:fs');
+		const {tmpdir} = await import('node:os');
+		const {join} = await import('node:path');
+		const dir = mkdtempSync(join(tmpdir(), 'hoist-s3-'));
+		writeFileSync(join(dir, 'manifest.json'), '{}');
+		const refusing = {send: () => Promise.reject(Object.assign(new Error('Access Denied'), {name: 'AccessDenied'}))} as unknown as Parameters<typeof uploadBackup>[0];
+		const error = await uploadBackup(refusing, {bucket: 'acme-backups', prefix: 'shop/'}, dir, () => {}, new AbortController().signal).then(
+			() => {
+				throw new Error('the upload went through');
+			},
+			(failure: unknown) => failure as HoistError,
+		);
+		expect(error.code).toBe('S3_FAILED');
+		const advice = adviceFor('backup', 'upload', error.nextSteps);
+		expect(advice.filter((step) => step.text.includes('`hoist backup`'))).toHaveLength(1);
+		expect(advice.at(-1)?.command).toBe('hoist backup');
 	});
 });
 
