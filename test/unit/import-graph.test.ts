@@ -79,6 +79,11 @@ describe('the arrows between folders', () => {
 		expect(crossings('source/engine', 'source/dns')).toEqual([]);
 	});
 
+	it('the DNS code takes from the engine only its generic tools (the waiting loop, settleOnce, the detail row), never a run', () => {
+		const taken = new Set(crossings('source/dns', 'source/engine').map((crossing) => crossing.split(' → ')[1]));
+		expect([...taken].filter((target) => !['source/engine/poll', 'source/engine/settle-once', 'source/engine/details'].includes(target!))).toEqual([]);
+	});
+
 	it('source/cli/ is the command framework: it imports no command, and no folder it imports leads back to source/commands/', () => {
 		expect(crossings('source/cli', 'source/commands')).toEqual([]);
 		expect(pathBetween('source/cli', 'source/commands')).toBeUndefined();
