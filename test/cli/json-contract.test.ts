@@ -52,9 +52,13 @@ beforeAll(async () => {
 	await hoist('upgrade', '--yes');
 	await hoist('rehearse', '--on', 'alpine@127.0.0.1:9', '--yes');
 	await hoist('rehearse', 'dns', 'list');
+	await hoist('rehearse', 'dns', 'set', 'A', 'app.example.test', '10.77.0.9');
 	await hoist('rehearse', 'status');
+	await hoist('rehearse', 'logs');
 	await hoist('rehearse', '--end');
 	await hoist('nonsense');
+	// Bare `hoist` where there is no hoist.yml.
+	await hoist('--config', 'elsewhere.yml');
 	await hoist('destroy');
 	await hoist('destroy', '--yes');
 }, 120_000);
@@ -89,6 +93,8 @@ it('gives the status, the first-run and resume answers and the finish as typed e
 	expect(outputs('up')[0]).toEqual(expect.arrayContaining(['run-started', 'step-failed', 'run-finished']));
 	expect(outputs('--version')).toEqual([['version']]);
 	expect(outputs('nonsense')).toEqual([['error']]);
+	expect(outputs('--config', 'elsewhere.yml')).toEqual([['error']]);
+	expect(outputs('rehearse', '--end')).toEqual([['rehearsal-ended']]);
 });
 
 it('says in `hoist status --json` that nothing has run, as a status event', () => {
