@@ -110,7 +110,7 @@ describe('backup.s3', () => {
 
 	it('a refused upload says once to run `hoist backup` again (its next step carries the command, so the run adds no second one)', async () => {
 		const {uploadBackup} = await import('../../../source/backup/s3.js');
-		const {mkdtempSync, writeFileSync} = await import('node:fs');
+		const {mkdtempSync, rmSync, writeFileSync} = await import('node:fs');
 		const {tmpdir} = await import('node:os');
 		const {join} = await import('node:path');
 		const dir = mkdtempSync(join(tmpdir(), 'hoist-s3-'));
@@ -122,6 +122,7 @@ describe('backup.s3', () => {
 			},
 			(failure: unknown) => failure as HoistError,
 		);
+		rmSync(dir, {recursive: true});
 		expect(error.code).toBe('S3_FAILED');
 		const advice = adviceFor('backup', 'upload', error.nextSteps);
 		expect(advice.filter((step) => step.text.includes('`hoist backup`'))).toHaveLength(1);
