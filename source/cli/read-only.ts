@@ -17,7 +17,20 @@ export interface ReadOnlyStack {
 	configError: HoistError | undefined;
 	/** The hoist run holding the lock right now, if one is alive. */
 	running: LockHolder | undefined;
+	/** How this stack's commands are named in advice; the real stack's when absent. */
+	commands?: StackCommands;
 }
+
+/**
+ * The command that starts the stack and the words before a day-2 command's name: `hoist up` and `hoist` for the
+ * real stack, `hoist rehearse` twice for a rehearsal (whose advice must never send the person to `hoist up`).
+ */
+export interface StackCommands {
+	start: string;
+	prefix: string;
+}
+
+export const realStackCommands: StackCommands = {start: 'hoist up', prefix: 'hoist'};
 
 /**
  * The stack beside hoist.yml, read without the lock: works while another run is going, and with a broken hoist.yml.

@@ -1,4 +1,5 @@
 import {defineCommand} from '../cli/command.js';
+import {realStackCommands} from '../cli/read-only.js';
 import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
 import {describeRelease} from './release/releases.js';
@@ -27,10 +28,10 @@ answered (or nothing is deployed yet), 1 when it did not: the journal is shown e
 	flags: {},
 	needs: 'journal',
 	async run({args, io, stack}) {
-		const {files, journal, running, config} = await stack.readOnly();
+		const {files, journal, running, config, commands} = await stack.readOnly();
 		if (!journal) {
 			if (args.json) (await import('../ui/json-events.js')).writeJsonEvent(io.stdout, {type: 'status', at: Date.now(), journal: null});
-			else io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`hoist up\`.\n`);
+			else io.stdout.write(`No journal in ${files.stateDir} yet: nothing has run for this stack.\nNext: run \`${(commands ?? realStackCommands).start}\`.\n`);
 			return 0;
 		}
 		const {readLiveServer, readInstanceState} = await import('../server/live.js');

@@ -24,7 +24,7 @@ async function rehearsalStack(configPath: string, options: {config?: boolean} = 
 	const opened = await openReadOnly(configPath, rehearsalFiles(dir));
 	// hoist.yml's target is the real one (AWS perhaps): a command that reads the config gets the rehearsal's own.
 	const config = options.config && opened.config ? await recordedRehearsalConfig(opened, dir) : undefined;
-	return {...opened, config, configError: undefined};
+	return {...opened, config, configError: undefined, commands: {start: 'hoist rehearse', prefix: 'hoist rehearse'}};
 }
 
 /**
@@ -97,9 +97,9 @@ export async function rehearsalDns(context: CommandContext, words: string[]): Pr
 	if (words[0] === 'list' && words.length > 1) throw usageError('`hoist rehearse dns list` takes nothing more.');
 	const opened = await rehearsalStack(args.config);
 	const [{loggedInTarget, withRemote}] = await Promise.all([import('../commands/remote/remote-access.js')]);
-	const target = loggedInTarget(opened, 'rehearse');
 	const standIns = opened.journal && stepOutputs(opened.journal.data, 'rehearsal-standins');
 	if (!standIns) throw notStarted();
+	const target = loggedInTarget(opened, 'rehearse dns list');
 	const servers = dnsStandIns({dnsPort: standIns.servers[0]!.port, pitfall: standIns.pitfall as Pitfall});
 	try {
 		return await withRemote(target, opened.files, io, async (session) => {

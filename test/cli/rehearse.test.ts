@@ -49,10 +49,24 @@ it.each(refusals)('refuses %s: exit 2 with the field, nothing written, the real 
 	expect(existsSync(join(stack.dir, '.hoist', 'rehearsal'))).toBe(false);
 });
 
-it('dns set before any rehearsal: says what to run first, exit 2', async () => {
+it('dns set before any rehearsal: says to start the rehearsal first, exit 2', async () => {
 	const result = await runCli(['rehearse', 'dns', 'set', 'A', 'app.example.test', '10.77.0.2'], {cwd: stack.dir});
 	expect(result.code).toBe(2);
-	expect(result.stderr).toContain('No journal in');
+	expect(result.stderr).toContain('The rehearsal DNS is not running yet.');
+	expect(result.stderr).toContain('hoist rehearse --on USER@HOST');
+	expect(result.stderr).not.toContain('hoist up');
+});
+
+it.each([
+	['logs', /Run `hoist rehearse` first, then `hoist rehearse logs`/, 2],
+	['ssh', /Run `hoist rehearse` first, then `hoist rehearse ssh`/, 2],
+	['status', /Next: run `hoist rehearse`\./, 0],
+])('rehearse %s before any rehearsal names the rehearsal, never hoist up, though the real stack has a journal', async (command, advice, code) => {
+	realJournal();
+	const result = await runCli(['rehearse', command], {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(code);
+	expect(result.stdout + result.stderr).toMatch(advice);
+	expect(result.stdout + result.stderr).not.toContain('hoist up');
 });
 
 it('--end with nothing to end: says so, exit 0, the real journal untouched', async () => {

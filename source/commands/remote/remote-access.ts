@@ -11,7 +11,7 @@ import {fileTrace} from '../../remote/trace.js';
 import {caddyService} from '../../server/overlay.js';
 import {printable} from '../../text/printable.js';
 import type {CommandIo} from '../../cli/io.js';
-import type {ReadOnlyStack} from '../../cli/read-only.js';
+import {realStackCommands, type ReadOnlyStack, type StackCommands} from '../../cli/read-only.js';
 
 /** What `hoist logs` and `hoist exec` need from the journal: the server, how compose runs there, the services. */
 export interface DeployedStack {
@@ -32,7 +32,7 @@ export function deployedStack(stack: ReadOnlyStack, command: string): DeployedSt
 	const {data, target} = loggedIn(stack, command);
 	const bootstrap = stepOutputs(data, 'bootstrap');
 	const compose = stepOutputs(data, 'compose');
-	if (!bootstrap || !compose || !stepOutputs(data, 'upload')) throw notYet(data.stack, command, 'the stack is not on the server yet');
+	if (!bootstrap || !compose || !stepOutputs(data, 'upload')) throw notYet(data.stack, stack.commands ?? realStackCommands, command, 'the stack is not on the server yet');
 	return {
 		target,
 		tool: {command: bootstrap.composeCommand, version: bootstrap.compose},
@@ -41,10 +41,10 @@ export function deployedStack(stack: ReadOnlyStack, command: string): DeployedSt
 	};
 }
 
-function loggedIn({journal, files}: ReadOnlyStack, command: string): {data: JournalData; target: Target} {
-	const data = usableJournal(journal?.data, files, command);
+function loggedIn({journal, files, commands = realStackCommands}: ReadOnlyStack, command: string): {data: JournalData; target: Target} {
+	const data = usableJournal(journal?.data, files, commands, command);
 	const target = stepOutputs(data, 'target');
-	if (!target || !stepOutputs(data, 'ssh-ready')) throw notYet(data.stack, command, 'hoist has not logged in to a server for this stack yet');
+	if (!target || !stepOutputs(data, 'ssh-ready')) throw notYet(data.stack, commands, command, 'hoist has not logged in to a server for this stack yet');
 	return {data, target};
 }
 
@@ -57,26 +57,26 @@ export function knownService(stack: DeployedStack, name: string, command: string
 	});
 }
 
-function usableJournal(journal: JournalData | undefined, files: StackFiles, command: string): JournalData {
+function usableJournal(journal: JournalData | undefined, files: StackFiles, {start, prefix}: StackCommands, command: string): JournalData {
 	if (!journal) {
 		throw new UserError(`No journal in ${files.stateDir} yet: nothing has run for this stack.`, {
 			code: 'NOTHING_DEPLOYED',
-			nextSteps: [nextCommand('hoist up', `Run {command} first, then \`hoist ${command}\`.`)],
+			nextSteps: [nextCommand(start, `Run {command} first, then \`${prefix} ${command}\`.`)],
 		});
 	}
 	if (journal.destroyedAt) {
 		throw new UserError(`The stack ${journal.stack} was destroyed at ${journal.destroyedAt}.`, {
 			code: 'NOTHING_DEPLOYED',
-			nextSteps: [nextCommand('hoist up', `Run {command} to deploy it again, then \`hoist ${command}\`.`)],
+			nextSteps: [nextCommand(start, `Run {command} to deploy it again, then \`${prefix} ${command}\`.`)],
 		});
 	}
 	return journal;
 }
 
-function notYet(stack: string, command: string, what: string): UserError {
+function notYet(stack: string, {start, prefix}: StackCommands, command: string, what: string): UserError {
 	return new UserError(`Stack ${stack}: ${what}.`, {
 		code: 'NOTHING_DEPLOYED',
-		nextSteps: [nextCommand('hoist up', `Run {command} (\`hoist status\` shows where it stopped), then \`hoist ${command}\`.`)],
+		nextSteps: [nextCommand(start, `Run {command} (\`${prefix} status\` shows where it stopped), then \`${prefix} ${command}\`.`)],
 	});
 }
 
