@@ -11,6 +11,8 @@ export interface FinishFacts {
 	service: string;
 	/** Every route's URL with its service, `url` first: the routes of every name with HTTPS, the domain's over HTTP before. */
 	routes: Array<{url: string; service: string}>;
+	/** The images the stack runs (the deploy step's release), each by the full name the server pulled; not hoist's Caddy. */
+	images?: Array<{service: string; image: string}>;
 	/** The other names, which redirect to the domain. */
 	redirects: string[];
 	certificate?: {issuer: string; notAfter?: string; staging: boolean};

@@ -25,6 +25,7 @@ export function finishLines(facts: FinishFacts): string[] {
 		else if (facts.noHttps) lines.push(`Next: at your DNS provider, create an ${facts.noHttps.record.type} record ${facts.noHttps.record.name} → ${facts.noHttps.record.address}.`);
 	}
 	lines.push(serverLine(facts));
+	if (facts.images) lines.push(`Images: ${imagesLine(facts.images)}`);
 	if (facts.httpsAfterMs !== undefined) lines.push(`Time to HTTPS: ${formatDuration(facts.httpsAfterMs)} (from the start of this run to the certificate).`);
 	if (facts.bootCommand) lines.push(`This server has no service manager: after a reboot, run ${facts.bootCommand}.`);
 	const width = Math.max(...facts.commands.map((entry) => entry.command.length));
@@ -35,6 +36,11 @@ export function finishLines(facts: FinishFacts): string[] {
 /** The routes after the first: "  and https://admin.example.com/ (admin)". */
 export function alsoLines(facts: FinishFacts): string[] {
 	return facts.routes.slice(1).map((route) => `  and ${route.url} (${route.service})`);
+}
+
+/** "web ghcr.io/acme/web:1.4, db docker.io/library/postgres:16" */
+export function imagesLine(images: NonNullable<FinishFacts['images']>): string {
+	return images.map(({service, image}) => `${service} ${image}`).join(', ');
 }
 
 /** "Server: instance i-0abc at 44.192.0.10 (alpine@44.192.0.10)" */

@@ -5,6 +5,8 @@ import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
 import {addressType} from '../dns/readiness.js';
 import {describeTarget} from '../remote/target.js';
+import {qualifiedImage} from '../server/image-name.js';
+import {caddyService} from '../server/overlay.js';
 
 /** The day-two commands, as the finish screen lists them. */
 const nextCommands: FinishFacts['commands'] = [
@@ -47,8 +49,21 @@ export function finishFacts(journal: Readonly<JournalData>, config: Config): Fin
 	} else {
 		facts.noHttps = dns?.status === 'skipped' ? {reason: dns.reason ?? 'the DNS step was skipped'} : {record: {type: addressType(target.publicAddress), name: config.domain, address: target.publicAddress}};
 	}
+	const images = releasedImages(journal);
+	if (images.length > 0) facts.images = images;
 	if (upload?.boot === 'none') facts.bootCommand = `${upload.dir}/hoist-boot.sh start`;
 	return facts;
+}
+
+/**
+ * The app's images as the deploy step recorded them. A journal of an older hoist may hold a short name (`postgres:16`):
+ * it is shown as Docker reads it, the name the server pulls now.
+ */
+function releasedImages(journal: Readonly<JournalData>): NonNullable<FinishFacts['images']> {
+	const services = stepOutputs(journal, 'deploy')?.release.services ?? {};
+	return Object.entries(services)
+		.filter(([service]) => service !== caddyService)
+		.map(([service, {image}]) => ({service, image: qualifiedImage(image)}));
 }
 
 /**

@@ -168,6 +168,22 @@ describe('`hoist up` when nobody can answer (--yes, or no terminal)', () => {
 	});
 });
 
+describe('aws.alpineRelease: latest', () => {
+	it('`up --yes` goes on, and says before the first step that the line may not be the checked one', async () => {
+		writeFileSync(stack.config, minimalConfig({extra: '  alpineRelease: latest\n'}));
+		const result = await hoist(['up', '--yes']);
+		expect(result.code, result.stderr).toBe(0);
+		const output = `${result.stderr}${result.stdout}`;
+		expect(output).toMatch(/^Warning: aws\.alpineRelease is latest: hoist installs the newest published Alpine line, .*\(the checked line is 3\.23\)/m);
+		expect(result.stdout).toMatch(/✔ Fixture step/);
+		const json = await hoist(['up', '--yes', '--json']);
+		const warning = json.events.findIndex((event) => JSON.stringify(event).includes('aws.alpineRelease is latest'));
+		const firstStep = json.events.findIndex((event) => event['type'] === 'step-started');
+		expect(warning).toBeGreaterThan(-1);
+		expect(warning).toBeLessThan(firstStep);
+	});
+});
+
 describe('bad settings of the first real run refused before anything runs, at their file:line', () => {
 	it.each([
 		['a registry list with a duplicate server', 'registry:\n  - server: ghcr.io\n    username: me\n  - server: GHCR.io\n    username: other\n', 'hoist.yml:11:13: registry.1.server: GHCR.io is listed twice (entry 1 and 2): one login per registry'],

@@ -42,6 +42,9 @@ describe('images named the Docker way', () => {
 		const up = await ok(stack, ['up']);
 		expect(JSON.parse((await httpGet(sandbox, '/health')).body)).toMatchObject({version: 'v1'});
 		expect(up.stdout).not.toContain(sandbox.HOIST_SANDBOX_REGISTRY_PASSWORD);
+		expect(up.events.find((event) => event['type'] === 'finish')).toMatchObject({
+			images: expect.arrayContaining([{service: 'web', image: 'docker.io/hoistdemo/web:v1'}, {service: 'cache', image: 'docker.io/library/busybox:stable'}]),
+		});
 		expect(up.events).toContainEqual(expect.objectContaining({type: 'step-done', stepId: 'registry-login', summary: `${sandbox.HOIST_SANDBOX_REGISTRY_USER} at ${registry}`}));
 
 		const first = await status(stack);

@@ -18,7 +18,14 @@ export const issuedCertificate = {
 	notAfter: '2027-02-28T00:00:00.000Z', acme: {directory: 'https://acme.example.test/directory', caRoot: false}, certificates: [],
 };
 
-export function finishedJournal(overrides: {certificate?: object; certificateRecord?: object; target?: Target; upload?: object} = {}): JournalData {
+/** What the deploy step recorded: images as the server ran them, one recorded short by an older hoist, hoist's Caddy. */
+export const deployedServices = {
+	web: {image: 'ghcr.io/acme/shop:1.4', digest: `sha256:${'a'.repeat(64)}`},
+	db: {image: 'postgres:16', digest: `sha256:${'b'.repeat(64)}`},
+	'hoist-caddy': {image: 'docker.io/library/caddy:2.10', digest: `sha256:${'c'.repeat(64)}`},
+};
+
+export function finishedJournal(overrides: {certificate?: object; certificateRecord?: object; target?: Target; upload?: object; deploy?: object} = {}): JournalData {
 	return {
 		schema: 2, stack: 'shop', runId: 'r1', createdAt: '2026-11-30T01:00:00.000Z', updatedAt: '2026-11-30T02:03:06.000Z', resources: {}, releases: [],
 		runs: [
@@ -28,6 +35,7 @@ export function finishedJournal(overrides: {certificate?: object; certificateRec
 		steps: {
 			target: {status: 'done', outputs: overrides.target ?? awsTarget},
 			...(overrides.upload ? {upload: {status: 'done', outputs: overrides.upload}} : {}),
+			...(overrides.deploy ? {deploy: {status: 'done', outputs: overrides.deploy}} : {}),
 			certificate: {
 				status: 'done', outputs: overrides.certificate ?? issuedCertificate,
 				startedAt: '2026-11-30T02:02:00.000Z', finishedAt: '2026-11-30T02:03:05.000Z', durationMs: 65_000, reused: false,

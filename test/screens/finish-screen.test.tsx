@@ -5,7 +5,7 @@ import {FinishScreen} from '../../source/ui/ink/FinishScreen.js';
 import {finishFacts} from '../../source/wizard/finish.js';
 import {keepCapture} from './artifacts.js';
 import {startInkRenderer} from './fake-terminal.js';
-import {awsTarget, finishConfig, finishedJournal, issuedCertificate} from './finish-facts.js';
+import {awsTarget, deployedServices, finishConfig, finishedJournal, issuedCertificate} from './finish-facts.js';
 import {successfulRetry} from './run-events.js';
 
 afterEach(() => {
@@ -28,6 +28,13 @@ describe('the finish screen', () => {
 		expect(frame).toMatch(/Time to HTTPS +3m05s/);
 		for (const command of ['status', 'logs', 'ssh', 'deploy', 'rollback', 'destroy']) expect(frame).toMatch(new RegExp(`hoist ${command} +\\S`));
 		expect(frame).toMatch(/^╭─+╮$/m);
+	});
+
+	it('the images the stack runs, by the full names the server pulled', () => {
+		const frame = frameOf(finishedJournal({deploy: {release: {at: '2026-11-30T02:01:00.000Z', services: deployedServices}}}));
+		keepCapture('finish-images', frame);
+		expect(frame).toMatch(/Images +web ghcr\.io\/acme\/shop:1\.4, db docker\.io\/library\/postgres:16/);
+		expect(frame).not.toContain('caddy');
 	});
 
 	it('a staging certificate says browsers will warn', () => {

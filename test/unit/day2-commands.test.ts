@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {attachStreams} from '../../source/commands/exec/attach.js';
 import type {CommandLine} from '../../source/cli/command.js';
 import {volumeLines} from '../../source/commands/destroy/destroy-volumes.js';
+import {describeRelease} from '../../source/commands/release/releases.js';
 import type {CommandIo} from '../../source/cli/io.js';
 import {logsRequest} from '../../source/commands/logs.js';
 import {configSchema} from '../../source/config/schema.js';
@@ -90,5 +91,12 @@ describe('an attached command', () => {
 			{at: expect.any(Number), type: 'output', stream: 'stdout', line: 'partial'},
 			{at: expect.any(Number), type: 'exit', code: 0},
 		]);
+	});
+});
+
+describe('a release as hoist status and hoist rollback name it', () => {
+	it('each service by its digest, or without one by the image\'s full name (a short one recorded by an older hoist too)', () => {
+		const services = {web: {image: 'docker.io/hoistdemo/web:v1', digest: `sha256:${'a'.repeat(64)}`}, db: {image: 'postgres:16'}};
+		expect(describeRelease({number: 3, at: '2026-12-07T00:00:00.000Z', command: 'deploy', services})).toBe('release 3: web sha256:aaaaaaaaaaaa, db docker.io/library/postgres:16');
 	});
 });

@@ -5,7 +5,7 @@ import {finishFacts} from '../../source/wizard/finish.js';
 import {finishLines} from '../../source/ui/finish-lines.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
 import {PlainRenderer} from '../../source/ui/plain-renderer.js';
-import {awsTarget, finishConfig, finishedJournal, issuedCertificate} from '../screens/finish-facts.js';
+import {awsTarget, deployedServices, finishConfig, finishedJournal, issuedCertificate} from '../screens/finish-facts.js';
 
 class Collector extends Writable {
 	text = '';
@@ -88,6 +88,13 @@ describe('finish facts: what a successful `hoist up` achieved, from the journal'
 		const server = {...awsTarget, kind: 'server' as const, identity: 'server', host: 'vm.example.test', publicAddress: '198.51.100.4', port: 2222};
 		const before = finishFacts(finishedJournal({target: server, certificate: {status: 'skipped', names: [], address: '198.51.100.4', staging: false, acme: {}, certificates: []}}), routed)!;
 		expect(before.routes).toEqual([{url: 'http://198.51.100.4/', service: 'web'}, {url: 'http://198.51.100.4/api/', service: 'web'}]);
+	});
+
+	it('the images the stack runs, each by its full name (a short one recorded by an older hoist too); hoist\'s Caddy is not the app\'s', () => {
+		const facts = finishFacts(finishedJournal({deploy: {release: {at: '2026-11-30T02:01:00.000Z', services: deployedServices}}}), finishConfig)!;
+		expect(facts.images).toEqual([{service: 'web', image: 'ghcr.io/acme/shop:1.4'}, {service: 'db', image: 'docker.io/library/postgres:16'}]);
+		expect(finishLines(facts)).toContain('Images: web ghcr.io/acme/shop:1.4, db docker.io/library/postgres:16');
+		expect(finishFacts(finishedJournal(), finishConfig)).not.toHaveProperty('images');
 	});
 
 	it('nothing to say before the server is known', () => {

@@ -1,5 +1,6 @@
 import type {Journal, Release} from '../../engine/journal.js';
 import {stepOutputs} from '../../engine/outputs.js';
+import {qualifiedImage} from '../../server/image-name.js';
 
 /**
  * After a successful run: what now runs becomes the next release in the journal's history (nothing new when it is
@@ -11,10 +12,10 @@ export function recordRelease(journal: Journal, command: 'up' | 'deploy' | 'roll
 	return journal.recordRelease({at: outputs.at, command, services: outputs.services, ...(restored === undefined ? {} : {restored})});
 }
 
-/** "release 4: web sha256:0123456789ab, worker sha256:…" */
+/** "release 4: web sha256:0123456789ab, worker sha256:…"; without a digest the image's full name (older journals hold short ones). */
 export function describeRelease(release: Release): string {
 	const services = Object.entries(release.services)
-		.map(([name, service]) => `${name} ${service.digest ? service.digest.slice(0, 19) : service.image}`)
+		.map(([name, service]) => `${name} ${service.digest ? service.digest.slice(0, 19) : qualifiedImage(service.image)}`)
 		.join(', ');
 	return `release ${release.number}${release.restored ? ` (back to release ${release.restored})` : ''}: ${services}`;
 }

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import type {FinishFacts} from '../../engine/finish.js';
 import {printable} from '../../text/printable.js';
-import {alsoLines, day} from '../finish-lines.js';
+import {alsoLines, day, imagesLine} from '../finish-lines.js';
 import {formatDuration} from '../format-duration.js';
 
 /** One labelled row; the labels line up, and a long value wraps under its own column. */
@@ -53,6 +53,7 @@ export function FinishScreen({facts}: {facts: FinishFacts}) {
 				<Row label={server.instanceId ? 'Instance' : 'Server'}>
 					{server.instanceId ? `${printable(server.instanceId)} at ${printable(server.address)} (${printable(server.login)})` : `${printable(server.login)} (your own machine)`}
 				</Row>
+				{facts.images ? <Row label="Images">{printable(imagesLine(facts.images))}</Row> : null}
 				{certificate?.staging ? <Text color="yellow">Staging: browsers will warn; set acme.staging: false and run `hoist up` for a trusted one.</Text> : null}
 				{facts.httpsAfterMs === undefined ? null : <Row label="Time to HTTPS">{formatDuration(facts.httpsAfterMs)}</Row>}
 				{facts.bootCommand ? <Row label="After a reboot">{printable(facts.bootCommand)} (no service manager)</Row> : null}

@@ -1,4 +1,4 @@
-import {mkdirSync} from 'node:fs';
+import {existsSync, mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect} from 'vitest';
 import {generateEd25519} from '../../../source/remote/openssh-key.js';
@@ -61,6 +61,20 @@ function badRoutes(): BadInput[] {
 	];
 }
 
+/** The settings of a first real run (issue 20): refused before any step runs (no fixture effect), at file:line. */
+function badFirstRunSettings(): BadInput[] {
+	const nothingRan = (dir: string) => expect(existsSync(join(dir, 'effects.log')), 'a step ran').toBe(false);
+	const refused = (name: string, config: string, names: RegExp, env: NodeJS.ProcessEnv = {}): BadInput => ({...bad(name, config, names), env: () => env, after: nothingRan});
+	const twoRegistries = withConfig({append: 'registry:\n  - server: ghcr.io\n    username: me\n  - server: docker.io\n    username: hub\n'});
+	return [
+		refused('aws.alpineRelease older than the oldest accepted line', withConfig({append: '  alpineRelease: "3.19"\n'}), /hoist\.yml:8:18: aws\.alpineRelease: Alpine 3\.19 is older than the oldest line hoist accepts \(3\.20\)/),
+		refused('aws.alpineRelease that is a release, not a line', withConfig({append: '  alpineRelease: "3.23.1"\n'}), /hoist\.yml:8:18: aws\.alpineRelease: expected a release line like "3\.23", or latest/),
+		refused('aws.alpineRelease edge', withConfig({append: '  alpineRelease: edge\n'}), /hoist\.yml:8:18: aws\.alpineRelease: expected a release line like "3\.23", or latest/),
+		refused('a registry list with a server twice', withConfig({append: 'registry:\n  - server: ghcr.io\n    username: me\n  - server: GHCR.io\n    username: other\n'}), /hoist\.yml:11:13: registry\.1\.server: GHCR\.io is listed twice \(entry 1 and 2\): one login per registry/),
+		refused('the token variable of one of two registries not set', twoRegistries, /HOIST_REGISTRY_TOKEN_DOCKER_IO \(for registry\.1\.server at hoist\.yml:11:13\)/, {HOIST_REGISTRY_TOKEN_GHCR_IO: 'ghp_0123456789abcdefghijklmnopqrstuvwxyz'}),
+	];
+}
+
 /** hoist.yml mistakes: each answered with file:line:col, the field and what is expected. */
 export const configCases: BadInput[] = [
 	bad('an alias without its anchor', withConfig({replace: ['stack: demo', 'stack: *nope']}), /hoist\.yml:1:8: \*nope refers to no anchor/),
@@ -105,6 +119,7 @@ export const configCases: BadInput[] = [
 	bad('neither aws nor server', 'stack: demo\ndomain: app.example.test\ncompose:\n  service: web\n  port: 8080\n', /hoist\.yml:1:1: say where to deploy/),
 	bad('an escape sequence in a key', withConfig({append: '"\\e[31mred": 1\n'}), /hoist\.yml:8:1: \\x1b\[31mred: unknown setting/),
 	...tokenPastedIntoFields(),
+	...badFirstRunSettings(),
 	...badServerHosts(),
 	bad('server.hostKey whose key is cut short', withServer('  host: 203.0.113.7\n  hostKey: ssh-ed25519 AAAA\n'), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key like "ssh-ed25519 AAAAC3Nza…"/),
 	bad('server.hostKey of another type than its key', withServer(`  host: 203.0.113.7\n  hostKey: ecdsa-sha2-nistp256 ${key.publicKey.split(' ')[1]}\n`), /hoist\.yml:8:12: server\.hostKey: expected a whole public host key/),

@@ -7,7 +7,9 @@ import {describe, expect, it} from 'vitest';
 import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
 import {composeUp, forgetNeighbour, reloadCaddy, stackState} from '../../../source/server/commands/compose.js';
 import {fileHashes, parseHashes} from '../../../source/remote/commands/files.js';
-import {parseImageLine, pullImages} from '../../../source/remote/commands/images.js';
+import {parseImageLine, pruneImages, pullImages} from '../../../source/remote/commands/images.js';
+import {qualifiedImage} from '../../../source/server/image-name.js';
+import {repositoryOf} from '../../../source/server/pins.js';
 import {registryLogin} from '../../../source/remote/commands/login.js';
 
 describe('remote command builders', () => {
@@ -41,6 +43,15 @@ describe('remote command builders', () => {
 		expect(parseImageLine('hoist-image pulled ghcr.io/acme/web:1 0123abcd')).toEqual({state: 'pulled', image: 'ghcr.io/acme/web:1', text: '0123abcd'});
 		expect(parseImageLine('hoist-image failed x:1 unauthorized: authentication required')).toMatchObject({state: 'failed', text: 'unauthorized: authentication required'});
 		expect(parseImageLine('Trying to pull…')).toBeUndefined();
+	});
+
+	it('pruning finds a short-named image by the repository Podman lists it under (postgres:16 is docker.io/library/postgres)', () => {
+		// Podman lists every image by its full name, however it was pulled; hoist names the stack's repositories the same way.
+		const repositories = ['postgres:16', 'ghcr.io/acme/web:1'].map((image) => repositoryOf(qualifiedImage(image)));
+		const images = ['pg-old docker.io/library/postgres sha256:old', 'pg-new docker.io/library/postgres sha256:new', 'web-old ghcr.io/acme/web sha256:w1', 'other docker.io/library/redis sha256:r'];
+		const fakePodman = `podman() { case "$1" in images) printf '%s\\n' ${images.map((line) => `'${line}'`).join(' ')} ;; image) echo "rm $3" >&2 ;; esac; }`;
+		const output = execFileSync('sh', ['-c', `${fakePodman}\n${pruneImages(repositories, ['sha256:new']).line}`], {encoding: 'utf8'});
+		expect(output.split('\n').filter(Boolean)).toEqual(['hoist-pruned pg-old docker.io/library/postgres', 'hoist-pruned web-old ghcr.io/acme/web']);
 	});
 
 	it('the pulls run side by side in a POSIX shell: an image that pulls and one that does not, with a stand-in podman', () => {
