@@ -1,4 +1,4 @@
-import {createReadStream, readdirSync, statSync} from 'node:fs';
+import {createReadStream, openSync, readdirSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {ListObjectsV2Command, PutObjectCommand, S3Client} from '@aws-sdk/client-s3';
 import type {Config} from '../config/schema.js';
@@ -45,10 +45,15 @@ export async function uploadBackup(client: S3Client, place: S3Place, dir: string
 		const size = statSync(path).size;
 		onFile(file);
 		const key = `${place.prefix}${basename(dir)}/${file}`;
+		// Opened here, not when the SDK first reads: a refused request never reads the body, and a stream that opened
+		// its file later would fail on its own if the folder was gone by then. Closed after the attempt either way.
+		const body = createReadStream(path, {fd: openSync(path, 'r')});
 		try {
-			await client.send(new PutObjectCommand({Bucket: place.bucket, Key: key, Body: createReadStream(path), ContentLength: size, ServerSideEncryption: 'AES256'}), {abortSignal: signal});
+			await client.send(new PutObjectCommand({Bucket: place.bucket, Key: key, Body: body, ContentLength: size, ServerSideEncryption: 'AES256'}), {abortSignal: signal});
 		} catch (error) {
 			throw s3Failure(`Could not upload ${file} to s3://${place.bucket}/${key}`, error);
+		} finally {
+			body.destroy();
 		}
 		total += size;
 	}
