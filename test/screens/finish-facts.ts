@@ -18,7 +18,7 @@ export const issuedCertificate = {
 	notAfter: '2027-02-28T00:00:00.000Z', acme: {directory: 'https://acme.example.test/directory', caRoot: false}, certificates: [],
 };
 
-export function finishedJournal(overrides: {certificate?: object; certificateRecord?: object; target?: Target; upload?: object} = {}): JournalData {
+export function finishedJournal(overrides: {certificate?: object; certificateRecord?: object; target?: Target; upload?: object; dns?: object} = {}): JournalData {
 	return {
 		schema: 2, stack: 'shop', runId: 'r1', createdAt: '2026-11-30T01:00:00.000Z', updatedAt: '2026-11-30T02:03:06.000Z', resources: {}, releases: [],
 		runs: [
@@ -28,6 +28,7 @@ export function finishedJournal(overrides: {certificate?: object; certificateRec
 		steps: {
 			target: {status: 'done', outputs: overrides.target ?? awsTarget},
 			...(overrides.upload ? {upload: {status: 'done', outputs: overrides.upload}} : {}),
+			...(overrides.dns ? {dns: {status: 'done', outputs: overrides.dns}} : {}),
 			certificate: {
 				status: 'done', outputs: overrides.certificate ?? issuedCertificate,
 				startedAt: '2026-11-30T02:02:00.000Z', finishedAt: '2026-11-30T02:03:05.000Z', durationMs: 65_000, reused: false,
