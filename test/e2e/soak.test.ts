@@ -58,11 +58,11 @@ describe('zero downtime in a soak', () => {
 		}
 		const seen = {https: await secure.stop(), http: await plain.stop()};
 		console.log(`soak: ${versions.length} deploys in ${Math.round((Date.now() - started) / 1000)} s; HTTPS ${seen.https.failures.length} of ${seen.https.sent} requests failed, HTTP ${seen.http.failures.length} of ${seen.http.sent}`);
-		// What the deploy was doing when a request failed: the step it had last said it was at.
-		for (const failure of [...seen.https.failures, ...seen.http.failures]) {
-			const at = Date.parse(failure.slice(0, 24));
-			console.log(`${failure} — during: ${progress.filter((entry) => entry.at <= at).at(-1)?.message ?? 'before the first deploy'}`);
-		}
+		// What the deploy was doing when a request was sent: the step it had last said it was at. The slowest answer is
+		// printed too: a request Caddy held through lb_try_duration would show there, not as a failure.
+		const during = (line: string) => progress.filter((entry) => entry.at <= Date.parse(line.slice(0, 24))).at(-1)?.message ?? 'before the first deploy';
+		for (const [label, {slowest}] of Object.entries(seen)) console.log(`soak: slowest ${label} answer ${slowest.ms} ms (${slowest.at} — during: ${during(slowest.at)})`);
+		for (const failure of [...seen.https.failures, ...seen.http.failures]) console.log(`${failure} — during: ${during(failure)}`);
 		// The one fault the sandbox's Caddy has and the image hoist deploys does not: Debian's Caddy 2.6 loads its
 		// certificates from storage only after a reloaded server already listens, so a handshake in that window gets a
 		// TLS "internal error" alert (caddyserver/caddy#5589, fixed in 2.7 by #5623; `caddy:2` is newer). It is seen
