@@ -29,7 +29,7 @@ const queuedConnectionsMigrate = 'net.ipv4.tcp_migrate_req';
  * serving container's address while its own containers come and go (see CaddyPin), so it makes no lookup then; what
  * is left is a reload of aardvark-dns for a container hoist does not move (another stack on the host, a container
  * restarting by itself, the boot), which is the resolver's fault, and a lookup it drops is asked again as any stub
- * resolver would. A name that does not resolve still fails after three tries, with Caddy's error in its log.
+ * resolver would. A lookup that never gets an answer still fails, after three seconds, with Caddy's error in its log.
  */
 const resolverOptions = ['timeout:1', 'attempts:3'];
 
