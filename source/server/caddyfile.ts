@@ -29,7 +29,15 @@ export interface CaddyInputs {
 	redirects?: Array<{name: string; to: string}>;
 }
 
-// A request that finds the upstream down (a container being replaced) is retried for a few seconds, not failed.
+/*
+ * lb_try_duration: a request whose connection to the upstream cannot be made (nothing listens there: no byte reached
+ * the app) is dialled again for up to 5 s instead of failing with a 502. It covers the moments when the service has
+ * no container that listens: `hoist up` recreating it in place after a change to hoist.yml or the compose file, the
+ * boot after a reboot (Caddy may start first), the app restarting after a crash. A release does not lean on it: Caddy
+ * is pointed only at a container that already answered its health path, and the soak (test/e2e/soak.test.ts) prints
+ * its slowest answer, where a request held here would show (each new dial waits lb_try_interval, 250 ms), and fails
+ * any request slower than 5 s. A request the app did receive is resent only as Caddy's lb_retry_match rules allow.
+ */
 function proxy(upstream: string, indent: string): string {
 	return `${indent}reverse_proxy ${upstream} {\n${indent}\tlb_try_duration 5s\n${indent}}\n`;
 }

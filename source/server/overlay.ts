@@ -25,7 +25,11 @@ const queuedConnectionsMigrate = 'net.ipv4.tcp_migrate_req';
  * and netavark before 1.9 lets the bridge's address change with its ports (hoist pins it before a release: see
  * pinBridges). Debian 12 and Ubuntu 24.04 ship both; Caddy's resolver waited its default 5 s on such a query while a
  * visitor waited too (CI's releases test timed out once). One second and three tries turn that into a one-second wait;
- * an answer normally comes in well under a millisecond.
+ * an answer normally comes in well under a millisecond. This hides no fault of hoist's: a release keeps Caddy on the
+ * serving container's address while its own containers come and go (see CaddyPin), so it makes no lookup then; what
+ * is left is a reload of aardvark-dns for a container hoist does not move (another stack on the host, a container
+ * restarting by itself, the boot), which is the resolver's fault, and a lookup it drops is asked again as any stub
+ * resolver would. A lookup that never gets an answer still fails, after three seconds, with Caddy's error in its log.
  */
 const resolverOptions = ['timeout:1', 'attempts:3'];
 

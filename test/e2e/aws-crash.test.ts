@@ -9,6 +9,13 @@ import {readSandboxEnv} from '../sandbox/sandbox.js';
  * The crash matrix: `hoist up` is SIGKILLed at a step boundary or inside a step — including while AWS has
  * done a call whose answer never arrived — then run again. Every time it must converge on exactly one of each
  * resource, and destroy must leave nothing tagged for the stack. Then the same with the journal deleted.
+ *
+ * Can a kill leave compose state that the next compose up trips on? Not from these kill points: each is before
+ * anything runs on the server (the instance is new), so the next `hoist up` meets a server compose never touched.
+ * The one failure seen here ("Compose up failed with exit code 1" after the AssociateAddress kill) was Podman 4.3
+ * losing a one-shot that exited at once ('read /proc/PID/cgroup: no such process'), which a run without a kill meets
+ * too (source/server/podman-race.ts). A kill while compose up runs on the server is test/e2e/deploy.test.ts's
+ * "SIGKILL during compose up, then hoist up": the next run converges on exactly one container per service.
  */
 type KillPoint =
 	| {name: string; hold: {action: string; when: 'before' | 'after'}}

@@ -115,8 +115,6 @@ it('runs the whole flow without AWS; destroy leaves the host as it found it but 
 it('a server given by a name only the sandbox\'s DNS knows, with Pebble on the private network and no dns.expectAddress: the name\'s address for SSH and DNS, then a certificate', async () => {
 	const domain = `byname-${Date.now().toString(36)}.${sandbox.HOIST_SANDBOX_DNS_ZONE}`;
 	const host = sandbox.HOIST_SANDBOX_HOST;
-	// The record exists before the run, as a person with a practice VM would have made it: dns is ready at its first round.
-	await setDnsRecord('auth', domain, 'A', host);
 	const named = e2eStack(sandbox, {stack: 'byname', domain, https: true, server: ['host: instance.example.test', 'user: alpine', `hostKey: ${hostKey()}`]});
 	try {
 		// The first run makes hoist's key and stops at ssh-ready (the server does not know it yet); the person adds it.
@@ -125,12 +123,16 @@ it('a server given by a name only the sandbox\'s DNS knows, with Pebble on the p
 		const logLines = (result: typeof first) => result.events.filter((event) => event['type'] === 'step-log').map((event) => String(event['line']));
 		expect(logLines(first)).toContain(`instance.example.test resolves to ${host} through dns.resolvers (${sandbox.HOIST_SANDBOX_DNS_BOOTSTRAP}): hoist connects to ${host} and watches DNS for it`);
 		await authorizeKey(join(named.dir, '.hoist', 'id_ed25519.pub'));
-		const up = await named.run(['up', '--json'], noAws);
+		// The record does not exist yet: the watcher asks for the name's address, and the person creates it meanwhile.
+		const running = named.start(['up', '--json'], noAws);
+		const waiting = await running.waitForEvent((event) => event['type'] === 'step-detail' && (event['detail'] as {kind: string; data: {state?: string}}).kind === 'dns-summary' && (event['detail'] as {data: {state?: string}}).data.state === 'waiting');
+		expect((waiting['detail'] as {data: {record: unknown}}).data.record).toMatchObject({type: 'A', name: domain, value: host});
+		await setDnsRecord('auth', domain, 'A', host);
+		const up = await running.done;
 		expect(up.code, JSON.stringify(up.events.find((event) => event['type'] === 'step-failed') ?? up.stderr)).toBe(0);
 		// The journal's target holds the address taken (later commands use it); the name stays beside it.
 		expect(JSON.parse(readFileSync(named.journal, 'utf8')).steps.target.outputs).toMatchObject({host, publicAddress: host, hostName: 'instance.example.test'});
 		const done = Object.fromEntries(up.events.filter((event) => event['type'] === 'step-done').map((event) => [event['stepId'], String(event['summary'])]));
-		// The record was there at once: the DNS step's check found it ready (no watching needed), for the name's address.
 		expect(done['dns']).toBe(`${domain} → ${host} on every authoritative server (${sandbox.HOIST_SANDBOX_DNS_ZONE})`);
 		expect(done['certificate']).toMatch(new RegExp(`^Pebble Intermediate CA [0-9a-f]+ for ${domain.replaceAll('.', '\\.')}, until `));
 		expect(up.events.find((event) => event['type'] === 'finish')).toMatchObject({https: true, url: `https://${domain}/`});

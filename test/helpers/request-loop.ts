@@ -46,12 +46,13 @@ export function secureGet(host: string, name: string, path: string, ca: Buffer):
 /**
  * GETs at a steady 20 per second on each labelled URL until stopped. Each failure is one line that starts with the
  * time the request was sent (ISO, 24 characters), then the label and why; `versions` is what each URL's JSON body
- * said its version was, in order.
+ * said its version was, in order; `slowest` is the longest a request that succeeded took, and when it was sent.
  */
 export function requestLoops(gets: Record<string, Get>) {
 	let running = true;
 	let sent = 0;
 	const failures: string[] = [];
+	let slowest = {ms: 0, at: ''};
 	const versions = new Map<string, string[]>();
 	const loops = Object.entries(gets).map(async ([label, get]) => {
 		const seen: string[] = [];
@@ -63,7 +64,11 @@ export function requestLoops(gets: Record<string, Get>) {
 			try {
 				const {status, body} = await get();
 				if (status < 200 || status >= 400) failures.push(`${when} ${label} HTTP ${status} ${body.slice(0, 200)} after ${Date.now() - started} ms`);
-				else seen.push(versionOf(body));
+				else {
+					seen.push(versionOf(body));
+					const ms = Date.now() - started;
+					if (ms > slowest.ms) slowest = {ms, at: `${when} ${label}`};
+				}
 			} catch (error) {
 				failures.push(`${when} ${label} ${(error as Error).message} after ${Date.now() - started} ms`);
 			}
@@ -74,7 +79,7 @@ export function requestLoops(gets: Record<string, Get>) {
 		async stop() {
 			running = false;
 			await Promise.all(loops);
-			return {sent, failures, versions};
+			return {sent, failures, versions, slowest};
 		},
 	};
 }

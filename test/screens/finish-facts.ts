@@ -25,7 +25,7 @@ export const deployedServices = {
 	'hoist-caddy': {image: 'docker.io/library/caddy:2.10', digest: `sha256:${'c'.repeat(64)}`},
 };
 
-export function finishedJournal(overrides: {certificate?: object; certificateRecord?: object; target?: Target; upload?: object; deploy?: object} = {}): JournalData {
+export function finishedJournal(overrides: {certificate?: object; certificateRecord?: object; target?: Target; upload?: object; deploy?: object; dns?: object} = {}): JournalData {
 	return {
 		schema: 2, stack: 'shop', runId: 'r1', createdAt: '2026-11-30T01:00:00.000Z', updatedAt: '2026-11-30T02:03:06.000Z', resources: {}, releases: [],
 		runs: [
@@ -36,6 +36,7 @@ export function finishedJournal(overrides: {certificate?: object; certificateRec
 			target: {status: 'done', outputs: overrides.target ?? awsTarget},
 			...(overrides.upload ? {upload: {status: 'done', outputs: overrides.upload}} : {}),
 			...(overrides.deploy ? {deploy: {status: 'done', outputs: overrides.deploy}} : {}),
+			...(overrides.dns ? {dns: {status: 'done', outputs: overrides.dns}} : {}),
 			certificate: {
 				status: 'done', outputs: overrides.certificate ?? issuedCertificate,
 				startedAt: '2026-11-30T02:02:00.000Z', finishedAt: '2026-11-30T02:03:05.000Z', durationMs: 65_000, reused: false,

@@ -51,6 +51,21 @@ describe('the finish screen', () => {
 		expect(frame).not.toContain('Time to HTTPS');
 	});
 
+	it('HTTPS skipped (hoist up --yes on a private address with a public CA): says plainly there is no HTTPS, and why', () => {
+		const reason = '10.77.0.2 is not a public address (private (RFC 1918)): Let\'s Encrypt cannot reach it, so hoist skips the DNS and certificate steps (for HTTPS: set acme.directory to an ACME CA on the same network, such as step-ca, or dns.expectAddress to the public address that forwards to this server)';
+		const target = {...awsTarget, host: '10.77.0.2', publicAddress: '10.77.0.2'};
+		const frame = frameOf(finishedJournal({
+			target,
+			dns: {status: 'skipped', reason, address: '10.77.0.2', names: [], zones: {}},
+			certificate: {status: 'skipped', reason, names: [], address: '10.77.0.2', staging: false, acme: {}, certificates: []},
+		}));
+		keepCapture('finish-https-skipped', frame);
+		expect(frame).toContain('http://10.77.0.2/ answers');
+		expect(frame.replace(/[│\s]+/g, ' ')).toContain(`No HTTPS ${reason}`);
+		expect(frame).not.toContain('Time to HTTPS');
+		expect(frame).not.toContain('create an A record');
+	});
+
 	it('ends the run screen of a successful `hoist up` (the Ink renderer shows it under the steps)', async () => {
 		const {renderer, stdout} = startInkRenderer({tty: true});
 		for (const event of successfulRetry()) renderer.onEvent(event);

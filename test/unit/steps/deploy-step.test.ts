@@ -77,6 +77,15 @@ describe('deploy', () => {
 		expect(h.logs).toContainEqual(expect.stringContaining('Podman lost track of a container that had already exited'));
 	});
 
+	it('a one-shot that Podman lost track of and that failed is still named with its exit code: the second compose up hides nothing', async () => {
+		const stack = freshStack();
+		stack.lostOnUp.add('migrate');
+		stack.failsOnUp.set('migrate', 3);
+		const {session, ctx} = deployOn(stack);
+		await expect(deploy.run(ctx)).rejects.toMatchObject({code: 'ONE_SHOT_FAILED', message: 'The one-shot service "migrate" exited with code 3.'});
+		expect(session.script.filter((line) => line === 'compose up')).toHaveLength(2);
+	});
+
 	it('a one-shot service that fails under compose up is named, with its exit code and its logs', async () => {
 		const stack = freshStack();
 		stack.failsOnUp.set('migrate', 3);
