@@ -92,8 +92,9 @@ done
 # --- tiny-cloud's first boot (Alpine cloud images): user-data runs at the end of the default runlevel --------------
 # tiny-cloud logs each action to the system log (logger -t tiny-cloud/<phase>, facility local7; on Alpine busybox
 # syslogd writes /var/log/messages) as "ACTION: failed", and writes /var/lib/cloud/.bootstrap-complete as the last
-# action of its final phase (sbin/tiny-cloud and lib/tiny-cloud/common as read at mirror commit 000f41a4; newer
-# versions stop at the first failed action, so the marker never comes). Prints its last failed line, if any.
+# action of its final phase (sbin/tiny-cloud and lib/tiny-cloud/common of tiny-cloud 3.x, its four-phase layout since
+# v3.0.0 of 2023-05, as read at mirror commit 000f41a4; which tiny-cloud the checked 3.23 line's images carry was not
+# read. Newer versions stop at the first failed action, so the marker never comes). Prints its last failed line, if any.
 tiny_cloud_failure() {
 	[ -r "$R/var/log/messages" ] || return 0
 	grep -E 'tiny-cloud/[a-z]+\[[0-9]+\]: [^ ]+: failed[[:space:]]*$' "$R/var/log/messages" | tail -n 1 | sed 's/^.*\(tiny-cloud\/\)/\1/'
