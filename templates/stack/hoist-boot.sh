@@ -11,9 +11,9 @@ say() {
 
 # At boot the init system may start this before Podman's API answers: OpenRC reports the podman service started as
 # soon as supervise-daemon forked it (Alpine's podman.initd: supervise-daemon, `need sysfs cgroups`, no readiness
-# check; read at aports 0d529811, Podman 3.2, the 3.14 line, and the same file by its sha512 at 011ae36f, Podman 4.2,
-# the 3.17 line; its copy on the checked 3.23 line was not read), and a socket can exist before the service behind it
-# answers. compose fails at once without it, and nothing would retry, so wait for an answer, bounded
+# check; read in aports' master at 0d529811, Podman 3.2.0, and the same file by its sha512 at 011ae36f, Podman 4.2.0;
+# no release branch's copy was read, the checked 3.23 line's included), and a socket can exist before the service
+# behind it answers. compose fails at once without it, and nothing would retry, so wait for an answer, bounded
 # (HOIST_BOOT_WAIT_SECONDS, default 60).
 wait_for_podman() {
 	socket=@PODMAN_SOCKET@
