@@ -52,6 +52,8 @@ const resourceSchema = z.object({
 
 const runSchema = z.object({
 	command: z.string(),
+	/** The command line that runs it again, when its arguments matter (`rollback 2`, `deploy --service web`). */
+	resume: z.string().optional(),
 	startedAt: z.string(),
 	finishedAt: z.string().optional(),
 	result: z.enum(['ok', 'failed', 'cancelled']).optional(),
@@ -166,9 +168,9 @@ export class Journal {
 		return this.data.steps[id];
 	}
 
-	beginRun(command: string): void {
+	beginRun(command: string, resume?: string): void {
 		this.#update((data) => {
-			data.runs = [...data.runs, {command, startedAt: now()}].slice(-keptRuns);
+			data.runs = [...data.runs, {command, ...(resume !== undefined && resume !== command ? {resume} : {}), startedAt: now()}].slice(-keptRuns);
 			delete data.destroyedAt;
 		});
 	}

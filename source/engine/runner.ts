@@ -50,7 +50,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 	validatePlan(plan, options.from);
 	const emit = redactingEmitter(env);
 	const {journal} = env;
-	journal.beginRun(options.command);
+	journal.beginRun(options.command, options.resume);
 	emit({type: 'run-started', at: Date.now(), runId: journal.runId, command: options.command, steps: plan.map(plannedStep)});
 
 	const outputs: Record<string, object> = {};

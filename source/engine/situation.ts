@@ -18,6 +18,8 @@ export interface UnfinishedRun {
 	state: 'unfinished';
 	/** The command that did not finish: the way on is that command again (a destroy is never resumed as an up). */
 	command: string;
+	/** That command line, when its arguments matter (`rollback 2`): what resuming runs. */
+	resume?: string;
 	/** failed: a step failed; interrupted: Ctrl-C, a signal, or the process was killed (no result recorded). */
 	outcome: 'failed' | 'interrupted';
 	/** The step it stopped at, when the journal says. */
@@ -50,6 +52,7 @@ export function situationOf(journal: Readonly<JournalData> | undefined, running?
 	return {
 		state: 'unfinished',
 		command: last.command,
+		...(last.resume === undefined ? {} : {resume: last.resume}),
 		outcome: last.result === 'failed' ? 'failed' : 'interrupted',
 		...(stopped ? {stepId: stopped[0]} : {}),
 		...(record?.error ? {error: record.error} : {}),

@@ -23,7 +23,7 @@ export interface ResumeView {
 }
 
 /** The commands whose run can be picked up again by running them once more. */
-const resumable = new Set(['up', 'deploy', 'dns', 'destroy']);
+const resumable = new Set(['up', 'deploy', 'rollback', 'dns', 'destroy']);
 
 /**
  * The ways on. After a destroy the only one is to finish it: following the advice must never re-create what the
@@ -34,7 +34,7 @@ export function resumeOffers(run: UnfinishedRun, steps: ReadonlyArray<{id: strin
 	const offers: ResumeOffer[] = [];
 	if (resumable.has(run.command)) {
 		const where = run.command === 'up' && run.stepId !== undefined ? ` (at step ${run.stepId})` : '';
-		offers.push({action: 'resume', label: `Resume${where}`, command: `hoist ${run.command}`});
+		offers.push({action: 'resume', label: `Resume${where}`, command: `hoist ${run.resume ?? run.command}`});
 	}
 	if (run.command === 'up' && steps.length > 0) {
 		offers.push({action: 'restart-from', label: 'Restart from a step you choose', command: 'hoist up --from STEP'});

@@ -2,6 +2,8 @@ import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {Journal} from '../../source/engine/journal.js';
+import {Redactor} from '../../source/engine/redactor.js';
 import {runCli, startCli} from '../helpers/run-cli.js';
 import {makeTempStack, minimalConfig, type TempStack} from '../helpers/temp-stack.js';
 import {keepCapture} from '../screens/artifacts.js';
@@ -107,6 +109,17 @@ describe('bare `hoist` without a terminal', () => {
 		expect(result.stdout).toContain('The last `hoist destroy` of stack demo failed at step gamma');
 		expect(result.stdout).toMatch(/^ {2}Finish the destroy +hoist destroy$/m);
 		expect(result.stdout).not.toContain('hoist up');
+	});
+
+	it('after a failed rollback: resume offers the rollback with its release again, not only destroy', async () => {
+		expect((await hoist(['up'])).code).toBe(0);
+		const journal = Journal.open(stack.journal, 'demo', new Redactor());
+		journal.beginRun('rollback', 'rollback 2');
+		journal.endRun('failed');
+		const result = await hoist();
+		expect(result.code).toBe(1);
+		expect(result.stdout).toMatch(/^ {2}Resume +hoist rollback 2$/m);
+		expect((await hoist(['--json'])).events[0]).toMatchObject({type: 'resume', command: 'rollback', resume: 'rollback 2', offers: [{action: 'resume', command: 'hoist rollback 2'}, {action: 'destroy'}]});
 	});
 
 	it('after a finished destroy: says to run `hoist up` again, exit 0', async () => {

@@ -67,6 +67,14 @@ describe('the resume screen', () => {
 		expect(frame).not.toContain('Steps:');
 	});
 
+	it('a failed rollback: resume runs it again with its release and flags, not only destroy', () => {
+		const run: UnfinishedRun = {state: 'unfinished', command: 'rollback', resume: 'rollback 2 --with-jobs', outcome: 'failed', stepId: 'deploy', at};
+		expect(resumeOffers(run, steps)).toEqual([
+			{action: 'resume', label: 'Resume', command: 'hoist rollback 2 --with-jobs'},
+			{action: 'destroy', label: 'Destroy what hoist created for this stack', command: 'hoist destroy'},
+		]);
+	});
+
 	it('without a terminal the same facts are lines, each offer with its command', () => {
 		const lines = resumeLines(view(pullFailed));
 		keepCapture('resume-plain', lines.join('\n'));

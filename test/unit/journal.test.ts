@@ -27,6 +27,19 @@ function errorOf(fn: () => unknown): UserError {
 }
 
 describe('journal', () => {
+	it('keeps the command line a run resumes with when its arguments matter (rollback 2), read back on the next open', () => {
+		const journal = Journal.open(stack.journal, 'demo', new Redactor());
+		journal.beginRun('up', 'up');
+		journal.endRun('ok');
+		journal.beginRun('rollback', 'rollback 2 --with-jobs');
+		journal.startStep('deploy');
+		journal.endRun('failed');
+		const runs = onDisk()['runs'] as Array<Record<string, unknown>>;
+		expect(runs[0]).not.toHaveProperty('resume');
+		expect(runs[1]).toMatchObject({command: 'rollback', resume: 'rollback 2 --with-jobs', result: 'failed'});
+		expect(situationOf(Journal.open(stack.journal, 'demo', new Redactor()).data)).toMatchObject({state: 'unfinished', command: 'rollback', resume: 'rollback 2 --with-jobs'});
+	});
+
 	it('writes every transition to disk with schema, steps, outputs, timings and resources', () => {
 		const journal = Journal.open(stack.journal, 'demo', new Redactor());
 		expect(existsSync(stack.journal)).toBe(false);

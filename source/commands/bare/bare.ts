@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {Config} from '../../config/schema.js';
 import {situationOf, type UnfinishedRun} from '../../engine/situation.js';
-import {BugError} from '../../errors.js';
+import {BugError, UserError, nextCommand} from '../../errors.js';
 import {printable} from '../../text/printable.js';
 import {bareExitCodes, bareRoute, type BareInputs, type BareRoute} from './bare-route.js';
 import type {CommandLine, CommandSpec} from '../../cli/command.js';
@@ -53,10 +53,10 @@ export async function readBareFacts(args: CommandLine, io: CommandIo): Promise<B
  * Runs another command of the table as if it had been typed, with these flags. A command that only reads the stack
  * gets it as bare `hoist` read it; one that takes the lock reads it again under the lock (it may have changed).
  */
-async function runCommand(table: readonly CommandSpec[], name: string, flags: CommandLine['flags'], args: CommandLine, io: CommandIo, read?: ReadOnlyStack): Promise<number> {
+async function runCommand(table: readonly CommandSpec[], name: string, flags: CommandLine['flags'], args: CommandLine, io: CommandIo, read?: ReadOnlyStack, positionals: string[] = []): Promise<number> {
 	const command = table.find((candidate) => candidate.name === name);
 	if (!command) throw new BugError(`Bare \`hoist\` wanted the command "${name}", which the table does not have.`, {code: 'BUG_COMMAND_TABLE'});
-	const line: CommandLine = {config: args.config, json: args.json, flags, positionals: [], rest: []};
+	const line: CommandLine = {config: args.config, json: args.json, flags, positionals, rest: []};
 	const {stackAccess} = await import('../../cli/stack-access.js');
 	return command.run({args: line, io, stack: stackAccess(command.needs, line, io, read)});
 }
@@ -104,7 +104,7 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 	]);
 	switch (choice) {
 		case 'resume':
-			return runCommand(table, route.run.command, {}, args, io);
+			return resumeRun(table, route.run, args, io);
 		case 'restart-from': {
 			const from = await askChoice(
 				io,
@@ -120,6 +120,29 @@ async function resume(route: Extract<BareRoute, {kind: 'resume'}>, stack: ReadOn
 		case 'quit':
 			throw new Declined('Nothing was changed.');
 	}
+}
+
+/**
+ * The unfinished run's command again, with the arguments it ran with (`rollback 2 --with-jobs`, `deploy --service web`)
+ * as the journal recorded them, parsed as if typed. A recorded line of another command is not followed.
+ */
+async function resumeRun(table: readonly CommandSpec[], run: UnfinishedRun, args: CommandLine, io: CommandIo): Promise<number> {
+	const {flags, positionals} = await resumedLine(run, table);
+	return runCommand(table, run.command, flags, args, io, undefined, positionals);
+}
+
+export async function resumedLine(run: UnfinishedRun, table: readonly CommandSpec[]): Promise<Pick<CommandLine, 'flags' | 'positionals'>> {
+	if (run.resume === undefined) return {flags: {}, positionals: []};
+	const {parseCommandLine} = await import('../../cli/parse.js');
+	const typed = parseCommandLine(run.resume.split(' '), table);
+	if (typed.command?.name !== run.command) {
+		throw new UserError(printable(`.hoist/state.json is damaged: its last run, of ${run.command}, says to resume with "${run.resume}".`), {
+			code: 'JOURNAL_UNREADABLE',
+			hint: 'hoist did not change it.',
+			nextSteps: [nextCommand(`hoist ${run.command}`, 'If you edited .hoist/state.json by hand, undo the edit; or run {command} yourself.')],
+		});
+	}
+	return {flags: typed.args.flags, positionals: typed.args.positionals};
 }
 
 /**
