@@ -1,21 +1,12 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {repoRoot as root, sourceFiles} from '../helpers/source-files.js';
 
 /**
  * The arrows between hoist's folders, read from the code itself: every static `from '…'`, side-effect `import '…'`
  * and dynamic `import('…')` of source/ and steps/ (type-only imports count too: they tie a folder to another's words).
  */
-const root = resolve(import.meta.dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-	return readdirSync(join(root, dir), {withFileTypes: true}).flatMap((entry) => {
-		const path = join(dir, entry.name);
-		if (entry.isDirectory()) return sourceFiles(path);
-		return /\.tsx?$/.test(entry.name) ? [path] : [];
-	});
-}
-
 /** The repository paths a file imports (relative imports only: packages and node: are not hoist's folders). */
 function importsOf(file: string): string[] {
 	const text = readFileSync(join(root, file), 'utf8');

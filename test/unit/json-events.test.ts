@@ -1,7 +1,8 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {Writable} from 'node:stream';
 import {expect, it} from 'vitest';
+import {repoRoot, sourceFiles} from '../helpers/source-files.js';
 import {declined} from '../../source/cli/confirm.js';
 import {jsonEventTypes} from '../../source/ui/json-events.js';
 import {readmeEventTypes} from '../helpers/readme-events.js';
@@ -28,18 +29,9 @@ it('says a declined question as a `declined` event with --json, in words without
 	expect(plain.text).toBe('Nothing was changed.\n');
 });
 
-/** Every .ts/.tsx file under source/. */
-function sources(dir: string): string[] {
-	return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
-		const path = join(dir, entry.name);
-		return entry.isDirectory() ? sources(path) : /\.tsx?$/.test(entry.name) ? [path] : [];
-	});
-}
-
 it('writes JSON to stdout only through writeJsonEvent, so that no command prints a shape outside the union', () => {
-	const root = new URL('../../', import.meta.url).pathname;
-	const handMade = sources(join(root, 'source'))
-		.flatMap((path) => readFileSync(path, 'utf8').split('\n').map((line, index) => ({where: `${path.slice(root.length)}:${index + 1}`, line})))
+	const handMade = sourceFiles('source')
+		.flatMap((path) => readFileSync(join(repoRoot, path), 'utf8').split('\n').map((line, index) => ({where: `${path}:${index + 1}`, line})))
 		.filter(({line}) => /stdout\.write\(.*JSON\.stringify/.test(line));
 	expect(handMade.map(({where, line}) => `${where}: ${line.trim()}`)).toEqual([]);
 });

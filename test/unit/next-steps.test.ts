@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {Writable} from 'node:stream';
 import {expect, it} from 'vitest';
@@ -6,6 +6,7 @@ import type {ErrorView} from '../../source/engine/events.js';
 import {nextCommand} from '../../source/errors.js';
 import {formatError} from '../../source/ui/format-error.js';
 import {JsonRenderer} from '../../source/ui/json-renderer.js';
+import {repoRoot as root, sourceFiles} from '../helpers/source-files.js';
 
 class Collector extends Writable {
 	text = '';
@@ -16,7 +17,6 @@ class Collector extends Writable {
 	}
 }
 
-const root = new URL('../../', import.meta.url).pathname;
 
 const failure: ErrorView = {
 	kind: 'user',
@@ -40,17 +40,9 @@ it('puts the command into its sentence as it is, `$` and all', () => {
 	expect(nextCommand('echo $& $1', 'Run {command}.').text).toBe('Run `echo $& $1`.');
 });
 
-/** Every .ts file under a folder of the repository. */
-function sources(folder: string): string[] {
-	return readdirSync(join(root, folder)).flatMap((name) => {
-		const path = join(folder, name);
-		return statSync(join(root, path)).isDirectory() ? sources(path) : path.endsWith('.ts') || path.endsWith('.tsx') ? [path] : [];
-	});
-}
-
 it('writes every error code out as a literal, so that a code a user reports is found by searching the source', () => {
-	const built = sources('source')
-		.concat(sources('steps'))
+	const built = sourceFiles('source')
+		.concat(sourceFiles('steps'))
 		.flatMap((path) => readFileSync(join(root, path), 'utf8').split('\n').map((line, index) => ({where: `${path}:${index + 1}`, line})))
 		// `code: \`…\`` or a template literal anywhere in a code's value (`code: nx ? 'DNS_NXDOMAIN' : \`DNS_NO_${type}_RECORD\``).
 		.filter(({line}) => /\bcode: [^,;]*`/.test(line));
