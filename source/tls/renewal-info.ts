@@ -4,8 +4,8 @@
  * random time inside that window, so `hoist status` judges renewal by it when the CA has one.
  *
  * Only what status can afford: plain GETs without an ACME account, short timeouts, and every failure is a result,
- * never an error. Neither the sandbox's Pebble (2.4.0) nor its Caddy (2.6.2) knows ARI, so this path has no e2e test;
- * the unit tests run it against HTTPS servers on 127.0.0.1.
+ * never an error. The sandbox's Pebble (2.4.0, Debian 12's) has no ARI, so this path has no e2e test (its Caddy, 2.11,
+ * would use one); the unit tests run it against HTTPS servers on 127.0.0.1.
  */
 import https from 'node:https';
 import {settleOnce} from '../engine/settle-once.js';

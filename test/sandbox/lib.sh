@@ -9,6 +9,8 @@ FIXTURES=$REPO_ROOT/test/fixtures
 
 # Not under /tmp: sshd's AuthorizedKeysCommand needs root-owned, non-world-writable path components.
 DIR=${HOIST_SANDBOX_DIR:-/var/lib/hoist-sandbox}
+# The Caddy the stand-in caddy image is built from (current-caddy.sh puts it there; not Debian 12's 2.6).
+SANDBOX_CADDY=${HOIST_SANDBOX_CADDY_DIR:-/opt/hoist-sandbox/caddy}/usr/bin/caddy
 RUN=$DIR/run            # pid files, logs, rendered state; recreated by every up
 CACHE=$DIR/cache        # kept across down: registry blobs (so a warm up skips the image build)
 KEEP=$DIR/keep          # kept across down: registry password, preferred moto port (and $DIR/ca: the sandbox CA)
@@ -157,7 +159,7 @@ render() {
 # Contents and paths inside the fixture only: another checkout of the same commit (a worktree, a CI clone) finds the
 # running sandbox current instead of restarting it under the others.
 image_stamp() {
-	{ sha256sum /bin/busybox /usr/bin/caddy "$CONF_SRC/caddy.Containerfile" "$SANDBOX_SRC/up.sh" | cut -d' ' -f1
+	{ sha256sum /bin/busybox "$SANDBOX_CADDY" "$CONF_SRC/caddy.Containerfile" "$SANDBOX_SRC/up.sh" | cut -d' ' -f1
 		(cd "$FIXTURES/app" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } | sha256sum | cut -c1-64
 }
 

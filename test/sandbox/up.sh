@@ -296,8 +296,8 @@ else
 	ctx=$DIR/build/caddy/ctx
 	install -d -m 755 "$ctx/usr/bin" "$ctx/etc/caddy" "$ctx/data" "$ctx/config" "$ctx/srv" "$ctx/root"
 	install -d -m 1777 "$ctx/tmp"
-	cp -L /usr/bin/caddy "$ctx/usr/bin/caddy"
-	for lib in $(ldd /usr/bin/caddy | grep -o '/[^ ]*'); do cp -L --parents "$lib" "$ctx/"; done
+	cp -L "$SANDBOX_CADDY" "$ctx/usr/bin/caddy"
+	for lib in $(ldd "$SANDBOX_CADDY" | grep -o '/[^ ]*'); do cp -L --parents "$lib" "$ctx/"; done
 	printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$ctx/etc/passwd"
 	printf 'root:x:0:\n' >"$ctx/etc/group"
 	printf ':80 {\n\trespond "caddy default page"\n}\n' >"$ctx/etc/caddy/Caddyfile"

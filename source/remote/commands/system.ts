@@ -88,7 +88,10 @@ export function installFiles(files: Array<{temp: string; path: string; mode: num
 			...files.map(({temp, path, mode, owner, group}) =>
 				andThen(
 					sh('mkdir', '-p', parentOf(path)),
-					sh('install', '-m', mode.toString(8).padStart(4, '0'), ...(owner ? ['-o', owner] : []), ...(group ? ['-g', group] : []), temp, path),
+					// Beside the file, then renamed over it: a reader (Caddy, reading an upstream file per request) sees the old
+					// file or the new one, never none or half of one, as it would while install rewrote it in place.
+					sh('install', '-m', mode.toString(8).padStart(4, '0'), ...(owner ? ['-o', owner] : []), ...(group ? ['-g', group] : []), temp, `${path}.hoist-new`),
+					sh('mv', '-f', `${path}.hoist-new`, path),
 					sh('rm', '-f', temp),
 				),
 			),
