@@ -54,6 +54,7 @@ async function runsOnServer(rollout: Rollout): Promise<boolean> {
 async function firstStart(ctx: DeployContext, session: RemoteSession): Promise<DeployOutputs> {
 	const rollout = rolloutFor(ctx, session);
 	await rollout.pull();
+	await rollout.ensureCaddyVersion();
 	await rollout.ensureHealthchecks();
 	// A stack that runs already (a changed hoist.yml or compose file) serves while compose recreates what changed.
 	await rollout.pinBridges();

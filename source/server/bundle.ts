@@ -12,6 +12,8 @@ import {renderCaddyfile} from './caddyfile.js';
 import {renderHoistEnv} from './hoist-env.js';
 import {podmanSocket, stackPaths} from './layout.js';
 import {renderOverlay} from './overlay.js';
+import {upstreamHost, upstreamsLine} from './commands/upstreams.js';
+import {routedServices} from '../config/routes.js';
 import {caddySites, type CaddySites} from './sites.js';
 import {fillTemplate, readTemplate} from './templates.js';
 import type {Release} from '../engine/journal.js';
@@ -46,25 +48,31 @@ export interface BundleInputs {
 	sites: CaddySites;
 	/** After `hoist rollback`: the image each service is pinned to (repository@digest). */
 	pins?: Record<string, string> | undefined;
-	/** Services Caddy reaches at one container's address while a release swaps them (service → address). */
-	pointed?: Readonly<Record<string, string>>;
 }
 
 function withHash(file: Omit<ServerFile, 'sha256'>): ServerFile {
 	return {...file, sha256: createHash('sha256').update(file.content).digest('hex')};
 }
 
-/**
- * The Caddyfile alone: the server's address over HTTP and the sites whose DNS is confirmed, in front of the routed
- * services (or, while a release swaps one, in front of its new container: `pointed`, service → container address).
- */
-export function caddyfile(config: Config, address: string, sites: CaddySites, pointed: Readonly<Record<string, string>> = {}): ServerFile {
+/** The Caddyfile alone: the server's address over HTTP and the sites whose DNS is confirmed, in front of the routed services. */
+export function caddyfile(config: Config, address: string, sites: CaddySites): ServerFile {
 	return withHash({
 		path: stackPaths(config.stack).caddyfile,
-		content: renderCaddyfile({stack: config.stack, address, acme: sites.acme, ...caddySites(config.routes, sites, pointed)}),
+		content: renderCaddyfile({stack: config.stack, address, acme: sites.acme, ...caddySites(config.routes, sites)}),
 		mode: 0o644,
 		secret: false,
 	});
+}
+
+/** Each routed service's upstream file as it is between releases: the service's name (a release points it at a container). */
+function upstreamFiles(config: Config): Array<Omit<ServerFile, 'sha256'>> {
+	const dir = stackPaths(config.stack).caddyUpstreams;
+	return routedServices(config.routes).map((service) => ({path: `${dir}/${service}`, content: `${upstreamHost(service)}\n`, mode: 0o644, secret: false}));
+}
+
+/** The boot script's line that puts every upstream file back on its service's name: a release cut short left an address there, which a reboot gives to another container. */
+function resetUpstreamsLine(config: Config): string {
+	return upstreamsLine(config.stack, Object.fromEntries(routedServices(config.routes).map((service) => [service, service])));
 }
 
 /**
@@ -87,7 +95,8 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 	files.push(
 		{path: paths.hoistEnv, content: renderHoistEnv(project.fromEnvironment), mode: 0o600, secret: true},
 		{path: paths.overlay, content: renderOverlay(project, config.caddy.image, {migratesQueuedConnections: inputs.migratesQueuedConnections === true}), mode: 0o644, secret: false},
-		caddyfile(config, inputs.address, inputs.sites, inputs.pointed),
+		caddyfile(config, inputs.address, inputs.sites),
+		...upstreamFiles(config),
 		{
 			path: paths.bootScript,
 			content: fillTemplate(readTemplate('stack/hoist-boot.sh'), {
@@ -95,6 +104,7 @@ export function stackBundle(inputs: BundleInputs): ServerFile[] {
 				PODMAN_SOCKET: sh(podmanSocket),
 				// Where no service manager starts the health scheduler, the boot script does (healthchecks gate services).
 				BEFORE_START: inputs.manager === 'none' ? ensureHealthSchedulerLine() : ':',
+				RESET_UPSTREAMS: resetUpstreamsLine(config),
 				COMPOSE_UP: lines.up,
 				COMPOSE_STOP: lines.stop,
 			}),
@@ -138,7 +148,7 @@ export interface BundleSource {
  * The bundle as it must be now: the compose project read again (it may have changed) and checked against the server's
  * compose. The upload step sends it.
  */
-export function bundleFor(source: BundleSource, overrides: {pointed?: Readonly<Record<string, string>>} = {}): ServerFile[] {
+export function bundleFor(source: BundleSource): ServerFile[] {
 	const {bootstrap} = source;
 	const project = readProject(source.config, source.files, source.environment, bootstrap.compose);
 	return stackBundle({
@@ -151,6 +161,5 @@ export function bundleFor(source: BundleSource, overrides: {pointed?: Readonly<R
 		migratesQueuedConnections: bootstrap.migratesQueuedConnections,
 		sites: source.sites,
 		pins: pinnedImages(source.releases, source.pinnedRelease),
-		...overrides,
 	});
 }

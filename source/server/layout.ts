@@ -18,6 +18,8 @@ export interface StackPaths {
 	/** Mounted into Caddy as a directory, so a rewritten Caddyfile is seen by a reload (a file mount would keep the old inode). */
 	caddyDir: string;
 	caddyfile: string;
+	/** One file per routed service, naming where Caddy sends its routes (see upstreamFile in caddyfile.ts). */
+	caddyUpstreams: string;
 	acmeCaRoot: string;
 	/** DOCKER_CONFIG for compose and the auth file for podman: the registry login, surviving reboots (mode 0600). */
 	dockerConfig: string;
@@ -35,6 +37,7 @@ export function stackPaths(stack: string): StackPaths {
 		hoistEnv: `${dir}/hoist.env`,
 		caddyDir: `${dir}/hoist-caddy`,
 		caddyfile: `${dir}/hoist-caddy/Caddyfile`,
+		caddyUpstreams: `${dir}/hoist-caddy/upstreams`,
 		acmeCaRoot: `${dir}/hoist-caddy/acme-ca-root.pem`,
 		dockerConfig: `${dir}/.hoist-docker`,
 		authFile: `${dir}/.hoist-docker/config.json`,

@@ -7,19 +7,17 @@ import {
 	forgetNeighbour,
 	imageIds,
 	probeHttp,
-	reloadCaddy,
 	retireContainers,
 } from './commands/compose.js';
 import {pruneImages} from '../remote/commands/images.js';
 import {RemoteCommandError} from '../remote/errors.js';
 import type {RemoteSession} from '../remote/session.js';
-import {caddyfile} from './bundle.js';
 import {caddyService} from './overlay.js';
 import {pinnedImages, repositoryOf} from './pins.js';
 import {lostExitedContainer, lostExitedContainerNote} from './podman-race.js';
 import {releasedServices, Rollout, type ReleaseService} from './rollout.js';
 import type {ContainerState} from './stack-state.js';
-import {recordedSites} from './sites.js';
+import {pointUpstreams} from './commands/upstreams.js';
 import {routedServices} from '../config/routes.js';
 
 /** What a release left running, and which services it replaced (the others were already what they should be). */
@@ -40,7 +38,7 @@ type ReleaseContext = StepContext<'deploy', 'target' | 'bootstrap' | 'compose' |
 
 /** How long a new web container may take to answer before the release gives up and keeps the old one. */
 const answerWithinMs = 120_000;
-/** How long Caddy's switch takes to settle: requests it sent to the old container just before the reload finish there. */
+/** How long the old container keeps its address after the switch: requests Caddy sent there just before finish there. */
 const drainDelayMs = 2_000;
 /** What an old container then gets, after SIGTERM, to finish what it still serves. */
 const drainSeconds = 10;
@@ -59,6 +57,7 @@ export async function release(ctx: ReleaseContext, session: RemoteSession, optio
 		throw new UserError(`The compose file has no service "${unknown}".`, {code: 'USAGE', nextSteps: [`Use one of: ${Object.keys(services).join(', ')}.`]});
 	}
 	await rollout.pull();
+	await rollout.ensureCaddyVersion();
 	await rollout.ensureHealthchecks();
 
 	const pin = new CaddyPin(ctx, session, rollout);
@@ -116,9 +115,11 @@ async function replaceServices(ctx: ReleaseContext, session: RemoteSession, roll
  * the network's DNS server (aardvark-dns) reload, and aardvark-dns before 1.11 closes and reopens its sockets to do
  * so (containers/aardvark-dns#389, fixed by #449): a lookup sent in that moment can get no answer, and Caddy, which
  * looks the name up for every new connection, then waits out its resolver's 5 s timeout while a visitor waits too (the
- * soak saw lone 5 s hangs just as a migration finished, and none since Caddy is pinned meanwhile). Pinned, Caddy sends to the serving container's address, which stays
- * that container's while it runs; it goes back to the name when the release is over, because after a reboot the
- * containers get new addresses and only the name finds them then.
+ * soak saw lone 5 s hangs just as a migration finished, and none since Caddy is pinned meanwhile). Pinned, Caddy sends
+ * to the serving container's address, which stays that container's while it runs; it goes back to the name when the
+ * release is over, because after a reboot the containers get new addresses and only the name finds them then (the boot
+ * script, and the next upload, put the names back where a release was cut short). Pinning rewrites the services'
+ * upstream files, never the Caddyfile: Caddy is not reloaded.
  */
 class CaddyPin {
 	/** The routed services Caddy sends to one container's address instead of the name: service → address. */
@@ -144,29 +145,30 @@ class CaddyPin {
 		const unpinned = routedServices(this.ctx.config.routes).filter((web) => !(web in this.pointed));
 		if (unpinned.length === 0) return;
 		const containers = (await this.rollout.state()).containers;
-		let pinned = false;
+		const pinned: Record<string, string> = {};
 		for (const web of unpinned) {
 			const serving = containers.filter((container) => container.service === web && !container.oneOff && container.state === 'running');
 			if (serving.length !== 1) continue;
 			const [address] = (await this.session.run(containerAddress(serving[0]!.id), {capture: true, signal: this.ctx.signal})).stdout.trim().split(' ');
 			if (!address) continue;
 			this.pointed[web] = address;
-			pinned = true;
+			pinned[web] = address;
 		}
-		if (pinned) await pointCaddy(this.ctx, this.session, this.pointed);
+		if (Object.keys(pinned).length > 0) await pointCaddy(this.ctx, this.session, pinned);
 	}
 
 	/** From now on Caddy sends `service`'s routes to this container's address (the release's new container). */
 	async move(service: string, address: string): Promise<void> {
 		this.pointed[service] = address;
-		await pointCaddy(this.ctx, this.session, this.pointed);
+		await pointCaddy(this.ctx, this.session, {[service]: address});
 	}
 
 	/** Caddy back on the services' names, when it was pinned. */
 	async unpin(): Promise<void> {
-		if (Object.keys(this.pointed).length === 0) return;
-		for (const service of Object.keys(this.pointed)) delete this.pointed[service];
-		await pointCaddy(this.ctx, this.session, this.pointed);
+		const services = Object.keys(this.pointed);
+		if (services.length === 0) return;
+		for (const service of services) delete this.pointed[service];
+		await pointCaddy(this.ctx, this.session, Object.fromEntries(services.map((service) => [service, service])));
 	}
 }
 
@@ -208,8 +210,8 @@ async function runJob(ctx: ReleaseContext, session: RemoteSession, rollout: Roll
 
 /**
  * A routed service without a failed request: a second container starts beside the running one (compose --scale, the
- * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes) with
- * a reload, the old container drains and is removed; Caddy goes back to the service's name when the release is done
+ * old one untouched), Caddy is pointed at its address once it answers its health path (or its healthcheck passes),
+ * the old container drains and is removed; Caddy goes back to the service's name when the release is done
  * (CaddyPin).
  */
 async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rollout, pin: CaddyPin, web: string, old: ContainerState[]): Promise<void> {
@@ -287,16 +289,14 @@ async function answering(ctx: ReleaseContext, session: RemoteSession, rollout: R
 }
 
 /**
- * Renders the Caddyfile (the one function that writes it) with the routes of each pointed service sent to one
- * container's address and every other route to its service's name, uploads it and reloads Caddy.
+ * Sends the routes of each service in `hosts` to a container's address (or, given its own name, back to the service's
+ * name): their upstream files are rewritten and Caddy reads them with the next request. No reload, so no listener of
+ * Caddy's is closed under a visitor (see routeUpstream).
  */
-async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, pointed: Record<string, string>): Promise<void> {
-	const {target} = ctx.outputs;
-	const file = caddyfile(ctx.config, target.publicAddress, recordedSites(ctx, target), {...pointed});
-	const at = Object.entries(pointed).map(([service, address]) => `${address} for ${service}`);
-	ctx.progress(at.length > 0 ? `pointing Caddy at ${at.join(', ')}` : `pointing Caddy back at ${routedServices(ctx.config.routes).join(', ')}`);
-	await session.upload([{path: file.path, content: file.content, mode: file.mode, owner: 'root', group: 'root'}], {signal: ctx.signal});
-	await session.run(reloadCaddy(ctx.config.stack, caddyService), {signal: ctx.signal, onLine: ctx.log});
+async function pointCaddy(ctx: ReleaseContext, session: RemoteSession, hosts: Readonly<Record<string, string>>): Promise<void> {
+	const command = pointUpstreams(ctx.config.stack, hosts);
+	ctx.progress(command.title.replace(/^point /, 'pointing '));
+	await session.run(command, {signal: ctx.signal, onLine: ctx.log});
 }
 
 /** Keeps the images of the last few releases (compose.keepReleases) and removes the stack's older ones. */

@@ -1,4 +1,4 @@
-import type {Config} from '../config/schema.js';
+import {DEFAULT_CADDY_IMAGE, type Config} from '../config/schema.js';
 import type {DetailRow} from '../engine/details.js';
 import {poll} from '../engine/poll.js';
 import {ExternalError, UserError} from '../errors.js';
@@ -12,6 +12,7 @@ import type {Services} from '../services.js';
 import {stackPaths} from './layout.js';
 import {imageRow, serviceRow} from './detail-rows.js';
 import {caddyService} from './overlay.js';
+import {caddyImageVersion, oldestCaddy, parseCaddyVersion, servesUpstreamFiles} from './caddy-version.js';
 import {judgeService, parseStackState, type ServiceExpectation, type ServiceVerdict, type StackState} from './stack-state.js';
 
 /** How long the stack may take to settle (containers running, healthchecks passing). */
@@ -129,11 +130,6 @@ export class Rollout {
 	}
 
 	/**
-	 * Podman runs healthchecks only through systemd timers. On OpenRC bootstrap installed hoist's scheduler as a service;
-	 * on a host without a service manager hoist starts it here (and the boot script after a reboot). If it cannot run,
-	 * a stack whose services wait for `service_healthy` would wait forever: say so now instead.
-	 */
-	/**
 	 * Before containers come and go under traffic: the bridge of the stack's network keeps its address (see
 	 * pinBridges). Best effort: without it a lookup may go unanswered for a moment, which Caddy's resolver retries.
 	 */
@@ -145,6 +141,11 @@ export class Rollout {
 		});
 	}
 
+	/**
+	 * Podman runs healthchecks only through systemd timers. On OpenRC bootstrap installed hoist's scheduler as a service;
+	 * on a host without a service manager hoist starts it here (and the boot script after a reboot). If it cannot run,
+	 * a stack whose services wait for `service_healthy` would wait forever: say so now instead.
+	 */
 	async ensureHealthchecks(): Promise<void> {
 		const ctx = this.#ctx;
 		if (ctx.bootstrap.manager !== 'none') return;
@@ -163,6 +164,28 @@ export class Rollout {
 				`Check ${healthScheduler.script} on the server (hoist uploads it during bootstrap), or`,
 				'replace `condition: service_healthy` with `service_started` in the compose file, then run the command again.',
 			],
+		});
+	}
+
+	/**
+	 * Every route goes through an upstream file that Caddy reads per request (routeUpstream), from Caddy 2.8 on: an
+	 * older image (caddy.image, or the Caddy of a release brought back) would answer 502 on every route. Refused before
+	 * compose starts it. An image whose version cannot be read is taken as it is, with a line in the log.
+	 */
+	async ensureCaddyVersion(): Promise<void> {
+		const ctx = this.#ctx;
+		const image = ctx.pins?.[caddyService] ?? ctx.config.caddy.image;
+		const result = await this.#session.run(caddyImageVersion(image), {capture: true, signal: ctx.signal}).catch((error: unknown) => {
+			if (ctx.signal.aborted) throw error;
+			return undefined;
+		});
+		const version = result && parseCaddyVersion(result.stdout);
+		if (!version) return ctx.log(`could not read the Caddy version of ${image}; hoist needs Caddy ${oldestCaddy.major}.${oldestCaddy.minor} or later`);
+		if (servesUpstreamFiles(version)) return;
+		throw new UserError(`${image} is Caddy ${version.version}; hoist needs Caddy ${oldestCaddy.major}.${oldestCaddy.minor} or later.`, {
+			code: 'CADDY_TOO_OLD',
+			hint: 'hoist moves a service\'s routes between containers through files Caddy reads for every request ({file.*} placeholders), so that a release never reloads Caddy.',
+			nextSteps: [`Set caddy.image in hoist.yml to ${DEFAULT_CADDY_IMAGE} (or another ${oldestCaddy.major}.${oldestCaddy.minor}+ image), then run the command again.`],
 		});
 	}
 

@@ -3,7 +3,7 @@ import type {Config} from '../config/schema.js';
 import {watchedAddress} from '../dns/dns-plan.js';
 import type {StepContext} from '../engine/step.js';
 import type {Target} from '../remote/target.js';
-import type {CaddyInputs, CaddyRoute} from './caddyfile.js';
+import {routeUpstream, type CaddyInputs, type CaddyRoute} from './caddyfile.js';
 
 /** The ACME CA a Caddyfile names: what Caddy asks for certificates, and how it trusts the CA's own HTTPS. */
 export interface CaddyAcme {
@@ -55,12 +55,12 @@ export function sitesOf(config: Config, confirmed: ReadonlySet<string>, applied?
 
 /**
  * The routes as the Caddyfile serves them: a site per confirmed name with the routes it is first in, a redirect per
- * confirmed second name, and the domain's routes on the server's address. `pointed` sends a service's routes to one
- * container's address while a release swaps it.
+ * confirmed second name, and the domain's routes on the server's address. Each route reaches its service through the
+ * service's upstream file (routeUpstream), which a release points at one container without touching this file.
  */
-export function caddySites(routes: readonly Route[], sites: CaddySites, pointed: Readonly<Record<string, string>> = {}): Pick<CaddyInputs, 'addressRoutes' | 'sites' | 'redirects'> {
+export function caddySites(routes: readonly Route[], sites: CaddySites): Pick<CaddyInputs, 'addressRoutes' | 'sites' | 'redirects'> {
 	const caddyRoute = (route: Route): CaddyRoute => ({
-		upstream: `${pointed[route.service] ?? route.service}:${route.port}`,
+		upstream: routeUpstream(route.service, route.port),
 		stripPrefix: route.stripPrefix,
 		...(route.path === undefined ? {} : {path: route.path}),
 	});

@@ -35,6 +35,8 @@ case ${1:-start} in
 start)
 	wait_for_podman
 	@BEFORE_START@
+	# Caddy back on the services' names: containers get new addresses at boot, and a release cut short left one there.
+	@RESET_UPSTREAMS@
 	@COMPOSE_UP@
 	say "stack @STACK@ started"
 	;;

@@ -130,7 +130,7 @@ describe('DNS watched, then the certificate from Pebble', () => {
 		]);
 
 		// The domain block came by a reload: the same Caddy container, not restarted.
-		expect(caddyfileOnServer('certs')).toContain(`\n${domain} {\n\treverse_proxy web:8080 {\n\t\tlb_try_duration 5s\n\t}\n}\n`);
+		expect(caddyfileOnServer('certs')).toContain(`\n${domain} {\n\treverse_proxy {file./etc/caddy/upstreams/web}:8080 {\n\t\tlb_try_duration 5s\n\t}\n}\n`);
 		expect(caddyfileOnServer('certs')).toContain(`\n${alias} {\n\tredir https://${domain}{uri} permanent\n}\n`);
 		expect(await caddyStartedAt(sandbox, 'certs')).toBe(caddyStarted);
 		const done = result.events.find((event) => event['type'] === 'step-done' && event['stepId'] === 'certificate')!;

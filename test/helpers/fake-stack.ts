@@ -53,6 +53,8 @@ export class FakeStack {
 	readonly logs = new Map<string, string>();
 	/** How many probes of a new container fail before it answers (Infinity: it never does). */
 	failingProbes = 0;
+	/** What the Caddy image's version label says. */
+	caddyVersion = 'v2.11.2';
 	#started = 0;
 
 	static empty(): FakeStack {
@@ -64,6 +66,7 @@ export class FakeStack {
 	readonly answer = (command: RemoteCommand): FakeAnswer | undefined => {
 		const title = command.title ?? '';
 		if (title === 'read the state of the stack') return this.#state();
+		if (title.startsWith('read the Caddy version of ')) return `${this.caddyVersion}\n`;
 		if (title === 'read image ids') return [...this.imageIds].map(([image, id]) => `${image} ${id}`).join('\n');
 		// The container that served before the release has .5; the one a release starts beside it .7.
 		if (title.startsWith('find the address of ')) return `10.89.0.${title.endsWith('web-old') ? 5 : 7} \n`;

@@ -2,7 +2,8 @@
 # Puts a current Caddy in /opt/hoist-sandbox/caddy for the sandbox's stand-in of the caddy image. hoist deploys
 # docker.io/library/caddy:2 (2.10 and later today); Debian 12's own caddy is 2.6.2, which a real host never runs: its
 # reload can fail a handshake while the new config has no certificates yet (caddyserver/caddy#5589, fixed in 2.7),
-# it has no ARI, and its logs read differently. Debian's trixie-backports builds a current Caddy; the binary needs
+# it has no ARI, it cannot read the {file.*} placeholders hoist's Caddyfile routes through (2.8+), and its logs read
+# differently. Debian's trixie-backports builds a current Caddy; the binary needs
 # only libc (>= 2.34; Debian 12 has 2.36). Checked as apt would: InRelease by Debian's archive keyring (gpgv),
 # Packages.xz by InRelease's SHA256, the .deb by Packages' SHA256. Does nothing when it is there.
 set -euo pipefail

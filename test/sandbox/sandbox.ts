@@ -9,6 +9,8 @@ const execFileAsync = promisify(execFile);
 
 export const sandboxScripts = path.dirname(fileURLToPath(import.meta.url));
 export const sandboxDir = process.env['HOIST_SANDBOX_DIR'] ?? '/var/lib/hoist-sandbox';
+/** The current Caddy the sandbox's caddy image is built from (current-caddy.sh), for tests that run Caddy itself. */
+export const sandboxCaddy = `${process.env['HOIST_SANDBOX_CADDY_DIR'] ?? '/opt/hoist-sandbox/caddy'}/usr/bin/caddy`;
 
 /** Everything `up.sh` writes to `$HOIST_SANDBOX_DIR/env.json` (all values are strings). */
 export interface SandboxEnv {

@@ -309,7 +309,8 @@ else
 	b --build-arg VERSION=v2 -t "$REGISTRY/hoist/web:v2" "$FIXTURES/app/web"
 	b --build-arg VERSION=v3 -t "$REGISTRY/hoist/web:v3" "$FIXTURES/app/web"
 	b -t "$REGISTRY/hoist/migrate:v1" "$FIXTURES/app/jobs"
-	b -t "$REGISTRY/hoist/caddy:2" "$DIR/build/caddy"
+	# Labelled with its version as the official image is (hoist reads it to know the image can serve its Caddyfile).
+	b --label "org.opencontainers.image.version=v$("$SANDBOX_CADDY" version | cut -d' ' -f1)" -t "$REGISTRY/hoist/caddy:2" "$DIR/build/caddy"
 	"${BUILD_PODMAN[@]}" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY" <<<"$REGISTRY_PASSWORD" >/dev/null
 	for img in "${IMAGES[@]}"; do "${BUILD_PODMAN[@]}" push -q "$REGISTRY/$img"; done
 	for pair in "${DOCKERHUB_IMAGES[@]}"; do

@@ -3,6 +3,8 @@ import {existsSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {upstreamsLine} from '../../source/server/commands/upstreams.js';
+import {stackPaths} from '../../source/server/layout.js';
 import {fillTemplate, readTemplate} from '../../source/server/templates.js';
 import {run} from '../sandbox/sandbox.js';
 import {busybox, put, readOr, removeDir, tempDir} from './harness.js';
@@ -25,6 +27,8 @@ function bootHost() {
 	const script = path.join(home, 'hoist-boot.sh');
 	put(script, fillTemplate(readTemplate('stack/hoist-boot.sh'), {
 		STACK: 'shop', PODMAN_SOCKET: `'${socket}'`, BEFORE_START: ':', COMPOSE_UP: `echo "compose up" >>'${log}'`, COMPOSE_STOP: ':',
+		// The bundle's line, with the stack's upstream directory moved into the test's own.
+		RESET_UPSTREAMS: upstreamsLine('shop', {web: 'web', admin: 'admin'}).replaceAll(stackPaths('shop').caddyUpstreams, path.join(home, 'upstreams')),
 	}));
 	put(path.join(home, 'bin/podman'), `#!/bin/sh\necho "podman $*" >>'${log}'\n[ -e '${home}/api-up' ]\n`, 0o755);
 	// logger is a busybox applet, which Debian's busybox ash prefers to PATH: a function stands in for it.
@@ -47,6 +51,17 @@ describe('hoist-boot.sh start waits for the Podman API', () => {
 		expect(result.code, result.stderr).toBe(0);
 		expect(result.stderr).not.toContain('waiting');
 		expect(readOr(host.log)).toMatch(/^podman --remote --url unix:\/\/.*podman\.sock version\ncompose up\nlogger -t hoist-boot -- stack shop started\n$/);
+	});
+
+	it('puts Caddy back on the services\' names before compose starts: a release cut short left a container\'s address, which a reboot gives away', async () => {
+		const host = bootHost();
+		put(path.join(host.dir, 'upstreams/web'), '10.89.0.9\n');
+		await host.listen();
+		put(path.join(host.dir, 'api-up'), '');
+		const result = await host.start('5');
+		expect(result.code, result.stderr).toBe(0);
+		expect(readOr(path.join(host.dir, 'upstreams/web'))).toBe('web\n');
+		expect(readOr(path.join(host.dir, 'upstreams/admin'))).toBe('admin\n');
 	});
 
 	it('waits while the socket is missing or does not answer, says so in the system log, then runs compose', async () => {

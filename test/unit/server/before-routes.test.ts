@@ -16,11 +16,15 @@ const config = parseConfig(readFileSync(join(dir, 'hoist.yml'), 'utf8'), 'hoist.
 const recorded = JSON.parse(readFileSync(join(dir, 'recorded.json'), 'utf8')) as {dns: unknown; certificate: unknown};
 
 describe('a one-route stack recorded before routes', () => {
-	it('renders the byte-identical Caddyfile from its hoist.yml and journal: the upload step finds nothing to send, Caddy is not reloaded', () => {
+	it('renders the same Caddyfile from its hoist.yml and journal but for the upstreams: web is reached through its upstream file now', () => {
 		const dns = dnsOutputs.parse(recorded.dns);
 		const certificate = certificateOutputs.parse(recorded.certificate);
 		const file = caddyfile(config, '203.0.113.10', confirmedSites(config, '203.0.113.10', dns, certificate.acme));
-		expect(file.content).toBe(readFileSync(join(dir, 'Caddyfile'), 'utf8'));
+		// The same sites, names and CA; the one change (and so the one reload, on the first run after the upgrade) is
+		// that each route dials through its service's upstream file, which releases rewrite instead of reloading Caddy.
+		const recordedFile = readFileSync(join(dir, 'Caddyfile'), 'utf8');
+		expect(recordedFile.match(/reverse_proxy web:8080/g)).toHaveLength(2);
+		expect(file.content).toBe(recordedFile.replaceAll('reverse_proxy web:8080', 'reverse_proxy {file./etc/caddy/upstreams/web}:8080'));
 	});
 
 	it('watches and certifies the names the journal holds, in its order: the dns and certificate steps keep their record', () => {

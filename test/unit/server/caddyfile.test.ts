@@ -60,20 +60,21 @@ describe('the routes as Caddy serves them', () => {
 	});
 	it('a site per confirmed name with its routes, redirects to their route\'s first name, the domain\'s routes on the address', () => {
 		const sites = caddySites(config.routes, sitesOf(config, new Set(['app.example.test', 'www.example.test', 'admin.example.test'])));
+		const web = '{file./etc/caddy/upstreams/web}:8080';
 		expect(sites).toEqual({
-			addressRoutes: [{upstream: 'web:8080', stripPrefix: false}, {upstream: 'web:8080', path: '/api', stripPrefix: true}],
+			addressRoutes: [{upstream: web, stripPrefix: false}, {upstream: web, path: '/api', stripPrefix: true}],
 			sites: [
-				{name: 'app.example.test', routes: [{upstream: 'web:8080', stripPrefix: false}, {upstream: 'web:8080', path: '/api', stripPrefix: true}]},
-				{name: 'admin.example.test', routes: [{upstream: 'admin:9000', stripPrefix: false}]},
+				{name: 'app.example.test', routes: [{upstream: web, stripPrefix: false}, {upstream: web, path: '/api', stripPrefix: true}]},
+				{name: 'admin.example.test', routes: [{upstream: '{file./etc/caddy/upstreams/admin}:9000', stripPrefix: false}]},
 			],
 			redirects: [{name: 'www.example.test', to: 'app.example.test'}],
 		});
 	});
 
-	it('only confirmed names; a swap points every route of one service at its new container', () => {
-		const sites = caddySites(config.routes, sitesOf(config, new Set(['admin.example.test', 'www.example.test'])), {web: '10.89.0.7'});
-		expect(sites.sites).toEqual([{name: 'admin.example.test', routes: [{upstream: 'admin:9000', stripPrefix: false}]}]);
+	it('only confirmed names; every route of a service goes through its one upstream file', () => {
+		const sites = caddySites(config.routes, sitesOf(config, new Set(['admin.example.test', 'www.example.test'])));
+		expect(sites.sites).toEqual([{name: 'admin.example.test', routes: [{upstream: '{file./etc/caddy/upstreams/admin}:9000', stripPrefix: false}]}]);
 		expect(sites.redirects).toEqual([]); // www waits for the name it redirects to
-		expect(sites.addressRoutes.map((route) => route.upstream)).toEqual(['10.89.0.7:8080', '10.89.0.7:8080']);
+		expect(sites.addressRoutes.map((route) => route.upstream)).toEqual(['{file./etc/caddy/upstreams/web}:8080', '{file./etc/caddy/upstreams/web}:8080']);
 	});
 });

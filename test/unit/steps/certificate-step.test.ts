@@ -90,7 +90,7 @@ describe('the certificate step', () => {
 			],
 		});
 		const caddyfile = server.uploads.find((file) => file.path === '/srv/hoist/demo/hoist-caddy/Caddyfile')!;
-		expect(String(caddyfile.content)).toContain(`\n${domain} {\n\treverse_proxy web:8080 {\n\t\tlb_try_duration 5s\n\t}\n}\n`);
+		expect(String(caddyfile.content)).toContain(`\n${domain} {\n\treverse_proxy {file./etc/caddy/upstreams/web}:8080 {\n\t\tlb_try_duration 5s\n\t}\n}\n`);
 		expect(String(caddyfile.content)).toContain(`\n${alias} {\n\tredir https://${domain}{uri} permanent\n}\n`);
 		expect(String(caddyfile.content)).toContain('acme_ca https://acme-v02.api.letsencrypt.org/directory');
 		expect(server.commands.some((line) => line.includes('caddy reload'))).toBe(true);
@@ -126,7 +126,7 @@ describe('the certificate step', () => {
 		expect(out.names).toEqual([domain, alias, admin]);
 		expect(asked.sort()).toEqual([`${admin}/`, `${domain}/`, `${domain}/api/`, `${alias}/`]);
 		const caddyfile = String(server.uploads.find((file) => file.path === '/srv/hoist/demo/hoist-caddy/Caddyfile')!.content);
-		expect(caddyfile).toContain(`\n${admin} {\n\treverse_proxy admin:9000 {`);
+		expect(caddyfile).toContain(`\n${admin} {\n\treverse_proxy {file./etc/caddy/upstreams/admin}:9000 {`);
 		expect(caddyfile).toContain('\t@route1 path /api /api/*\n\thandle @route1 {\n\t\turi strip_prefix /api\n');
 		expect(h.details).toContainEqual({kind: 'substep', id: `https:${domain}/api/`, title: `https://${domain}/api/`, state: 'done', note: '200 from web'});
 		expect(h.details).toContainEqual({kind: 'substep', id: `https:${admin}`, title: `https://${admin}/`, state: 'done', note: '404 from admin'});

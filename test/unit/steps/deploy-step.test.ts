@@ -37,7 +37,7 @@ describe('deploy', () => {
 		const stack = freshStack();
 		const {h, session, ctx} = deployOn(stack);
 		const out = await deploy.run(ctx);
-		expect(session.script.filter((line) => line !== 'read the state of the stack')).toEqual(['pull 3 images', 'pin the address of the stack network\'s bridge', 'compose up']);
+		expect(session.script.filter((line) => line !== 'read the state of the stack')).toEqual(['pull 3 images', 'read the Caddy version of docker.io/library/caddy:2', 'pin the address of the stack network\'s bridge', 'compose up']);
 		expect(Object.keys(out.release.services).sort()).toEqual(['hoist-caddy', 'migrate', 'web']);
 		expect(out.release.services['web']).toEqual({image: 'registry.test/web:v1', digest: expect.stringMatching(/^sha256:/)});
 		expect([...h.resources.values()]).toEqual([{type: 'compose-project', id: 'demo@192.168.64.5', ownedByHoist: true}]);
@@ -56,7 +56,7 @@ describe('deploy', () => {
 	it('on a host without a service manager, the health scheduler is started before compose up (podman runs healthchecks only through one)', async () => {
 		const {h, session, ctx} = deployOn(freshStack(), {manager: 'none', scheduler: 'hoist-health started\n'});
 		await deploy.run(ctx);
-		expect(session.script.filter((line) => line !== 'read the state of the stack')).toEqual(['pull 3 images', 'start the health scheduler', 'pin the address of the stack network\'s bridge', 'compose up']);
+		expect(session.script.filter((line) => line !== 'read the state of the stack')).toEqual(['pull 3 images', 'read the Caddy version of docker.io/library/caddy:2', 'start the health scheduler', 'pin the address of the stack network\'s bridge', 'compose up']);
 		expect(h.logs).toContain('started the health scheduler (this host has no service manager to run it)');
 	});
 

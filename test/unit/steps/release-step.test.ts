@@ -30,8 +30,13 @@ function release(stack = new FakeStack(), options: {service?: string} = {}, conf
  * them: showing the services while compose works sleeps too).
  */
 function changes(script: string[], options: {sleeps?: boolean} = {}): string[] {
-	const looks = ['read the state of the stack', 'read image ids'];
-	return script.filter((line) => !looks.includes(line) && !line.startsWith('pull ') && (options.sleeps || !line.startsWith('sleep ')));
+	const looks = ['read the state of the stack', 'read image ids', 'read the Caddy version of '];
+	return script.filter((line) => !looks.some((look) => line.startsWith(look)) && !line.startsWith('pull ') && (options.sleeps || !line.startsWith('sleep ')));
+}
+
+/** Where the release pointed Caddy, in order (each a rewrite of upstream files, see pointUpstreams). */
+function pointings(script: string[]): string[] {
+	return script.filter((line) => line.startsWith('point Caddy '));
 }
 
 describe('release: which service gets a new container', () => {
@@ -49,17 +54,14 @@ describe('release: which service gets a new container', () => {
 		const {session, run} = release(stack);
 		const out = await run();
 		expect(out.replaced).toEqual(['db']);
-		const caddyfile = stackPaths('demo').caddyfile;
 		expect(changes(session.script)).toEqual([
 			// db leaves and joins the network: its bridge keeps its address, and Caddy meanwhile reaches web by its
-			// address (see the next describe).
+			// address (see the next describe), through web's upstream file: Caddy is never reloaded.
 			'pin the address of the stack network\'s bridge',
 			'find the address of web-old',
-			`upload ${caddyfile}`,
-			'reload Caddy',
+			'point Caddy at 10.89.0.5 for web',
 			'compose up db',
-			`upload ${caddyfile}`,
-			'reload Caddy',
+			'point Caddy back at web',
 			'remove images no recent release uses',
 		]);
 		expect(stack.containers.find((c) => c.service === 'web')?.id).toBe('web-old');
@@ -96,12 +98,10 @@ describe('release: the web service swapped without a failed request', () => {
 		const {session, run} = release(stack);
 		const out = await run();
 		expect(out.replaced).toEqual(['web']);
-		const caddyfile = stackPaths('demo').caddyfile;
 		expect(changes(session.script, {sleeps: true})).toEqual([
 			'pin the address of the stack network\'s bridge',
 			'find the address of web-old',
-			`upload ${caddyfile}`,
-			'reload Caddy',
+			'point Caddy at 10.89.0.5 for web',
 			'compose up web',
 			'find the address of web-1',
 			'ask http://10.89.0.7:8080/',
@@ -111,22 +111,24 @@ describe('release: the web service swapped without a failed request', () => {
 			'ask http://10.89.0.7:8080/',
 			// A reused address: Caddy's network must not send to the MAC of the container that had it before.
 			'clear hoist-caddy\'s cached link-layer address of 10.89.0.7',
-			`upload ${caddyfile}`,
-			'reload Caddy',
+			'point Caddy at 10.89.0.7 for web',
 			'sleep 2000',
 			'retire 1 old container',
-			`upload ${caddyfile}`,
-			'reload Caddy',
+			'point Caddy back at web',
 			'remove images no recent release uses',
 		]);
+		// Nothing reloads Caddy or rewrites its Caddyfile: the upstream file moves, by a rename.
+		expect(session.uploaded).toEqual([]);
+		expect(session.script.filter((line) => /reload|restart/i.test(line))).toEqual([]);
 		const [start] = session.ran.filter((command) => command.title === 'compose up web');
 		expect(start!.line).toMatch(/ up -d --no-deps --no-recreate --scale web\\=2 web$/);
 		const retire = session.ran.find((command) => command.title === 'retire 1 old container')!;
 		expect(retire.line).toBe('podman stop --time 10 web-old >/dev/null && podman rm web-old >/dev/null');
-		const [pinned, towardNew, back] = session.uploaded.map((file) => file.content.toString());
-		expect(pinned).toContain('reverse_proxy 10.89.0.5:8080');
-		expect(towardNew).toContain('reverse_proxy 10.89.0.7:8080');
-		expect(back).toContain('reverse_proxy web:8080');
+		const [pinned, towardNew, back] = session.ran.filter((command) => command.title?.startsWith('point Caddy')).map((command) => command.line);
+		const upstreams = stackPaths('demo').caddyUpstreams;
+		expect(pinned).toBe(`mkdir -p ${upstreams} && printf '%s\\n' 10.89.0.5 >${upstreams}/.web.next && mv -f ${upstreams}/.web.next ${upstreams}/web`);
+		expect(towardNew).toContain("printf '%s\\n' 10.89.0.7 >");
+		expect(back).toContain("printf '%s\\n' web >");
 		expect(stack.containers.filter((c) => c.service === 'web').map((c) => c.id)).toEqual(['web-1']);
 	});
 
@@ -136,8 +138,7 @@ describe('release: the web service swapped without a failed request', () => {
 		stack.failingProbes = Infinity;
 		const {session, run} = release(stack);
 		await expect(run()).rejects.toMatchObject({code: 'RELEASE_NOT_ANSWERING', message: expect.stringContaining('the old one keeps serving')});
-		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
-		expect(upstreams).toEqual(['10.89.0.5:8080', 'web:8080']);
+		expect(pointings(session.script)).toEqual(['point Caddy at 10.89.0.5 for web', 'point Caddy back at web']);
 		expect(session.ran.find((command) => command.title === 'retire 1 old container')).toMatchObject({title: 'retire 1 old container', line: 'podman stop --time 0 web-1 >/dev/null && podman rm web-1 >/dev/null'});
 		expect(stack.containers.filter((c) => c.service === 'web').map((c) => c.id)).toEqual(['web-old']);
 	});
@@ -150,12 +151,9 @@ describe('release: the web service swapped without a failed request', () => {
 		const h = setup({remote: async () => session, onSleep: () => undefined});
 		const step = {...deployStep({withJobs: true}), title: 'Release'};
 		await step.run(h.context(step, {outputs: {...outputs, compose: {...outputs.compose, services: {...outputs.compose.services, migrate: {image: 'registry.test/web:v2', oneShot: true, healthcheck: false, healthGate: false}}}}}));
-		const order = changes(session.script).filter((line) => line.startsWith('compose up') || line.startsWith('retire') || line.startsWith('upload'));
-		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
+		const order = changes(session.script).filter((line) => line.startsWith('compose up') || line.startsWith('retire') || line.startsWith('point Caddy'));
 		// Pinned to the serving container before the migration, moved to the new one, back to the name at the end.
-		expect(upstreams).toEqual(['10.89.0.5:8080', '10.89.0.7:8080', 'web:8080']);
-		const caddyfile = `upload ${stackPaths('demo').caddyfile}`;
-		expect(order).toEqual([caddyfile, 'compose up migrate', 'compose up web', caddyfile, 'retire 1 old container', caddyfile]);
+		expect(order).toEqual(['point Caddy at 10.89.0.5 for web', 'compose up migrate', 'compose up web', 'point Caddy at 10.89.0.7 for web', 'retire 1 old container', 'point Caddy back at web']);
 	});
 
 	it('a migration that Podman lost track of after it exited is judged by its exit code, and the release goes on', async () => {
@@ -179,8 +177,33 @@ describe('release: the web service swapped without a failed request', () => {
 		const h = setup({remote: async () => session, onSleep: () => undefined});
 		const step = {...deployStep({withJobs: true}), title: 'Release'};
 		await expect(step.run(h.context(step, {outputs: {...outputs, compose: {...outputs.compose, services: {...outputs.compose.services, migrate: {image: 'registry.test/web:v2', oneShot: true, healthcheck: false, healthGate: false}}}}}))).rejects.toThrow();
-		const upstreams = session.uploaded.map((file) => /reverse_proxy (\S+)/.exec(file.content.toString())?.[1]);
-		expect(upstreams).toEqual(['10.89.0.5:8080', 'web:8080']);
+		expect(pointings(session.script)).toEqual(['point Caddy at 10.89.0.5 for web', 'point Caddy back at web']);
+	});
+});
+
+describe('release: the Caddy image', () => {
+	it('a Caddy older than 2.8 (no {file.*} placeholders) is refused before anything changes, with the way out', async () => {
+		const stack = new FakeStack();
+		stack.caddyVersion = 'v2.6.2';
+		stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+		const {session, run} = release(stack);
+		await expect(run()).rejects.toMatchObject({
+			code: 'CADDY_TOO_OLD',
+			message: 'docker.io/library/caddy:2 is Caddy v2.6.2; hoist needs Caddy 2.8 or later.',
+			nextSteps: [{text: expect.stringContaining('Set caddy.image in hoist.yml to docker.io/library/caddy:2')}],
+		});
+		expect(changes(session.script)).toEqual([]);
+	});
+
+	it('2.8.0 is served; a version that cannot be read is taken as it is, with a line in the log', async () => {
+		for (const [version, logged] of [['v2.8.0', false], ['', true]] as const) {
+			const stack = new FakeStack();
+			stack.caddyVersion = version;
+			stack.imageIds.set('registry.test/web:v2', 'sha256:web2');
+			const {h, run} = release(stack);
+			expect((await run()).replaced).toEqual(['web']);
+			expect(h.logs.some((line) => line.includes('could not read the Caddy version of docker.io/library/caddy:2; hoist needs Caddy 2.8 or later'))).toBe(logged);
+		}
 	});
 });
 
@@ -198,14 +221,13 @@ describe('release: routes', () => {
 		const swaps = changes(session.script).filter((line) => line.startsWith('compose up') || line.startsWith('ask ') || line.startsWith('retire'));
 		expect(swaps).toEqual(['compose up web', 'ask http://10.89.0.7:8080/', 'retire 1 old container', 'compose up db', 'ask http://10.89.0.7:5432/ready', 'retire 1 old container']);
 		// Both pinned to their serving containers first (no name lookups while containers change), each moved to its new
-		// container in turn, then both back on their names; in each Caddyfile the /db route comes before web's.
-		const upstreams = session.uploaded.map((file) => [...file.content.toString().matchAll(/reverse_proxy (\S+)/g)].map((match) => match[1]));
-		expect(upstreams).toEqual([
-			['10.89.0.7:5432', '10.89.0.5:8080'],
-			['10.89.0.7:5432', '10.89.0.7:8080'],
-			['10.89.0.7:5432', '10.89.0.7:8080'],
-			['db:5432', 'web:8080'],
+		// container in turn, then both back on their names.
+		expect(pointings(session.script)).toEqual([
+			'point Caddy at 10.89.0.5 for web, 10.89.0.7 for db',
+			'point Caddy at 10.89.0.7 for web',
+			'point Caddy at 10.89.0.7 for db',
+			'point Caddy back at web, db',
 		]);
-		expect(session.uploaded[3]!.content.toString()).toMatch(/handle @route1 \{\n\t\treverse_proxy db:5432[\s\S]*handle \{\n\t\treverse_proxy web:8080/);
+		expect(session.uploaded).toEqual([]);
 	});
 });

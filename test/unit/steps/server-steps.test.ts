@@ -158,7 +158,8 @@ describe('upload', () => {
 		withComposeFile(h.files.dir);
 		const out = await upload.run(h.context(upload, {outputs: {target: serverTarget, bootstrap: openrc}}));
 		const sent = session.uploaded.map((file) => file.path);
-		expect(sent).toEqual(expect.arrayContaining([`${paths.dir}/docker-compose.yml`, paths.hoistEnv, paths.overlay, paths.caddyfile, paths.bootScript, '/etc/init.d/hoist-demo']));
+		expect(sent).toEqual(expect.arrayContaining([`${paths.dir}/docker-compose.yml`, paths.hoistEnv, paths.overlay, paths.caddyfile, `${paths.caddyUpstreams}/web`, paths.bootScript, '/etc/init.d/hoist-demo']));
+		expect(session.uploaded.find((file) => file.path === `${paths.caddyUpstreams}/web`)?.content).toBe('web\n');
 		expect(Object.keys(out.files).sort()).toEqual([...sent].sort());
 		expect(out).toMatchObject({dir: paths.dir, boot: 'openrc'});
 		expect(session.script.filter((line) => !line.startsWith('upload '))).toEqual([`create ${paths.dir}`, 'compare the files on the server', 'reload Caddy', 'enable hoist-demo at boot']);
@@ -185,6 +186,21 @@ describe('upload', () => {
 		expect(changed.session.uploaded.map((file) => file.path)).toEqual([`${paths.dir}/docker-compose.yml`]);
 		expect(changed.session.script).not.toContain('enable hoist-demo at boot');
 		expect(changed.h.resources.size).toBe(0); // on AWS the instance takes the directory along
+	});
+
+	it('a release cut short left Caddy on a container\'s address: the upload puts the service\'s name back, without a reload', async () => {
+		const first = onServer();
+		withComposeFile(first.h.files.dir);
+		await upload.run(first.h.context(upload, {outputs: {target: awsTarget, bootstrap: openrc}}));
+		const onDisk = new Map(first.session.uploaded.map((file) => [file.path, file.content]));
+		onDisk.set(`${paths.caddyUpstreams}/web`, '10.89.0.7\n');
+		const cut = onServer(holding(onDisk));
+		withComposeFile(cut.h.files.dir);
+		const ctx = cut.h.context(upload, {outputs: {target: awsTarget, bootstrap: openrc}});
+		expect(await upload.check(ctx)).toBeUndefined();
+		await upload.run(ctx);
+		expect(cut.session.uploaded.map((file) => [file.path, file.content])).toEqual([[`${paths.caddyUpstreams}/web`, 'web\n']]);
+		expect(cut.session.script).not.toContain('reload Caddy');
 	});
 });
 
