@@ -18,7 +18,7 @@ export interface StackPaths {
 	/** Mounted into Caddy as a directory, so a rewritten Caddyfile is seen by a reload (a file mount would keep the old inode). */
 	caddyDir: string;
 	caddyfile: string;
-	/** One file per routed service, naming where Caddy sends its routes (see upstreamFile in caddyfile.ts). */
+	/** One file per routed service, naming where Caddy sends its routes (see routeUpstream in caddyfile.ts). */
 	caddyUpstreams: string;
 	acmeCaRoot: string;
 	/** DOCKER_CONFIG for compose and the auth file for podman: the registry login, surviving reboots (mode 0600). */

@@ -1,9 +1,11 @@
-import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {spawn} from 'node:child_process';
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {freshEmulatorPerTest, type E2eStack} from '../helpers/e2e-stack.js';
 import {expectWiped, hostInventory, httpGet, parseTimeline, readTrace, sshAsStack} from '../helpers/stack-host.js';
 import {instancePodman} from '../sandbox/sandbox.js';
+import {stackLockPath} from '../../source/server/commands/stack-lock.js';
 
 const emulator = freshEmulatorPerTest();
 
@@ -130,6 +132,33 @@ describe('crashes and restarts of the server half', () => {
 		await deployed(stack);
 		const services = (await hostInventory(emulator.sandbox(), 'killed')).containers.map((container) => container.service).sort();
 		expect(services).toEqual(['hoist-caddy', 'migrate', 'seed', 'web']);
+		expect((await httpGet(emulator.sandbox(), '/health')).status).toBe(200);
+		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
+	});
+
+	it('a compose command still holding the stack\'s lock on the server (a killed run\'s): hoist up waits for it, says so, then deploys', async () => {
+		const stack = emulator.stack({stack: 'locked'});
+		// The sandbox host is this machine: the lock is the file hoist's compose commands take there (underStackLock).
+		mkdirSync(dirname(stackLockPath('locked')), {recursive: true});
+		const holder = spawn('flock', [stackLockPath('locked'), 'sleep', '300'], {stdio: 'ignore', detached: true});
+		try {
+			const run = stack.start(['up', '--json']);
+			const waited = await run.waitForEvent((event) => event['type'] === 'step-log' && String(event['line']).includes('another command is changing stack locked on this server'));
+			expect(waited['stepId']).toBe('deploy');
+			await new Promise((resolve) => setTimeout(resolve, 2_000));
+			const releasedAt = Date.now();
+			process.kill(-holder.pid!, 'SIGTERM');
+			const result = await run.done;
+			expect(result.code, result.stderr).toBe(0);
+			// Nothing of the stack was started while the lock was held: compose up ran after it was let go.
+			const deployDone = result.events.find((event) => event['type'] === 'step-done' && event['stepId'] === 'deploy');
+			expect(Number(deployDone!['at'])).toBeGreaterThan(releasedAt);
+			const creating = result.events.filter((event) => event['type'] === 'step-log' && String(event['line']).startsWith('Creating'));
+			expect(creating.length).toBeGreaterThan(0);
+			expect(creating.every((event) => Number(event['at']) > releasedAt)).toBe(true);
+		} finally {
+			if (holder.exitCode === null) process.kill(-holder.pid!, 'SIGKILL');
+		}
 		expect((await httpGet(emulator.sandbox(), '/health')).status).toBe(200);
 		expect((await stack.run(['destroy', '--yes'])).code).toBe(0);
 	});

@@ -80,7 +80,9 @@ export class FakeStack {
 		return undefined;
 	};
 
-	#up(line: string): FakeAnswer | undefined {
+	#up(locked: string): FakeAnswer | undefined {
+		// The compose command itself, without the stack lock around it (underStackLock).
+		const line = /\(exec 9>&-\n(cd [\s\S]*)\)\nexit \$\?$/.exec(locked)?.[1] ?? locked;
 		const named = line.includes('--no-deps');
 		const words = line.slice(line.indexOf(named ? '--no-deps' : ' up ')).replaceAll('\\', '').split(' ');
 		const scale = words.includes('--scale') ? words[words.indexOf('--scale') + 1]!.split('=')[0] : undefined;

@@ -1,6 +1,7 @@
 import {composeProject, podmanSocket, stackPaths} from '../layout.js';
 import type {RemoteCommand} from '../../remote/commands/command.js';
 import {sh} from '../../remote/commands/quote.js';
+import {underStackLock} from './stack-lock.js';
 
 /** How compose is called on the target, as bootstrap found it: ["docker", "compose"] (v2) or ["docker-compose"]. */
 export interface ComposeTool {
@@ -44,7 +45,7 @@ function composeLine(tool: ComposeTool, files: ComposeProjectFiles, args: string
 
 /** Creates or updates every service; one-shot services run to completion before their dependants start. */
 export function composeUp(tool: ComposeTool, files: ComposeProjectFiles): RemoteCommand {
-	return {root: true, title: 'compose up', line: composeLine(tool, files, ['up', '-d', '--remove-orphans'])};
+	return {root: true, title: 'compose up', line: underStackLock(files.stack, composeLine(tool, files, ['up', '-d', '--remove-orphans']))};
 }
 
 export function composeLogs(tool: ComposeTool, files: ComposeProjectFiles, service: string, lines: number): RemoteCommand {
@@ -222,14 +223,17 @@ export function composeUpServices(tool: ComposeTool, files: ComposeProjectFiles,
 	return {
 		root: true,
 		title: `compose up ${services.join(' ')}`,
-		line: composeLine(tool, files, [
-			'up',
-			'-d',
-			'--no-deps',
-			...(options.noRecreate ? ['--no-recreate'] : []),
-			...(options.scale ? ['--scale', `${options.scale.service}=${options.scale.count}`] : []),
-			...services,
-		]),
+		line: underStackLock(
+			files.stack,
+			composeLine(tool, files, [
+				'up',
+				'-d',
+				'--no-deps',
+				...(options.noRecreate ? ['--no-recreate'] : []),
+				...(options.scale ? ['--scale', `${options.scale.service}=${options.scale.count}`] : []),
+				...services,
+			]),
+		),
 	};
 }
 

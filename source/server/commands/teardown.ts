@@ -1,5 +1,6 @@
 import {composeProject, serverRoot, stackPaths} from '../layout.js';
 import type {RemoteCommand} from '../../remote/commands/command.js';
+import {underStackLock} from './stack-lock.js';
 import {sh} from '../../remote/commands/quote.js';
 
 /** How long a container gets to stop on TERM before it is killed: a database deserves a clean shutdown. */
@@ -27,7 +28,7 @@ export function removeProject(stack: string, options: {volumes: boolean}): Remot
 	return {
 		root: true,
 		title: `remove the containers and networks${options.volumes ? ' and volumes' : ''} of ${stack}`,
-		line: [
+		line: underStackLock(stack, [
 			'set -e',
 			`ids=$(podman ps --all --quiet ${filter})`,
 			`if [ -n "$ids" ]; then podman stop --time ${stopSeconds} $ids >/dev/null 2>&1 || true; podman rm --force $ids >/dev/null; fi`,
@@ -38,7 +39,7 @@ export function removeProject(stack: string, options: {volumes: boolean}): Remot
 			options.volumes
 				? 'if [ -n "$vols" ]; then podman volume rm $vols >/dev/null; fi'
 				: `for v in $vols; do echo "${volumeMarker} $v"; done`,
-		].join('\n'),
+		].join('\n')),
 	};
 }
 
@@ -47,7 +48,7 @@ export function stopProject(stack: string): RemoteCommand {
 	return {
 		root: true,
 		title: `stop the containers of ${stack}`,
-		line: `ids=$(podman ps --quiet ${projectFilter(stack)}); if [ -n "$ids" ]; then podman stop --time ${stopSeconds} $ids >/dev/null; fi`,
+		line: underStackLock(stack, `ids=$(podman ps --quiet ${projectFilter(stack)}); if [ -n "$ids" ]; then podman stop --time ${stopSeconds} $ids >/dev/null; fi`),
 	};
 }
 

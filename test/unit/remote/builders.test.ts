@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseBootstrapStep, parseBootstrapSummary, runBootstrap} from '../../../source/remote/commands/bootstrap.js';
 import {composeUp, forgetNeighbour, reloadCaddy, stackState} from '../../../source/server/commands/compose.js';
+import {underStackLock} from '../../../source/server/commands/stack-lock.js';
 import {fileHashes, parseHashes} from '../../../source/remote/commands/files.js';
 import {parseImageLine, pruneImages, pullImages} from '../../../source/remote/commands/images.js';
 import {qualifiedImage} from '../../../source/server/image-name.js';
@@ -17,7 +18,7 @@ describe('remote command builders', () => {
 		const command = composeUp({command: ['docker-compose'], version: 'v1'}, {stack: 'shop', composeFile: 'docker compose.yml'});
 		expect(command.root).toBe(true);
 		expect(command.line).toBe(
-			"cd /srv/hoist/shop && set -a && . /srv/hoist/shop/hoist.env && set +a && DOCKER_HOST=unix\\:///run/podman/podman.sock DOCKER_CONFIG=/srv/hoist/shop/.hoist-docker docker-compose -p shop -f 'docker compose.yml' -f compose.hoist.yml up -d --remove-orphans",
+			underStackLock('shop', "cd /srv/hoist/shop && set -a && . /srv/hoist/shop/hoist.env && set +a && DOCKER_HOST=unix\\:///run/podman/podman.sock DOCKER_CONFIG=/srv/hoist/shop/.hoist-docker docker-compose -p shop -f 'docker compose.yml' -f compose.hoist.yml up -d --remove-orphans"),
 		);
 		expect(composeUp({command: ['docker', 'compose'], version: 'v2'}, {stack: 'shop', composeFile: 'c.yml'}).line).toContain(' docker compose -p shop -f c.yml ');
 	});

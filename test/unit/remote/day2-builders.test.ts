@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {composeExec, streamLogs, type ComposeTool} from '../../../source/server/commands/compose.js';
 import {parseRemoved, parseRemovedDir, parseVolumes, removeProject, removeStackDir, stopProject} from '../../../source/server/commands/teardown.js';
 import {removeBootService, removeFoundBootService} from '../../../source/server/commands/boot.js';
+import {underStackLock} from '../../../source/server/commands/stack-lock.js';
 import {opensshArgs} from '../../../source/remote/openssh.js';
 import type {Target} from '../../../source/remote/target.js';
 
@@ -115,7 +116,7 @@ describe('destroy on an existing server: the remote commands', () => {
 		expect([parseRemovedDir('hoist-removed-dir\n'), parseRemovedDir('')]).toEqual([true, false]);
 		expect(removeBootService('openrc', 'shop')?.line).toBe('rc-update del hoist-shop default >/dev/null 2>&1; rm -f /etc/init.d/hoist-shop');
 		expect(removeBootService('none', 'shop')).toBeUndefined();
-		expect(stopProject('shop').line).toMatch(/^ids=\$\(podman ps --quiet --filter label\\=com\.docker\.compose\.project\\=shop\); if \[ -n "\$ids" \]; then podman stop --time 10 \$ids >\/dev\/null; fi$/);
+		expect(stopProject('shop').line).toBe(underStackLock('shop', 'ids=$(podman ps --quiet --filter label\\=com.docker.compose.project\\=shop); if [ -n "$ids" ]; then podman stop --time 10 $ids >/dev/null; fi'));
 	});
 });
 

@@ -121,7 +121,7 @@ describe('release: the web service swapped without a failed request', () => {
 		expect(session.uploaded).toEqual([]);
 		expect(session.script.filter((line) => /reload|restart/i.test(line))).toEqual([]);
 		const [start] = session.ran.filter((command) => command.title === 'compose up web');
-		expect(start!.line).toMatch(/ up -d --no-deps --no-recreate --scale web\\=2 web$/);
+		expect(start!.line).toMatch(/ up -d --no-deps --no-recreate --scale web\\=2 web\)\nexit \$\?$/);
 		const retire = session.ran.find((command) => command.title === 'retire 1 old container')!;
 		expect(retire.line).toBe('podman stop --time 10 web-old >/dev/null && podman rm web-old >/dev/null');
 		const [pinned, towardNew, back] = session.ran.filter((command) => command.title?.startsWith('point Caddy')).map((command) => command.line);
