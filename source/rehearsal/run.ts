@@ -96,7 +96,7 @@ export async function runRehearsal(context: CommandContext): Promise<number> {
 	};
 	const again = rehearseAgain(request);
 	return session(context, request, 'rehearse', async ({plan, env, renderer}, rehearsal) => {
-		const outcome = await runPlan(plan, env, {command: 'rehearse', resume: again, rerun: `hoist ${again}`, dnsView: 'hoist rehearse dns list'});
+		const outcome = await runPlan(plan, env, {command: 'rehearse', resume: again, dnsView: 'hoist rehearse dns list'});
 		if (outcome.result === 'ok') renderer.showMessage(rehearsalFinish(rehearsal, '.hoist/rehearsal/root.pem'));
 		return outcome.error?.exitCode ?? 0;
 	});
