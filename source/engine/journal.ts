@@ -3,12 +3,13 @@ import {constants, copyFileSync, existsSync, mkdirSync} from 'node:fs';
 import {basename, dirname} from 'node:path';
 import {isDeepStrictEqual} from 'node:util';
 import {z} from 'zod';
-import {BugError, UserError, nextCommand} from '../errors.js';
+import {BugError, UserError, nextCommand, type NextStep} from '../errors.js';
 import {writeFileAtomic} from '../files/atomic-write.js';
 import {isFileSystemError} from '../files/fs-errors.js';
 import {readTextFile} from '../files/read-file.js';
 import {printable} from '../text/printable.js';
 import type {ErrorView, RunResult} from './events.js';
+import {journalOwner, rehearsalJournal, type JournalOwner} from './journal-owner.js';
 import type {Redactor} from './redactor.js';
 import type {ResourceRecord} from './step.js';
 import {stepStatuses} from './step-status.js';
@@ -306,7 +307,8 @@ function emptyJournal(stack: string): JournalData {
 const maxJournalBytes = 16 << 20;
 
 function readJournal(path: string): JournalData {
-	const name = `.hoist/${basename(path)}`;
+	const owner = journalOwner(path);
+	const name = owner.file;
 	const text = readTextFile(path, {
 		what: 'The journal',
 		maxBytes: maxJournalBytes,
@@ -316,7 +318,7 @@ function readJournal(path: string): JournalData {
 	try {
 		raw = parseJson(text);
 	} catch (error) {
-		throw unreadable(name, path, error instanceof Error ? error.message : 'not JSON');
+		throw unreadable(owner, path, error instanceof Error ? error.message : 'not JSON');
 	}
 	const schema = (raw as {schema?: unknown} | null)?.schema;
 	if (typeof schema === 'number' && schema > JOURNAL_SCHEMA) {
@@ -329,7 +331,7 @@ function readJournal(path: string): JournalData {
 	const parsed = journalSchema.safeParse(migrate(raw));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
-		throw unreadable(name, path, `${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}`);
+		throw unreadable(owner, path, `${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}`);
 	}
 	return parsed.data;
 }
@@ -382,15 +384,20 @@ function releaseIntoDeploy(journal: OldJournal): OldJournal {
 	return {...journal, schema: 3, steps};
 }
 
-function unreadable(name: string, path: string, why: string): UserError {
-	return new UserError(printable(`${name} is damaged and cannot be read (${why}).`), {
+function unreadable(owner: JournalOwner, path: string, why: string): UserError {
+	return new UserError(printable(`${owner.file} is damaged and cannot be read (${why}).`), {
 		code: 'JOURNAL_UNREADABLE',
 		hint: `hoist did not change it. What hoist created is found again without it: on AWS by the tag hoist:stack, on a server by the stack's name (its compose project and /srv/hoist/<stack>).`,
-		nextSteps: [
-			`Look at ${printable(path)} — if you edited it by hand, undo the edit; or`,
-			nextCommand('hoist up --restart', 'run {command}: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records resources.'),
-		],
+		nextSteps: [`Look at ${printable(path)} — if you edited it by hand, undo the edit; or`, startAfresh(owner)],
 	});
+}
+
+/** The way past a damaged journal: `hoist up --restart` for the stack's; the rehearsal has no --restart of its own. */
+function startAfresh(owner: JournalOwner): NextStep {
+	if (owner === rehearsalJournal) {
+		return nextCommand(owner.command, 'move it aside and run {command}: the rehearsal starts a new journal, and its steps find what is already on the practice server.');
+	}
+	return nextCommand('hoist up --restart', 'run {command}: it keeps a numbered copy (state.json.bak.1, .2 …) and starts a new journal, unless the journal still records resources.');
 }
 
 /** "records 2 AWS resources: instance i-0abc, security-group sg-1."; "records 1 server resource: stack-dir …". */

@@ -2,6 +2,7 @@ import {UserError, nextCommand} from '../errors.js';
 import {printable} from '../text/printable.js';
 import type {z} from 'zod';
 import type {JournalData} from './journal.js';
+import {stackJournal, type JournalOwner} from './journal-owner.js';
 import {outputShapes, shapeIssue} from './output-shapes.js';
 import type {StepId, StepOutputs} from './step.js';
 
@@ -11,18 +12,19 @@ type Steps = Pick<JournalData, 'steps'>;
  * Another step's recorded outputs, typed, for code outside that step (commands, closing messages). The journal
  * holds them as plain JSON; this is the one place that says which type they have, so it is also where outputs of
  * the wrong shape are refused as a damaged journal (exit 2, the file untouched), not met later as a TypeError.
+ * `owner`: which journal this is, for the advice (the rehearsal's is repaired by `hoist rehearse`, never `hoist up`).
  */
-export function stepOutputs<Id extends StepId>(journal: Steps, id: Id): StepOutputs[Id] | undefined {
+export function stepOutputs<Id extends StepId>(journal: Steps, id: Id, owner: JournalOwner = stackJournal): StepOutputs[Id] | undefined {
 	const outputs = journal.steps[id]?.outputs;
 	const issue = outputs === undefined ? undefined : issueOf(id, outputs);
 	if (issue) {
 		const where = ['steps', id, 'outputs', ...issue.path].join('.');
-		throw new UserError(printable(`.hoist/state.json is damaged: ${where} is not what the step records (expected ${issue.expected}).`), {
+		throw new UserError(printable(`${owner.file} is damaged: ${where} is not what the step records (expected ${issue.expected}).`), {
 			code: 'JOURNAL_UNREADABLE',
 			hint: 'hoist did not change it.',
 			nextSteps: [
-				'If you edited .hoist/state.json by hand, undo the edit; or',
-				nextCommand('hoist up', `run {command}: step ${printable(id)} looks at the server again and records what it finds.`),
+				`If you edited ${owner.file} by hand, undo the edit; or`,
+				nextCommand(owner.command, `run {command}: step ${printable(id)} looks at the server again and records what it finds.`),
 			],
 		});
 	}

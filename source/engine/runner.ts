@@ -34,10 +34,12 @@ export interface RunOutcome {
 export interface RunOptions {
 	command: string;
 	from?: string;
-	/** The command line the advice tells the user to run again, when its arguments matter (`rollback 2`); default: the command. */
+	/**
+	 * The command line the advice tells the user to run again, when its arguments matter (`rollback 2`); default: the
+	 * command. The steps' own advice names the same line (StepContext.rerun), so that a step's "run it again in a
+	 * minute" replaces the runner's resume line instead of standing beside it with another command.
+	 */
 	resume?: string;
-	/** What the steps' own advice names to run the flow again (StepContext.rerun); default: `hoist up`. */
-	rerun?: string;
 	/** What the steps' own advice names to see what DNS answers (StepContext.dnsView); default: `hoist dns`. */
 	dnsView?: string;
 }
@@ -60,7 +62,7 @@ export async function runPlan(plan: Plan, env: RunEnvironment, options: RunOptio
 		if (step.id === options.from) forcing = true;
 		const started = Date.now();
 		emit({type: 'step-started', at: started, stepId: step.id});
-		const ctx = stepContext(step, env, emit, outputs, schemas, {rerun: options.rerun ?? 'hoist up', dnsView: options.dnsView ?? 'hoist dns'});
+		const ctx = stepContext(step, env, emit, outputs, schemas, {rerun: `hoist ${options.resume ?? options.command}`, dnsView: options.dnsView ?? 'hoist dns'});
 		try {
 			throwIfAborted(env.signal);
 			let result = forcing ? undefined : await untilAborted(inStep(ctx.progress, () => step.check(ctx)), env.signal);

@@ -64,8 +64,9 @@ export interface StepContext<Id extends StepId = StepId, Needs extends StepId = 
 	/** What this step recorded last time, if anything: a hint for `check`, never proof. */
 	readonly previous: StepOutputs[Id] | undefined;
 	/**
-	 * The command that runs this flow again, as the person types it: `hoist up`, or a rehearsal's `hoist rehearse …`
-	 * (same plan, its own journal). A step's advice to run it again names this, never `hoist up` itself.
+	 * The command that runs this flow again, as the person types it: the run's own resume line (`hoist up`,
+	 * `hoist deploy --service web`, a rehearsal's `hoist rehearse …`). A step's advice to run it again names this, never
+	 * `hoist up` itself, and never in words ("run the command again"): the runner then adds no second resume line.
 	 */
 	readonly rerun: string;
 	/** The command that shows what DNS answers for this flow's names: `hoist dns`, or a rehearsal's zone listing. */

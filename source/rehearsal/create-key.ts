@@ -1,5 +1,6 @@
 import {isDnsSummary, type DnsSummaryData} from '../dns/watch-details.js';
 import {stepOutputs} from '../engine/outputs.js';
+import {rehearsalJournal} from '../engine/journal-owner.js';
 import type {RunEnvironment} from '../engine/runner.js';
 import {asHoistError} from '../errors.js';
 import type {RunState} from '../ui/run-state.js';
@@ -26,7 +27,7 @@ export function createRecordKey(standIns: StandIns, running: () => {env: RunEnvi
 		when: (state) => recordsToCreate(state).length > 0,
 		press(state) {
 			const current = running();
-			const target = current && stepOutputs(current.env.journal.data, 'target');
+			const target = current && stepOutputs(current.env.journal.data, 'target', rehearsalJournal);
 			if (!current || !target) return;
 			const {env, renderer} = current;
 			void (async () => {

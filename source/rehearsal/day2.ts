@@ -8,6 +8,7 @@ import type {ReadOnlyStack} from '../cli/read-only.js';
 import {loadConfig} from '../config/load.js';
 import type {Config} from '../config/schema.js';
 import {stepOutputs} from '../engine/outputs.js';
+import {rehearsalJournal} from '../engine/journal-owner.js';
 import {UserError} from '../errors.js';
 import {RemoteCommandError} from '../remote/errors.js';
 import {printable} from '../text/printable.js';
@@ -33,11 +34,11 @@ async function rehearsalStack(configPath: string, options: {config?: boolean} = 
  * its server, or when hoist.yml no longer gives one (status then shows the journal alone).
  */
 async function recordedRehearsalConfig({config, journal}: ReadOnlyStack, dir: string): Promise<Config | undefined> {
-	const target = journal && stepOutputs(journal.data, 'target');
+	const target = journal && stepOutputs(journal.data, 'target', rehearsalJournal);
 	if (!config || !target) return undefined;
 	const {deriveRehearsal} = await import('./derive.js');
 	const {loginOf} = await import('./run.js');
-	const standIns = stepOutputs(journal.data, 'rehearsal-standins');
+	const standIns = stepOutputs(journal.data, 'rehearsal-standins', rehearsalJournal);
 	try {
 		return (await deriveRehearsal(config, dir, {...loginOf(target, rehearsalFiles(dir)), pitfall: (standIns?.pitfall ?? 'none') as Pitfall})).config;
 	} catch {
@@ -97,7 +98,7 @@ export async function rehearsalDns(context: CommandContext, words: string[]): Pr
 	if (words[0] === 'list' && words.length > 1) throw usageError('`hoist rehearse dns list` takes nothing more.');
 	const opened = await rehearsalStack(args.config);
 	const [{loggedInTarget, withRemote}] = await Promise.all([import('../commands/remote/remote-access.js')]);
-	const standIns = opened.journal && stepOutputs(opened.journal.data, 'rehearsal-standins');
+	const standIns = opened.journal && stepOutputs(opened.journal.data, 'rehearsal-standins', rehearsalJournal);
 	if (!standIns) throw notStarted();
 	const target = loggedInTarget(opened, 'rehearse dns list');
 	const servers = dnsStandIns({dnsPort: standIns.servers[0]!.port, pitfall: standIns.pitfall as Pitfall});

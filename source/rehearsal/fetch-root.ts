@@ -26,6 +26,6 @@ function failed(url: string, why: string): ExternalError {
 	return new ExternalError(`Could not fetch the rehearsal CA's root from ${url} (${why}).`, {
 		code: 'REHEARSAL_ROOT_UNREACHABLE',
 		command: `GET ${url}`,
-		nextSteps: [`The practice server must accept connections to port ${acmeManagementPort} from this machine (a firewall on the VM?); then run \`hoist rehearse\` again.`],
+		nextSteps: [`The practice server must accept connections to port ${acmeManagementPort} from this machine (a firewall on the VM?).`],
 	});
 }

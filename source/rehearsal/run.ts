@@ -5,6 +5,7 @@ import type {CommandContext} from '../cli/command.js';
 import type {Config} from '../config/schema.js';
 import {Journal} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
+import {rehearsalJournal} from '../engine/journal-owner.js';
 import {Redactor} from '../engine/redactor.js';
 import {runPlan, undoPlan} from '../engine/runner.js';
 import {stackFiles} from '../engine/stack-files.js';
@@ -96,7 +97,7 @@ export async function runRehearsal(context: CommandContext): Promise<number> {
 	};
 	const again = rehearseAgain(request);
 	return session(context, request, 'rehearse', async ({plan, env, renderer}, rehearsal) => {
-		const outcome = await runPlan(plan, env, {command: 'rehearse', resume: again, rerun: `hoist ${again}`, dnsView: 'hoist rehearse dns list'});
+		const outcome = await runPlan(plan, env, {command: 'rehearse', resume: again, dnsView: 'hoist rehearse dns list'});
 		if (outcome.result === 'ok') renderer.showMessage(rehearsalFinish(rehearsal, '.hoist/rehearsal/root.pem'));
 		return outcome.error?.exitCode ?? 0;
 	});
@@ -121,7 +122,7 @@ async function recordedLogin({args}: CommandContext): Promise<{on: string; ident
 	const {dirname, resolve} = await import('node:path');
 	const files = rehearsalFiles(dirname(resolve(args.config)));
 	const journal = Journal.read(files.journal, new Redactor());
-	const target = journal && stepOutputs(journal.data, 'target');
+	const target = journal && stepOutputs(journal.data, 'target', rehearsalJournal);
 	return target && loginOf(target, files);
 }
 
@@ -140,14 +141,14 @@ export async function endRehearsal(context: CommandContext): Promise<number> {
 	const {dirname, resolve} = await import('node:path');
 	const files = rehearsalFiles(dirname(resolve(args.config)));
 	const journal = Journal.read(files.journal, new Redactor());
-	const target = journal && stepOutputs(journal.data, 'target');
+	const target = journal && stepOutputs(journal.data, 'target', rehearsalJournal);
 	if (!journal || !target) {
 		rmSync(files.stateDir, {recursive: true, force: true});
 		if (args.json) writeJsonEvent(io.stdout, {type: 'rehearsal-ended', removed: false});
 		else io.stdout.write('No rehearsal to end: nothing was put on a practice server.\n');
 		return 0;
 	}
-	const standIns = stepOutputs(journal.data, 'rehearsal-standins');
+	const standIns = stepOutputs(journal.data, 'rehearsal-standins', rehearsalJournal);
 	const recorded = await recordedLogin(context);
 	const request: RehearsalRequest = {
 		on: onOf(target),

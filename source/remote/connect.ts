@@ -199,7 +199,7 @@ function hostKeyChanged(target: Target, knownHosts: string, expected: string, pr
 		].join('\n'),
 		nextSteps: [
 			'If you did not change the server, stop and find out why (the address may not be yours any more).',
-			`If you know why the key changed, remove the line for ${target.host} from ${knownHosts} and run the command again.`,
+			`If you know why the key changed, remove the line for ${target.host} from ${knownHosts}.`,
 		],
 	});
 }

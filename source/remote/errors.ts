@@ -14,7 +14,7 @@ export class SshConnectError extends HoistError {
 	constructor(reason: SshFailure, message: string, details: ErrorDetails = {}) {
 		super(message, {
 			code: 'SSH_CONNECT',
-			nextSteps: [nextCommand('hoist status', 'Check that the server is running and reachable ({command}), then run the command again.')],
+			nextSteps: [nextCommand('hoist status', 'Check that the server is running and reachable ({command}).')],
 			...details,
 		});
 		this.reason = reason;

@@ -102,7 +102,7 @@ export async function upgradeHost(io: HostUpgradeIo, script: string): Promise<Ho
 			code: 'HOST_UPGRADE_FAILED',
 			command: 'host-upgrade.sh',
 			output: error.lastLines.join('\n'),
-			nextSteps: ['Read apk\'s lines above (a mirror that did not answer, a full disk), fix the cause, then run the command again.'],
+			nextSteps: ['Read apk\'s lines above (a mirror that did not answer, a full disk) and fix the cause.'],
 		});
 	}
 	if (verdict?.kind === 'skip') {
@@ -110,7 +110,7 @@ export async function upgradeHost(io: HostUpgradeIo, script: string): Promise<Ho
 		return {upgraded, skipped: verdict.why, session};
 	}
 	if (verdict?.kind !== 'done') {
-		throw new ExternalError('host-upgrade.sh ended without its last line.', {code: 'HOST_UPGRADE_NO_SUMMARY', command: 'host-upgrade.sh', nextSteps: ['Run the command again; if it repeats, this is a bug in hoist.']});
+		throw new ExternalError('host-upgrade.sh ended without its last line.', {code: 'HOST_UPGRADE_NO_SUMMARY', command: 'host-upgrade.sh', nextSteps: ['If it happens again, this is a bug in hoist.']});
 	}
 	io.row({id: 'upgrade', state: 'done', note: upgradedNote(upgraded)});
 	if (verdict.reboot === undefined) return {upgraded, session, ...(rebootedFor ? {rebootedFor} : {}), ...(backAfterSeconds === undefined ? {} : {backAfterSeconds})};
@@ -120,7 +120,7 @@ export async function upgradeHost(io: HostUpgradeIo, script: string): Promise<Ho
 			code: 'HOST_KERNEL_NOT_BOOTED',
 			command: 'host-upgrade.sh',
 			hint: 'The boot loader did not start the installed kernel (or the running kernel\'s modules are missing for another reason).',
-			nextSteps: ['Look at the boot loader configuration on the server (Alpine: /boot/extlinux.conf or grub), reboot it yourself, then run the command again.'],
+			nextSteps: ['Look at the boot loader configuration on the server (Alpine: /boot/extlinux.conf or grub) and reboot it yourself.'],
 		});
 	}
 	const before = await rebootState(session, io.signal);
@@ -173,7 +173,7 @@ export async function awaitReboot(io: HostUpgradeIo, session: RemoteSession, req
 				hint: 'A boot that takes long (a file system check) or a kernel that does not boot looks like this.',
 				nextSteps: [
 					'Look at the server\'s console (AWS: `aws ec2 get-console-output --instance-id ID --latest`).',
-					`Run the command again once it answers: hoist sees the reboot happened and does not reboot again (its record: ${rebootMarker}).`,
+					`Once it answers, go on: hoist sees the reboot happened and does not reboot again (its record: ${rebootMarker}).`,
 				],
 			}),
 	});

@@ -15,7 +15,7 @@ export function readPrivateKey(path: string): string {
 		throw new UserError(printable(`The private key ${path} can be read by others (mode ${mode.toString(8).padStart(4, '0')}).`), {
 			code: 'SSH_KEY_UNPROTECTED',
 			hint: 'OpenSSH refuses such a key, and so does hoist: anyone who could read it can log in to your server.',
-			nextSteps: [printable(`Run \`chmod 600 ${path}\` (if others may have copied it, make a new key instead), then run the command again.`)],
+			nextSteps: [printable(`Run \`chmod 600 ${path}\` (if others may have copied it, make a new key instead).`)],
 		});
 	}
 	return text;

@@ -385,7 +385,7 @@ export class SshSession implements RemoteSession {
 			exitCode: result.exitCode,
 			signal: result.signal,
 			lastLines,
-			nextSteps: ['Read the output above; fix the cause, then run the command again: it resumes at this step.'],
+			nextSteps: ['Read the output above and fix the cause.'],
 		});
 	}
 }

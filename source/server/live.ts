@@ -1,6 +1,7 @@
 import type {Config} from '../config/schema.js';
 import type {JournalData} from '../engine/journal.js';
 import {stepOutputs} from '../engine/outputs.js';
+import {journalOwner} from '../engine/journal-owner.js';
 import {Redactor} from '../engine/redactor.js';
 import type {StackFiles} from '../engine/stack-files.js';
 import {asHoistError} from '../errors.js';
@@ -31,9 +32,10 @@ export type LiveServer =
  * Undefined when the journal records no deployed stack to look at.
  */
 export async function readLiveServer(journal: JournalData, files: StackFiles, now = Date.now()): Promise<LiveServer | undefined> {
-	const target = stepOutputs(journal, 'target');
-	const bootstrap = stepOutputs(journal, 'bootstrap');
-	const compose = stepOutputs(journal, 'compose');
+	const owner = journalOwner(files.journal);
+	const target = stepOutputs(journal, 'target', owner);
+	const bootstrap = stepOutputs(journal, 'bootstrap', owner);
+	const compose = stepOutputs(journal, 'compose', owner);
 	if (!target || !bootstrap || !compose || journal.destroyedAt) return undefined;
 	const login = describeTarget(target);
 	const connections = new RemoteConnections({knownHosts: files.knownHosts, redactor: new Redactor()});

@@ -28,6 +28,6 @@ export function readProjectFile(path: string): Buffer {
 function changed(path: string, kind: string): UserError {
 	return new UserError(`${printable(path)} became ${kind} after hoist checked the compose project; hoist uploads only the files it checked.`, {
 		code: 'PROJECT_FILE_CHANGED',
-		nextSteps: ['Put the file back as it was (or fix the compose file), then run the command again.'],
+		nextSteps: ['Put the file back as it was (or fix the compose file).'],
 	});
 }

@@ -227,7 +227,7 @@ async function swapWeb(ctx: ReleaseContext, session: RemoteSession, rollout: Rol
 		throw (await rollout.failedService()) ?? error;
 	}
 	const fresh = (await rollout.state()).containers.find((container) => container.service === web && !container.oneOff && !oldIds.has(container.id));
-	if (!fresh) throw new ExternalError(`compose did not start a new ${web} container.`, {code: 'SWAP_NO_CONTAINER', command: `compose up --scale ${web}=2`, nextSteps: ['Run the command again.']});
+	if (!fresh) throw new ExternalError(`compose did not start a new ${web} container.`, {code: 'SWAP_NO_CONTAINER', command: `compose up --scale ${web}=2`});
 	const address = (await session.run(containerAddress(fresh.id), {capture: true, signal: ctx.signal})).stdout.trim().split(' ')[0] ?? '';
 	try {
 		await answering(ctx, session, rollout, fresh, address, port, healthPath);
@@ -283,7 +283,7 @@ async function answering(ctx: ReleaseContext, session: RemoteSession, rollout: R
 				code: 'RELEASE_NOT_ANSWERING',
 				command: `GET ${healthPath} on ${fresh.name}`,
 				hint: `hoist waits for the health path of its route (${healthPath}: compose.healthPath, or healthPath in routes) to answer 2xx or 3xx, or for the service's healthcheck, before it sends traffic there.`,
-				nextSteps: [nextCommand(`hoist logs ${fresh.service}`, `Look at the new container's logs ({command}), fix the image, then run the command again.`)],
+				nextSteps: [nextCommand(`hoist logs ${fresh.service}`, `Look at the new container's logs ({command}) and fix the image.`)],
 			}),
 	});
 }

@@ -116,7 +116,6 @@ export class Rollout {
 				nextSteps: [
 					'Check the image name and tag in your compose file (and that it was pushed).',
 					ctx.config.registry ? `For a private image, check the token in ${ctx.config.registry.map((login) => login.tokenVariable).join(' / ')} (GHCR: read:packages).` : 'A private image needs a registry section in hoist.yml and HOIST_REGISTRY_TOKEN.',
-					'Run the command again: it resumes at this step.',
 				],
 			});
 		}
@@ -162,7 +161,7 @@ export class Rollout {
 			hint: 'Podman runs healthchecks only through systemd; this host has no service manager and hoist could not start its health scheduler.',
 			nextSteps: [
 				`Check ${healthScheduler.script} on the server (hoist uploads it during bootstrap), or`,
-				'replace `condition: service_healthy` with `service_started` in the compose file, then run the command again.',
+				'replace `condition: service_healthy` with `service_started` in the compose file.',
 			],
 		});
 	}
@@ -185,7 +184,7 @@ export class Rollout {
 		throw new UserError(`${image} is Caddy ${version.version}; hoist needs Caddy ${oldestCaddy.major}.${oldestCaddy.minor} or later.`, {
 			code: 'CADDY_TOO_OLD',
 			hint: 'hoist moves a service\'s routes between containers through files Caddy reads for every request ({file.*} placeholders), so that a release never reloads Caddy.',
-			nextSteps: [`Set caddy.image in hoist.yml to ${DEFAULT_CADDY_IMAGE} (or another ${oldestCaddy.major}.${oldestCaddy.minor}+ image), then run the command again.`],
+			nextSteps: [`Set caddy.image in hoist.yml to ${DEFAULT_CADDY_IMAGE} (or another ${oldestCaddy.major}.${oldestCaddy.minor}+ image).`],
 		});
 	}
 
@@ -251,7 +250,7 @@ export class Rollout {
 				new ExternalError(`The stack did not settle within ${settleMs / 60_000} minutes: still waiting for ${last.status}.`, {
 					code: 'STACK_NOT_SETTLED',
 					command: 'compose up',
-					nextSteps: ['Look at the service\'s logs (`hoist logs SERVICE`), fix it, and run the command again.'],
+					nextSteps: ['Look at the service\'s logs (`hoist logs SERVICE`) and fix it.'],
 				}),
 		});
 	}
@@ -279,7 +278,7 @@ export class Rollout {
 				command: `healthcheck of ${failed.container.name}`,
 				output: [...checks, `--- last ${logLinesShown} log lines ---`, logs].join('\n'),
 				hint: 'It failed as many times in a row as its healthcheck\'s retries allow, after the start period. Services that wait for it to be healthy were not started.',
-				nextSteps: [`Fix ${failed.service} (or its healthcheck in the compose file), then run the command again: it resumes at this step.`],
+				nextSteps: [`Fix ${failed.service} (or its healthcheck in the compose file).`],
 			});
 		}
 		return new ExternalError(`${oneShot ? 'The one-shot service' : 'The service'} "${failed.service}" ${failed.why}.`, {
@@ -289,7 +288,7 @@ export class Rollout {
 			hint: oneShot
 				? `Services that depend on ${failed.service} were not started. Its last ${logLinesShown} log lines are above.`
 				: `Its last ${logLinesShown} log lines are above.`,
-			nextSteps: [`Fix ${failed.service} (its image, command or configuration), then run the command again: it resumes at this step.`],
+			nextSteps: [`Fix ${failed.service} (its image, command or configuration).`],
 		});
 	}
 

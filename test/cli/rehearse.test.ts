@@ -105,3 +105,42 @@ it('a failed rehearsal step tells to run `hoist rehearse` again, with the practi
 	expect(result.stdout).toMatch(new RegExp(`1\\. Run \`hoist rehearse --on alpine@127\\.0\\.0\\.1:${port} --pitfall aaaa\` again(:| in a minute:) it resumes here\\.`));
 	expect(result.stdout + result.stderr).not.toContain('hoist up');
 }, 30_000);
+
+/** The rehearsal's journal, .hoist/rehearsal/state.json, beside a sound real journal; `content`, when given, is written to it. */
+function rehearsalJournal(content?: string): {real: Buffer; rehearsal: string} {
+	const real = realJournal();
+	const rehearsal = join(stack.dir, '.hoist', 'rehearsal', 'state.json');
+	mkdirSync(join(stack.dir, '.hoist', 'rehearsal'), {recursive: true, mode: 0o700});
+	if (content !== undefined) writeFileSync(rehearsal, content);
+	return {real, rehearsal};
+}
+
+it.each([
+	['status', ['rehearse', 'status']],
+	['--end', ['rehearse', '--end']],
+])('rehearse %s on a rehearsal journal that is not JSON: names that file and `hoist rehearse`, never `hoist up`; exit 2, both journals untouched', async (_what, args) => {
+	const {real, rehearsal} = rehearsalJournal('{"schema": 3,');
+	const result = await runCli(args, {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(2);
+	expect(result.stderr).toContain('Error: .hoist/rehearsal/state.json is damaged and cannot be read');
+	expect(result.stderr).toContain(`Look at ${rehearsal} — if you edited it by hand, undo the edit; or`);
+	expect(result.stderr).toContain('move it aside and run `hoist rehearse`: the rehearsal starts a new journal');
+	expect(result.stdout + result.stderr).not.toContain('hoist up');
+	expect(readFileSync(rehearsal, 'utf8')).toBe('{"schema": 3,');
+	expect(readFileSync(stack.journal).equals(real)).toBe(true);
+});
+
+it('rehearse ssh on a rehearsal journal whose recorded server is not one: names that file and `hoist rehearse`, exit 2', async () => {
+	const {rehearsal} = rehearsalJournal();
+	const journal = Journal.open(rehearsal, 'shop-rehearsal', new Redactor());
+	journal.beginRun('rehearse');
+	journal.startStep('target');
+	journal.finishStep('target', {kind: 'server', host: '10.77.0.9', port: '22'}, 5, false);
+	journal.endRun('failed');
+	const result = await runCli(['rehearse', 'ssh'], {cwd: stack.dir});
+	expect(result.code, result.stdout + result.stderr).toBe(2);
+	expect(result.stderr).toContain('Error: .hoist/rehearsal/state.json is damaged: steps.target.outputs.port is not what the step records (expected a number).');
+	expect(result.stderr).toContain('If you edited .hoist/rehearsal/state.json by hand, undo the edit; or');
+	expect(result.stderr).toContain('run `hoist rehearse`: step target looks at the server again and records what it finds.');
+	expect(result.stdout + result.stderr).not.toContain('hoist up');
+});

@@ -69,7 +69,7 @@ describe('hoist up deploys the compose stack', () => {
 		expect(failed.stdout).toContain('✖ Start the stack');
 		expect(failed.stdout).toContain('Error: The one-shot service "migrate" exited with code 1.');
 		expect(failed.stdout).toContain('migrate: ERROR: relation "users" already exists');
-		expect(failed.stdout).toContain('it resumes at this step');
+		expect(failed.stdout).toContain('Run `hoist up` again: it resumes at step deploy.');
 		expect(failed.stdout).not.toMatch(/^\s+at /m);
 		const inventory = await hostInventory(emulator.sandbox(), 'failing');
 		expect(inventory.containers.map((container) => container.service).sort()).toEqual(['hoist-caddy', 'migrate']);

@@ -1,5 +1,8 @@
+import {EventEmitter} from 'node:events';
 import {mkdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {PassThrough, Writable} from 'node:stream';
+import type {NodeSSH} from 'node-ssh';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {z} from 'zod';
 import {configSchema} from '../../source/config/schema.js';
@@ -7,12 +10,16 @@ import {substepRow} from '../../source/engine/details.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import {Journal} from '../../source/engine/journal.js';
 import {Redactor} from '../../source/engine/redactor.js';
-import {runPlan, undoPlan, type RunEnvironment} from '../../source/engine/runner.js';
+import {runPlan, undoPlan, type RunEnvironment, type RunOptions} from '../../source/engine/runner.js';
 import {stackFiles} from '../../source/engine/stack-files.js';
 import {showWait} from '../../source/engine/step-scope.js';
 import type {AnyStep} from '../../source/engine/step.js';
-import {BugError} from '../../source/errors.js';
+import {BugError, UserError, nextCommand} from '../../source/errors.js';
+import {SshSession} from '../../source/remote/session.js';
 import type {Services} from '../../source/services.js';
+import {JsonRenderer} from '../../source/ui/json-renderer.js';
+import {PlainRenderer} from '../../source/ui/plain-renderer.js';
+import {repoRoot, sourceFiles} from '../helpers/source-files.js';
 import {makeTempStack, type TempStack} from '../helpers/temp-stack.js';
 
 const token = 'ghp_0123456789abcdefSECRET';
@@ -161,5 +168,103 @@ describe('undoPlan', () => {
 		expect(order).toEqual(['c', 'a']);
 		expect(events[0]).toMatchObject({type: 'run-started', steps: [{id: 'c', title: 'Undo: Step c'}, {id: 'a', title: 'Remove a'}]});
 		expect(env.journal.data.destroyedAt).toBeDefined();
+	});
+});
+
+/**
+ * After a failed step the person reads how to go on once, with the command to type: the runner's resume line (or the
+ * step's own, naming the same command), never beside it a vaguer "run the command again" from the error.
+ */
+describe('the advice to run again after a failed step', () => {
+	class Collector extends Writable {
+		text = '';
+
+		override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+			this.text += chunk.toString();
+			done();
+		}
+	}
+
+	/** An SSH connection whose every command prints a line and exits with `code`. */
+	function connectionExiting(code: number): NodeSSH {
+		const connection = new EventEmitter() as EventEmitter & {exec: unknown};
+		connection.exec = (_line: string, _options: object, callback: (error: Error | undefined, channel: unknown) => void) => {
+			const channel = Object.assign(new PassThrough({emitClose: false}), {stderr: new PassThrough(), close: () => undefined});
+			callback(undefined, channel);
+			channel.end('apk: unable to select packages\n');
+			channel.stderr.end();
+			channel.once('end', () => setImmediate(() => channel.emit('close', code)));
+		};
+		return {connection} as unknown as NodeSSH;
+	}
+
+	/** A step whose command on the server fails: the error is the remote session's own (REMOTE_COMMAND_FAILED). */
+	const failingOnServer: AnyStep = {
+		id: 'bootstrap',
+		title: 'Prepare the server',
+		needs: [],
+		check: async () => undefined,
+		run: async () => {
+			const session = new SshSession(connectionExiting(1), {hostKeyFingerprint: 'SHA256:x', redactor: new Redactor()});
+			await session.run('apk add podman');
+			return {};
+		},
+	};
+
+	/** What a person reads after the run, in plain lines and in the JSON error: the next steps that say to run again. */
+	async function runAgainAdvice(step: AnyStep, options: RunOptions): Promise<{plain: string[]; json: Array<{text: string; command?: string}>}> {
+		await runPlan([step], env, options);
+		const out = new Collector();
+		const plain = new PlainRenderer(out, new Collector());
+		const json = new Collector();
+		const jsonRenderer = new JsonRenderer(json);
+		for (const event of events) {
+			plain.onEvent(event);
+			jsonRenderer.onEvent(event);
+		}
+		const finished = json.text.trim().split('\n').map((line) => JSON.parse(line) as {type: string; error?: {nextSteps: Array<{text: string; command?: string}>}}).find((event) => event.type === 'run-finished');
+		return {
+			plain: out.text.split('\n').filter((line) => /\bagain\b/i.test(line)).map((line) => line.trim()),
+			json: finished!.error!.nextSteps.filter((step) => /\bagain\b/i.test(step.text)),
+		};
+	}
+
+	it('a command that failed on the server: one line to run `hoist up` again, with the step it resumes at', async () => {
+		const advice = await runAgainAdvice(failingOnServer, {command: 'up'});
+		expect(advice.plain).toEqual(['2. Run `hoist up` again: it resumes at step bootstrap.']);
+		expect(advice.json).toEqual([{text: 'Run `hoist up` again: it resumes at step bootstrap.', command: 'hoist up'}]);
+		// The journal keeps what the screen showed: `hoist status` and the bare `hoist` resume screen read it from there.
+		expect(JSON.parse(readFileSync(stack.journal, 'utf8')).steps.bootstrap.error.nextSteps).toEqual([
+			{text: 'Read the output above and fix the cause.'},
+			{text: 'Run `hoist up` again: it resumes at step bootstrap.', command: 'hoist up'},
+		]);
+	});
+
+	it('a rollback names the line it was run with (`hoist rollback 2`), once', async () => {
+		const advice = await runAgainAdvice(failingOnServer, {command: 'rollback', resume: 'rollback 2'});
+		expect(advice.plain).toEqual(['2. Run `hoist rollback 2` again.']);
+		expect(advice.json).toEqual([{text: 'Run `hoist rollback 2` again.', command: 'hoist rollback 2'}]);
+	});
+
+	it('a step\'s own words about running again ("in a minute") name the command that is running, and stand alone', async () => {
+		const inAMinute: AnyStep = {
+			...failingOnServer,
+			id: 'deploy',
+			run: async (ctx) => {
+				throw new UserError('The registry is busy.', {code: 'FIXTURE', nextSteps: [nextCommand(ctx.rerun, 'Run {command} again in a minute: it resumes here.')]});
+			},
+		};
+		const advice = await runAgainAdvice(inAMinute, {command: 'deploy', resume: 'deploy --service web'});
+		expect(advice.plain).toEqual(['1. Run `hoist deploy --service web` again in a minute: it resumes here.']);
+		expect(advice.json).toEqual([{text: 'Run `hoist deploy --service web` again in a minute: it resumes here.', command: 'hoist deploy --service web'}]);
+	});
+
+	it('code that runs inside steps never words "run the command again" itself: the runner adds the exact command', () => {
+		const vague = /\brun (the command|it) again\b|`hoist [^`]*` again/i;
+		const found = ['steps', 'source/server', 'source/remote', 'source/tls']
+			.flatMap(sourceFiles)
+			.flatMap((path) => readFileSync(join(repoRoot, path), 'utf8').split('\n').map((line, index) => ({where: `${path}:${index + 1}`, line})))
+			.filter(({line}) => !/^\s*(\/\/|\*|\/\*)/.test(line) && vague.test(line));
+		expect(found.map(({where, line}) => `${where}: ${line.trim()}`)).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
 import type {JournalData} from '../../engine/journal.js';
 import {stepOutputs} from '../../engine/outputs.js';
+import {journalOwner} from '../../engine/journal-owner.js';
 import {Redactor} from '../../engine/redactor.js';
 import type {StackFiles} from '../../engine/stack-files.js';
 import {UserError, nextCommand} from '../../errors.js';
@@ -30,9 +31,10 @@ export function loggedInTarget(stack: ReadOnlyStack, command: string): Target {
 /** The stack as the journal says it was deployed; a user error when it was not (yet, or any more). */
 export function deployedStack(stack: ReadOnlyStack, command: string): DeployedStack {
 	const {data, target} = loggedIn(stack, command);
-	const bootstrap = stepOutputs(data, 'bootstrap');
-	const compose = stepOutputs(data, 'compose');
-	if (!bootstrap || !compose || !stepOutputs(data, 'upload')) throw notYet(data.stack, stack.commands ?? realStackCommands, command, 'the stack is not on the server yet');
+	const owner = journalOwner(stack.files.journal);
+	const bootstrap = stepOutputs(data, 'bootstrap', owner);
+	const compose = stepOutputs(data, 'compose', owner);
+	if (!bootstrap || !compose || !stepOutputs(data, 'upload', owner)) throw notYet(data.stack, stack.commands ?? realStackCommands, command, 'the stack is not on the server yet');
 	return {
 		target,
 		tool: {command: bootstrap.composeCommand, version: bootstrap.compose},
@@ -43,8 +45,9 @@ export function deployedStack(stack: ReadOnlyStack, command: string): DeployedSt
 
 function loggedIn({journal, files, commands = realStackCommands}: ReadOnlyStack, command: string): {data: JournalData; target: Target} {
 	const data = usableJournal(journal?.data, files, commands, command);
-	const target = stepOutputs(data, 'target');
-	if (!target || !stepOutputs(data, 'ssh-ready')) throw notYet(data.stack, commands, command, 'hoist has not logged in to a server for this stack yet');
+	const owner = journalOwner(files.journal);
+	const target = stepOutputs(data, 'target', owner);
+	if (!target || !stepOutputs(data, 'ssh-ready', owner)) throw notYet(data.stack, commands, command, 'hoist has not logged in to a server for this stack yet');
 	return {data, target};
 }
 

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import type {Config} from '../../config/schema.js';
 import type {JournalData} from '../../engine/journal.js';
 import {stepOutputs} from '../../engine/outputs.js';
+import {journalOwner} from '../../engine/journal-owner.js';
 import type {StackFiles} from '../../engine/stack-files.js';
 import {asHoistError} from '../../errors.js';
 import {caddyLogs, serverTime} from '../../server/commands/compose.js';
@@ -41,8 +42,9 @@ const logWindowSeconds = 2 * 24 * 3600;
 export async function certificateRenewals(
 	journal: JournalData, config: Config | undefined, files: StackFiles, io: CommandIo, {now = Date.now(), httpsPort}: {now?: number; httpsPort?: number} = {},
 ): Promise<CertificateRenewal[]> {
-	const certificate = stepOutputs(journal, 'certificate');
-	const target = stepOutputs(journal, 'target');
+	const owner = journalOwner(files.journal);
+	const certificate = stepOutputs(journal, 'certificate', owner);
+	const target = stepOutputs(journal, 'target', owner);
 	if (!config || !target || certificate?.status !== 'issued' || journal.destroyedAt) return [];
 	const trust = certificateTrust({config, files});
 	const caTrust = caTrustOf(config, files);
