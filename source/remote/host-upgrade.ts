@@ -173,7 +173,7 @@ export async function awaitReboot(io: HostUpgradeIo, session: RemoteSession, req
 				hint: 'A boot that takes long (a file system check) or a kernel that does not boot looks like this.',
 				nextSteps: [
 					'Look at the server\'s console (AWS: `aws ec2 get-console-output --instance-id ID --latest`).',
-					`Once it answers, go on: hoist sees the reboot happened and does not reboot again (its record: ${rebootMarker}).`,
+					`Once it answers, hoist sees that the reboot happened and does not reboot again (its record: ${rebootMarker}).`,
 				],
 			}),
 	});

@@ -10,6 +10,7 @@ import {RemoteConnections} from '../../remote/connections.js';
 import type {RemoteSession} from '../../remote/session.js';
 import {fileTrace} from '../../remote/trace.js';
 import {createRenderer, type Renderer} from '../../ui/renderer.js';
+import {againLine, withRunAgain} from './run-again.js';
 
 export interface StackSession {
 	config: Config;
@@ -54,6 +55,8 @@ export async function withStackSession(
 			return renderer;
 		};
 		return await work({config, files, journal, deployed, remote, connections, renderer: open});
+	} catch (error) {
+		throw withRunAgain(error, againLine(command, args));
 	} finally {
 		await connections.close();
 		lock.release();
