@@ -15,7 +15,9 @@ import {readSandboxEnv} from '../sandbox/sandbox.js';
  * The one failure seen here ("Compose up failed with exit code 1" after the AssociateAddress kill) was Podman 4.3
  * losing a one-shot that exited at once ('read /proc/PID/cgroup: no such process'), which a run without a kill meets
  * too (source/server/podman-race.ts). A kill while compose up runs on the server is test/e2e/deploy.test.ts's
- * "SIGKILL during compose up, then hoist up": the next run converges on exactly one container per service.
+ * "SIGKILL during compose up, then hoist up": the next run converges on exactly one container per service. The
+ * compose command a killed run leaves running on the server holds the stack's lock there, and the next run's compose
+ * waits for it instead of starting beside it (deploy.test.ts, "a compose command still holding the stack's lock").
  */
 type KillPoint =
 	| {name: string; hold: {action: string; when: 'before' | 'after'}}
