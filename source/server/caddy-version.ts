@@ -1,21 +1,5 @@
-import type {RemoteCommand} from '../remote/commands/command.js';
-import {sh} from '../remote/commands/quote.js';
-
 /** The oldest Caddy that reads `{file.*}` placeholders (caddyserver/caddy#5463, in 2.8.0), which every route needs. */
 export const oldestCaddy = {major: 2, minor: 8} as const;
-
-/**
- * The version of the Caddy in an image on the server: the label the official image carries
- * (org.opencontainers.image.version, "v2.11.2"), or, for an image without it, what its caddy binary says.
- */
-export function caddyImageVersion(image: string): RemoteCommand {
-	const label = `podman image inspect --format '{{index .Config.Labels "org.opencontainers.image.version"}}' ${sh(image)} 2>/dev/null`;
-	return {
-		root: true,
-		title: `read the Caddy version of ${image}`,
-		line: `v=$(${label} || true); case $v in v2.*|2.*) printf '%s\\n' "$v" ;; *) podman run --rm --network none --entrypoint caddy ${sh(image)} version ;; esac`,
-	};
-}
 
 /** "v2.11.2 h1:…" or "2.6.2" → its major and minor version; undefined for what is not a version. */
 export function parseCaddyVersion(output: string): {major: number; minor: number; version: string} | undefined {

@@ -12,7 +12,8 @@ import type {Services} from '../services.js';
 import {stackPaths} from './layout.js';
 import {imageRow, serviceRow} from './detail-rows.js';
 import {caddyService} from './overlay.js';
-import {caddyImageVersion, oldestCaddy, parseCaddyVersion, servesUpstreamFiles} from './caddy-version.js';
+import {caddyImageVersion} from './commands/caddy-image.js';
+import {oldestCaddy, parseCaddyVersion, servesUpstreamFiles} from './caddy-version.js';
 import {judgeService, parseStackState, type ServiceExpectation, type ServiceVerdict, type StackState} from './stack-state.js';
 
 /** How long the stack may take to settle (containers running, healthchecks passing). */
